@@ -1,0 +1,191 @@
+"""The `tongban` command: initialise a network, load demo cases, verify the ledger, replay a case."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import click
+
+from api.demo import DemoGenerator
+from domain.actor import SHANGHAI
+from domain.errors import DomainError
+from infrastructure.baotou import BUREAU_ID, institutions
+from infrastructure.bootstrap import build_ledger
+from infrastructure.config import Settings
+from infrastructure.ledger import CaseLedger
+from infrastructure.network_setup import initialise_network, rotate_key
+from infrastructure.records import GENESIS, check_record, record_hash
+from infrastructure.verification import verify_records
+
+db_option = click.option("--db", "db_url", default="", help="Database URL: sqlite:///PATH (default data/tongban.sqlite3) or postgresql://...")
+
+
+def _ledger(db_url: str) -> CaseLedger:
+    return build_ledger(Settings(db_url=db_url))
+
+
+def _now() -> datetime:
+    return datetime.now(SHANGHAI)
+
+
+@click.group()
+def main() -> None:
+    """tongban: the signed case ledger of city-wide legal aid (法律援助“市域通办”)."""
+
+
+@main.command()
+@db_option
+def init(db_url: str) -> None:
+    """Create the Baotou network: the bureau, the municipal centre, 9 county-level centres, and their keys."""
+    ledger = _ledger(db_url)
+    done = initialise_network(ledger, institutions(), BUREAU_ID, _now())
+    click.echo("\n".join(f"  {line}" for line in done) if done else "  the network was already set up: nothing to do")
+    click.echo(f"network: {ledger.policy.city}, {len(ledger.directory().institutions)} institutions, keys in {ledger.keystore.directory}")
+
+
+@main.command()
+@click.option("--cases", default=1889, show_default=True, help="How many cases to generate (Baotou recorded 1,889 in 2022).")
+@click.option("--seed", default=2022, show_default=True, help="Random seed: the same seed gives the same cases.")
+@db_option
+def demo(cases: int, seed: int, db_url: str) -> None:
+    """Generate realistic cases through the real commands: every record is signed."""
+    ledger = _ledger(db_url)
+    if not ledger.has_network():
+        initialise_network(ledger, institutions(), BUREAU_ID, _now())
+    before = ledger.recorder.max_notification_id() or 0
+    started = time.perf_counter()
+    with click.progressbar(length=cases, label="recording cases", file=sys.stderr) as bar:
+        outcomes = DemoGenerator(ledger, seed).run(cases, progress=bar.update)
+    elapsed = time.perf_counter() - started
+    events = (ledger.recorder.max_notification_id() or 0) - before
+    click.echo(f"recorded {cases} cases, {events} signed events in {elapsed:.1f} s ({events / elapsed:,.0f} events/s)")
+    click.echo("cases by status: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--processes", type=int, default=None, help="Processes for signature checks (default: all cores).")
+def verify(db_url: str, as_json: bool, processes: int | None) -> None:
+    """Check every record: canonical form, hash chain per case, signature under a key valid at the time."""
+    ledger = _ledger(db_url)
+    started = time.perf_counter()
+    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes)
+    elapsed = time.perf_counter() - started
+    if as_json:
+        click.echo(json.dumps({
+            "ok": report.ok, "records": report.records, "cases": report.cases, "seconds": round(elapsed, 3),
+            "problems": [vars(p) for p in report.problems],
+        }, ensure_ascii=False, indent=2))
+    else:
+        for p in report.problems:
+            click.echo(f"BAD  case {p.case_id} version {p.version}: {p.what}")
+        verdict = "all records verify" if report.ok else f"{len(report.problems)} problems in {len(report.bad_cases())} cases"
+        click.echo(f"{report.records} records, {report.cases} cases checked in {elapsed:.2f} s: {verdict}")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("case_id", type=click.UUID)
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]),
+              default=None, help="Show the case's state as of this time (Asia/Shanghai).")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def history(case_id: UUID, as_of: datetime | None, db_url: str, as_json: bool) -> None:
+    """A case's timeline with each record's verification status, and its state (as of a time)."""
+    ledger = _ledger(db_url)
+    try:
+        timeline, state = case_history(ledger, case_id, as_of.replace(tzinfo=SHANGHAI) if as_of else None)
+    except DomainError as refusal:
+        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    if as_json:
+        click.echo(json.dumps({"case_id": str(case_id), "timeline": timeline, "state": state}, ensure_ascii=False, indent=2))
+        return
+    for entry in timeline:
+        mark = "ok " if entry["verified"] else "BAD"
+        click.echo(f"{mark} v{entry['version']:<3} {entry['occurred_at']}  {entry['type']:<28} {entry['institution']} / {entry['person']}"
+                   + ("" if entry["verified"] else f"  <- {'; '.join(entry['problems'])}"))
+    click.echo(json.dumps(state, ensure_ascii=False, indent=2))
+    if not all(e["verified"] for e in timeline):
+        sys.exit(1)
+
+
+def case_history(ledger: CaseLedger, case_id: UUID, as_of: datetime | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    records = ledger.recorder.select_events(case_id)
+    if not records or case_id == ledger.network_id:
+        raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
+    keyring, timeline, prev, version_as_of = ledger.keyring(), [], GENESIS, 0
+    for expected_version, stored in enumerate(records, start=1):
+        body, problems = check_record(stored.state, str(case_id), stored.originator_version, keyring, False)
+        if stored.originator_version != expected_version:
+            problems.append(f"version {expected_version} is missing")
+        if body and body.get("prev") != prev:
+            problems.append("previous-record hash does not match")
+        prev = record_hash(stored.state)
+        body = body or {}
+        occurred = body.get("occurred_at", "")
+        if as_of is None or (occurred and datetime.fromisoformat(occurred) <= as_of):
+            version_as_of = stored.originator_version
+        timeline.append({
+            "version": stored.originator_version, "type": str(body.get("type", "?")).removeprefix("Case."),
+            "occurred_at": occurred, "recorded_at": body.get("recorded_at"), "institution": body.get("institution"),
+            "person": body.get("person"), "verified": not problems, "problems": problems, "record_hash": prev,
+        })
+    state = case_state(ledger.get_case(case_id, version=version_as_of)) if version_as_of else {"status": "not yet received"}
+    return timeline, state
+
+
+def case_state(case: Any) -> dict[str, Any]:
+    return {
+        "case_id": str(case.id), "version": case.version, "status": case.status.value,
+        "matter_kind": case.matter_kind.value, "first_receiving_institution": case.first_receiving_institution,
+        "handling_institution": case.handling_institution, "received_at": case.received_at, "last_action_at": case.last_at,
+        "authority": case.authority, "applicant": case.applicant, "key_groups": case.key_groups,
+        "decision": case.decision, "lawyer": case.lawyer, "closed": case.closed, "archived": case.archived,
+        "subsidies_paid_fen": case.subsidies_paid,
+    }
+
+
+@main.group()
+def keys() -> None:
+    """Institution signing keys: rotation and listing."""
+
+
+@keys.command("rotate")
+@click.argument("institution_id")
+@db_option
+def keys_rotate(institution_id: str, db_url: str) -> None:
+    """Certify a new key for an institution and revoke its old one (old records stay valid)."""
+    ledger = _ledger(db_url)
+    try:
+        key_id = rotate_key(ledger, institution_id, _now())
+    except DomainError as refusal:
+        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    click.echo(f"{institution_id} now signs with {key_id}")
+
+
+@keys.command("list")
+@db_option
+def keys_list(db_url: str) -> None:
+    """Every certified key with its validity window."""
+    for cert in _ledger(db_url).network().keys.values():
+        state = f"revoked {cert.revoked_at}" if cert.revoked_at else "active"
+        click.echo(f"{cert.key_id:<40} {cert.institution_id:<32} from {cert.valid_from}  {state}")
+
+
+@main.command()
+@db_option
+def where(db_url: str) -> None:
+    """Where data and keys live."""
+    settings = Settings(db_url=db_url)
+    click.echo(f"database: {settings.db_url}\nkeystore: {Path(settings.keys).resolve()}")
+
+
+if __name__ == "__main__":
+    main()

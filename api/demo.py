@@ -1,0 +1,270 @@
+"""Realistic demo cases for the Baotou network, recorded through the same commands real use takes.
+
+The mix follows Baotou 2022 (seed 003): 981 civil, 688 criminal, 14 administrative and 206 legal
+help cases of 1,889. Cases cross districts (transfers), miss materials, are refused, objected to,
+terminated, closed, archived and paid, and some steps are late. Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.actor import SHANGHAI, Actor
+from domain.case import Case
+from domain.errors import DomainError
+from domain.network import MUNICIPAL_DISTRICT, Directory
+from domain.vocabulary import (
+    Channel,
+    DispatchMethod,
+    KeyGroup,
+    MatterKind,
+    ObjectionRuling,
+    Recommendation,
+    Role,
+    TerminationGround,
+)
+from infrastructure.baotou import DISTRICT_NAMES
+from infrastructure.ledger import CaseLedger
+
+MATTER_MIX = ((MatterKind.CIVIL, 981), (MatterKind.CRIMINAL, 688), (MatterKind.ADMINISTRATIVE, 14), (MatterKind.LEGAL_HELP, 206))
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅海燕宝音其其格巴特尔乌云"
+FIRMS = ("内蒙古慧丰律师事务所", "内蒙古包钢律师事务所", "内蒙古义达律师事务所", "内蒙古天贺律师事务所", "内蒙古蒙益律师事务所")
+SAVE_BATCH = 100
+
+
+class DemoGenerator:
+    def __init__(self, ledger: CaseLedger, seed: int, start: datetime | None = None) -> None:
+        self.ledger = ledger
+        self.rng = random.Random(seed)
+        self.directory: Directory = ledger.directory()
+        self.centres = self.directory.centres()
+        self.start = start or datetime(2025, 1, 2, 9, 0, tzinfo=SHANGHAI)
+        self.outcomes: Counter[str] = Counter()
+
+    # ------------------------------------------------------------------ the run
+    def run(self, cases: int, progress: Callable[[int], None] | None = None) -> Counter[str]:
+        span_days = 660
+        batch: list[Case] = []
+        for n in range(cases):
+            opened = self.start + timedelta(days=span_days * n / max(cases, 1), minutes=self.rng.randint(0, 420))
+            batch.append(self.one_case(opened, n))
+            if len(batch) >= SAVE_BATCH:
+                self.ledger.save(*batch)
+                batch.clear()
+                if progress:
+                    progress(SAVE_BATCH)
+        if batch:
+            self.ledger.save(*batch)
+            if progress:
+                progress(len(batch))
+        return self.outcomes
+
+    def one_case(self, at: datetime, n: int) -> Case:
+        rng = self.rng
+        matter = rng.choices([m for m, _ in MATTER_MIX], [w for _, w in MATTER_MIX])[0]
+        receiver = rng.choice(self.centres)
+        if rng.random() < 0.7:
+            district = receiver.district
+        else:
+            district = rng.choice([d for d in DISTRICT_NAMES if d != receiver.district])
+        staff = self._staff(receiver.institution_id)
+        case = Case.receive_application(
+            staff, at, directory=self.directory, policy=self.ledger.policy, **self._application(matter, district)
+        )
+        clock = _Clock(at, rng)
+        try:
+            self._walk(case, clock, receiver.institution_id, n)
+        except DomainError as refusal:  # a bug in the generator, not a data choice: say so loudly
+            raise RuntimeError(f"demo case {n} was refused: {refusal}") from refusal
+        self.outcomes[case.status.value] += 1
+        return case
+
+    # ------------------------------------------------------------------ one case's life
+    def _walk(self, case: Case, clock: _Clock, receiver: str, n: int) -> None:
+        rng, act = self.rng, self._act
+        in_progress = n % 17 == 0  # about 6 % of cases are still being worked
+        if rng.random() < 0.10:
+            act(case, "notify_missing_materials", clock.hours(1, 3),
+                items=rng.sample(["身份证明复印件", "经济困难状况说明表", "案件相关材料", "户口簿"], k=rng.randint(1, 2)))
+            if rng.random() < 0.2:
+                act(case, "withdraw", clock.days(10, 20), reason="逾期未补充材料", deemed=True)
+                return
+            act(case, "supplement_materials", clock.days(1, 5), items=list(case.outstanding_materials))
+        if rng.random() < 0.03:
+            act(case, "withdraw", clock.hours(2, 30), reason="申请人撤回申请")
+            return
+        target = self._target(case)
+        if target != receiver and rng.random() < 0.9:
+            late = rng.random() < 0.12
+            act(case, "request_transfer", clock.hours(1, 4), to_institution=target, applicant_consent=True)
+            act(case, "dispatch_materials", clock.working_days(3, 5) if late else clock.hours(2, 20),
+                method=rng.choice(list(DispatchMethod)), reference=f"SF{rng.randrange(10**11, 10**12)}")
+            act(case, "receive_materials", clock.hours(20, 48), actor_institution=target)
+            if in_progress:
+                return
+        self._review(case, clock)
+        if not case.review or not case.review["eligible"]:
+            self._refuse(case, clock)
+            return
+        act(case, "enter_on_platform", clock.working_days(3, 4) if rng.random() < 0.1 else clock.hours(1, 20),
+            platform_number=f"NMG{clock.now:%Y%m%d}{n:06d}")
+        act(case, "grant_aid", clock.hours(1, 30), document_number=f"包援决字〔{clock.now:%Y}〕{n}号")
+        if in_progress:
+            return
+        act(case, "appoint_lawyer", clock.days(4, 6) if rng.random() < 0.08 else clock.hours(1, 40), lawyer=self._lawyer(case))
+        if rng.random() < 0.03:
+            act(case, "change_lawyer", clock.days(3, 20), lawyer=self._lawyer(case), reason="受援人申请更换律师")
+        if rng.random() < 0.04:
+            act(case, "terminate", clock.days(10, 60), ground=rng.choice(list(TerminationGround)),
+                document_number=f"包援终字〔{clock.now:%Y}〕{n}号", facts="经审查核实")
+            if rng.random() < 0.3:
+                self._object(case, clock, ObjectionRuling.UPHELD)
+            act(case, "submit_closing_file", clock.days(5, 30), pages=rng.randint(10, 40))
+            self._archive_and_pay(case, clock, receiver, n)
+            return
+        amount = rng.choice([0, 0, rng.randrange(100_000, 20_000_000)]) if case.matter_kind is not MatterKind.CRIMINAL else 0
+        act(case, "close", clock.days(30, 200), outcome=rng.choice(["调解结案", "判决胜诉", "部分支持", "判决", "撤诉"]),
+            amount_recovered_fen=amount)
+        act(case, "submit_closing_file", clock.days(35, 45) if rng.random() < 0.1 else clock.days(3, 28), pages=rng.randint(15, 80))
+        self._archive_and_pay(case, clock, receiver, n)
+
+    def _review(self, case: Case, clock: _Clock) -> None:
+        handling = case.handling_institution
+        eligible, _ = case.assess_eligibility(self.ledger.policy)
+        self._act(case, "record_review_opinion", clock.hours(1, 6), reviewer=self._person(handling), opinion="材料齐全，经审查",
+                  recommendation=Recommendation.GRANT if eligible else Recommendation.REFUSE)
+        self._act(case, "sign_off_review", clock.hours(0, 4), role=Role.HEAD)
+
+    def _refuse(self, case: Case, clock: _Clock) -> None:
+        self._act(case, "refuse_aid", clock.hours(1, 20), document_number=f"包援不字〔{clock.now:%Y}〕{self.rng.randrange(1, 9999)}号",
+                  reasons="家庭人均收入高于经济困难标准", legal_basis="《中华人民共和国法律援助法》第三十四条")
+        if self.rng.random() < 0.3:
+            ruling = ObjectionRuling.CORRECTION_ORDERED if self.rng.random() < 0.2 else ObjectionRuling.UPHELD
+            self._object(case, clock, ruling)
+            if ruling is ObjectionRuling.CORRECTION_ORDERED:
+                return  # back with the handling institution for a new review: still in progress
+        self._act(case, "archive", clock.days(1, 20), actor_institution=case.first_receiving_institution,
+                  archive_number=f"档{clock.now:%Y}-{self.rng.randrange(1, 99999)}")
+
+    def _object(self, case: Case, clock: _Clock, ruling: ObjectionRuling) -> None:
+        bureau = self.directory.bureau().institution_id
+        self._act(case, "file_objection", clock.days(1, 5), actor_institution=bureau, role=Role.BUREAU, grounds="申请人对决定不服")
+        late = self.rng.random() < 0.1
+        self._act(case, "decide_objection", clock.days(6, 9) if late else clock.days(1, 4), actor_institution=bureau,
+                  role=Role.BUREAU, ruling=ruling, reasons="经审查")
+
+    def _archive_and_pay(self, case: Case, clock: _Clock, receiver: str, n: int) -> None:
+        rng = self.rng
+        kind = self.ledger.policy.subsidy_kind_for(case.matter_kind)
+        if kind is not None and case.lawyer is not None:
+            band = self.ledger.policy.band(kind)
+            amount = rng.randrange(band.minimum_fen, band.maximum_fen + 1, 10_000)
+            if rng.random() < 0.05:
+                amount = band.maximum_fen + rng.randrange(10_000, 80_000, 10_000)
+                self._act(case, "approve_above_band_subsidy", clock.days(1, 5), actor_institution=receiver, role=Role.HEAD,
+                          kind=kind, amount_fen=amount, reason=rng.choice(["异地取证", "案情重大疑难复杂"]))
+            pay_at = clock.days(31, 45) if rng.random() < 0.08 else clock.days(3, 25)
+            self._act(case, "pay_subsidy", pay_at, actor_institution=receiver, kind=kind, amount_fen=amount,
+                      payee=f"{case.lawyer['name']}（{case.lawyer['firm']}）", reference=f"PAY{clock.now:%Y%m}{n:06d}")
+        self._act(case, "archive", clock.days(1, 15), actor_institution=receiver, archive_number=f"档{clock.now:%Y}-{n:06d}")
+
+    # ------------------------------------------------------------------ helpers
+    def _act(self, case: Case, command: str, at: datetime, *, actor_institution: str | None = None,
+             role: Role = Role.STAFF, **arguments: Any) -> None:
+        institution = actor_institution or case.handling_institution
+        actor = Actor(institution, self._person(institution) if role is Role.STAFF else f"{institution}负责人", role)
+        self.ledger.apply_command(case, command, actor, at, **arguments)
+
+    def _staff(self, institution_id: str) -> Actor:
+        return Actor(institution_id, self._person(institution_id), Role.STAFF)
+
+    def _person(self, institution_id: str) -> str:
+        return f"{institution_id}/{self.rng.choice(SURNAMES)}{self.rng.choice(GIVEN)}"
+
+    def _target(self, case: Case) -> str:
+        district = case.authority["district"]
+        return next(i.institution_id for i in self.centres if i.district == district)
+
+    def _application(self, matter: MatterKind, district: str) -> dict[str, Any]:
+        rng = self.rng
+        criminal = matter is MatterKind.CRIMINAL
+        channel = rng.choice(
+            [Channel.FORWARDED_BY_COURT, Channel.FORWARDED_BY_PROCURATORATE, Channel.FORWARDED_BY_POLICE, Channel.FORWARDED_BY_DETENTION]
+            if criminal and rng.random() < 0.8 else [Channel.WINDOW, Channel.WINDOW, Channel.PHONE, Channel.ONLINE, Channel.WORKSTATION]
+        )
+        place = DISTRICT_NAMES[district]
+        court = f"{place}中级人民法院" if district == MUNICIPAL_DISTRICT else f"{place}人民法院"
+        if criminal and rng.random() < 0.4:
+            authority = f"{place}人民检察院" if rng.random() < 0.5 else f"{place}公安局"
+        else:
+            authority = court
+        groups = tuple(g for g in KeyGroup if rng.random() < 0.08)
+        if matter is MatterKind.CIVIL and rng.random() < 0.25:
+            groups = (*groups, KeyGroup.MIGRANT_WORKER) if KeyGroup.MIGRANT_WORKER not in groups else groups
+        basis = rng.random()
+        hardship: dict[str, Any]
+        if KeyGroup.MIGRANT_WORKER in groups or basis < 0.3:
+            hardship = {"basis": "exemption", "exemption": rng.choice(["migrant_worker_wages", "social_assistance", "elderly_70", "minor"])}
+        elif basis < 0.6:
+            hardship = {"basis": "credit_commitment"}
+        else:
+            size = rng.randint(1, 5)
+            per_person = rng.randrange(60_000, 300_000) if rng.random() < 0.85 else rng.randrange(250_000, 600_000)
+            hardship = {"basis": "hardship_statement", "household_monthly_income_fen": per_person * size, "household_size": size}
+        return {
+            "channel": channel, "matter_kind": matter, "authority_name": authority, "authority_district": district,
+            "applicant": self._applicant(), "hardship": hardship, "key_groups": groups,
+            "group_case": rng.random() < 0.02, "complex_case": rng.random() < 0.08, "emergency": rng.random() < 0.02,
+            "possible_life_or_death": criminal and rng.random() < 0.05,
+            "summary": {MatterKind.CIVIL: "劳动争议", MatterKind.CRIMINAL: "刑事辩护", MatterKind.ADMINISTRATIVE: "行政诉讼",
+                        MatterKind.LEGAL_HELP: "法律帮助"}[matter],
+        }
+
+    def _applicant(self) -> dict[str, Any]:
+        rng = self.rng
+        birth = datetime(1950, 1, 1) + timedelta(days=rng.randrange(0, 26000))
+        return {
+            "applicant_id": f"{rng.getrandbits(128):032x}",
+            "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else ""),
+            "id_number": f"1502{rng.randrange(10, 99)}{birth:%Y%m%d}{rng.randrange(100, 999)}{rng.choice('0123456789X')}",
+            "phone": f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
+            "address": f"{DISTRICT_NAMES[rng.choice(list(DISTRICT_NAMES))]}{rng.randint(1, 300)}号",
+        }
+
+    def _lawyer(self, case: Case) -> dict[str, Any]:
+        rng = self.rng
+        return {
+            "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+            "license_number": f"1150{rng.randrange(10**12, 10**13)}",
+            "firm": rng.choice(FIRMS),
+            "office_address": f"包头市{DISTRICT_NAMES[case.authority['district']]}{rng.randint(1, 200)}号",
+            "office_phone": f"0472-{rng.randrange(1000000, 9999999)}",
+            "criminal_practice_years": rng.randint(3, 20) if case.possible_life_or_death else rng.randint(0, 20),
+        }
+
+
+class _Clock:
+    """A case's own clock: every step moves forward from the previous one."""
+
+    def __init__(self, start: datetime, rng: random.Random) -> None:
+        self.now = start
+        self.rng = rng
+
+    def _advance(self, delta: timedelta) -> datetime:
+        self.now = self.now + delta
+        return self.now
+
+    def hours(self, low: float, high: float) -> datetime:
+        return self._advance(timedelta(minutes=self.rng.randint(int(low * 60), int(high * 60))))
+
+    def days(self, low: int, high: int) -> datetime:
+        return self._advance(timedelta(days=self.rng.randint(low, high), minutes=self.rng.randint(0, 240)))
+
+    def working_days(self, low: int, high: int) -> datetime:
+        """Late on purpose: past the 2-working-day limits."""
+        return self._advance(timedelta(days=self.rng.randint(low, high) + 2))

@@ -1,0 +1,35 @@
+"""Who acts: a person of an institution, in a role. Every event records its actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from domain.errors import DomainError
+from domain.vocabulary import Role
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has kept UTC+8 without DST since 1991
+
+
+@dataclass(frozen=True)
+class Actor:
+    institution_id: str
+    person: str
+    role: Role = Role.STAFF
+
+    def record(self) -> dict[str, str]:
+        return {"institution": self.institution_id, "person": self.person, "role": self.role.value}
+
+
+def iso(at: datetime) -> str:
+    """Event times are ISO-8601 strings in Asia/Shanghai with their offset, to the second."""
+    if at.tzinfo is None:
+        raise DomainError("TIME_WITHOUT_ZONE", "时间必须带时区 (a time must carry its UTC offset).")
+    return at.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
+def iso_precise(at: datetime) -> str:
+    """Like iso(), to the microsecond: for key validity windows, which are compared with signing times."""
+    if at.tzinfo is None:
+        raise DomainError("TIME_WITHOUT_ZONE", "时间必须带时区 (a time must carry its UTC offset).")
+    return at.astimezone(SHANGHAI).isoformat(timespec="microseconds")

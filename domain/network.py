@@ -1,0 +1,170 @@
+"""The legal aid network of a city: its institutions and the keys certified for them.
+
+The network is an aggregate of its own, so that institution registrations and key certifications
+are events in the same signed ledger as the cases (signed by the root key of the justice bureau).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import DomainError
+from domain.vocabulary import InstitutionKind
+
+MUNICIPAL_DISTRICT = "municipal"  # case-handling authorities at city level (e.g. 中级人民法院)
+
+
+@dataclass(frozen=True)
+class Institution:
+    institution_id: str
+    name: str
+    kind: InstitutionKind
+    district: str
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Directory:
+    """A read-only view of the network that case rules consult."""
+
+    institutions: dict[str, Institution]
+
+    def get(self, institution_id: str) -> Institution:
+        try:
+            return self.institutions[institution_id]
+        except KeyError:
+            raise DomainError(
+                "UNKNOWN_INSTITUTION", f"机构 {institution_id} 不在本市法律援助网络中 (unknown institution)."
+            ) from None
+
+    def is_bureau(self, institution_id: str) -> bool:
+        inst = self.institutions.get(institution_id)
+        return inst is not None and inst.kind is InstitutionKind.BUREAU
+
+    def centre_for_district(self, district: str) -> Institution:
+        """The legal aid centre where a case-handling authority sits (办案机关所在地法律援助机构)."""
+        for inst in self.institutions.values():
+            if inst.kind is not InstitutionKind.BUREAU and inst.district == district:
+                return inst
+        raise DomainError(
+            "UNKNOWN_DISTRICT", f"本市没有 {district} 的法律援助机构 (no legal aid centre for this district)."
+        )
+
+    def centres(self) -> list[Institution]:
+        return [i for i in self.institutions.values() if i.kind is not InstitutionKind.BUREAU]
+
+    def bureau(self) -> Institution:
+        for inst in self.institutions.values():
+            if inst.kind is InstitutionKind.BUREAU:
+                return inst
+        raise DomainError("NO_BUREAU", "网络中没有司法局 (the network has no justice bureau).")
+
+
+@dataclass(frozen=True)
+class KeyCertificate:
+    key_id: str
+    institution_id: str
+    public_key_hex: str
+    valid_from: str  # ISO-8601 with offset
+    valid_until: str | None
+    revoked_at: str | None = None
+
+
+def network_id(city: str) -> UUID:
+    """The network aggregate has a fixed id per city, so that `init` is safe to run twice."""
+    return uuid5(NAMESPACE_URL, f"tongban:network:{city}")
+
+
+class Network(Aggregate):
+    """A city's legal aid network (市法律援助网络), kept by the justice bureau."""
+
+    INITIAL_VERSION = 1
+
+    @staticmethod
+    def create_id(city: str, **_: Any) -> UUID:
+        return network_id(city)
+
+    @event("NetworkFounded")
+    def __init__(self, city: str, root_public_key_hex: str, by: dict[str, str], at: str) -> None:
+        self.city = city
+        self.root_public_key_hex = root_public_key_hex
+        self.institutions: dict[str, Institution] = {}
+        self.keys: dict[str, KeyCertificate] = {}
+
+    def directory(self) -> Directory:
+        return Directory(dict(self.institutions))
+
+    def register_institution(self, inst: Institution, by: dict[str, str], at: str) -> None:
+        if inst.institution_id in self.institutions:
+            raise DomainError("INSTITUTION_EXISTS", f"机构 {inst.institution_id} 已登记 (already registered).")
+        self._institution_registered(
+            institution_id=inst.institution_id, name=inst.name, kind=inst.kind.value,
+            district=inst.district, address=inst.address, phone=inst.phone, by=by, at=at,
+        )
+
+    @event("InstitutionRegistered")
+    def _institution_registered(
+        self, institution_id: str, name: str, kind: str, district: str, address: str, phone: str,
+        by: dict[str, str], at: str,
+    ) -> None:
+        self.institutions[institution_id] = Institution(
+            institution_id, name, InstitutionKind(kind), district, address, phone
+        )
+
+    def change_contact(self, institution_id: str, address: str, phone: str, by: dict[str, str], at: str) -> None:
+        """An institution moved or changed its phone; every other institution must learn it (000 三(四))."""
+        self.directory().get(institution_id)
+        self._contact_changed(institution_id=institution_id, address=address, phone=phone, by=by, at=at)
+
+    @event("InstitutionContactChanged")
+    def _contact_changed(self, institution_id: str, address: str, phone: str, by: dict[str, str], at: str) -> None:
+        old = self.institutions[institution_id]
+        self.institutions[institution_id] = Institution(
+            old.institution_id, old.name, old.kind, old.district, address, phone
+        )
+
+    def certify_key(
+        self, key_id: str, institution_id: str, public_key_hex: str, valid_from: str,
+        valid_until: str | None, by: dict[str, str], at: str,
+    ) -> None:
+        self.directory().get(institution_id)
+        if key_id in self.keys:
+            raise DomainError("KEY_EXISTS", f"密钥 {key_id} 已认证 (key already certified).")
+        self._key_certified(
+            key_id=key_id, institution_id=institution_id, public_key_hex=public_key_hex,
+            valid_from=valid_from, valid_until=valid_until, by=by, at=at,
+        )
+
+    @event("KeyCertified")
+    def _key_certified(
+        self, key_id: str, institution_id: str, public_key_hex: str, valid_from: str,
+        valid_until: str | None, by: dict[str, str], at: str,
+    ) -> None:
+        self.keys[key_id] = KeyCertificate(key_id, institution_id, public_key_hex, valid_from, valid_until)
+
+    def revoke_key(self, key_id: str, reason: str, by: dict[str, str], at: str) -> None:
+        cert = self.keys.get(key_id)
+        if cert is None:
+            raise DomainError("UNKNOWN_KEY", f"密钥 {key_id} 未经认证 (unknown key).")
+        if cert.revoked_at is not None:
+            raise DomainError("KEY_ALREADY_REVOKED", f"密钥 {key_id} 已吊销 (already revoked).")
+        self._key_revoked(key_id=key_id, reason=reason, by=by, at=at)
+
+    @event("KeyRevoked")
+    def _key_revoked(self, key_id: str, reason: str, by: dict[str, str], at: str) -> None:
+        cert = self.keys[key_id]
+        self.keys[key_id] = KeyCertificate(
+            cert.key_id, cert.institution_id, cert.public_key_hex, cert.valid_from, cert.valid_until, at
+        )
+
+    def active_key_id(self, institution_id: str) -> str | None:
+        """The newest unrevoked key certified for an institution."""
+        candidates = [
+            k for k in self.keys.values() if k.institution_id == institution_id and k.revoked_at is None
+        ]
+        return max(candidates, key=lambda k: k.valid_from).key_id if candidates else None

@@ -1,0 +1,1 @@
+"""What touches the world: storage, keys, signing, configuration. Wired in infrastructure.bootstrap."""

@@ -1,0 +1,35 @@
+"""Configuration: every setting has a safe local default and a TONGBAN_* environment override."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PREFIX = "TONGBAN_"
+DEMO_PASSPHRASE = "tongban-demo-only"  # noqa: S105 - a local demo default, documented as such
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(PREFIX + name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", "data")))
+    db_url: str = ""
+    keystore_dir: Path | None = None
+    key_passphrase: str = field(default_factory=lambda: _env("KEY_PASSPHRASE", DEMO_PASSPHRASE))
+    policy: str = field(default_factory=lambda: _env("POLICY", "baotou"))
+
+    def __post_init__(self) -> None:
+        if not self.db_url:
+            default = f"sqlite:///{self.data_dir / 'tongban.sqlite3'}"
+            object.__setattr__(self, "db_url", _env("DB", default))
+        if self.keystore_dir is None:
+            object.__setattr__(self, "keystore_dir", Path(_env("KEYSTORE", str(self.data_dir / "keys"))))
+
+    @property
+    def keys(self) -> Path:
+        assert self.keystore_dir is not None
+        return self.keystore_dir

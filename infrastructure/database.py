@@ -1,0 +1,74 @@
+"""One database URL selects the backend: sqlite:///path (embedded default) or postgresql://..."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+import psycopg
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.is_postgres else "sqlite"
+
+    def sqlite_path(self) -> Path:
+        if not self.url.startswith("sqlite:///"):
+            raise ValueError(f"unsupported database URL {self.url!r}: use sqlite:///PATH or postgresql://...")
+        return Path(self.url.removeprefix("sqlite:///"))
+
+    def _pg(self) -> tuple[Any, dict[str, list[str]]]:
+        parts = urlparse(self.url)
+        return parts, parse_qs(parts.query)
+
+    @property
+    def schema(self) -> str:
+        return self._pg()[1].get("schema", [""])[0] if self.is_postgres else ""
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The eventsourcing library's settings for this URL."""
+        if not self.is_postgres:
+            path = self.sqlite_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
+        parts, _ = self._pg()
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_POOL_SIZE": "4",
+            "POSTGRES_LOCK_TIMEOUT": "30",
+        }
+        if self.schema:
+            env["POSTGRES_SCHEMA"] = self.schema
+        return env
+
+    def connect_sqlite(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.sqlite_path(), timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        return conn
+
+    def connect_postgres(self) -> psycopg.Connection[Any]:
+        env = self.eventsourcing_env()
+        conn = psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=int(env["POSTGRES_PORT"]),
+            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
+        )
+        if self.schema:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+            conn.execute(f'SET search_path TO "{self.schema}"')
+        return conn

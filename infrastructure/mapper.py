@@ -1,0 +1,128 @@
+"""The signing mapper: every domain event leaves as a signed, chained record and comes back checked.
+
+It subclasses the library's Mapper and keeps its contract (topics, class_version upcasting), but the
+stored state is the signed record of docs/ledger-format.md instead of the library's transcoded bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import AggregateRecorder, Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic, resolve_topic
+
+from domain.actor import SHANGHAI
+from domain.case import PERSONAL_DATA_FIELDS
+from infrastructure.keystore import ROOT_KEY_ID, Keystore
+from infrastructure.personal_data import PersonalDataVault
+from infrastructure.records import GENESIS, KeyRing, check_record, encode_record, record_hash
+
+_ENVELOPE = ("originator_id", "originator_version", "timestamp", "by", "at")
+_HEADS_MAX = 100_000
+
+
+class RecordRejected(Exception):
+    """A stored record failed verification on a verifying read."""
+
+
+class SigningMapper(Mapper[UUID]):
+    def __init__(
+        self, transcoder: Transcoder, *, keystore: Keystore, vault: PersonalDataVault, network_id: UUID,
+        keyring: Callable[[], KeyRing],
+    ) -> None:
+        super().__init__(transcoder)
+        self.keystore = keystore
+        self.vault = vault
+        self.network_id = network_id
+        self.keyring = keyring
+        self.recorder: AggregateRecorder | None = None  # set once the application has built it
+        self.verify_on_read = False
+        self._heads: dict[tuple[UUID, int], str] = {}  # (case, version) -> record hash, for chaining
+
+    # ------------------------------------------------------------------ writing
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        cls = type(domain_event)
+        state = vars(domain_event)
+        case_id, version = state["originator_id"], state["originator_version"]
+        payload = {k: v for k, v in state.items() if k not in _ENVELOPE}
+        if "applicant" in payload:
+            payload["applicant"] = self._sealed(payload["applicant"])
+        by = state["by"]
+        body = {
+            "case_id": str(case_id),
+            "version": version,
+            "type": cls.__qualname__,
+            "schema": getattr(cls, "class_version", 1),
+            "occurred_at": state["at"],
+            "recorded_at": state["timestamp"].astimezone(SHANGHAI).isoformat(timespec="microseconds"),
+            "institution": by["institution"],
+            "person": by["person"],
+            "role": by["role"],
+            "payload": payload,
+            "prev": self._previous_hash(case_id, version),
+        }
+        key_id = ROOT_KEY_ID if case_id == self.network_id else self.keystore.active_keys()[by["institution"]]
+        stored = encode_record(body, key_id, self.keystore.signing_key(key_id))
+        self._remember(case_id, version, stored)
+        return StoredEvent(originator_id=case_id, originator_version=version, topic=get_topic(cls), state=stored)
+
+    def _sealed(self, applicant: dict[str, Any]) -> dict[str, Any]:
+        personal = {k: applicant[k] for k in PERSONAL_DATA_FIELDS if k in applicant}
+        rest = {k: v for k, v in applicant.items() if k not in PERSONAL_DATA_FIELDS}
+        return {**rest, "sealed": self.vault.seal(applicant["applicant_id"], personal)}
+
+    def _previous_hash(self, case_id: UUID, version: int) -> str:
+        if version == 1:
+            return GENESIS
+        known = self._heads.get((case_id, version - 1))
+        if known is not None:
+            return known
+        assert self.recorder is not None
+        previous = self.recorder.select_events(case_id, gt=version - 2, lte=version - 1)
+        if not previous:
+            raise LookupError(f"case {case_id} has no version {version - 1} to chain to")
+        return record_hash(previous[0].state)
+
+    def _remember(self, case_id: UUID, version: int, stored: bytes) -> None:
+        if len(self._heads) >= _HEADS_MAX:
+            self._heads.clear()
+        self._heads[(case_id, version)] = record_hash(stored)
+
+    # ------------------------------------------------------------------ reading
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        case_id = stored_event.originator_id
+        assert isinstance(case_id, UUID)
+        if self.verify_on_read:
+            body, problems = check_record(
+                stored_event.state, str(case_id), stored_event.originator_version, self.keyring(),
+                case_id == self.network_id,
+            )
+            if problems:
+                raise RecordRejected(f"case {case_id} version {stored_event.originator_version}: {'; '.join(problems)}")
+        else:
+            body = json.loads(stored_event.state)["body"]
+        assert body is not None
+        self._remember(case_id, stored_event.originator_version, stored_event.state)
+        event_state: dict[str, Any] = dict(body["payload"])
+        if "applicant" in event_state and "sealed" in event_state["applicant"]:
+            sealed = dict(event_state["applicant"])
+            fields = self.vault.unseal(sealed["applicant_id"], sealed.pop("sealed"), PERSONAL_DATA_FIELDS)
+            event_state["applicant"] = {**sealed, **fields}
+        event_state["by"] = {"institution": body["institution"], "person": body["person"], "role": body["role"]}
+        event_state["at"] = body["occurred_at"]
+        event_state["timestamp"] = datetime.fromisoformat(body["recorded_at"])
+        event_state["originator_id"] = case_id
+        event_state["originator_version"] = stored_event.originator_version
+        cls = resolve_topic(stored_event.topic)
+        from_version, class_version = body["schema"], getattr(cls, "class_version", 1)
+        while from_version < class_version:  # the library's upcasting, kept intact
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(event_state)
+            from_version += 1
+        domain_event: DomainEventProtocol[UUID] = object.__new__(cls)
+        object.__setattr__(domain_event, "__dict__", event_state)
+        return domain_event

@@ -1,0 +1,129 @@
+"""Signed records: the one canonical form in which every event is stored (docs/ledger-format.md).
+
+    record   = {"body": BODY, "key_id": KID, "signature": base64(Ed25519(PREFIX || canonical(BODY)))}
+    stored   = canonical(record)
+    hash     = SHA-256(stored), hex; BODY.prev is the hash of the case's previous record
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from infrastructure.canonical import canonical_json
+from infrastructure.keystore import ROOT_KEY_ID
+
+PREFIX = b"tongban-ledger-record/v1\n"  # domain separation: what is signed is never anything else
+GENESIS = "0" * 64  # BODY.prev of a case's first record
+BODY_FIELDS = frozenset(
+    {"case_id", "version", "type", "schema", "occurred_at", "recorded_at", "institution", "person", "role", "payload", "prev"}
+)
+
+
+def record_hash(stored: bytes) -> str:
+    return hashlib.sha256(stored).hexdigest()
+
+
+def encode_record(body: dict[str, Any], key_id: str, key: Ed25519PrivateKey) -> bytes:
+    body_bytes = canonical_json(body)
+    signature = base64.b64encode(key.sign(PREFIX + body_bytes)).decode()
+    # Keys "body" < "key_id" < "signature" are already in sorted order: this equals canonical(record).
+    return b'{"body":' + body_bytes + b',"key_id":' + json.dumps(key_id).encode() + b',"signature":"' + signature.encode() + b'"}'
+
+
+@dataclass
+class Certificate:
+    key_id: str
+    institution_id: str
+    public_key: Ed25519PublicKey
+    valid_from: datetime
+    valid_until: datetime | None
+    revoked_at: datetime | None = None
+
+
+@dataclass
+class KeyRing:
+    """The keys the root certified, with their validity windows, as read from the network's records."""
+
+    root: Ed25519PublicKey
+    certificates: dict[str, Certificate] = field(default_factory=dict)
+
+    @classmethod
+    def from_root_hex(cls, root_hex: str) -> KeyRing:
+        return cls(Ed25519PublicKey.from_public_bytes(bytes.fromhex(root_hex)))
+
+    def certify(self, key_id: str, institution_id: str, public_key_hex: str, valid_from: str, valid_until: str | None) -> None:
+        self.certificates[key_id] = Certificate(
+            key_id, institution_id, Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex)),
+            datetime.fromisoformat(valid_from), datetime.fromisoformat(valid_until) if valid_until else None,
+        )
+
+    def revoke(self, key_id: str, at: str) -> None:
+        if key_id in self.certificates:
+            self.certificates[key_id].revoked_at = datetime.fromisoformat(at)
+
+    def apply(self, body: dict[str, Any]) -> None:
+        """Learn from a (verified) network record: a certification or a revocation."""
+        p = body["payload"]
+        if body["type"] == "Network.KeyCertified":
+            self.certify(p["key_id"], p["institution_id"], p["public_key_hex"], p["valid_from"], p.get("valid_until"))
+        elif body["type"] == "Network.KeyRevoked":
+            self.revoke(p["key_id"], body["occurred_at"])
+
+    def key_for(self, key_id: str, body: dict[str, Any], network_stream: bool) -> tuple[Ed25519PublicKey | None, str]:
+        """The public key that may have signed this record, or None and the reason why none may."""
+        if network_stream or key_id == ROOT_KEY_ID:
+            if network_stream and key_id == ROOT_KEY_ID:
+                return self.root, ""
+            return None, "network records must be signed by the root key, case records by an institution key"
+        cert = self.certificates.get(key_id)
+        if cert is None:
+            return None, f"key {key_id} was never certified by the root"
+        if cert.institution_id != body["institution"]:
+            return None, f"key {key_id} belongs to {cert.institution_id}, not to {body['institution']}"
+        when = datetime.fromisoformat(body["recorded_at"])
+        if when < cert.valid_from or (cert.valid_until is not None and when >= cert.valid_until):
+            return None, f"key {key_id} was not valid at {body['recorded_at']}"
+        if cert.revoked_at is not None and when >= cert.revoked_at:
+            return None, f"key {key_id} was revoked at {cert.revoked_at.isoformat()}"
+        return cert.public_key, ""
+
+
+def check_record(
+    stored: bytes, case_id: str, version: int, keyring: KeyRing, network_stream: bool, *, check_signature: bool = True
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """Check one record on its own: canonical form, what it binds, and its signature. Returns (body, problems)."""
+    try:
+        record = json.loads(stored)
+        body = record["body"]
+        key_id, signature = record["key_id"], base64.b64decode(record["signature"], validate=True)
+    except (ValueError, KeyError, TypeError) as exc:
+        return None, [f"not a readable record: {exc}"]
+    problems = []
+    if set(record) != {"body", "key_id", "signature"} or set(body) != BODY_FIELDS:
+        problems.append("record fields are not those of the format")
+    try:
+        if canonical_json(record) != stored:
+            problems.append("record is not in canonical form")
+    except ValueError as exc:
+        problems.append(f"record is not in canonical form: {exc}")
+    if body.get("case_id") != case_id or body.get("version") != version:
+        problems.append(f"record says case {body.get('case_id')} version {body.get('version')}, stored as {case_id} version {version}")
+    if problems:
+        return body, problems
+    public_key, why = keyring.key_for(key_id, body, network_stream)
+    if public_key is None:
+        return body, [why]
+    if check_signature:
+        try:
+            public_key.verify(signature, PREFIX + canonical_json(body))
+        except InvalidSignature:
+            return body, [f"signature does not verify under key {key_id}"]
+    return body, []

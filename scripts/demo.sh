@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The main job on the embedded SQLite store: set up, create the Baotou network, record demo cases, verify.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/tongban init
+.venv/bin/tongban demo --cases "${CASES:-1889}"
+.venv/bin/tongban verify
+case_id=$(.venv/bin/python - <<'PY'
+from infrastructure.bootstrap import build_ledger
+ledger = build_ledger()
+for n in ledger.all_records():
+    if n.originator_id != ledger.network_id:
+        print(n.originator_id)
+        break
+PY
+)
+cat <<NEXT
+
+What to do next (the ledger is in data/tongban.sqlite3, keys in data/keys):
+  .venv/bin/tongban history $case_id            # one case's timeline, each record verified
+  .venv/bin/tongban history $case_id --as-of 2025-01-03
+  .venv/bin/tongban verify --json                # check every record, machine-readable
+  .venv/bin/tongban keys rotate baotou-kundulun  # rotate an institution's key; old records stay valid
+  .venv/bin/tongban --help
+NEXT

@@ -1,0 +1,118 @@
+"""Test set-up: real SQLite files and a real PostgreSQL server.
+
+PostgreSQL is taken from TONGBAN_TEST_PG_URL, else 127.0.0.1:5432 (database `test`); if that is not
+running, a throwaway cluster is started with the local PostgreSQL binaries; if there are none, the
+PostgreSQL tests are skipped with one loud line. Under CI (CI=true) a missing PostgreSQL fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from glob import glob
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from domain.actor import SHANGHAI
+from infrastructure.baotou import BUREAU_ID, institutions
+from infrastructure.bootstrap import build_ledger
+from infrastructure.config import Settings
+from infrastructure.ledger import CaseLedger
+from infrastructure.network_setup import initialise_network
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+NETWORK_FOUNDED = datetime(2024, 12, 31, 9, 0, tzinfo=SHANGHAI)
+
+
+def _reachable(url: str) -> bool:
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+        return True
+    except psycopg.OperationalError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _throwaway_cluster() -> tuple[str, list[str]] | None:
+    """Start a private cluster with local binaries; returns (url, stop command) or None."""
+    initdb = sorted(glob("/usr/lib/postgresql/*/bin/initdb")) or ([shutil.which("initdb")] if shutil.which("initdb") else [])
+    if not initdb:
+        return None
+    bindir = Path(str(initdb[-1])).parent
+    datadir = tempfile.mkdtemp(prefix="tongban-pg-")
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(datadir, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    subprocess.run([*as_user, str(bindir / "initdb"), "-D", datadir, "-A", "trust", "-U", "postgres"], check=True, capture_output=True)
+    subprocess.run(
+        [*as_user, str(bindir / "pg_ctl"), "-D", datadir, "-o", f"-p {port} -k {datadir} -h 127.0.0.1", "-w", "start"],
+        check=True, capture_output=True,
+    )
+    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    return url, [*as_user, str(bindir / "pg_ctl"), "-D", datadir, "-m", "immediate", "stop"]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    url = os.environ.get("TONGBAN_TEST_PG_URL", DEFAULT_PG)
+    stop: list[str] | None = None
+    if not _reachable(url):
+        started = None
+        try:
+            started = _throwaway_cluster()
+        except (subprocess.CalledProcessError, OSError) as exc:
+            print(f"\n!!! could not start a throwaway PostgreSQL cluster: {exc}", file=sys.stderr)
+        if started is None:
+            message = f"!!! PostgreSQL NOT AVAILABLE at {url} and no local binaries: PostgreSQL tests SKIPPED !!!"
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail(message.replace("SKIPPED", "FAILED (CI requires PostgreSQL)"))
+            print("\n" + message, file=sys.stderr)
+            pytest.skip(message)
+        url, stop = started
+    yield url
+    if stop:
+        subprocess.run(stop, check=False, capture_output=True)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each backend: a new SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_url")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    yield f"{server}?schema={schema}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, db_url=database_url, keystore_dir=tmp_path / "keys", key_passphrase="test-passphrase")
+
+
+@pytest.fixture
+def ledger(settings: Settings) -> Iterator[CaseLedger]:
+    """A ledger with the Baotou network set up."""
+    ledger = build_ledger(settings)
+    initialise_network(ledger, institutions(), BUREAU_ID, NETWORK_FOUNDED)
+    yield ledger
+    ledger.close()
+

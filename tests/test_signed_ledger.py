@@ -1,0 +1,237 @@
+"""The signed, chained ledger on real SQLite and real PostgreSQL: what auditors rely on."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from domain.actor import SHANGHAI
+from domain.case import CaseStatus
+from domain.errors import DomainError
+from infrastructure.baotou import BUREAU_ID, institutions
+from infrastructure.bootstrap import build_ledger
+from infrastructure.config import Settings
+from infrastructure.ledger import CaseLedger
+from infrastructure.network_setup import initialise_network, rotate_key
+from infrastructure.personal_data import ERASED
+from infrastructure.records import GENESIS, PREFIX
+from infrastructure.verification import VerificationReport, verify_records
+from tests.raw_store import RawStore
+from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING, RECEIVED_AT, head, receive, staff, walk_whole_case
+
+
+@pytest.fixture
+def raw(ledger: CaseLedger, database_url: str) -> Iterator[RawStore]:
+    store = RawStore(database_url)
+    yield store
+    store.close()
+
+
+def verify(ledger: CaseLedger) -> VerificationReport:
+    return verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id))
+
+
+def test_a_case_received_in_one_district_and_handled_in_another_is_signed_and_verifies(ledger: CaseLedger) -> None:
+    case_id = walk_whole_case(ledger)
+
+    case = ledger.get_case(case_id)
+    assert case.status is CaseStatus.ARCHIVED
+    assert case.first_receiving_institution == FIRST_RECEIVING
+    assert case.handling_institution == HANDLING
+    assert case.subsidies_paid == {"civil_administrative_case": 150_000}
+    report = verify(ledger)
+    assert report.ok, report.problems
+    assert report.cases == 1
+    assert report.records == case.version + len(ledger.recorder.select_events(ledger.network_id))
+
+
+def test_each_record_binds_its_case_version_actor_and_the_previous_record(ledger: CaseLedger, raw: RawStore) -> None:
+    case_id = walk_whole_case(ledger)
+    keyring = ledger.keyring()
+
+    previous_hash = GENESIS
+    for version in range(1, ledger.get_case(case_id).version + 1):
+        stored = raw.state(case_id, version)
+        record = json.loads(stored)
+        body = record["body"]
+        assert (body["case_id"], body["version"], body["prev"]) == (str(case_id), version, previous_hash)
+        signing_key = keyring.certificates[record["key_id"]]
+        assert signing_key.institution_id == body["institution"]
+        signing_key.public_key.verify(  # raises if the signature does not cover exactly these bytes
+            base64.b64decode(record["signature"]),
+            PREFIX + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(),
+        )
+        previous_hash = hashlib.sha256(stored).hexdigest()
+
+    received = json.loads(raw.state(case_id, 4))["body"]
+    assert (received["type"], received["institution"]) == ("Case.MaterialsReceived", HANDLING)
+
+
+def test_a_refused_command_leaves_the_stored_events_exactly_as_they_were(ledger: CaseLedger, raw: RawStore) -> None:
+    case_id = walk_whole_case(ledger)
+    before = raw.rows()
+
+    with pytest.raises(DomainError) as refused:
+        ledger.act(case_id, "pay_subsidy", staff(HANDLING), RECEIVED_AT + timedelta(days=90), kind="civil_administrative_case",
+                   amount_fen=100_000, payee="x", reference="y")
+    assert refused.value.code == "NOT_FIRST_RECEIVING_INSTITUTION"
+    with pytest.raises(DomainError) as conflict:
+        ledger.act(case_id, "archive", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(days=90), expected_version=3,
+                   archive_number="again")
+    assert conflict.value.code == "VERSION_CONFLICT"
+
+    assert raw.rows() == before
+
+
+def test_when_two_clerks_act_on_the_same_version_exactly_one_is_recorded(ledger: CaseLedger, settings: Settings, raw: RawStore) -> None:
+    case_id = receive(ledger)
+    other_desk = build_ledger(settings)
+    later = RECEIVED_AT + timedelta(hours=1)
+    case_here, case_there = ledger.get_case(case_id), other_desk.get_case(case_id)
+
+    ledger.apply_command(case_here, "notify_missing_materials", staff(FIRST_RECEIVING), later, items=["户口簿"])
+    other_desk.apply_command(case_there, "request_transfer", staff(FIRST_RECEIVING), later, to_institution=HANDLING,
+                             applicant_consent=True)
+    ledger.save(case_here)
+    with pytest.raises(DomainError) as lost:
+        other_desk.save(case_there)
+
+    assert lost.value.code == "VERSION_CONFLICT"
+    assert [row[3] for row in raw.rows() if row[1] == 2 and "MissingMaterials" in row[2]]
+    assert ledger.get_case(case_id).status is CaseStatus.AWAITING_MATERIALS
+    assert verify(ledger).ok
+    other_desk.close()
+
+
+def test_personal_data_is_unreadable_in_the_stored_bytes_but_readable_through_the_ledger(ledger: CaseLedger, raw: RawStore) -> None:
+    case_id = receive(ledger)
+
+    stored = b"".join(row[3] for row in raw.rows())
+    for field in ("name", "id_number", "phone", "address"):
+        assert APPLICANT[field].encode() not in stored, field
+    assert ledger.get_case(case_id).applicant == APPLICANT
+
+
+def test_erasing_a_persons_key_erases_their_data_and_every_signature_still_verifies(ledger: CaseLedger, settings: Settings) -> None:
+    case_id = walk_whole_case(ledger)
+
+    assert ledger.vault.destroy_key(APPLICANT["applicant_id"])
+
+    fresh = build_ledger(settings)  # no key left in any cache
+    applicant = fresh.get_case(case_id).applicant
+    assert applicant["applicant_id"] == APPLICANT["applicant_id"]
+    assert {applicant[f] for f in ("name", "id_number", "phone", "address")} == {ERASED}
+    assert verify(fresh).ok
+    fresh.close()
+
+
+# ------------------------------------------------------------------ tampering is detected
+def test_an_untouched_ledger_verifies_clean(ledger: CaseLedger) -> None:
+    walk_whole_case(ledger)
+    walk_whole_case(ledger)
+    assert verify(ledger).ok
+
+
+def test_changing_one_byte_of_a_record_is_detected_and_names_the_case(ledger: CaseLedger, raw: RawStore) -> None:
+    case_id, other = walk_whole_case(ledger), walk_whole_case(ledger)
+    closing = raw.state(case_id, 10)  # CaseClosed, amount recovered 1,250,000 fen
+    tampered = closing.replace(b"1250000", b"9250000")
+    assert tampered != closing
+    raw.set_state(case_id, 10, tampered)
+
+    report = verify(ledger)
+    assert report.bad_cases() == [str(case_id)]
+    assert {p.version for p in report.problems} == {10, 11}  # the record, and the chain link after it
+    assert str(other) not in report.bad_cases()
+
+
+def test_swapping_two_records_contents_is_detected(ledger: CaseLedger, raw: RawStore) -> None:
+    first, second = walk_whole_case(ledger), walk_whole_case(ledger)
+    a, b = raw.state(first, 5), raw.state(second, 5)
+    raw.set_state(first, 5, b)
+    raw.set_state(second, 5, a)
+
+    assert verify(ledger).bad_cases() == sorted([str(first), str(second)])
+
+
+def test_deleting_a_record_in_the_middle_of_a_case_is_detected(ledger: CaseLedger, raw: RawStore) -> None:
+    case_id = walk_whole_case(ledger)
+    raw.delete(case_id, 6)
+
+    report = verify(ledger)
+    assert report.bad_cases() == [str(case_id)]
+    assert any("version 6 is missing" in p.what for p in report.problems)
+
+
+def test_a_record_signed_with_a_key_not_yet_valid_is_detected(ledger: CaseLedger) -> None:
+    case_id = receive(ledger)
+    network = ledger.network(refresh=True)
+    future_key = ledger.keystore.create_signing_key("baotou-kundulun.future")
+    network.certify_key(
+        "baotou-kundulun.future", FIRST_RECEIVING, future_key.public_key().public_bytes_raw().hex(),
+        "2099-01-01T00:00:00+08:00", None, by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
+        at="2099-01-01T00:00:00+08:00",
+    )
+    ledger.save_network(network)
+    ledger.keystore.set_active_key(FIRST_RECEIVING, "baotou-kundulun.future")
+
+    ledger.act(case_id, "notify_missing_materials", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(hours=1), items=["户口簿"])
+
+    report = verify(ledger)
+    assert report.bad_cases() == [str(case_id)]
+    assert "not valid" in report.problems[0].what
+
+
+# ------------------------------------------------------------------ keys
+def test_records_before_and_after_a_key_rotation_verify(ledger: CaseLedger) -> None:
+    before = walk_whole_case(ledger)
+    old_key = ledger.keystore.active_keys()[FIRST_RECEIVING]
+
+    new_key = rotate_key(ledger, FIRST_RECEIVING, datetime.now(SHANGHAI))
+    after = walk_whole_case(ledger)
+
+    assert new_key != old_key
+    assert ledger.network().keys[old_key].revoked_at is not None
+    assert verify(ledger).ok
+    assert ledger.get_case(before).status is ledger.get_case(after).status is CaseStatus.ARCHIVED
+
+
+def test_a_record_signed_with_a_revoked_key_after_its_revocation_is_detected(ledger: CaseLedger) -> None:
+    case_id = receive(ledger)
+    old_key = ledger.keystore.active_keys()[FIRST_RECEIVING]
+    rotate_key(ledger, FIRST_RECEIVING, datetime.now(SHANGHAI))
+    ledger.keystore.set_active_key(FIRST_RECEIVING, old_key)  # a stolen or forgotten old key keeps signing
+
+    ledger.act(case_id, "notify_missing_materials", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(hours=1), items=["户口簿"])
+
+    report = verify(ledger)
+    assert report.bad_cases() == [str(case_id)]
+    assert "revoked" in report.problems[0].what
+    assert report.problems[0].version == 2
+
+
+def test_init_is_safe_to_run_twice(ledger: CaseLedger, raw: RawStore) -> None:
+    before = raw.rows()
+    assert initialise_network(ledger, institutions(), BUREAU_ID, datetime.now(SHANGHAI)) == []
+    assert raw.rows() == before
+    assert len(ledger.directory().institutions) == 11
+
+
+def test_the_state_of_a_case_can_be_read_as_of_any_earlier_version(ledger: CaseLedger) -> None:
+    case_id = walk_whole_case(ledger)
+
+    granted = ledger.get_case(case_id, version=8)
+    assert granted.status is CaseStatus.GRANTED
+    assert granted.lawyer is None
+    assert ledger.get_case(case_id, version=2).status is CaseStatus.TRANSFER_REQUESTED
+
+
+def test_sign_off_by_the_head_is_recorded_with_the_heads_role(ledger: CaseLedger, raw: RawStore) -> None:
+    case_id = walk_whole_case(ledger)
+    body = json.loads(raw.state(case_id, 6))["body"]
+    assert (body["type"], body["role"], body["person"]) == ("Case.ReviewSignedOff", "head", head(HANDLING).person)
