@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import datetime
@@ -12,7 +13,7 @@ from uuid import UUID
 
 import click
 
-from api.demo import DemoGenerator
+from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
 from domain.errors import DomainError
 from infrastructure.baotou import BUREAU_ID, institutions
@@ -52,8 +53,9 @@ def init(db_url: str) -> None:
 @main.command()
 @click.option("--cases", default=1889, show_default=True, help="How many cases to generate (Baotou recorded 1,889 in 2022).")
 @click.option("--seed", default=2022, show_default=True, help="Random seed: the same seed gives the same cases.")
+@click.option("--workers", default=os.cpu_count() or 1, show_default=True, help="Processes recording (and signing) cases.")
 @db_option
-def demo(cases: int, seed: int, db_url: str) -> None:
+def demo(cases: int, seed: int, workers: int, db_url: str) -> None:
     """Generate realistic cases through the real commands: every record is signed."""
     ledger = _ledger(db_url)
     if not ledger.has_network():
@@ -61,7 +63,7 @@ def demo(cases: int, seed: int, db_url: str) -> None:
     before = ledger.recorder.max_notification_id() or 0
     started = time.perf_counter()
     with click.progressbar(length=cases, label="recording cases", file=sys.stderr) as bar:
-        outcomes = DemoGenerator(ledger, seed).run(cases, progress=bar.update)
+        outcomes = record_demo_cases(Settings(db_url=db_url), cases, seed, workers, progress=bar.update)
     elapsed = time.perf_counter() - started
     events = (ledger.recorder.max_notification_id() or 0) - before
     click.echo(f"recorded {cases} cases, {events} signed events in {elapsed:.1f} s ({events / elapsed:,.0f} events/s)")

@@ -7,9 +7,11 @@ terminated, closed, archived and paid, and some steps are late. Deterministic fo
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +30,8 @@ from domain.vocabulary import (
     TerminationGround,
 )
 from infrastructure.baotou import DISTRICT_NAMES
+from infrastructure.bootstrap import build_ledger
+from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 
 MATTER_MIX = ((MatterKind.CIVIL, 981), (MatterKind.CRIMINAL, 688), (MatterKind.ADMINISTRATIVE, 14), (MatterKind.LEGAL_HELP, 206))
@@ -35,37 +39,67 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅海燕宝音其其格巴特尔乌云"
 FIRMS = ("内蒙古慧丰律师事务所", "内蒙古包钢律师事务所", "内蒙古义达律师事务所", "内蒙古天贺律师事务所", "内蒙古蒙益律师事务所")
 SAVE_BATCH = 100
+CHUNK = 500
+
+
+def record_demo_cases(
+    settings: Settings, cases: int, seed: int, workers: int, progress: Callable[[int], None] | None = None
+) -> Counter[str]:
+    """Record `cases` demo cases, spreading the work (mostly signing) over `workers` processes."""
+    chunks = [range(start, min(start + CHUNK, cases)) for start in range(0, cases, CHUNK)]
+    outcomes: Counter[str] = Counter()
+    if workers <= 1 or len(chunks) == 1:
+        generator = DemoGenerator(build_ledger(settings), seed)
+        for chunk in chunks:
+            outcomes += generator.run(chunk, cases, progress)
+            generator.outcomes = Counter()
+        return outcomes
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for result in pool.map(_record_chunk, [(settings, chunk, cases, seed) for chunk in chunks]):
+            outcomes += result
+            if progress:
+                progress(sum(result.values()))
+    return outcomes
+
+
+def _record_chunk(job: tuple[Settings, range, int, int]) -> Counter[str]:
+    settings, chunk, total, seed = job
+    ledger = build_ledger(settings)
+    try:
+        return DemoGenerator(ledger, seed).run(chunk, total)
+    finally:
+        ledger.close()
 
 
 class DemoGenerator:
+    """Case n is generated from its own random stream (seed, n), so the cases do not depend on how the
+    work is split between processes."""
+
     def __init__(self, ledger: CaseLedger, seed: int, start: datetime | None = None) -> None:
         self.ledger = ledger
+        self.seed = seed
         self.rng = random.Random(seed)
         self.directory: Directory = ledger.directory()
         self.centres = self.directory.centres()
         self.start = start or datetime(2025, 1, 2, 9, 0, tzinfo=SHANGHAI)
+        self.span_days = 660
         self.outcomes: Counter[str] = Counter()
 
-    # ------------------------------------------------------------------ the run
-    def run(self, cases: int, progress: Callable[[int], None] | None = None) -> Counter[str]:
-        span_days = 660
+    def run(self, numbers: range, total: int, progress: Callable[[int], None] | None = None) -> Counter[str]:
+        """Record cases number `numbers` of a run of `total`, saving them in batches."""
         batch: list[Case] = []
-        for n in range(cases):
-            opened = self.start + timedelta(days=span_days * n / max(cases, 1), minutes=self.rng.randint(0, 420))
-            batch.append(self.one_case(opened, n))
-            if len(batch) >= SAVE_BATCH:
+        for n in numbers:
+            batch.append(self.one_case(n, total))
+            if len(batch) >= SAVE_BATCH or n == numbers[-1]:
                 self.ledger.save(*batch)
-                batch.clear()
                 if progress:
-                    progress(SAVE_BATCH)
-        if batch:
-            self.ledger.save(*batch)
-            if progress:
-                progress(len(batch))
+                    progress(len(batch))
+                batch.clear()
         return self.outcomes
 
-    def one_case(self, at: datetime, n: int) -> Case:
-        rng = self.rng
+    def one_case(self, n: int, total: int) -> Case:
+        rng = self.rng = random.Random(f"{self.seed}:{n}")
+        at = self.start + timedelta(days=self.span_days * n / max(total, 1), minutes=rng.randint(0, 420))
         matter = rng.choices([m for m, _ in MATTER_MIX], [w for _, w in MATTER_MIX])[0]
         receiver = rng.choice(self.centres)
         if rng.random() < 0.7:

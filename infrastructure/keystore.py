@@ -28,6 +28,7 @@ class Keystore:
         self.directory = directory
         self._passphrase = passphrase.encode()
         self._signing_keys: dict[str, Ed25519PrivateKey] = {}
+        self._active: tuple[float, dict[str, str]] = (-1.0, {})
 
     # ------------------------------------------------------------ signing keys
     def _path(self, key_id: str) -> Path:
@@ -71,13 +72,25 @@ class Keystore:
         return self.directory / "active-keys.json"
 
     def active_keys(self) -> dict[str, str]:
-        path = self._active_path()
-        return json.loads(path.read_text()) if path.exists() else {}
+        """Institution -> key id it signs with, as of the last refresh."""
+        if self._active[0] < 0:
+            self.refresh_active_keys()
+        return self._active[1]
+
+    def refresh_active_keys(self) -> dict[str, str]:
+        """Re-read which key each institution signs with, if another process rotated one."""
+        try:
+            mtime = self._active_path().stat().st_mtime
+        except FileNotFoundError:
+            return {}
+        if mtime != self._active[0]:
+            self._active = (mtime, json.loads(self._active_path().read_text()))
+        return self._active[1]
 
     def set_active_key(self, institution_id: str, key_id: str) -> None:
-        active = self.active_keys()
-        active[institution_id] = key_id
+        active = {**self.active_keys(), institution_id: key_id}
         self._active_path().write_text(json.dumps(active, indent=1, sort_keys=True))
+        self._active = (-1.0, {})
 
     # ------------------------------------------------------------ personal-data master key
     def master_key(self) -> bytes:

@@ -132,6 +132,7 @@ class CaseLedger(Application[UUID]):
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         applicants = [e.applicant["applicant_id"] for e in processing_event.events if hasattr(e, "applicant")]
         self.vault.ensure_keys(applicants)  # data keys exist before their ciphertext is signed
+        self.keystore.refresh_active_keys()  # once per transaction, not per event
         try:
             return super()._record(processing_event)
         except IntegrityError:
