@@ -1,0 +1,120 @@
+"""The `tongban` command end to end, on both backends: what a new user and an auditor type."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from click.testing import CliRunner, Result
+
+from api.cli import main
+from tests.raw_store import RawStore
+
+
+@pytest.fixture
+def tongban(tmp_path: Path, database_url: str) -> Callable[..., Result]:
+    runner = CliRunner(env={"TONGBAN_DATA_DIR": str(tmp_path), "TONGBAN_KEY_PASSPHRASE": "cli-test"})
+
+    def run(*args: str) -> Result:
+        return runner.invoke(main, [*args, "--db", database_url], catch_exceptions=False)
+
+    return run
+
+
+def first_case(database_url: str) -> UUID:
+    raw = RawStore(database_url)
+    try:
+        row = next(r for r in raw.rows() if r[2].startswith("domain.case:"))
+    finally:
+        raw.close()
+    return UUID(str(row[0]))
+
+
+def test_init_creates_the_baotou_network_and_is_safe_to_run_twice(tongban: Callable[..., Result]) -> None:
+    first = tongban("init")
+    assert first.exit_code == 0
+    assert "registered 达尔罕茂明安联合旗法律援助中心" in first.output
+    assert first.output.count("certified key") == 11
+    second = tongban("init")
+    assert second.exit_code == 0
+    assert "nothing to do" in second.output
+
+
+def test_demo_records_signed_cases_that_verify(tongban: Callable[..., Result]) -> None:
+    demo = tongban("demo", "--cases", "60", "--workers", "1")
+    assert demo.exit_code == 0, demo.output
+    assert re.search(r"recorded 60 cases, \d+ signed events", demo.output)
+
+    verified = tongban("verify", "--json")
+    report = json.loads(verified.output)
+    assert verified.exit_code == 0
+    assert report["ok"] is True
+    assert report["cases"] == 60
+    assert report["records"] > 60 * 5
+
+
+def test_verify_exits_1_and_names_the_tampered_case(tongban: Callable[..., Result], database_url: str) -> None:
+    tongban("demo", "--cases", "20", "--workers", "1")
+    case_id = first_case(database_url)
+    raw = RawStore(database_url)
+    state = raw.state(case_id, 2)
+    raw.set_state(case_id, 2, state.replace(b'"version":2', b'"version":3'))
+    raw.close()
+
+    result = tongban("verify")
+
+    assert result.exit_code == 1
+    assert f"BAD  case {case_id} version 2" in result.output
+    assert "problems in 1 cases" in result.output
+
+
+def test_history_shows_each_record_verified_and_the_state_as_of_a_time(tongban: Callable[..., Result], database_url: str) -> None:
+    tongban("demo", "--cases", "10", "--workers", "1")
+    case_id = first_case(database_url)
+
+    now = json.loads(tongban("history", str(case_id), "--json").output)
+    assert all(entry["verified"] for entry in now["timeline"])
+    assert now["timeline"][0]["type"] == "ApplicationReceived"
+    assert now["state"]["first_receiving_institution"] == now["timeline"][0]["institution"]
+
+    first_day = now["timeline"][0]["occurred_at"][:19]
+    then = json.loads(tongban("history", str(case_id), "--as-of", first_day, "--json").output)
+    assert then["state"]["version"] == 1
+    assert then["state"]["status"] == "received"
+
+
+def test_history_of_an_unknown_case_says_so(tongban: Callable[..., Result]) -> None:
+    tongban("init")
+    result = tongban("history", "00000000-0000-4000-8000-000000000000")
+    assert result.exit_code == 1
+    assert "CASE_NOT_FOUND" in result.output
+
+
+def test_after_a_key_rotation_old_and_new_records_verify(tongban: Callable[..., Result]) -> None:
+    tongban("demo", "--cases", "10", "--workers", "1")
+    rotated = tongban("keys", "rotate", "baotou-municipal")
+    assert rotated.exit_code == 0
+    assert "baotou-municipal now signs with baotou-municipal.k2" in rotated.output
+    tongban("demo", "--cases", "10", "--seed", "7", "--workers", "1")
+
+    assert tongban("verify").exit_code == 0
+    listing = tongban("keys", "list").output
+    assert re.search(r"baotou-municipal\.k1 .* revoked", listing)
+
+
+def test_the_same_seed_gives_the_same_cases_however_many_workers(tmp_path: Path) -> None:
+    summaries = []
+    for workers in ("1", "2"):
+        db = f"sqlite:///{tmp_path / f'w{workers}.sqlite3'}"
+        runner = CliRunner(env={"TONGBAN_DATA_DIR": str(tmp_path / workers), "TONGBAN_KEY_PASSPHRASE": "cli-test"})
+        result = runner.invoke(main, ["demo", "--cases", "600", "--workers", workers, "--db", db], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        events = re.search(r"recorded 600 cases, (\d+) signed events", result.output)
+        statuses = re.search(r"cases by status: (.*)", result.output)
+        assert events and statuses
+        summaries.append((events.group(1), statuses.group(1)))
+    assert summaries[0] == summaries[1]
