@@ -13,6 +13,7 @@ from uuid import UUID
 
 import click
 
+from api.cli_deadlines import COMMANDS
 from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
 from domain.errors import DomainError
@@ -187,6 +188,10 @@ def where(db_url: str) -> None:
     """Where data and keys live."""
     settings = Settings(db_url=db_url)
     click.echo(f"database: {settings.db_url}\nkeystore: {Path(settings.keys).resolve()}")
+
+
+for command in COMMANDS:
+    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -141,6 +141,8 @@ class DemoGenerator:
             act(case, "receive_materials", clock.hours(20, 48), actor_institution=target)
             if in_progress:
                 return
+        elif not (case.complex_case or case.group_case) and rng.random() < 0.8:
+            clock.brisk = True  # 当日受理、当日审查、当日指派 ("五个当天"), as most ordinary cases are
         self._review(case, clock)
         if not case.review or not case.review["eligible"]:
             self._refuse(case, clock)
@@ -151,6 +153,7 @@ class DemoGenerator:
         if in_progress:
             return
         act(case, "appoint_lawyer", clock.days(4, 6) if rng.random() < 0.08 else clock.hours(1, 40), lawyer=self._lawyer(case))
+        clock.brisk = False
         if rng.random() < 0.03:
             act(case, "change_lawyer", clock.days(3, 20), lawyer=self._lawyer(case), reason="受援人申请更换律师")
         if rng.random() < 0.04:
@@ -288,12 +291,15 @@ class _Clock:
     def __init__(self, start: datetime, rng: random.Random) -> None:
         self.now = start
         self.rng = rng
+        self.brisk = False  # every step within minutes, as on a same-day case
 
     def _advance(self, delta: timedelta) -> datetime:
         self.now = self.now + delta
         return self.now
 
     def hours(self, low: float, high: float) -> datetime:
+        if self.brisk:
+            return self._advance(timedelta(minutes=self.rng.randint(3, 25)))
         return self._advance(timedelta(minutes=self.rng.randint(int(low * 60), int(high * 60))))
 
     def days(self, low: int, high: int) -> datetime:

@@ -61,6 +61,10 @@ class PolicyProfile:
     exemptions: dict[str, Exemption] = field(default_factory=dict)
     # A life or death sentence needs a lawyer with this many years of criminal practice (LAL art 26).
     serious_criminal_min_years: int = 3
+    # LAL art 43 leaves open whether supplementing missing materials restarts the 7-day decision clock.
+    # We restart it when the materials are complete: the institution cannot review an incomplete
+    # application, and the applicant, not the institution, controls how long supplementing takes.
+    decision_clock_restarts_when_materials_complete: bool = True
 
     def band(self, kind: SubsidyKind) -> SubsidyBand:
         return self.subsidy_bands[kind]
@@ -121,6 +125,8 @@ BAOTOU = PolicyProfile(
                      Counting.NATURAL_DAYS, source="LAL art 43"),
         DeadlineRule("APPOINT", "决定给予法律援助之日起3日内指派", "AidGranted", 3,
                      Counting.NATURAL_DAYS, source="000 二(七); LAL art 43"),
+        DeadlineRule("NOTIFIED", "公检法通知辩护/代理的，3日内指派", "ApplicationReceived", 3,
+                     Counting.NATURAL_DAYS, source="LAL art 36"),
         DeadlineRule("OBJECTION", "司法行政机关5日内审查异议", "ObjectionFiled", 5,
                      Counting.NATURAL_DAYS, source="LAL art 49"),
         DeadlineRule("FILE", "结案后30日内提交立卷材料", "CaseClosed", 30,

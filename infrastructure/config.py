@@ -21,11 +21,14 @@ class Settings:
     keystore_dir: Path | None = None
     key_passphrase: str = field(default_factory=lambda: _env("KEY_PASSPHRASE", DEMO_PASSPHRASE))
     policy: str = field(default_factory=lambda: _env("POLICY", "baotou"))
+    calendar_file: str = ""  # the bureau's working-day overrides (years the library does not know yet)
 
     def __post_init__(self) -> None:
         if not self.db_url:
             default = f"sqlite:///{self.data_dir / 'tongban.sqlite3'}"
             object.__setattr__(self, "db_url", _env("DB", default))
+        if not self.calendar_file:
+            object.__setattr__(self, "calendar_file", _env("CALENDAR", str(self.data_dir / "calendar-overrides.json")))
         if self.keystore_dir is None:
             object.__setattr__(self, "keystore_dir", Path(_env("KEYSTORE", str(self.data_dir / "keys"))))
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from api.cli import main
+from infrastructure.baotou import DISTRICTS
 from tests.raw_store import RawStore
 
 
@@ -20,7 +21,8 @@ def tongban(tmp_path: Path, database_url: str) -> Callable[..., Result]:
     runner = CliRunner(env={"TONGBAN_DATA_DIR": str(tmp_path), "TONGBAN_KEY_PASSPHRASE": "cli-test"})
 
     def run(*args: str) -> Result:
-        return runner.invoke(main, [*args, "--db", database_url], catch_exceptions=False)
+        db = [] if args[0] in ("deadline", "calendar") else ["--db", database_url]  # these need no ledger
+        return runner.invoke(main, [*args, *db], catch_exceptions=False)
 
     return run
 
@@ -118,3 +120,30 @@ def test_the_same_seed_gives_the_same_cases_however_many_workers(tmp_path: Path)
         assert events and statuses
         summaries.append((events.group(1), statuses.group(1)))
     assert summaries[0] == summaries[1]
+
+
+def test_deadline_answers_when_is_this_due(tongban: Callable[..., Result]) -> None:
+    national_day = json.loads(tongban("deadline", "TRANSFER", "--from", "2025-09-30", "--json").output)
+    assert (national_day["due"], national_day["provisional"]) == ("2025-10-10", False)
+    next_year = tongban("deadline", "platform", "--from", "2026-12-30", "--complex")
+    assert "due 2027-01-04" in next_year.output and "provisional" in next_year.output
+    unknown = tongban("deadline", "LUNCH", "--from", "2026-01-05")
+    assert unknown.exit_code == 1 and "UNKNOWN_RULE" in unknown.output
+
+
+def test_worklist_and_compliance_read_the_deadline_projection(tongban: Callable[..., Result]) -> None:
+    tongban("demo", "--cases", "80", "--workers", "1")
+
+    open_items = []
+    for institution in ("baotou-municipal", *(f"baotou-{d}" for d, _ in DISTRICTS)):
+        work = json.loads(tongban("worklist", "--institution", institution, "--date", "2026-11-22", "--json").output)
+        assert all(item["responsible"] == institution for item in work["items"])
+        open_items += work["items"]
+    assert open_items, "the demo leaves some cases in progress (one in 17)"
+    assert {item["status"] for item in open_items} <= {"overdue", "due_soon", "open", "provisional"}
+
+    report = json.loads(tongban("compliance", "--period", "2025", "--json").output)
+    assert {"DECISION", "APPOINT", "SAME_DAY"} <= set(report["rules"])
+    decision = report["rules"]["DECISION"]
+    assert decision["met"] + decision["missed"] + decision["overdue"] + decision["stopped"] + decision["open"] == decision["total"]
+    assert tongban("compliance", "--period", "2025-13").exit_code == 1

@@ -1,0 +1,193 @@
+"""Deadline commands: `deadline`, `worklist`, `compliance`, `calendar` and `projections`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from domain.actor import SHANGHAI
+from domain.deadlines import due_date
+from domain.errors import DomainError
+from domain.policy import PROFILES
+from infrastructure.config import Settings
+from projections.deadlines import DeadlineRow, read_rows, summarise
+from projections.periods import parse_period
+from projections.registry import ReadModels, build_read_models, calendar_for
+from projections.runner import ProjectionRunner
+
+db_option = click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+day_type = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _emit(value: Any, as_json: bool, text: str) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str) if as_json else text)
+
+
+def _refused(refusal: DomainError) -> click.ClickException:
+    return click.ClickException(f"{refusal.code}: {refusal.message}")
+
+
+def _deadlines(db_url: str) -> tuple[ReadModels, ProjectionRunner]:
+    """The deadlines projection, caught up with the ledger."""
+    models = build_read_models(Settings(db_url=db_url))
+    runner = models.runners["deadlines"]
+    runner.catch_up()
+    return models, runner
+
+
+@click.command()
+@click.argument("rule")
+@click.option("--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]),
+              help="When the clock started (Asia/Shanghai).")
+@click.option("--complex", "complex_case", is_flag=True, help="A major, difficult, complex or special case (重大疑难复杂).")
+@json_option
+def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> None:
+    """When is it due? The due date of one RULE (TRANSFER, PLATFORM, DECISION, APPOINT, ...) from a start time."""
+    settings = Settings()
+    policy = PROFILES[settings.policy]
+    try:
+        definition = policy.deadline(rule.upper())
+    except KeyError:
+        known = ", ".join(r.rule_id for r in policy.deadlines)
+        raise click.ClickException(f"UNKNOWN_RULE: 没有期限规则 {rule} (no such rule; known: {known})") from None
+    due = due_date(calendar_for(settings), definition, start.replace(tzinfo=SHANGHAI), complex_case)
+    limit = definition.complex_limit if complex_case and definition.complex_limit else definition.limit
+    result = {"rule": definition.rule_id, "description": definition.description, "from": start.isoformat(), "limit": limit,
+              "counted_in": definition.counting.value, "due": due.day.isoformat(), "due_by": due.at.isoformat(),
+              "provisional": due.provisional, "source": definition.source}
+    note = "  (provisional: the official holiday schedule for that year is not known yet)" if due.provisional else ""
+    _emit(result, as_json, f"{definition.rule_id} ({definition.description}): due {due.day} 23:59{note}")
+
+
+@click.command()
+@click.option("--institution", required=True, help="Institution id, e.g. baotou-qingshan.")
+@click.option("--date", "on", type=day_type, default=None, help="The day to look from (default: today).")
+@db_option
+@json_option
+def worklist(institution: str, on: datetime | None, db_url: str, as_json: bool) -> None:
+    """What an institution must do: overdue, due by the next working day, and other open limits."""
+    models, runner = _deadlines(db_url)
+    today = on.date() if on else datetime.now(SHANGHAI).date()
+    calendar = models.calendar
+    end_of_today = f"{today.isoformat()}T23:59:59+08:00"
+    rows = read_rows(runner.store, runner.current_table(), "responsible = ? AND started_at <= ?", (institution, end_of_today))
+    order = {"overdue": 0, "due_soon": 1, "provisional": 2, "open": 3}
+    statuses = ((row.status(today, calendar), row) for row in rows)
+    items = sorted(((s, r) for s, r in statuses if s in order), key=lambda i: (order[i[0]], i[1].due_day))
+    listing = [{"status": s, **_row_dict(r)} for s, r in items]
+    text = "\n".join(f"{s:<11} {r.rule_id:<9} due {r.due_day}  case {r.case_id}" for s, r in items) or "nothing open"
+    _emit({"institution": institution, "date": today.isoformat(), "items": listing}, as_json, text)
+
+
+@click.command()
+@click.option("--institution", default=None, help="Only limits this institution answers for.")
+@click.option("--period", default=None, help="2026, 2026-Q1 or 2026-03: limits due in that period.")
+@click.option("--date", "on", type=day_type, default=None, help="Judge open limits as of this day (default: today).")
+@db_option
+@json_option
+def compliance(institution: str | None, period: str | None, on: datetime | None, db_url: str, as_json: bool) -> None:
+    """Compliance rates per rule (and the same-day and one-notice rules), per institution and period."""
+    models, runner = _deadlines(db_url)
+    where, params = [], []
+    if institution:
+        where.append("responsible = ?")
+        params.append(institution)
+    if period:
+        try:
+            start, end = parse_period(period)
+        except DomainError as refusal:
+            raise _refused(refusal) from None
+        where += ["due_day >= ?", "due_day < ?"]
+        params += [start.isoformat(), end.isoformat()]
+    rows = read_rows(runner.store, runner.current_table(), " AND ".join(where), tuple(params))
+    today = on.date() if on else datetime.now(SHANGHAI).date()
+    summary = summarise(rows, today, models.calendar)
+    lines = [f"{'rule':<10} {'total':>6} {'met':>6} {'late':>6} {'rate':>7}"]
+    for rule, c in summary.items():
+        rate = f"{c['rate']:.1%}" if c["rate"] is not None else "-"
+        lines.append(f"{rule:<10} {c['total']:>6} {c['met']:>6} {c['late']:>6} {rate:>7}")
+    _emit({"institution": institution, "period": period, "as_of": today.isoformat(), "rules": summary}, as_json, "\n".join(lines))
+
+
+def _row_dict(row: DeadlineRow) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(row).items()}
+
+
+@click.group()
+def calendar() -> None:
+    """The working-day calendar: official holidays and make-up working days (调休)."""
+
+
+def _days(value: str) -> list[date]:
+    return [date.fromisoformat(d.strip()) for d in value.split(",") if d.strip()]
+
+
+@calendar.command("load")
+@click.argument("year", type=int)
+@click.option("--holidays", required=True, help="Comma-separated dates the State Council made rest days.")
+@click.option("--working-days", "working_days", default="", help="Comma-separated weekend dates made working days.")
+def calendar_load(year: int, holidays: str, working_days: str) -> None:
+    """Record a year's official schedule (for years the calendar library does not know yet)."""
+    settings = Settings()
+    try:
+        calendar_for(settings).load_year(year, _days(holidays), _days(working_days))
+    except ValueError as exc:
+        raise click.ClickException(f"INVALID_CALENDAR: {exc}") from None
+    click.echo(f"{year}: schedule recorded in {settings.calendar_file}")
+    click.echo("run `tongban projections rebuild` to recompute the provisional deadlines")
+
+
+@calendar.command("show")
+@click.argument("year", type=int)
+def calendar_show(year: int) -> None:
+    """Which days of a year are working days, and whether that is known or provisional."""
+    cal = calendar_for(Settings())
+    day, rest, made_working, known = date(year, 1, 1), [], [], True
+    while day.year == year:
+        working, is_known = cal.is_working_day(day)
+        known &= is_known
+        if not working and day.weekday() < 5:
+            rest.append(day.isoformat())
+        if working and day.weekday() >= 5:
+            made_working.append(day.isoformat())
+        day = date.fromordinal(day.toordinal() + 1)
+    click.echo(f"{year}: {'official schedule' if known else 'NOT KNOWN: counted Monday to Friday, deadlines provisional'}")
+    click.echo(f"weekday rest days: {', '.join(rest) or '-'}\nweekend working days: {', '.join(made_working) or '-'}")
+
+
+@click.group()
+def projections() -> None:
+    """Read models: their position, lag, and rebuilding them from the ledger."""
+
+
+@projections.command("status")
+@db_option
+def projections_status(db_url: str) -> None:
+    models = build_read_models(Settings(db_url=db_url))
+    for name, runner in models.runners.items():
+        s = runner.status()
+        click.echo(f"{name:<12} generation {s.generation}  position {s.position}  head {s.head}  lag {s.lag}")
+
+
+@projections.command("rebuild")
+@click.argument("name", required=False)
+@db_option
+def projections_rebuild(name: str | None, db_url: str) -> None:
+    """Replay the whole ledger into fresh tables, then switch readers over at once."""
+    models = build_read_models(Settings(db_url=db_url))
+    runners = models.runners
+    if name and name not in runners:
+        raise click.ClickException(f"UNKNOWN_PROJECTION: {name} (known: {', '.join(runners)})")
+    for runner_name, runner in runners.items():
+        if name in (None, runner_name):
+            s = runner.rebuild()
+            rate = f"{s.events_per_second or 0:,.0f} events/s"
+            click.echo(f"{runner_name}: rebuilt to position {s.position} (generation {s.generation}), {rate}")
+
+
+COMMANDS = (deadline, worklist, compliance, calendar, projections)

@@ -1,0 +1,66 @@
+"""Deadline arithmetic (期限计算): pure functions over a working-day calendar that is passed in.
+
+Working-day periods count the working days after the starting day; natural-day periods exclude the
+starting day, and one whose last day is a rest day ends on the next working day (民法典 arts 201, 203,
+applied by analogy). A due date that rests on a year with no official holiday schedule is provisional.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+
+from domain.actor import SHANGHAI
+from domain.policy import Counting, DeadlineRule
+
+END_OF_DAY = time(23, 59, 59)
+
+
+class WorkingDays(Protocol):
+    def is_working_day(self, day: date) -> tuple[bool, bool]:
+        """(is it a working day, is that known from an official schedule rather than guessed Mon–Fri)"""
+        ...
+
+
+@dataclass(frozen=True)
+class Due:
+    day: date
+    provisional: bool
+
+    @property
+    def at(self) -> datetime:
+        """The last moment of the due day, Asia/Shanghai."""
+        return datetime.combine(self.day, END_OF_DAY, tzinfo=SHANGHAI)
+
+
+def add_working_days(calendar: WorkingDays, start: date, count: int) -> Due:
+    day, provisional, counted = start, False, 0
+    while counted < count:
+        day += timedelta(days=1)
+        working, known = calendar.is_working_day(day)
+        provisional |= not known
+        counted += working
+    return Due(day, provisional)
+
+
+def add_natural_days(calendar: WorkingDays, start: date, count: int) -> Due:
+    day = start + timedelta(days=count)
+    working, known = calendar.is_working_day(day)
+    provisional = not known
+    while not working:
+        day += timedelta(days=1)
+        working, known = calendar.is_working_day(day)
+        provisional |= not known
+    return Due(day, provisional)
+
+
+def due_date(calendar: WorkingDays, rule: DeadlineRule, start: datetime, complex_case: bool = False) -> Due:
+    """When a rule's limit runs out for a clock started at `start`."""
+    limit = rule.complex_limit if complex_case and rule.complex_limit is not None else rule.limit
+    start_day = start.astimezone(SHANGHAI).date()
+    if rule.counting is Counting.SAME_DAY:
+        return Due(start_day, False)
+    if rule.counting is Counting.WORKING_DAYS:
+        return add_working_days(calendar, start_day, limit)
+    return add_natural_days(calendar, start_day, limit)

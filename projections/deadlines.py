@@ -1,0 +1,220 @@
+"""Deadline compliance (期限合规): for each case and rule, when the clock started, when it is due,
+when it was met, and which institution answers for it. Built from the signed records alone.
+
+Which events start and stop each clock (the rules themselves are data in the policy profile):
+
+| rule      | starts                                   | stops                    | responsible             |
+|-----------|------------------------------------------|--------------------------|-------------------------|
+| SAME_DAY  | application (ordinary cases only)        | lawyer appointed         | receiving institution   |
+| TRANSFER  | application, once a transfer is asked    | materials dispatched     | sending institution     |
+| PLATFORM  | application, or materials received       | entered on the platform  | handling institution    |
+| DECISION  | application (restarts when materials are | aid granted or refused   | handling institution    |
+|           | complete, if the policy says so)         |                          |                         |
+| APPOINT   | aid granted                              | lawyer appointed         | handling institution    |
+| NOTIFIED  | application forwarded by an authority    | lawyer appointed         | handling institution    |
+| OBJECTION | objection filed                          | objection decided        | the bureau              |
+| FILE      | case closed                              | closing file submitted   | handling institution    |
+| SUBSIDY   | closing file submitted (subsidised kinds)| subsidy paid             | first-receiving         |
+
+Withdrawal, termination and refusal stop the clocks they make moot ("stopped", not counted).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from domain.actor import SHANGHAI
+from domain.deadlines import WorkingDays, due_date
+from domain.policy import PolicyProfile
+from domain.vocabulary import MatterKind
+from projections.runner import Projection, Record
+from projections.store import ProjectionStore
+
+CaseState = dict[str, Any]
+
+# Rules that the end of the application's life makes moot.
+_MOOT_ON_END = ("SAME_DAY", "TRANSFER", "PLATFORM", "DECISION", "APPOINT", "NOTIFIED")
+
+
+class DeadlineProjection(Projection):
+    name = "deadlines"
+    tables = {  # noqa: RUF012 - class-level schema
+        "cases": "case_id TEXT PRIMARY KEY, state TEXT NOT NULL",
+        "rows": (
+            "case_id TEXT NOT NULL, rule_key TEXT NOT NULL, rule_id TEXT NOT NULL, started_at TEXT NOT NULL, "
+            "due_day TEXT NOT NULL, provisional INTEGER NOT NULL, done_at TEXT, stopped_at TEXT, "
+            "responsible TEXT NOT NULL, first_receiving TEXT NOT NULL, PRIMARY KEY (case_id, rule_key)"
+        ),
+    }
+
+    def __init__(self, policy: PolicyProfile, calendar: WorkingDays, network_id: str) -> None:
+        self.policy = policy
+        self.calendar = calendar
+        self.network_id = network_id
+
+    # ------------------------------------------------------------------ applying a batch
+    def apply(self, store: ProjectionStore, table: Callable[[str], str], records: list[Record]) -> None:
+        cases: dict[str, CaseState] = {}
+        for _, case_id, body in records:
+            if case_id == self.network_id:
+                continue
+            if case_id not in cases:
+                row = store.fetchone(f"SELECT state FROM {table('cases')} WHERE case_id = ?", (case_id,))
+                cases[case_id] = json.loads(row[0]) if row else {}
+            self.on_event(cases[case_id], body)
+        store.executemany(f"DELETE FROM {table('cases')} WHERE case_id = ?", [(c,) for c in cases])
+        store.executemany(f"INSERT INTO {table('cases')} VALUES (?, ?)", [(c, json.dumps(s)) for c, s in cases.items()])
+        store.executemany(f"DELETE FROM {table('rows')} WHERE case_id = ?", [(c,) for c in cases])
+        store.executemany(
+            f"INSERT INTO {table('rows')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (c, key, r["rule"], r["start"], r["due"], int(r["provisional"]), r["done"], r["stopped"],
+                 r["responsible"], s["first"])
+                for c, s in cases.items() for key, r in s["rows"].items()
+            ],
+        )
+
+    # ------------------------------------------------------------------ one event
+    def on_event(self, case: CaseState, body: dict[str, Any]) -> None:
+        kind, at, by, p = body["type"].removeprefix("Case."), body["occurred_at"], body["institution"], body["payload"]
+        if kind == "ApplicationReceived":
+            case.update(first=by, handling=by, complex=p["complex_case"], group=p["group_case"], received_at=at,
+                        matter=p["matter_kind"], rows={}, notices=0, outstanding=False)
+            if not (p["complex_case"] or p["group_case"]):
+                self._start(case, "SAME_DAY", at, by)
+            self._start(case, "DECISION", at, by)
+            self._start(case, "PLATFORM", at, by)
+            if str(p["channel"]).startswith("forwarded_by_"):
+                self._start(case, "NOTIFIED", at, by)
+        elif kind == "MissingMaterialsNotified":
+            case["notices"] += 1
+            case["outstanding"] = True
+            key = "ONE_NOTICE" if case["notices"] == 1 else f"ONE_NOTICE#{case['notices']}"
+            case["rows"][key] = {"rule": "ONE_NOTICE", "start": at, "due": at[:10], "provisional": False,
+                                 "done": at if case["notices"] == 1 else None, "stopped": None, "responsible": by}
+        elif kind == "MaterialsSupplemented":
+            if self.policy.decision_clock_restarts_when_materials_complete:
+                self._start(case, "DECISION", at, case["handling"])
+        elif kind == "TransferRequested":
+            self._start(case, "TRANSFER", case["received_at"], by)
+            self._stop(case, "PLATFORM", at)
+        elif kind == "MaterialsDispatched":
+            self._done(case, "TRANSFER", at)
+        elif kind == "MaterialsReceived":
+            case["handling"] = by
+            self._start(case, "PLATFORM", at, by)
+            for rule in ("DECISION", "NOTIFIED"):
+                if rule in case["rows"] and not case["rows"][rule]["done"]:
+                    case["rows"][rule]["responsible"] = by
+        elif kind == "EnteredOnPlatform":
+            self._done(case, "PLATFORM", at)
+        elif kind == "AidGranted":
+            self._done(case, "DECISION", at)
+            self._start(case, "APPOINT", at, by)
+        elif kind == "AidRefused":
+            self._done(case, "DECISION", at)
+            for rule in ("SAME_DAY", "NOTIFIED", "PLATFORM"):
+                self._stop(case, rule, at)
+        elif kind == "LawyerAppointed":
+            for rule in ("APPOINT", "SAME_DAY", "NOTIFIED"):
+                self._done(case, rule, at)
+        elif kind in ("ApplicationWithdrawn", "AidTerminated"):
+            for rule in _MOOT_ON_END:
+                self._stop(case, rule, at)
+        elif kind == "ObjectionFiled":
+            self._start(case, "OBJECTION", at, by)
+        elif kind == "ObjectionDecided":
+            self._done(case, "OBJECTION", at)
+            if p["ruling"] == "correction_ordered":
+                self._start(case, "DECISION", at, case["handling"])
+        elif kind == "CaseClosed":
+            self._start(case, "FILE", at, case["handling"])
+        elif kind == "ClosingFileSubmitted":
+            self._done(case, "FILE", at)
+            if self.policy.subsidy_kind_for(MatterKind(case["matter"])) is not None:
+                self._start(case, "SUBSIDY", at, case["first"])
+        elif kind == "SubsidyPaid":
+            self._done(case, "SUBSIDY", at)
+
+    def _start(self, case: CaseState, rule_id: str, at: str, responsible: str) -> None:
+        rule = self.policy.deadline(rule_id)
+        due = due_date(self.calendar, rule, datetime.fromisoformat(at), case.get("complex", False))
+        case["rows"][rule_id] = {"rule": rule_id, "start": at, "due": due.day.isoformat(), "provisional": due.provisional,
+                                 "done": None, "stopped": None, "responsible": responsible}
+
+    @staticmethod
+    def _done(case: CaseState, rule_id: str, at: str) -> None:
+        row = case["rows"].get(rule_id)
+        if row and not row["done"] and not row["stopped"]:
+            row["done"] = at
+
+    @staticmethod
+    def _stop(case: CaseState, rule_id: str, at: str) -> None:
+        row = case["rows"].get(rule_id)
+        if row and not row["done"] and not row["stopped"]:
+            row["stopped"] = at
+
+
+# ---------------------------------------------------------------------- reading
+@dataclass(frozen=True)
+class DeadlineRow:
+    case_id: str
+    rule_key: str
+    rule_id: str
+    started_at: str
+    due_day: date
+    provisional: bool
+    done_at: str | None
+    stopped_at: str | None
+    responsible: str
+    first_receiving: str
+
+    def status(self, today: date, calendar: WorkingDays) -> str:
+        """As of the end of `today`: met, missed, stopped, overdue, due_soon (due by the next working day),
+        provisional or open. What happened after `today` is not yet known on `today`."""
+        end_of_today = f"{today.isoformat()}T23:59:59+08:00"
+        if self.stopped_at and self.stopped_at <= end_of_today:
+            return "stopped"
+        if self.done_at and self.done_at <= end_of_today:
+            return "met" if datetime.fromisoformat(self.done_at).astimezone(SHANGHAI).date() <= self.due_day else "missed"
+        if today > self.due_day:
+            return "overdue"
+        if self.due_day <= next_working_day(calendar, today):
+            return "due_soon"
+        return "provisional" if self.provisional else "open"
+
+
+def next_working_day(calendar: WorkingDays, day: date) -> date:
+    day += timedelta(days=1)
+    while not calendar.is_working_day(day)[0]:
+        day += timedelta(days=1)
+    return day
+
+
+def read_rows(store: ProjectionStore, table: Callable[[str], str], where: str = "", params: tuple[Any, ...] = ()) -> list[DeadlineRow]:
+    sql = f"SELECT * FROM {table('rows')}" + (f" WHERE {where}" if where else "")
+    return [
+        DeadlineRow(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), bool(r[5]), r[6], r[7], r[8], r[9])
+        for r in store.fetchall(sql, params)
+    ]
+
+
+def summarise(rows: list[DeadlineRow], today: date, calendar: WorkingDays) -> dict[str, dict[str, Any]]:
+    """Per rule: how many met, missed, stopped, overdue, open, and the compliance rate of those decided.
+
+    The rate counts a limit as kept when it was met, and as broken when it was missed or is overdue."""
+    summary: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        counts = summary.setdefault(row.rule_id, {"total": 0, "met": 0, "missed": 0, "overdue": 0, "stopped": 0, "open": 0})
+        status = row.status(today, calendar)
+        counts["total"] += 1
+        counts[status if status in counts else "open"] += 1
+    for counts in summary.values():
+        judged = counts["met"] + counts["missed"] + counts["overdue"]
+        counts["rate"] = round(counts["met"] / judged, 4) if judged else None
+        counts["late"] = counts["missed"] + counts["overdue"]
+    return dict(sorted(summary.items()))

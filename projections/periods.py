@@ -1,0 +1,24 @@
+"""Reporting periods: a year (2026), a quarter (2026-Q1) or a month (2026-03)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from domain.errors import DomainError
+
+
+def parse_period(period: str) -> tuple[date, date]:
+    """The first day of the period and the first day after it."""
+    if m := re.fullmatch(r"(\d{4})", period):
+        year = int(m[1])
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period, re.IGNORECASE):
+        year, quarter = int(m[1]), int(m[2])
+        start = date(year, 3 * quarter - 2, 1)
+        return start, date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            return date(year, month, 1), date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    raise DomainError("INVALID_PERIOD", f"期间 {period!r} 格式应为 2026、2026-Q1 或 2026-03 (period must be a year, quarter or month).")

@@ -1,0 +1,42 @@
+"""The projections this deployment keeps, wired to a ledger and its database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from infrastructure.bootstrap import build_ledger
+from infrastructure.config import Settings
+from infrastructure.database import Database
+from infrastructure.ledger import CaseLedger
+from infrastructure.working_days import WorkingDayCalendar
+from projections.deadlines import DeadlineProjection
+from projections.runner import ProjectionRunner
+from projections.store import ProjectionStore
+
+
+def calendar_for(settings: Settings) -> WorkingDayCalendar:
+    return WorkingDayCalendar(Path(settings.calendar_file))
+
+
+@dataclass
+class ReadModels:
+    """The ledger, the projection store and one runner per projection (the ledger must outlive them)."""
+
+    ledger: CaseLedger
+    store: ProjectionStore
+    calendar: WorkingDayCalendar
+    runners: dict[str, ProjectionRunner]
+
+    def close(self) -> None:
+        self.store.close()
+        self.ledger.close()
+
+
+def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> ReadModels:
+    ledger = ledger or build_ledger(settings)
+    store = ProjectionStore(Database(settings.db_url))
+    calendar = calendar_for(settings)
+    deadlines = DeadlineProjection(ledger.policy, calendar, str(ledger.network_id))
+    runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in (deadlines,)}
+    return ReadModels(ledger, store, calendar, runners)

@@ -1,0 +1,69 @@
+"""Where read models live: tables beside the event log, in the same SQLite file or PostgreSQL schema.
+
+A thin layer over the two DB-API drivers, so projections write one SQL dialect: `?` placeholders
+(rewritten to `%s` for psycopg) and portable types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from infrastructure.database import Database
+
+
+class ProjectionStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.is_postgres = database.is_postgres
+        self.conn: Any = database.connect_postgres() if self.is_postgres else database.connect_sqlite()
+        self._in_transaction = False
+
+    def _sql(self, sql: str) -> str:
+        if self.is_postgres:
+            return sql.replace("?", "%s").replace("BLOB", "BYTEA")
+        return sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        if self.is_postgres:
+            with self.conn.cursor() as cur:
+                cur.executemany(self._sql(sql), rows)
+        else:
+            self.conn.executemany(sql, rows)
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.execute(sql, params).fetchall()]
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        row = self.execute(sql, params).fetchone()
+        return tuple(row) if row is not None else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: a projection's changes and its new position commit together."""
+        if self.is_postgres:
+            with self.conn.transaction():
+                yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def table_exists(self, name: str) -> bool:
+        if self.is_postgres:
+            row = self.fetchone("SELECT to_regclass(?)", (name,))
+            return bool(row and row[0])
+        return self.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) is not None
+
+    def close(self) -> None:
+        self.conn.close()

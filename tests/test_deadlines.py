@@ -1,0 +1,274 @@
+"""Deadlines: the Chinese working-day calendar, every time limit, and the compliance projection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from domain.actor import SHANGHAI, Actor
+from domain.deadlines import add_natural_days, add_working_days, due_date
+from domain.policy import BAOTOU
+from domain.vocabulary import Channel, DispatchMethod, MatterKind, ObjectionRuling, Recommendation, Role
+from infrastructure.baotou import BUREAU_ID
+from infrastructure.config import Settings
+from infrastructure.ledger import CaseLedger
+from infrastructure.working_days import WorkingDayCalendar
+from projections.deadlines import DeadlineRow, read_rows, summarise
+from projections.registry import ReadModels, build_read_models
+from tests.walkthrough import FIRST_RECEIVING, HANDLING, head, receive, staff
+
+CALENDAR = WorkingDayCalendar()
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+# ------------------------------------------------------------------ the calendar
+@pytest.mark.parametrize(
+    ("start", "days", "due"),
+    [
+        ("2025-09-30", 2, "2025-10-10"),  # National Day: Oct 1–8 off, Oct 11 (Sat) worked
+        ("2026-02-13", 2, "2026-02-24"),  # Spring Festival: Feb 14 (Sat) worked, Feb 15–23 off
+        ("2025-01-24", 2, "2025-01-27"),  # Sunday Jan 26 2025 is an adjusted working day
+        ("2025-12-31", 2, "2026-01-05"),  # New Year 2026: Jan 1–3 off, Sunday Jan 4 worked
+        ("2026-03-02", 2, "2026-03-04"),  # an ordinary week
+    ],
+)
+def test_working_days_follow_the_state_council_schedule(start: str, days: int, due: str) -> None:
+    result = add_working_days(CALENDAR, date.fromisoformat(start), days)
+    assert result.day == date.fromisoformat(due)
+    assert not result.provisional
+
+
+def test_a_natural_day_period_ending_on_a_holiday_ends_on_the_next_working_day() -> None:
+    decision = due_date(CALENDAR, BAOTOU.deadline("DECISION"), at("2025-09-26T10:00"))
+    assert decision.day == date(2025, 10, 9)  # 7 days later is Oct 3, inside the National Day holiday
+
+
+def test_a_natural_day_period_excludes_the_starting_day() -> None:
+    assert add_natural_days(CALENDAR, date(2026, 3, 2), 3).day == date(2026, 3, 5)
+
+
+def test_complex_cases_get_three_working_days_for_platform_entry() -> None:
+    rule = BAOTOU.deadline("PLATFORM")
+    assert due_date(CALENDAR, rule, at("2026-03-02T09:00")).day == date(2026, 3, 4)
+    assert due_date(CALENDAR, rule, at("2026-03-02T09:00"), complex_case=True).day == date(2026, 3, 5)
+
+
+def test_a_deadline_in_a_year_without_an_official_schedule_is_provisional_until_the_schedule_is_loaded(tmp_path: Path) -> None:
+    calendar = WorkingDayCalendar(tmp_path / "overrides.json")
+    guessed = add_working_days(calendar, date(2026, 12, 30), 2)
+    assert guessed.provisional
+    assert guessed.day == date(2027, 1, 1)  # Monday-to-Friday guess: New Year's Day counted as working
+
+    calendar.load_year(2027, holidays=[date(2027, 1, 1)], working_days=[])
+    known = add_working_days(WorkingDayCalendar(tmp_path / "overrides.json"), date(2026, 12, 30), 2)
+    assert not known.provisional
+    assert known.day == date(2027, 1, 4)
+
+
+def test_the_bureaus_override_file_wins_over_the_library(tmp_path: Path) -> None:
+    calendar = WorkingDayCalendar(tmp_path / "overrides.json")
+    calendar.load_year(2026, holidays=[date(2026, 3, 3)], working_days=[date(2026, 3, 7)])
+    assert calendar.is_working_day(date(2026, 3, 3)) == (False, True)
+    assert calendar.is_working_day(date(2026, 3, 7)) == (True, True)
+    with pytest.raises(ValueError, match="not in 2026"):
+        calendar.load_year(2026, holidays=[date(2027, 1, 1)], working_days=[])
+
+
+# ------------------------------------------------------------------ the compliance projection
+@pytest.fixture
+def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
+    models = build_read_models(settings, ledger)
+    yield models
+    models.store.close()
+
+
+def rows_of(models: ReadModels, case_id: UUID) -> dict[str, DeadlineRow]:
+    runner = models.runners["deadlines"]
+    runner.catch_up()
+    return {r.rule_key: r for r in read_rows(models.store, runner.current_table(), "case_id = ?", (str(case_id),))}
+
+
+def status(models: ReadModels, case_id: UUID, rule: str, today: date) -> str:
+    return rows_of(models, case_id)[rule].status(today, models.calendar)
+
+
+LAWYER = {"name": "张律师", "firm": "所", "office_address": "址", "office_phone": "0472-1", "criminal_practice_years": 5}
+
+
+def transfer(ledger: CaseLedger, case_id: UUID, dispatched: datetime) -> None:
+    t = ledger.get_case(case_id).received_at
+    ledger.act(case_id, "request_transfer", staff(FIRST_RECEIVING), datetime.fromisoformat(t) + timedelta(minutes=30),
+               to_institution=HANDLING, applicant_consent=True)
+    ledger.act(case_id, "dispatch_materials", staff(FIRST_RECEIVING), dispatched, method=DispatchMethod.COURIER, reference="SF1")
+
+
+def test_a_transfer_sent_within_two_working_days_is_met_and_later_is_missed(ledger: CaseLedger, models: ReadModels) -> None:
+    on_time = receive(ledger, at("2025-09-30T10:00"))
+    transfer(ledger, on_time, at("2025-10-10T16:00"))  # the 2nd working day after the holiday
+    late = receive(ledger, at("2025-09-30T10:00"))
+    transfer(ledger, late, at("2025-10-11T09:00"))
+
+    assert rows_of(models, on_time)["TRANSFER"].responsible == FIRST_RECEIVING
+    assert status(models, on_time, "TRANSFER", date(2025, 12, 1)) == "met"
+    assert status(models, late, "TRANSFER", date(2025, 12, 1)) == "missed"
+
+
+def test_open_limits_are_open_then_due_soon_then_overdue(ledger: CaseLedger, models: ReadModels) -> None:
+    case_id = receive(ledger, at("2026-03-02T09:00"))  # decision due 7 days later: 2026-03-09 (Mon)
+
+    assert status(models, case_id, "DECISION", date(2026, 3, 3)) == "open"
+    assert status(models, case_id, "DECISION", date(2026, 3, 6)) == "due_soon"  # Friday: due by the next working day
+    assert status(models, case_id, "DECISION", date(2026, 3, 9)) == "due_soon"
+    assert status(models, case_id, "DECISION", date(2026, 3, 10)) == "overdue"
+
+
+def test_an_open_limit_due_in_an_unknown_year_is_provisional(ledger: CaseLedger, models: ReadModels) -> None:
+    case_id = receive(ledger, at("2026-12-28T09:00"))  # decision due 2027-01-04, in a year not yet published
+    row = rows_of(models, case_id)["DECISION"]
+    assert row.provisional
+    assert row.status(date(2026, 12, 28), models.calendar) == "provisional"
+
+
+def test_loading_next_years_schedule_and_rebuilding_recomputes_provisional_deadlines(
+    ledger: CaseLedger, settings: Settings
+) -> None:
+    case_id = receive(ledger, at("2026-12-29T09:00"))
+    ledger.act(case_id, "request_transfer", staff(FIRST_RECEIVING), at("2026-12-29T10:00"), to_institution=HANDLING,
+               applicant_consent=True)
+    before = build_read_models(settings, ledger)
+    assert rows_of(before, case_id)["TRANSFER"].due_day == date(2026, 12, 31)
+
+    late_in_year = rows_of(before, receive(ledger, at("2026-12-31T09:00")))["PLATFORM"]
+    assert (late_in_year.due_day, late_in_year.provisional) == (date(2027, 1, 4), True)
+
+    WorkingDayCalendar(Path(settings.calendar_file)).load_year(2027, holidays=[date(2027, 1, 1), date(2027, 1, 4)], working_days=[])
+    after = build_read_models(settings, ledger)
+    after.runners["deadlines"].rebuild()
+    recomputed = [r for r in read_rows(after.store, after.runners["deadlines"].current_table(), "rule_id = 'PLATFORM'")
+                  if r.started_at.startswith("2026-12-31")]
+    # Jan 1 and Jan 4 are rest days, Jan 2–3 the weekend: Jan 5 and Jan 6 are the two working days
+    assert {(r.due_day, r.provisional) for r in recomputed} == {(date(2027, 1, 6), False)}
+    before.store.close()
+    after.store.close()
+
+
+def walk_to_appointment(ledger: CaseLedger, received: datetime, *, appoint_after: timedelta, complex_case: bool = False) -> UUID:
+    case_id = ledger.receive_application(
+        staff(FIRST_RECEIVING), received, channel=Channel.FORWARDED_BY_COURT, matter_kind=MatterKind.CRIMINAL,
+        authority_name="昆都仑区人民法院", authority_district="kundulun", applicant={"applicant_id": "a", "name": "某"},
+        hardship={"basis": "exemption", "exemption": "minor"}, complex_case=complex_case,
+    )
+    t = received
+    for command, actor, arguments in [
+        ("record_review_opinion", staff(FIRST_RECEIVING), {"reviewer": "r", "opinion": "o", "recommendation": Recommendation.GRANT}),
+        ("sign_off_review", head(FIRST_RECEIVING), {}),
+        ("enter_on_platform", staff(FIRST_RECEIVING), {"platform_number": "P"}),
+        ("grant_aid", staff(FIRST_RECEIVING), {"document_number": "D"}),
+    ]:
+        t += timedelta(minutes=10)
+        ledger.act(case_id, command, actor, t, **arguments)
+    ledger.act(case_id, "appoint_lawyer", staff(FIRST_RECEIVING), t + appoint_after, lawyer=LAWYER)
+    return case_id
+
+
+def test_same_day_appointment_meets_the_same_day_rule_and_a_day_later_misses_it(ledger: CaseLedger, models: ReadModels) -> None:
+    same_day = walk_to_appointment(ledger, at("2026-03-02T09:00"), appoint_after=timedelta(hours=2))
+    next_day = walk_to_appointment(ledger, at("2026-03-02T09:00"), appoint_after=timedelta(days=1))
+    complex_case = walk_to_appointment(ledger, at("2026-03-02T09:00"), appoint_after=timedelta(days=1), complex_case=True)
+
+    today = date(2026, 4, 1)
+    assert [status(models, same_day, r, today) for r in ("SAME_DAY", "APPOINT", "NOTIFIED", "DECISION")] == ["met"] * 4
+    assert status(models, next_day, "SAME_DAY", today) == "missed"
+    assert status(models, next_day, "APPOINT", today) == "met"
+    assert "SAME_DAY" not in rows_of(models, complex_case)  # complex cases are exempt (000 三(一))
+
+
+def test_a_withdrawal_stops_the_clocks_it_makes_moot(ledger: CaseLedger, models: ReadModels) -> None:
+    case_id = receive(ledger, at("2026-03-02T09:00"))
+    ledger.act(case_id, "withdraw", staff(FIRST_RECEIVING), at("2026-03-03T09:00"), reason="申请人撤回")
+
+    assert status(models, case_id, "DECISION", date(2026, 5, 1)) == "stopped"
+    assert status(models, case_id, "SAME_DAY", date(2026, 5, 1)) == "stopped"
+
+
+def test_an_objection_is_the_bureaus_to_decide_within_five_days(ledger: CaseLedger, models: ReadModels) -> None:
+    case_id = receive(ledger, at("2026-03-02T09:00"))
+    bureau = Actor(BUREAU_ID, "处长", Role.BUREAU)
+    for command, actor, when, arguments in [
+        ("record_review_opinion", staff(FIRST_RECEIVING), "2026-03-02T10:00",
+         {"reviewer": "r", "opinion": "o", "recommendation": Recommendation.REFUSE}),
+        ("sign_off_review", head(FIRST_RECEIVING), "2026-03-02T11:00", {}),
+        ("refuse_aid", staff(FIRST_RECEIVING), "2026-03-02T12:00", {"document_number": "D", "reasons": "r", "legal_basis": "b"}),
+        ("file_objection", bureau, "2026-03-03T09:00", {"grounds": "不服"}),
+        ("decide_objection", bureau, "2026-03-09T09:00", {"ruling": ObjectionRuling.UPHELD, "reasons": "维持"}),
+    ]:
+        ledger.act(case_id, command, actor, at(when), **arguments)
+
+    row = rows_of(models, case_id)["OBJECTION"]
+    assert (row.responsible, row.due_day) == (BUREAU_ID, date(2026, 3, 9))  # 5 days from Mar 3 is Sunday Mar 8: next working day
+    assert row.status(date(2026, 4, 1), models.calendar) == "met"
+    assert status(models, case_id, "DECISION", date(2026, 4, 1)) == "met"
+
+
+def test_compliance_rates_count_met_against_missed_and_overdue(ledger: CaseLedger, models: ReadModels) -> None:
+    walk_to_appointment(ledger, at("2026-03-02T09:00"), appoint_after=timedelta(hours=1))
+    walk_to_appointment(ledger, at("2026-03-02T09:00"), appoint_after=timedelta(days=5))
+    runner = models.runners["deadlines"]
+    runner.catch_up()
+
+    summary = summarise(read_rows(models.store, runner.current_table(), "responsible = ?", (FIRST_RECEIVING,)),
+                        date(2026, 4, 1), models.calendar)
+
+    assert summary["APPOINT"] | {} == {"total": 2, "met": 1, "missed": 1, "overdue": 0, "stopped": 0, "open": 0,
+                                        "rate": 0.5, "late": 1}
+    assert summary["DECISION"]["rate"] == 1.0
+
+
+# ------------------------------------------------------------------ the runner
+def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_counts_nothing_twice(ledger: CaseLedger, models: ReadModels) -> None:
+    for day in range(2, 7):
+        walk_to_appointment(ledger, at(f"2026-03-0{day}T09:00"), appoint_after=timedelta(hours=1))
+    runner = models.runners["deadlines"]
+    runner.batch_size = 7
+    original_apply = runner.projection.apply
+    calls = 0
+
+    def crash_on_third_batch(*args: object) -> None:
+        nonlocal calls
+        calls += 1
+        original_apply(*args)  # type: ignore[arg-type]
+        if calls == 3:
+            raise RuntimeError("power cut")
+
+    runner.projection.apply = crash_on_third_batch  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        runner.catch_up()
+    assert runner.status().position > 0
+    runner.projection.apply = original_apply  # type: ignore[method-assign]
+    runner.catch_up()
+
+    resumed = sorted(read_rows(models.store, runner.current_table()), key=lambda r: (r.case_id, r.rule_key))
+    runner.rebuild()
+    from_scratch = sorted(read_rows(models.store, runner.current_table()), key=lambda r: (r.case_id, r.rule_key))
+    assert resumed == from_scratch
+    assert runner.status().lag == 0
+
+
+def test_a_rebuild_switches_readers_over_only_when_complete(ledger: CaseLedger, models: ReadModels) -> None:
+    walk_to_appointment(ledger, at("2026-03-02T09:00"), appoint_after=timedelta(hours=1))
+    runner = models.runners["deadlines"]
+    runner.catch_up()
+    before = runner.current_table()("rows")
+
+    status_after = runner.rebuild()
+
+    assert runner.current_table()("rows") != before
+    assert not models.store.table_exists(before)
+    assert status_after.position == runner.status().head
