@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.actor import SHANGHAI
-from domain.deadlines import WorkingDays, due_date
+from domain.deadlines import Due, WorkingDays, due_date
 from domain.policy import PolicyProfile
 from domain.vocabulary import MatterKind
 from projections.runner import Projection, Record
@@ -55,17 +55,14 @@ class DeadlineProjection(Projection):
         self.policy = policy
         self.calendar = calendar
         self.network_id = network_id
+        self._due_cache: dict[tuple[str, str, bool], Due] = {}
 
     # ------------------------------------------------------------------ applying a batch
     def apply(self, store: ProjectionStore, table: Callable[[str], str], records: list[Record]) -> None:
-        cases: dict[str, CaseState] = {}
+        cases = self._load(store, table, {case_id for _, case_id, _ in records if case_id != self.network_id})
         for _, case_id, body in records:
-            if case_id == self.network_id:
-                continue
-            if case_id not in cases:
-                row = store.fetchone(f"SELECT state FROM {table('cases')} WHERE case_id = ?", (case_id,))
-                cases[case_id] = json.loads(row[0]) if row else {}
-            self.on_event(cases[case_id], body)
+            if case_id != self.network_id:
+                self.on_event(cases[case_id], body)
         store.executemany(f"DELETE FROM {table('cases')} WHERE case_id = ?", [(c,) for c in cases])
         store.executemany(f"INSERT INTO {table('cases')} VALUES (?, ?)", [(c, json.dumps(s)) for c, s in cases.items()])
         store.executemany(f"DELETE FROM {table('rows')} WHERE case_id = ?", [(c,) for c in cases])
@@ -77,6 +74,17 @@ class DeadlineProjection(Projection):
                 for c, s in cases.items() for key, r in s["rows"].items()
             ],
         )
+
+    @staticmethod
+    def _load(store: ProjectionStore, table: Callable[[str], str], case_ids: set[str]) -> dict[str, CaseState]:
+        """The stored state of the cases a batch touches, in a few queries; new cases start empty."""
+        cases: dict[str, CaseState] = {case_id: {} for case_id in case_ids}
+        ids = sorted(case_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = f"SELECT case_id, state FROM {table('cases')} WHERE case_id IN ({', '.join('?' * len(chunk))})"
+            cases.update((case_id, json.loads(state)) for case_id, state in store.fetchall(sql, chunk))
+        return cases
 
     # ------------------------------------------------------------------ one event
     def on_event(self, case: CaseState, body: dict[str, Any]) -> None:
@@ -141,8 +149,11 @@ class DeadlineProjection(Projection):
             self._done(case, "SUBSIDY", at)
 
     def _start(self, case: CaseState, rule_id: str, at: str, responsible: str) -> None:
-        rule = self.policy.deadline(rule_id)
-        due = due_date(self.calendar, rule, datetime.fromisoformat(at), case.get("complex", False))
+        complex_case = case.get("complex", False)
+        key = (rule_id, at[:10], complex_case)  # times are recorded in +08:00, so at[:10] is the Shanghai day
+        due = self._due_cache.get(key)
+        if due is None:
+            due = self._due_cache[key] = due_date(self.calendar, self.policy.deadline(rule_id), datetime.fromisoformat(at), complex_case)
         case["rows"][rule_id] = {"rule": rule_id, "start": at, "due": due.day.isoformat(), "provisional": due.provisional,
                                  "done": None, "stopped": None, "responsible": responsible}
 
