@@ -13,7 +13,8 @@ from uuid import UUID
 
 import click
 
-from api.cli_deadlines import COMMANDS
+from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
+from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
 from domain.errors import DomainError
@@ -190,7 +191,7 @@ def where(db_url: str) -> None:
     click.echo(f"database: {settings.db_url}\nkeystore: {Path(settings.keys).resolve()}")
 
 
-for command in COMMANDS:
+for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS):
     main.add_command(command)
 
 

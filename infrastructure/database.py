@@ -58,7 +58,8 @@ class Database:
         return env
 
     def connect_sqlite(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.sqlite_path(), timeout=30, isolation_level=None)
+        # One connection may be handed from thread to thread (a runner thread, a request thread), never shared at once.
+        conn = sqlite3.connect(self.sqlite_path(), timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         return conn
 

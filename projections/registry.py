@@ -11,6 +11,7 @@ from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.working_days import WorkingDayCalendar
 from projections.deadlines import DeadlineProjection
+from projections.institution_ledger import InstitutionLedgerProjection
 from projections.runner import ProjectionRunner
 from projections.store import ProjectionStore
 
@@ -28,6 +29,12 @@ class ReadModels:
     calendar: WorkingDayCalendar
     runners: dict[str, ProjectionRunner]
 
+    def current(self, name: str) -> ProjectionRunner:
+        """A projection caught up with the ledger, ready to read."""
+        runner = self.runners[name]
+        runner.catch_up()
+        return runner
+
     def close(self) -> None:
         self.store.close()
         self.ledger.close()
@@ -38,5 +45,6 @@ def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> R
     store = ProjectionStore(Database(settings.db_url))
     calendar = calendar_for(settings)
     deadlines = DeadlineProjection(ledger.policy, calendar, str(ledger.network_id))
-    runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in (deadlines,)}
+    institution_ledger = InstitutionLedgerProjection(str(ledger.network_id))
+    runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in (deadlines, institution_ledger)}
     return ReadModels(ledger, store, calendar, runners)

@@ -7,7 +7,8 @@ and ids after the position are read whatever gaps a rollback left.
 
 A rebuild replays from zero into a new generation of tables and switches to it in the same
 transaction that catches it up to the head, so readers see either the old or the new model, never a
-half-built one.
+half-built one. The old generation is dropped at the next rebuild, not at once, so that a reader who
+looked up its name just before the switch can still finish reading it.
 """
 
 from __future__ import annotations
@@ -149,6 +150,8 @@ class ProjectionRunner:
             self.store.execute(
                 f"UPDATE {STATE_TABLE} SET generation = ?, position = ? WHERE name = ?", (new, position, self.projection.name)
             )
-            self._drop_tables(current)
+            # Keep the generation readers may still be reading (they looked up its name just before the
+            # switch); drop the one before it, which nobody has been sent to since the last rebuild.
+            self._drop_tables(current - 1)
         elapsed = time.perf_counter() - started
         return Status(self.projection.name, new, position, position, applied / elapsed if elapsed else None)

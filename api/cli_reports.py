@@ -1,0 +1,165 @@
+"""Report commands: `ledger` (台账), `costs`, `subsidies` (finance reconciliation) and `stats`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from api.exports import Table, write_csv, write_xlsx
+from domain.errors import DomainError
+from infrastructure.config import Settings
+from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS, cost_attribution, institution_ledger, statistics
+from projections.periods import parse_period
+from projections.reconciliation import check_payments, match_statement, read_payments, read_statement
+from projections.registry import ReadModels, build_read_models
+from projections.store import ProjectionStore
+
+
+def _options(exports: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        options = [
+            click.option("--institution", default=None, help="Only this institution (e.g. baotou-qingshan)."),
+            click.option("--period", default=None, help="2026, 2026-Q1 or 2026-03."),
+            click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file)."),
+            click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
+        ]
+        if exports:
+            options += [
+                click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write CSV here."),
+                click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write XLSX here."),
+            ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _open(db_url: str, period: str | None) -> tuple[ReadModels, ProjectionStore, Callable[[str], str], str | None, str | None]:
+    try:
+        start, end = parse_period(period) if period else (None, None)
+    except DomainError as refusal:
+        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    models = build_read_models(Settings(db_url=db_url))
+    runner = models.current("ledger")
+    return models, models.store, runner.current_table(), start.isoformat() if start else None, end.isoformat() if end else None
+
+
+def _export(table: Table, csv_file: Path | None, xlsx_file: Path | None, sheets: dict[str, Table] | None = None) -> None:
+    if csv_file:
+        write_csv(csv_file, table)
+        click.echo(f"wrote {csv_file}")
+    if xlsx_file:
+        write_xlsx(xlsx_file, sheets or {"report": table})
+        click.echo(f"wrote {xlsx_file}")
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@click.command("ledger")
+@_options()
+def ledger_report(institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None,
+                  xlsx_file: Path | None) -> None:
+    """Each institution's ledger (市域通办工作台账): received first, handled, transferred, decided, closed, archived."""
+    models, store, table, start, end = _open(db_url, period)
+    result = institution_ledger(store, table, institution, start, end)
+    headers = ["institution", "breakdown", "value", *(f"{COLUMN_TITLES[c]} {c}" for c in LEDGER_COLUMNS)]
+    rows = []
+    for inst, entry in result.items():
+        rows.append([inst, "total", "", *(entry["totals"][c] for c in LEDGER_COLUMNS)])
+        for breakdown in ("by_matter_kind", "by_key_group"):
+            for value, counts in sorted(entry[breakdown].items()):
+                rows.append([inst, breakdown.removeprefix("by_"), value, *(counts[c] for c in LEDGER_COLUMNS)])
+    _export((headers, rows), csv_file, xlsx_file)
+    if as_json:
+        _echo_json({"period": period, "institutions": result})
+    elif not (csv_file or xlsx_file):
+        click.echo(f"{'institution':<26}" + "".join(f"{COLUMN_TITLES[c]:>6}" for c in LEDGER_COLUMNS))
+        for inst, entry in result.items():
+            click.echo(f"{inst:<26}" + "".join(f"{entry['totals'][c]:>8}" for c in LEDGER_COLUMNS))
+    models.close()
+
+
+@click.command("costs")
+@_options()
+def costs_report(institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None,
+                 xlsx_file: Path | None) -> None:
+    """Archiving and subsidy costs, carried by the first-receiving institution, and who pays for whose work."""
+    models, store, table, start, end = _open(db_url, period)
+    result = cost_attribution(store, table, start, end)
+    if institution:
+        result = {k: {i: v for i, v in part.items() if i == institution} for k, part in result.items()}
+    totals_rows = [[i, t["subsidies_paid"], t["subsidy_fen"], t["for_other_institutions_fen"], t["files_archived"]]
+                   for i, t in result["by_first_receiving_institution"].items()]
+    totals: Table = (["first_receiving_institution", "subsidies_paid", "subsidy_fen", "for_other_institutions_fen", "files_archived"],
+                     totals_rows)
+    matrix: Table = (["first_receiving_institution", "handling_institution", "subsidies_paid", "subsidy_fen", "files_archived"],
+                     [[f, h, c["subsidies_paid"], c["subsidy_fen"], c["files_archived"]]
+                      for f, row in result["first_receiving_x_handling"].items() for h, c in sorted(row.items())])
+    _export(totals, csv_file, xlsx_file, {"totals": totals, "matrix": matrix})
+    if as_json:
+        _echo_json({"period": period, **result})
+    elif not (csv_file or xlsx_file):
+        click.echo(f"{'first-receiving institution':<28} {'paid':>5} {'subsidy (yuan)':>15} {'for others (yuan)':>18} {'archived':>9}")
+        for i, n, fen, others, archived in totals_rows:
+            click.echo(f"{i:<28} {n:>5} {fen / 100:>15,.2f} {others / 100:>18,.2f} {archived:>9}")
+    models.close()
+
+
+@click.command("subsidies")
+@_options()
+@click.option("--statement", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A payout statement (CSV: date, reference, payee, amount in yuan) to match against.")
+def subsidies_report(institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None,
+                     xlsx_file: Path | None, statement: Path | None) -> None:
+    """Reconcile subsidy payments against the bands, and against a payout statement."""
+    models, store, table, start, end = _open(db_url, period)
+    checked = check_payments(read_payments(store, table, institution, start, end), models.ledger.policy)
+    try:
+        matching = match_statement(checked, read_statement(statement)) if statement else None
+    except DomainError as refusal:
+        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    columns = ["case_id", "paid_at", "kind", "amount_fen", "band_min_fen", "band_max_fen", "payer", "first_receiving", "payee",
+               "reference", "findings"]
+    payments: Table = (columns, [[p[c] for c in columns] for p in checked])
+    sheets = {"payments": payments}
+    if matching:
+        sheets.update({name: (["entry"], [[json.dumps(e, ensure_ascii=False)] for e in entries]) for name, entries in matching.items()})
+    _export(payments, csv_file, xlsx_file, sheets)
+    summary: dict[str, int] = {}
+    for p in checked:
+        for finding in p["findings"]:
+            summary[finding] = summary.get(finding, 0) + 1
+    if as_json:
+        _echo_json({"period": period, "summary": summary, "payments": checked, "statement": matching})
+    elif not (csv_file or xlsx_file):
+        click.echo(f"{len(checked)} payments, {sum(p['amount_fen'] for p in checked) / 100:,.2f} yuan")
+        for finding, n in sorted(summary.items()):
+            click.echo(f"  {finding:<28} {n}")
+        if matching:
+            for name, entries in matching.items():
+                click.echo(f"  statement: {name:<28} {len(entries)}")
+    models.close()
+
+
+@click.command("stats")
+@_options(exports=False)
+def stats_report(institution: str | None, period: str | None, db_url: str, as_json: bool) -> None:
+    """The figures the bureau publishes each year: cases by kind, recipients, amounts recovered, key groups."""
+    models, store, table, start, end = _open(db_url, period)
+    result = statistics(store, table, start, end)
+    if as_json:
+        _echo_json({"period": period, **result})
+    else:
+        for key, value in result.items():
+            click.echo(f"{key:<28} {value}")
+    models.close()
+
+
+COMMANDS = (ledger_report, costs_report, subsidies_report, stats_report)

@@ -1,0 +1,208 @@
+"""The institution ledger (市域通办工作台账), cost attribution and subsidy payments, from the signed records.
+
+One projection keeps three tables:
+- `cases`: what later events of a case need to know (first-receiving and handling institution, matter
+  kind, key groups, applicant, dates of closing and file submission, above-band approvals);
+- `actions`: one row per countable action: who did what to which case, when (the ledger's counts);
+- `payments`: every subsidy payment with the facts finance reconciles it against.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from projections.runner import Projection, Record
+from projections.store import ProjectionStore
+
+# Ledger columns (台账栏目), in the bureau's order, with the event that counts for each.
+ACTIONS = {
+    "ApplicationReceived": "received_first",  # 首次受理
+    "TransferRequested": "transferred_out",  # 转出
+    "MaterialsReceived": "transferred_in",  # 转入
+    "AidGranted": "granted",  # 给予
+    "AidRefused": "refused",  # 不予
+    "ApplicationWithdrawn": "withdrawn",  # 撤回
+    "AidTerminated": "terminated",  # 终止
+    "LawyerAppointed": "appointed",  # 指派
+    "CaseClosed": "closed",  # 结案
+    "CaseArchived": "archived",  # 归档
+}
+LEDGER_COLUMNS = ("received_first", "handled", *list(ACTIONS.values())[1:])
+COLUMN_TITLES = {
+    "received_first": "首次受理", "handled": "承办", "transferred_out": "转出", "transferred_in": "转入",
+    "granted": "给予援助", "refused": "不予援助", "withdrawn": "撤回", "terminated": "终止", "appointed": "指派",
+    "closed": "结案", "archived": "归档",
+}
+
+
+class InstitutionLedgerProjection(Projection):
+    name = "ledger"
+    tables = {  # noqa: RUF012 - class-level schema
+        "cases": "case_id TEXT PRIMARY KEY, state TEXT NOT NULL",
+        "actions": (
+            "case_id TEXT NOT NULL, version INTEGER NOT NULL, action TEXT NOT NULL, institution TEXT NOT NULL, "
+            "at TEXT NOT NULL, matter_kind TEXT NOT NULL, key_groups TEXT NOT NULL, first_receiving TEXT NOT NULL, "
+            "handling TEXT NOT NULL, authority_district TEXT NOT NULL, amount_fen BIGINT NOT NULL, applicant_id TEXT NOT NULL, "
+            "PRIMARY KEY (case_id, version, action)"
+        ),
+        "payments": (
+            "case_id TEXT NOT NULL, version INTEGER NOT NULL, paid_at TEXT NOT NULL, kind TEXT NOT NULL, "
+            "amount_fen BIGINT NOT NULL, working_days INTEGER NOT NULL, payee TEXT NOT NULL, reference TEXT NOT NULL, "
+            "payer TEXT NOT NULL, first_receiving TEXT NOT NULL, handling TEXT NOT NULL, matter_kind TEXT NOT NULL, "
+            "closed_at TEXT, terminated_at TEXT, file_submitted_at TEXT, approved_fen BIGINT NOT NULL, "
+            "PRIMARY KEY (case_id, version)"
+        ),
+    }
+
+    def __init__(self, network_id: str) -> None:
+        self.network_id = network_id
+
+    def apply(self, store: ProjectionStore, table: Callable[[str], str], records: list[Record]) -> None:
+        case_ids = {case_id for _, case_id, _ in records if case_id != self.network_id}
+        cases: dict[str, dict[str, Any]] = {case_id: {} for case_id in case_ids}
+        ids = sorted(case_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = f"SELECT case_id, state FROM {table('cases')} WHERE case_id IN ({', '.join('?' * len(chunk))})"
+            cases.update((case_id, json.loads(state)) for case_id, state in store.fetchall(sql, chunk))
+        actions: list[tuple[Any, ...]] = []
+        payments: list[tuple[Any, ...]] = []
+        for _, case_id, body in records:
+            if case_id != self.network_id:
+                self.on_event(case_id, cases[case_id], body, actions, payments)
+        store.executemany(f"DELETE FROM {table('cases')} WHERE case_id = ?", [(c,) for c in cases])
+        store.executemany(f"INSERT INTO {table('cases')} VALUES (?, ?)", [(c, json.dumps(s)) for c, s in cases.items()])
+        store.executemany(f"INSERT INTO {table('actions')} VALUES ({', '.join('?' * 12)})", actions)
+        store.executemany(f"INSERT INTO {table('payments')} VALUES ({', '.join('?' * 16)})", payments)
+
+    @staticmethod
+    def on_event(
+        case_id: str, case: dict[str, Any], body: dict[str, Any], actions: list[tuple[Any, ...]], payments: list[tuple[Any, ...]]
+    ) -> None:
+        kind, at, by, p = body["type"].removeprefix("Case."), body["occurred_at"], body["institution"], body["payload"]
+        if kind == "ApplicationReceived":
+            case.update(first=by, handling=by, matter=p["matter_kind"], groups=",".join(p["key_groups"]),
+                        district=p["authority"]["district"], applicant=p["applicant"]["applicant_id"], approved={})
+        elif kind == "MaterialsReceived":
+            case["handling"] = by
+        elif kind == "CaseClosed":
+            case["closed_at"] = at
+        elif kind == "AidTerminated":
+            case["terminated_at"] = at
+        elif kind == "ClosingFileSubmitted":
+            case["file_at"] = at
+        elif kind == "AboveBandSubsidyApproved":
+            case["approved"][p["kind"]] = p["amount_fen"]
+        elif kind == "SubsidyPaid":
+            payments.append((
+                case_id, body["version"], at, p["kind"], p["amount_fen"], p["working_days"], p["payee"], p["reference"], by,
+                case["first"], case["handling"], case["matter"], case.get("closed_at"), case.get("terminated_at"),
+                case.get("file_at"), case["approved"].get(p["kind"], 0),
+            ))
+
+        def count(action: str, amount: int = 0) -> None:
+            actions.append((case_id, body["version"], action, by, at, case["matter"], case["groups"], case["first"],
+                            case["handling"], case["district"], amount, case["applicant"]))
+
+        if kind in ACTIONS:
+            count(ACTIONS[kind], p.get("amount_recovered_fen", 0))
+        if kind in ("AidGranted", "AidRefused"):
+            count("handled")  # the institution that decided handled the case
+
+
+# ---------------------------------------------------------------------- reading
+def period_filter(column: str, start: str | None, end: str | None) -> tuple[list[str], list[Any]]:
+    where, params = [], []
+    if start:
+        where.append(f"{column} >= ?")
+        params.append(start)
+    if end:
+        where.append(f"{column} < ?")
+        params.append(end)
+    return where, params
+
+
+def institution_ledger(
+    store: ProjectionStore, table: Callable[[str], str], institution: str | None, start: str | None, end: str | None
+) -> dict[str, Any]:
+    """Counts per institution, column, matter kind and key group, for actions in [start, end)."""
+    where, params = period_filter("at", start, end)
+    if institution:
+        where.append("institution = ?")
+        params.append(institution)
+    sql = f"SELECT institution, action, matter_kind, key_groups FROM {table('actions')}"
+    rows = store.fetchall(sql + (" WHERE " + " AND ".join(where) if where else ""), params)
+    result: dict[str, Any] = {}
+    for inst, action, matter, groups in rows:
+        entry = result.setdefault(inst, {"totals": dict.fromkeys(LEDGER_COLUMNS, 0), "by_matter_kind": {}, "by_key_group": {}})
+        entry["totals"][action] += 1
+        entry["by_matter_kind"].setdefault(matter, dict.fromkeys(LEDGER_COLUMNS, 0))[action] += 1
+        for group in filter(None, groups.split(",")):
+            entry["by_key_group"].setdefault(group, dict.fromkeys(LEDGER_COLUMNS, 0))[action] += 1
+    return dict(sorted(result.items()))
+
+
+def cost_attribution(
+    store: ProjectionStore, table: Callable[[str], str], start: str | None, end: str | None
+) -> dict[str, Any]:
+    """Subsidies paid and files archived, carried by the first-receiving institution; and the matrix
+    first-receiving x handling institution (who carries the cost of whose work)."""
+    where, params = period_filter("paid_at", start, end)
+    paid = store.fetchall(
+        f"SELECT first_receiving, handling, COUNT(*), SUM(amount_fen) FROM {table('payments')}"
+        + (" WHERE " + " AND ".join(where) if where else "") + " GROUP BY first_receiving, handling", params,
+    )
+    where, params = period_filter("at", start, end)
+    archived = store.fetchall(
+        f"SELECT first_receiving, handling, COUNT(*) FROM {table('actions')} WHERE action = 'archived'"
+        + ("".join(" AND " + w for w in where)) + " GROUP BY first_receiving, handling", params,
+    )
+    totals: dict[str, dict[str, int]] = {}
+    matrix: dict[str, dict[str, dict[str, int]]] = {}
+
+    def cell(first: str, handling: str) -> dict[str, int]:
+        totals.setdefault(first, {"subsidies_paid": 0, "subsidy_fen": 0, "files_archived": 0, "for_other_institutions_fen": 0})
+        return matrix.setdefault(first, {}).setdefault(handling, {"subsidies_paid": 0, "subsidy_fen": 0, "files_archived": 0})
+
+    for first, handling, n, amount in paid:
+        c = cell(first, handling)
+        c["subsidies_paid"] += int(n)
+        c["subsidy_fen"] += int(amount or 0)
+        totals[first]["subsidies_paid"] += int(n)
+        totals[first]["subsidy_fen"] += int(amount or 0)
+        if first != handling:
+            totals[first]["for_other_institutions_fen"] += int(amount or 0)
+    for first, handling, n in archived:
+        cell(first, handling)["files_archived"] += int(n)
+        totals[first]["files_archived"] += int(n)
+    return {"by_first_receiving_institution": dict(sorted(totals.items())), "first_receiving_x_handling": matrix}
+
+
+def statistics(store: ProjectionStore, table: Callable[[str], str], start: str | None, end: str | None) -> dict[str, Any]:
+    """The figures the bureau publishes each year (seed 003)."""
+    where, params = period_filter("at", start, end)
+    clause = " AND ".join(where)
+    rows = store.fetchall(
+        f"SELECT action, matter_kind, key_groups, amount_fen, applicant_id, first_receiving, handling, authority_district, institution "
+        f"FROM {table('actions')}" + (f" WHERE {clause}" if clause else ""), params,
+    )
+    granted = [r for r in rows if r[0] == "granted"]
+    by_kind: dict[str, int] = {}
+    groups: dict[str, int] = {}
+    for r in granted:
+        by_kind[r[1]] = by_kind.get(r[1], 0) + 1
+        for g in filter(None, r[2].split(",")):
+            groups[g] = groups.get(g, 0) + 1
+    return {
+        "applications_received": sum(1 for r in rows if r[0] == "received_first"),
+        "cases_granted": len(granted),
+        "cases_by_matter_kind": dict(sorted(by_kind.items())),
+        "recipients": len({r[4] for r in granted}),
+        "amount_recovered_fen": sum(int(r[3]) for r in rows if r[0] == "closed"),
+        "key_groups_served": dict(sorted(groups.items())),
+        "transfers_across_districts": sum(1 for r in rows if r[0] == "transferred_in"),
+        "cases_closed": sum(1 for r in rows if r[0] == "closed"),
+        "files_archived": sum(1 for r in rows if r[0] == "archived"),
+    }

@@ -1,0 +1,260 @@
+"""The institution ledger, cost attribution, reconciliation and statistics equal a recount from the events."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from api.demo import DemoGenerator
+from infrastructure.bootstrap import build_ledger
+from infrastructure.config import Settings
+from infrastructure.ledger import CaseLedger
+from projections.institution_ledger import ACTIONS, cost_attribution, institution_ledger, statistics
+from projections.reconciliation import StatementLine, check_payments, match_statement, read_payments, read_statement
+from projections.registry import ReadModels, build_read_models
+from tests.walkthrough import FIRST_RECEIVING, HANDLING, walk_whole_case
+
+
+@pytest.fixture
+def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
+    models = build_read_models(settings, ledger)
+    yield models
+    models.store.close()
+
+
+def recount(ledger: CaseLedger) -> dict[str, Any]:
+    """Counted straight from the domain events, without the projection's code."""
+    counts: Counter[tuple[str, str]] = Counter()
+    paid: Counter[str] = Counter()
+    archived: Counter[str] = Counter()
+    first: dict[Any, str] = {}
+    recovered = 0
+    for notification in ledger.all_records():
+        if notification.originator_id == ledger.network_id:
+            continue
+        event = ledger.mapper.to_domain_event(notification)
+        kind, institution = type(event).__name__, event.by["institution"]  # type: ignore[attr-defined]
+        if kind == "ApplicationReceived":
+            first[event.originator_id] = institution
+        if kind in ACTIONS:
+            counts[(institution, ACTIONS[kind])] += 1
+        if kind in ("AidGranted", "AidRefused"):
+            counts[(institution, "handled")] += 1
+        if kind == "SubsidyPaid":
+            paid[first[event.originator_id]] += event.amount_fen  # type: ignore[attr-defined]
+        if kind == "CaseArchived":
+            archived[first[event.originator_id]] += 1
+        if kind == "CaseClosed":
+            recovered += event.amount_recovered_fen  # type: ignore[attr-defined]
+    return {"counts": counts, "paid": paid, "archived": archived, "recovered": recovered}
+
+
+def projected(models: ReadModels) -> dict[str, Any]:
+    runner = models.current("ledger")
+    table = runner.current_table()
+    ledger_view = institution_ledger(models.store, table, None, None, None)
+    costs = cost_attribution(models.store, table, None, None)["by_first_receiving_institution"]
+    counts = Counter({(i, column): n for i, e in ledger_view.items() for column, n in e["totals"].items() if n})
+    return {
+        "counts": counts,
+        "paid": Counter({i: c["subsidy_fen"] for i, c in costs.items() if c["subsidy_fen"]}),
+        "archived": Counter({i: c["files_archived"] for i, c in costs.items() if c["files_archived"]}),
+        "recovered": statistics(models.store, table, None, None)["amount_recovered_fen"],
+    }
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(min_value=0, max_value=10**6), cases=st.integers(min_value=1, max_value=40))
+def test_every_figure_equals_a_recount_from_the_events(ledger: CaseLedger, models: ReadModels, seed: int, cases: int) -> None:
+    DemoGenerator(ledger, seed).run(range(cases), cases)
+    assert projected(models) == recount(ledger)
+
+
+def test_matter_kind_and_key_group_breakdowns_add_up(ledger: CaseLedger, models: ReadModels) -> None:
+    DemoGenerator(ledger, 11).run(range(120), 120)
+    runner = models.current("ledger")
+    for entry in institution_ledger(models.store, runner.current_table(), None, None, None).values():
+        for column, total in entry["totals"].items():
+            assert sum(kind[column] for kind in entry["by_matter_kind"].values()) == total
+
+
+def test_costs_fall_on_the_first_receiving_institution_even_when_another_handled_the_case(ledger: CaseLedger, models: ReadModels) -> None:
+    walk_whole_case(ledger)
+    runner = models.current("ledger")
+    costs = cost_attribution(models.store, runner.current_table(), None, None)
+
+    assert costs["by_first_receiving_institution"][FIRST_RECEIVING] == {
+        "subsidies_paid": 1, "subsidy_fen": 150_000, "files_archived": 1, "for_other_institutions_fen": 150_000}
+    assert costs["first_receiving_x_handling"][FIRST_RECEIVING][HANDLING]["subsidy_fen"] == 150_000
+    assert HANDLING not in costs["by_first_receiving_institution"]
+
+
+def test_a_period_counts_only_actions_inside_it(ledger: CaseLedger, models: ReadModels) -> None:
+    walk_whole_case(ledger)  # received 2026-03-02, every step 5 hours apart
+    table = models.current("ledger").current_table()
+    march = institution_ledger(models.store, table, FIRST_RECEIVING, "2026-03-01", "2026-04-01")
+    april = institution_ledger(models.store, table, FIRST_RECEIVING, "2026-04-01", "2026-05-01")
+    assert march[FIRST_RECEIVING]["totals"]["received_first"] == 1
+    assert april == {}
+
+
+def test_projections_stay_equal_to_a_recount_while_several_clerks_write(ledger: CaseLedger, settings: Settings, models: ReadModels) -> None:
+    stop = threading.Event()
+    runner = models.runners["ledger"]
+    runner.batch_size = 50
+    applied_while_writing: list[int] = []
+    failures: list[Exception] = []
+
+    def keep_current() -> None:
+        try:
+            while not stop.is_set():
+                applied_while_writing.append(runner.catch_up())
+                stop.wait(0.01)
+        except Exception as exc:
+            failures.append(exc)
+
+    reader = threading.Thread(target=keep_current)
+    reader.start()
+
+    def clerk(seed: int) -> None:
+        own = build_ledger(settings)
+        DemoGenerator(own, seed).run(range(40), 40)
+        own.close()
+
+    clerks = [threading.Thread(target=clerk, args=(seed,)) for seed in (1, 2, 3)]
+    for t in clerks:
+        t.start()
+    for t in clerks:
+        t.join()
+    stop.set()
+    reader.join()
+
+    assert failures == []
+    assert sum(applied_while_writing) > 0  # the runner kept up while the clerks wrote
+    assert projected(models) == recount(ledger)
+    assert runner.status().lag == 0
+
+
+def test_readers_never_see_a_half_built_ledger_during_a_rebuild(ledger: CaseLedger, models: ReadModels, settings: Settings) -> None:
+    DemoGenerator(ledger, 5).run(range(150), 150)
+    runner = models.current("ledger")
+    runner.batch_size = 100
+    expected = institution_ledger(models.store, runner.current_table(), None, None, None)
+    seen: list[bool] = []
+    errors: list[Exception] = []
+    done = threading.Event()
+
+    def read_repeatedly() -> None:
+        reader_models = build_read_models(settings, ledger)
+        reader = reader_models.runners["ledger"]
+        try:
+            while not done.is_set():
+                seen.append(institution_ledger(reader_models.store, reader.current_table(), None, None, None) == expected)
+        except Exception as exc:
+            errors.append(exc)
+        reader_models.store.close()
+
+    thread = threading.Thread(target=read_repeatedly)
+    thread.start()
+    for _ in range(3):
+        runner.rebuild()
+    done.set()
+    thread.join()
+    assert errors == []
+    assert seen and all(seen)
+
+
+# ------------------------------------------------------------------ finance reconciliation
+def payment(**changes: Any) -> dict[str, Any]:
+    base = {"case_id": "c1", "version": 12, "paid_at": "2026-05-01T10:00:00+08:00", "kind": "civil_administrative_case",
+            "amount_fen": 150_000, "working_days": 1, "payee": "张律师", "reference": "PAY-1", "payer": "a", "first_receiving": "a",
+            "handling": "b", "matter_kind": "civil", "closed_at": "2026-04-01T10:00:00+08:00", "terminated_at": None,
+            "file_submitted_at": "2026-04-10T10:00:00+08:00", "approved_fen": 0}
+    return {**base, **changes}
+
+
+@pytest.mark.parametrize(
+    ("payments", "finding"),
+    [
+        ([payment()], "within_band"),
+        ([payment(amount_fen=200_000, approved_fen=200_000)], "above_band_approved"),
+        ([payment(amount_fen=200_000)], "above_band_without_approval"),
+        ([payment(amount_fen=50_000)], "below_band"),
+        ([payment(kind="duty_lawyer_day", working_days=3, amount_fen=120_000)], "within_band"),
+        ([payment(kind="duty_lawyer_day", working_days=2, amount_fen=120_000)], "above_band_without_approval"),
+        ([payment(), payment(version=13, reference="PAY-2")], "duplicate"),
+        ([payment(file_submitted_at=None)], "paid_before_file"),
+        ([payment(closed_at="2026-06-01T10:00:00+08:00")], "paid_before_file"),
+        ([payment(payer="b")], "not_first_receiving"),
+    ],
+)
+def test_reconciliation_flags_each_kind_of_discrepancy(ledger: CaseLedger, payments: list[dict[str, Any]], finding: str) -> None:
+    findings = check_payments(payments, ledger.policy)[-1]["findings"]
+    assert finding in findings
+    band_findings = {"within_band", "above_band_approved", "above_band_without_approval", "below_band"}
+    assert len(band_findings & set(findings)) == 1  # every payment sits in exactly one place against its band
+
+
+def test_a_payout_statement_is_matched_against_recorded_payments(ledger: CaseLedger, models: ReadModels, tmp_path: Path) -> None:
+    walk_whole_case(ledger)
+    walk_whole_case(ledger)
+    recorded = read_payments(models.store, models.current("ledger").current_table())
+    assert [p["reference"] for p in recorded] == ["PAY-1", "PAY-1"]
+    statement = tmp_path / "statement.csv"
+    statement.write_text("date,reference,payee,amount\n2026-03-05,PAY-1,张律师,1500.00\n2026-03-06,PAY-9,李律师,800\n", encoding="utf-8")
+
+    matching = match_statement([{**recorded[0], "reference": "PAY-1"}, {**recorded[1], "reference": "PAY-2"}], read_statement(statement))
+
+    assert [m["reference"] for m in matching["matched"]] == ["PAY-1"]
+    assert [m["reference"] for m in matching["recorded_not_in_statement"]] == ["PAY-2"]
+    assert [m["reference"] for m in matching["in_statement_not_recorded"]] == ["PAY-9"]
+    differs = match_statement(recorded[:1], [StatementLine("2026-03-05", "PAY-1", "张律师", 149_900)])
+    assert differs["amount_differs"][0]["statement_fen"] == 149_900
+
+
+def test_a_malformed_statement_is_refused_with_a_reason(tmp_path: Path) -> None:
+    from domain.errors import DomainError
+
+    for content in ("date,reference,amount\n", "date,reference,payee,amount\nd,r,p,12.345\n", "date,reference,payee,amount\nd,r,p,abc\n"):
+        path = tmp_path / "s.csv"
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(DomainError) as refused:
+            read_statement(path)
+        assert refused.value.code == "INVALID_STATEMENT"
+
+
+# ------------------------------------------------------------------ the commands and their exports
+def test_ledger_costs_and_subsidies_export_to_csv_and_xlsx(ledger: CaseLedger, settings: Settings, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    walk_whole_case(ledger)
+    runner = CliRunner(env={"TONGBAN_DATA_DIR": str(settings.data_dir), "TONGBAN_KEYSTORE": str(settings.keys),
+                            "TONGBAN_KEY_PASSPHRASE": settings.key_passphrase})
+    db = ["--db", settings.db_url]
+    exports = ["--csv", str(tmp_path / "l.csv"), "--xlsx", str(tmp_path / "l.xlsx")]
+    result = runner.invoke(main, ["ledger", "--period", "2026-Q1", *exports, *db])
+    assert result.exit_code == 0, result.output
+    assert "首次受理 received_first" in (tmp_path / "l.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    sheet = load_workbook(tmp_path / "l.xlsx").active
+    rows = {(r[0], r[1]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[(FIRST_RECEIVING, "total")][3] == 1  # received first
+    assert rows[(HANDLING, "total")][4] == 1  # handled
+
+    costs = runner.invoke(main, ["costs", "--xlsx", str(tmp_path / "c.xlsx"), *db])
+    assert costs.exit_code == 0
+    assert load_workbook(tmp_path / "c.xlsx").sheetnames == ["totals", "matrix"]
+
+    (tmp_path / "s.csv").write_text("date,reference,payee,amount\n2026-03-05,PAY-1,张律师,1500\n", encoding="utf-8")
+    subsidies = runner.invoke(main, ["subsidies", "--statement", str(tmp_path / "s.csv"), *db])
+    assert subsidies.exit_code == 0
+    assert "within_band" in subsidies.output and "statement: matched" in subsidies.output
