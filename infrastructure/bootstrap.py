@@ -14,5 +14,6 @@ def build_ledger(settings: Settings | None = None) -> CaseLedger:
     settings = settings or Settings()
     database = Database(settings.db_url)
     keystore = Keystore(settings.keys, settings.key_passphrase)
-    vault = PersonalDataVault(database, keystore.master_key())
-    return CaseLedger(database.eventsourcing_env(), keystore=keystore, vault=vault, policy=PROFILES[settings.policy])
+    with database.schema_lock():
+        vault = PersonalDataVault(database, keystore.master_key())
+        return CaseLedger(database.eventsourcing_env(), keystore=keystore, vault=vault, policy=PROFILES[settings.policy])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,3 +75,17 @@ class Database:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
             conn.execute(f'SET search_path TO "{self.schema}"')
         return conn
+
+    @contextmanager
+    def schema_lock(self) -> Iterator[None]:
+        """Serialise table creation between processes starting at once: PostgreSQL's CREATE ... IF NOT
+        EXISTS is not safe when run concurrently ("tuple concurrently updated"). SQLite needs nothing."""
+        if not self.is_postgres:
+            yield
+            return
+        with self.connect_postgres() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext('tongban schema'))")
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext('tongban schema'))")

@@ -42,9 +42,11 @@ class ReadModels:
 
 def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> ReadModels:
     ledger = ledger or build_ledger(settings)
-    store = ProjectionStore(Database(settings.db_url))
+    database = Database(settings.db_url)
+    store = ProjectionStore(database)
     calendar = calendar_for(settings)
     deadlines = DeadlineProjection(ledger.policy, calendar, str(ledger.network_id))
     institution_ledger = InstitutionLedgerProjection(str(ledger.network_id))
-    runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in (deadlines, institution_ledger)}
+    with database.schema_lock():
+        runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in (deadlines, institution_ledger)}
     return ReadModels(ledger, store, calendar, runners)
