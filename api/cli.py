@@ -8,11 +8,11 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import click
 
+from api.case_views import case_history
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.demo import record_demo_cases
@@ -23,7 +23,6 @@ from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import initialise_network, rotate_key
-from infrastructure.records import GENESIS, check_record, record_hash
 from infrastructure.verification import verify_records
 
 db_option = click.option("--db", "db_url", default="", help="Database URL: sqlite:///PATH (default data/tongban.sqlite3) or postgresql://...")
@@ -118,42 +117,6 @@ def history(case_id: UUID, as_of: datetime | None, db_url: str, as_json: bool) -
     click.echo(json.dumps(state, ensure_ascii=False, indent=2))
     if not all(e["verified"] for e in timeline):
         sys.exit(1)
-
-
-def case_history(ledger: CaseLedger, case_id: UUID, as_of: datetime | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    records = ledger.recorder.select_events(case_id)
-    if not records or case_id == ledger.network_id:
-        raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
-    keyring, timeline, prev, version_as_of = ledger.keyring(), [], GENESIS, 0
-    for expected_version, stored in enumerate(records, start=1):
-        body, problems = check_record(stored.state, str(case_id), stored.originator_version, keyring, False)
-        if stored.originator_version != expected_version:
-            problems.append(f"version {expected_version} is missing")
-        if body and body.get("prev") != prev:
-            problems.append("previous-record hash does not match")
-        prev = record_hash(stored.state)
-        body = body or {}
-        occurred = body.get("occurred_at", "")
-        if as_of is None or (occurred and datetime.fromisoformat(occurred) <= as_of):
-            version_as_of = stored.originator_version
-        timeline.append({
-            "version": stored.originator_version, "type": str(body.get("type", "?")).removeprefix("Case."),
-            "occurred_at": occurred, "recorded_at": body.get("recorded_at"), "institution": body.get("institution"),
-            "person": body.get("person"), "verified": not problems, "problems": problems, "record_hash": prev,
-        })
-    state = case_state(ledger.get_case(case_id, version=version_as_of)) if version_as_of else {"status": "not yet received"}
-    return timeline, state
-
-
-def case_state(case: Any) -> dict[str, Any]:
-    return {
-        "case_id": str(case.id), "version": case.version, "status": case.status.value,
-        "matter_kind": case.matter_kind.value, "first_receiving_institution": case.first_receiving_institution,
-        "handling_institution": case.handling_institution, "received_at": case.received_at, "last_action_at": case.last_at,
-        "authority": case.authority, "applicant": case.applicant, "key_groups": case.key_groups,
-        "decision": case.decision, "lawyer": case.lawyer, "closed": case.closed, "archived": case.archived,
-        "subsidies_paid_fen": case.subsidies_paid,
-    }
 
 
 @main.group()

@@ -12,11 +12,11 @@ import click
 from api.exports import Table, write_csv, write_xlsx
 from domain.errors import DomainError
 from infrastructure.config import Settings
+from infrastructure.sql_store import SqlStore
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS, cost_attribution, institution_ledger, statistics
 from projections.periods import parse_period
 from projections.reconciliation import check_payments, match_statement, read_payments, read_statement
 from projections.registry import ReadModels, build_read_models
-from projections.store import ProjectionStore
 
 
 def _options(exports: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -39,7 +39,7 @@ def _options(exports: bool = True) -> Callable[[Callable[..., Any]], Callable[..
     return decorate
 
 
-def _open(db_url: str, period: str | None) -> tuple[ReadModels, ProjectionStore, Callable[[str], str], str | None, str | None]:
+def _open(db_url: str, period: str | None) -> tuple[ReadModels, SqlStore, Callable[[str], str], str | None, str | None]:
     try:
         start, end = parse_period(period) if period else (None, None)
     except DomainError as refusal:

@@ -31,8 +31,8 @@ from domain.actor import SHANGHAI
 from domain.deadlines import Due, WorkingDays, due_date
 from domain.policy import PolicyProfile
 from domain.vocabulary import MatterKind
+from infrastructure.sql_store import SqlStore
 from projections.runner import Projection, Record
-from projections.store import ProjectionStore
 
 CaseState = dict[str, Any]
 
@@ -58,7 +58,7 @@ class DeadlineProjection(Projection):
         self._due_cache: dict[tuple[str, str, bool], Due] = {}
 
     # ------------------------------------------------------------------ applying a batch
-    def apply(self, store: ProjectionStore, table: Callable[[str], str], records: list[Record]) -> None:
+    def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
         cases = self._load(store, table, {case_id for _, case_id, _ in records if case_id != self.network_id})
         for _, case_id, body in records:
             if case_id != self.network_id:
@@ -76,7 +76,7 @@ class DeadlineProjection(Projection):
         )
 
     @staticmethod
-    def _load(store: ProjectionStore, table: Callable[[str], str], case_ids: set[str]) -> dict[str, CaseState]:
+    def _load(store: SqlStore, table: Callable[[str], str], case_ids: set[str]) -> dict[str, CaseState]:
         """The stored state of the cases a batch touches, in a few queries; new cases start empty."""
         cases: dict[str, CaseState] = {case_id: {} for case_id in case_ids}
         ids = sorted(case_ids)
@@ -206,7 +206,7 @@ def next_working_day(calendar: WorkingDays, day: date) -> date:
     return day
 
 
-def read_rows(store: ProjectionStore, table: Callable[[str], str], where: str = "", params: tuple[Any, ...] = ()) -> list[DeadlineRow]:
+def read_rows(store: SqlStore, table: Callable[[str], str], where: str = "", params: tuple[Any, ...] = ()) -> list[DeadlineRow]:
     sql = f"SELECT * FROM {table('rows')}" + (f" WHERE {where}" if where else "")
     return [
         DeadlineRow(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), bool(r[5]), r[6], r[7], r[8], r[9])

@@ -13,8 +13,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from infrastructure.sql_store import SqlStore
 from projections.runner import Projection, Record
-from projections.store import ProjectionStore
 
 # Ledger columns (台账栏目), in the bureau's order, with the event that counts for each.
 ACTIONS = {
@@ -59,7 +59,7 @@ class InstitutionLedgerProjection(Projection):
     def __init__(self, network_id: str) -> None:
         self.network_id = network_id
 
-    def apply(self, store: ProjectionStore, table: Callable[[str], str], records: list[Record]) -> None:
+    def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
         case_ids = {case_id for _, case_id, _ in records if case_id != self.network_id}
         cases: dict[str, dict[str, Any]] = {case_id: {} for case_id in case_ids}
         ids = sorted(case_ids)
@@ -125,7 +125,7 @@ def period_filter(column: str, start: str | None, end: str | None) -> tuple[list
 
 
 def institution_ledger(
-    store: ProjectionStore, table: Callable[[str], str], institution: str | None, start: str | None, end: str | None
+    store: SqlStore, table: Callable[[str], str], institution: str | None, start: str | None, end: str | None
 ) -> dict[str, Any]:
     """Counts per institution, column, matter kind and key group, for actions in [start, end)."""
     where, params = period_filter("at", start, end)
@@ -145,7 +145,7 @@ def institution_ledger(
 
 
 def cost_attribution(
-    store: ProjectionStore, table: Callable[[str], str], start: str | None, end: str | None
+    store: SqlStore, table: Callable[[str], str], start: str | None, end: str | None
 ) -> dict[str, Any]:
     """Subsidies paid and files archived, carried by the first-receiving institution; and the matrix
     first-receiving x handling institution (who carries the cost of whose work)."""
@@ -180,7 +180,7 @@ def cost_attribution(
     return {"by_first_receiving_institution": dict(sorted(totals.items())), "first_receiving_x_handling": matrix}
 
 
-def statistics(store: ProjectionStore, table: Callable[[str], str], start: str | None, end: str | None) -> dict[str, Any]:
+def statistics(store: SqlStore, table: Callable[[str], str], start: str | None, end: str | None) -> dict[str, Any]:
     """The figures the bureau publishes each year (seed 003)."""
     where, params = period_filter("at", start, end)
     clause = " AND ".join(where)

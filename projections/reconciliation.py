@@ -24,8 +24,8 @@ from typing import Any
 from domain.errors import DomainError
 from domain.policy import PolicyProfile
 from domain.vocabulary import SubsidyKind
+from infrastructure.sql_store import SqlStore
 from projections.institution_ledger import period_filter
-from projections.store import ProjectionStore
 
 PAYMENT_COLUMNS = (
     "case_id", "version", "paid_at", "kind", "amount_fen", "working_days", "payee", "reference", "payer",
@@ -42,7 +42,7 @@ class StatementLine:
 
 
 def read_payments(
-    store: ProjectionStore, table: Callable[[str], str], institution: str | None = None, start: str | None = None, end: str | None = None
+    store: SqlStore, table: Callable[[str], str], institution: str | None = None, start: str | None = None, end: str | None = None
 ) -> list[dict[str, Any]]:
     where, params = period_filter("paid_at", start, end)
     if institution:

@@ -9,11 +9,12 @@ from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
+from infrastructure.sql_store import SqlStore
 from infrastructure.working_days import WorkingDayCalendar
+from projections.case_index import CaseIndexProjection
 from projections.deadlines import DeadlineProjection
 from projections.institution_ledger import InstitutionLedgerProjection
 from projections.runner import ProjectionRunner
-from projections.store import ProjectionStore
 
 
 def calendar_for(settings: Settings) -> WorkingDayCalendar:
@@ -25,7 +26,7 @@ class ReadModels:
     """The ledger, the projection store and one runner per projection (the ledger must outlive them)."""
 
     ledger: CaseLedger
-    store: ProjectionStore
+    store: SqlStore
     calendar: WorkingDayCalendar
     runners: dict[str, ProjectionRunner]
 
@@ -43,10 +44,11 @@ class ReadModels:
 def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> ReadModels:
     ledger = ledger or build_ledger(settings)
     database = Database(settings.db_url)
-    store = ProjectionStore(database)
+    store = SqlStore(database)
     calendar = calendar_for(settings)
     deadlines = DeadlineProjection(ledger.policy, calendar, str(ledger.network_id))
     institution_ledger = InstitutionLedgerProjection(str(ledger.network_id))
+    case_index = CaseIndexProjection(str(ledger.network_id))
     with database.schema_lock():
-        runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in (deadlines, institution_ledger)}
+        runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in (deadlines, institution_ledger, case_index)}
     return ReadModels(ledger, store, calendar, runners)

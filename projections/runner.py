@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.persistence import ApplicationRecorder
 
-from projections.store import ProjectionStore
+from infrastructure.sql_store import SqlStore
 
 STATE_TABLE = "tongban_projections"
 REBUILD_BATCH = 20_000  # larger batches while nobody waits on the new tables: fewer queries and commits
@@ -37,7 +37,7 @@ class Projection(ABC):
     tables: ClassVar[dict[str, str]]  # base table name -> column definitions
 
     @abstractmethod
-    def apply(self, store: ProjectionStore, table: Callable[[str], str], records: list[Record]) -> None:
+    def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
         """Apply a batch of records inside the runner's transaction."""
 
 
@@ -56,7 +56,7 @@ class Status:
 
 class ProjectionRunner:
     def __init__(
-        self, recorder: ApplicationRecorder, store: ProjectionStore, projection: Projection, batch_size: int = 5000
+        self, recorder: ApplicationRecorder, store: SqlStore, projection: Projection, batch_size: int = 5000
     ) -> None:
         self.recorder = recorder
         self.store = store

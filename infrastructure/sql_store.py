@@ -1,4 +1,5 @@
-"""Where read models live: tables beside the event log, in the same SQLite file or PostgreSQL schema.
+"""Plain SQL tables beside the event log (read models, principals, idempotency records), in the same
+SQLite file or PostgreSQL schema.
 
 A thin layer over the two DB-API drivers, so projections write one SQL dialect: `?` placeholders
 (rewritten to `%s` for psycopg) and portable types.
@@ -6,6 +7,7 @@ A thin layer over the two DB-API drivers, so projections write one SQL dialect: 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -13,12 +15,12 @@ from typing import Any
 from infrastructure.database import Database
 
 
-class ProjectionStore:
+class SqlStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.is_postgres = database.is_postgres
         self.conn: Any = database.connect_postgres() if self.is_postgres else database.connect_sqlite()
-        self._in_transaction = False
+        self._lock = threading.RLock()  # one connection, shared by threads one statement or transaction at a time
 
     def _sql(self, sql: str) -> str:
         if self.is_postgres:
@@ -26,11 +28,16 @@ class ProjectionStore:
         return sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.conn.execute(self._sql(sql), params)
+        with self._lock:
+            return self.conn.execute(self._sql(sql), params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
+        with self._lock:
+            self._executemany(sql, rows)
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if self.is_postgres:
             with self.conn.cursor() as cur:
                 cur.executemany(self._sql(sql), rows)
@@ -38,26 +45,29 @@ class ProjectionStore:
             self.conn.executemany(sql, rows)
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self.execute(sql, params).fetchall()]
+        with self._lock:
+            return [tuple(row) for row in self.execute(sql, params).fetchall()]
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        row = self.execute(sql, params).fetchone()
+        with self._lock:
+            row = self.execute(sql, params).fetchone()
         return tuple(row) if row is not None else None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing: a projection's changes and its new position commit together."""
-        if self.is_postgres:
-            with self.conn.transaction():
+        with self._lock:
+            if self.is_postgres:
+                with self.conn.transaction():
+                    yield
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     def table_exists(self, name: str) -> bool:
         if self.is_postgres:

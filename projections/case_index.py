@@ -1,0 +1,92 @@
+"""The case index: one row per case for listing and access control (who may see which case).
+
+An institution may see a case it received, handles, or transferred (`involved`); the bureau is
+involved in the cases it designated or ruled on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from infrastructure.sql_store import SqlStore
+from projections.runner import Projection, Record
+
+# What each event makes of the case's status (the domain's CaseStatus values).
+STATUS_AFTER = {
+    "ApplicationReceived": "received", "MissingMaterialsNotified": "awaiting_materials", "MaterialsSupplemented": "received",
+    "TransferRequested": "transfer_requested", "MaterialsDispatched": "materials_in_transit", "MaterialsReceived": "received",
+    "AidGranted": "granted", "AidRefused": "refused", "LawyerAppointed": "appointed", "AidTerminated": "terminated",
+    "ApplicationWithdrawn": "withdrawn", "CaseClosed": "closed", "CaseArchived": "archived",
+}
+COLUMNS = ("case_id", "first_receiving", "handling", "involved", "matter_kind", "status", "received_at", "last_at", "version",
+           "previous_status")
+
+
+class CaseIndexProjection(Projection):
+    name = "case_index"
+    tables = {  # noqa: RUF012 - class-level schema
+        "cases": (
+            "case_id TEXT PRIMARY KEY, first_receiving TEXT NOT NULL, handling TEXT NOT NULL, involved TEXT NOT NULL, "
+            "matter_kind TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, last_at TEXT NOT NULL, "
+            "version INTEGER NOT NULL, previous_status TEXT NOT NULL"
+        ),
+    }
+
+    def __init__(self, network_id: str) -> None:
+        self.network_id = network_id
+
+    def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
+        rows: dict[str, dict[str, Any]] = {}
+        for _, case_id, body in records:
+            if case_id == self.network_id:
+                continue
+            row = rows.get(case_id) or self._load(store, table, case_id)
+            rows[case_id] = self.on_event(row, case_id, body)
+        store.executemany(f"DELETE FROM {table('cases')} WHERE case_id = ?", [(c,) for c in rows])
+        store.executemany(f"INSERT INTO {table('cases')} VALUES ({', '.join('?' * len(COLUMNS))})",
+                          [tuple(r[c] for c in COLUMNS) for r in rows.values()])
+
+    @staticmethod
+    def _load(store: SqlStore, table: Callable[[str], str], case_id: str) -> dict[str, Any]:
+        row = store.fetchone(f"SELECT {', '.join(COLUMNS)} FROM {table('cases')} WHERE case_id = ?", (case_id,))
+        return dict(zip(COLUMNS, row, strict=True)) if row else {}
+
+    @staticmethod
+    def on_event(row: dict[str, Any], case_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        kind, by, at = body["type"].removeprefix("Case."), body["institution"], body["occurred_at"]
+        if kind == "ApplicationReceived":
+            row = {"case_id": case_id, "first_receiving": by, "handling": by, "involved": f",{by},",
+                   "matter_kind": body["payload"]["matter_kind"], "received_at": at, "status": "received", "previous_status": ""}
+        if kind == "MaterialsReceived":
+            row["handling"] = by
+        if f",{by}," not in row["involved"]:
+            row["involved"] += f"{by},"
+        if kind in STATUS_AFTER:
+            row["previous_status"], row["status"] = row["status"], STATUS_AFTER[kind]
+        elif kind == "ObjectionDecided" and body["payload"]["ruling"] == "correction_ordered":
+            # a corrected refusal goes back to review; a corrected termination resumes where it was
+            row["status"] = "received" if row["status"] == "refused" else row["previous_status"]
+        row["last_at"], row["version"] = at, body["version"]
+        return row
+
+
+def list_cases(
+    store: SqlStore, table: Callable[[str], str], *, institution: str | None, status: str | None,
+    matter_kind: str | None, start: str | None, end: str | None, limit: int, offset: int,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Cases visible to `institution` (None: all), filtered, newest first; returns (total, page)."""
+    where, params = [], []
+    for condition, value in (("involved LIKE ?", f"%,{institution},%" if institution else None), ("status = ?", status),
+                             ("matter_kind = ?", matter_kind), ("received_at >= ?", start), ("received_at < ?", end)):
+        if value:
+            where.append(condition)
+            params.append(value)
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    total = store.fetchone(f"SELECT COUNT(*) FROM {table('cases')}{clause}", params)
+    rows = store.fetchall(
+        f"SELECT {', '.join(COLUMNS)} FROM {table('cases')}{clause} ORDER BY received_at DESC, case_id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    page = [{**dict(zip(COLUMNS[:-1], r, strict=False)), "involved": r[3].strip(",").split(",")} for r in rows]
+    return int(total[0]) if total else 0, page
