@@ -1,0 +1,466 @@
+"""The HTTP API (Litestar): every case action and every read model, for institutions, finance and auditors.
+
+- Every request but /health is authenticated by a bearer token; a principal belongs to one institution
+  and has roles. An institution sees only cases it received, handles or transferred; personal data only
+  its own principals and auditors see.
+- Commands are idempotent with an `Idempotency-Key` header and take `If-Match: "<version>"` for
+  optimistic concurrency (409 when the case moved on). Refusals come back as RFC 9457 problem details
+  with the domain's stable code.
+- OpenAPI: /schema/openapi.json (Swagger UI at /schema/swagger).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+from uuid import UUID
+
+import anyio.to_thread
+from litestar import Litestar, Request, Response, get, post
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.params import Parameter
+
+from api.case_views import case_history, case_state, involved_institutions
+from api.exports import Table, write_xlsx
+from api.schemas import ACTIONS, Command, ReceiveApplication, when
+from domain.actor import SHANGHAI, Actor
+from domain.errors import DomainError
+from domain.vocabulary import Role
+from infrastructure.config import Settings
+from infrastructure.database import Database
+from infrastructure.idempotency import IdempotencyStore, StoredResponse, request_fingerprint
+from infrastructure.principals import Principal, PrincipalStore
+from infrastructure.sql_store import SqlStore
+from infrastructure.verification import verify_records
+from projections.case_index import list_cases
+from projections.deadlines import read_rows, summarise
+from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS, cost_attribution, institution_ledger, statistics
+from projections.periods import parse_period
+from projections.reconciliation import check_payments, match_statement, read_payments, read_statement
+from projections.registry import ReadModels, build_read_models
+
+PROBLEM = "application/problem+json"
+_ROUTES: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], Callable[..., Any]]] = []
+
+
+def route(decorator: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Remember a handler; each app gets fresh route-handler objects (Litestar wraps them on registration,
+    so one object must not be registered in two apps, as tests do)."""
+
+    def remember(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _ROUTES.append((decorator, args, kwargs, in_thread(fn)))
+        return fn
+
+    return remember
+
+
+def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a synchronous handler in a worker thread: the ledger and its database drivers block."""
+
+    @functools.wraps(fn)
+    async def handler(*args: Any, **kwargs: Any) -> Any:
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+    return handler
+STATUS_OF = {
+    "CASE_NOT_FOUND": 404, "VERSION_CONFLICT": 409, "REQUEST_IN_PROGRESS": 409, "UNAUTHENTICATED": 401,
+    **dict.fromkeys(
+        ("NOT_HANDLING_INSTITUTION", "NOT_FIRST_RECEIVING_INSTITUTION", "NOT_BUREAU", "NOT_HEAD", "NOT_TRANSFERRING_INSTITUTION",
+         "NOT_TRANSFER_TARGET", "NOT_INVOLVED", "NOT_A_LEGAL_AID_CENTRE", "NOT_YOUR_CASE", "ROLE_NOT_ALLOWED",
+         "NOT_YOUR_INSTITUTION"), 403),
+}
+HEAD_ACTIONS = {"sign_off_review", "approve_above_band_subsidy"}
+BUREAU_ACTIONS = {"designate_jurisdiction", "file_objection", "decide_objection"}
+
+
+@dataclass
+class Services:
+    ledger_models: ReadModels
+    principals: PrincipalStore
+    idempotency: IdempotencyStore
+
+    @property
+    def ledger(self) -> Any:
+        return self.ledger_models.ledger
+
+
+# ---------------------------------------------------------------------- errors as problem details
+def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    titles = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 409: "Conflict",
+              422: "Refused", 500: "Internal error"}
+    body = {"type": f"https://tongban.invalid/problems/{code.lower().replace('_', '-')}", "title": titles.get(status, "Error"),
+            "status": status, "code": code, "detail": detail, **extra}
+    return Response(body, status_code=status, media_type=PROBLEM)
+
+
+def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    return problem(STATUS_OF.get(exc.code, 422), exc.code, exc.message)
+
+
+def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    fields = [{"field": e.get("key") or e.get("source", ""), "message": e.get("message", "")} for e in (exc.extra or [])
+              if isinstance(e, dict)]
+    return problem(422, "INVALID_REQUEST", "请求内容不符合要求 (the request is not valid): " + "; ".join(
+        f"{f['field']}: {f['message']}" for f in fields), errors=fields)
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    code = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
+    return problem(exc.status_code, code, str(exc.detail))
+
+
+def internal_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    return problem(500, "INTERNAL_ERROR", f"内部错误，未记录任何操作 (internal error; nothing was recorded): {type(exc).__name__}")
+
+
+# ---------------------------------------------------------------------- who is asking
+def provide_principal(request: Request[Any, Any, Any], services: Services) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    principal = services.principals.authenticate(token.strip()) if scheme.lower() == "bearer" and token else None
+    if principal is None:
+        raise DomainError("UNAUTHENTICATED", "缺少或无效的访问令牌 (missing, unknown or revoked bearer token).")
+    return principal
+
+
+def require(principal: Principal, *roles: Role) -> None:
+    if not principal.has(*roles):
+        allowed = ", ".join(r.value for r in roles)
+        raise DomainError("ROLE_NOT_ALLOWED", f"您的角色不能进行此操作，需要: {allowed} (your roles do not allow this).")
+
+
+def sees_everything(principal: Principal, services: Services) -> bool:
+    return principal.has(Role.AUDITOR) or (principal.has(Role.BUREAU) and services.ledger.directory().is_bureau(principal.institution_id))
+
+
+def scope_institution(principal: Principal, services: Services, institution: str | None) -> str | None:
+    """The institution a read-model request may cover: any for the bureau and auditors, else only its own."""
+    if sees_everything(principal, services):
+        return institution
+    if institution not in (None, principal.institution_id):
+        raise DomainError("NOT_YOUR_INSTITUTION", "只能查看本机构的数据 (you may only read your own institution's data).")
+    return principal.institution_id
+
+
+def period_bounds(period: str | None) -> tuple[str | None, str | None]:
+    if not period:
+        return None, None
+    start, end = parse_period(period)
+    return start.isoformat(), end.isoformat()
+
+
+# ---------------------------------------------------------------------- commands
+def actor_for(principal: Principal, command: str) -> Actor:
+    if not principal.has(Role.STAFF, Role.HEAD, Role.BUREAU):
+        raise DomainError("ROLE_NOT_ALLOWED", "审计、财务角色只能查询，不能办理案件 (auditors and finance read; they do not act).")
+    role = Role.STAFF
+    if command in HEAD_ACTIONS and principal.has(Role.HEAD):
+        role = Role.HEAD
+    elif principal.has(Role.BUREAU):
+        role = Role.BUREAU
+    elif principal.has(Role.HEAD) and not principal.has(Role.STAFF):
+        role = Role.HEAD
+    return Actor(principal.institution_id, f"{principal.name} ({principal.principal_id})", role)
+
+
+def expected_version(request: Request[Any, Any, Any]) -> int | None:
+    value = request.headers.get("if-match")
+    if not value:
+        return None
+    try:
+        return int(value.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        raise DomainError("INVALID_IF_MATCH", 'If-Match 应为案件版本号，如 "7" (If-Match must be a case version, e.g. "7").') from None
+
+
+def idempotent(
+    request: Request[Any, Any, Any], services: Services, principal: Principal, body: bytes, run: Callable[[], tuple[int, dict[str, Any]]]
+) -> Response[dict[str, Any]]:
+    key = request.headers.get("idempotency-key")
+    if not key:
+        status, result = run()
+        return _command_response(status, result)
+    fingerprint = request_fingerprint(request.method, request.url.path + "|" + request.headers.get("if-match", ""), body)
+    stored = services.idempotency.claim(principal.principal_id, key, fingerprint)
+    if stored is not None:
+        response = _command_response(stored.status, stored.body)
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    try:
+        status, result = run()
+    except BaseException:
+        services.idempotency.release(principal.principal_id, key)
+        raise
+    services.idempotency.complete(principal.principal_id, key, StoredResponse(status, result))
+    return _command_response(status, result)
+
+
+def _command_response(status: int, result: dict[str, Any]) -> Response[dict[str, Any]]:
+    return Response(result, status_code=status, headers={"ETag": f'"{result["version"]}"'})
+
+
+def _case_for(principal: Principal, services: Services, case_id: UUID) -> Any:
+    case = services.ledger.get_case(case_id)
+    if not (sees_everything(principal, services) or principal.institution_id in involved_institutions(case)
+            or (principal.has(Role.BUREAU) and services.ledger.directory().is_bureau(principal.institution_id))):
+        raise DomainError("NOT_YOUR_CASE", "本机构与该案件无关，无权查看或办理 (your institution has no part in this case).")
+    return case
+
+
+@route(post, "/cases", summary="受理 Receive an application", tags=["commands"], status_code=201)
+def receive_application(request: Request[Any, Any, Any], data: ReceiveApplication, principal: Principal,
+                        services: Services) -> Response[dict[str, Any]]:
+    """Any legal aid centre of the city accepts an application, whatever the district; it becomes the
+    first-receiving institution (首次受理机构) for good."""
+
+    def run() -> tuple[int, dict[str, Any]]:
+        actor = actor_for(principal, "receive_application")
+        case_id = services.ledger.receive_application(actor, when(data, datetime.now(SHANGHAI)), **data.arguments())
+        return 201, {"case_id": str(case_id), "version": 1}
+
+    return idempotent(request, services, principal, data.model_dump_json().encode(), run)
+
+
+def _action_handler(path: str, command: str, model: type[Command]) -> HTTPRouteHandler:
+    def handler(request: Request[Any, Any, Any], case_id: UUID, data: Command, principal: Principal,
+                services: Services) -> Response[dict[str, Any]]:
+        def run() -> tuple[int, dict[str, Any]]:
+            actor = actor_for(principal, command)
+            if not (command in BUREAU_ACTIONS and principal.has(Role.BUREAU)):
+                _case_for(principal, services, case_id)
+            version = services.ledger.act(case_id, command, actor, when(data, datetime.now(SHANGHAI)),
+                                          expected_version=expected_version(request), **data.arguments())
+            return 200, {"case_id": str(case_id), "version": version, "action": command}
+
+        return idempotent(request, services, principal, data.model_dump_json().encode(), run)
+
+    handler.__name__ = f"case_{command}"
+    handler.__doc__ = (model.__doc__ or command.replace("_", " ")).strip()
+    handler.__annotations__ = {"request": Request, "case_id": UUID, "data": model, "principal": Principal, "services": Services,
+                               "return": Response[dict[str, Any]]}
+    return post(f"/cases/{{case_id:uuid}}/{path}", summary=(model.__doc__ or command).strip().split("\n")[0], tags=["commands"],
+                operation_id=f"case_{command}")(in_thread(handler))
+
+
+# ---------------------------------------------------------------------- reads
+@route(get, "/health", summary="Liveness (no authentication)", tags=["reads"], exclude_from_auth=True)
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@route(get, "/cases", summary="案件列表 Cases this principal may see", tags=["reads"])
+def cases_list(principal: Principal, services: Services, status: str | None = None, matter_kind: str | None = None,
+               period: str | None = None, page: int = Parameter(default=1, ge=1),
+               page_size: int = Parameter(default=50, ge=1, le=500)) -> dict[str, Any]:
+    """Paginated, newest first; filter by status, matter kind and the period the application was received in."""
+    start, end = period_bounds(period)
+    index = services.ledger_models.current("case_index")
+    institution = None if sees_everything(principal, services) else principal.institution_id
+    total, items = list_cases(services.ledger_models.store, index.current_table(), institution=institution, status=status,
+                              matter_kind=matter_kind, start=start, end=end, limit=page_size, offset=(page - 1) * page_size)
+    return {"page": page, "page_size": page_size, "total": total, "items": items}
+
+
+def _may_see_personal_data(principal: Principal, case: Any) -> bool:
+    return principal.has(Role.AUDITOR) or principal.institution_id in involved_institutions(case)
+
+
+@route(get, "/cases/{case_id:uuid}", summary="案件 A case's current state (or as of a time)", tags=["reads"])
+def case_get(case_id: UUID, principal: Principal, services: Services, as_of: datetime | None = None) -> Response[dict[str, Any]]:
+    case = _case_for(principal, services, case_id)
+    personal = _may_see_personal_data(principal, case)
+    if as_of is None:
+        state = case_state(case, personal)
+    else:
+        _, state = case_history(services.ledger, case_id, as_of if as_of.tzinfo else as_of.replace(tzinfo=SHANGHAI), personal)
+    return Response(state, headers={"ETag": f'"{case.version}"'})
+
+
+@route(get, "/cases/{case_id:uuid}/history", summary="案件记录 Timeline with each record's signature status", tags=["reads"])
+def case_history_get(case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:
+    case = _case_for(principal, services, case_id)
+    timeline, state = case_history(services.ledger, case_id, None, _may_see_personal_data(principal, case))
+    return {"case_id": str(case_id), "verified": all(e["verified"] for e in timeline), "timeline": timeline, "state": state}
+
+
+def _table_response(table: Table, fmt: str, name: str, as_json: dict[str, Any]) -> Response[Any]:
+    if fmt == "json":
+        return Response(as_json)
+    headers, rows = table
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if fmt == "xlsx":
+        with TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{name}.xlsx"
+            write_xlsx(path, {name: table})
+            content = path.read_bytes()
+        return Response(BytesIO(content).getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    raise DomainError("INVALID_FORMAT", "format 应为 json、csv 或 xlsx (format must be json, csv or xlsx).")
+
+
+@route(get, "/ledger", summary="台账 The institution ledger", tags=["reads"])
+def ledger_get(principal: Principal, services: Services, institution: str | None = None, period: str | None = None,
+               format: str = "json") -> Response[Any]:
+    scope = scope_institution(principal, services, institution)
+    start, end = period_bounds(period)
+    runner = services.ledger_models.current("ledger")
+    result = institution_ledger(services.ledger_models.store, runner.current_table(), scope, start, end)
+    headers = ["institution", *(f"{COLUMN_TITLES[c]} {c}" for c in LEDGER_COLUMNS)]
+    rows = [[i, *(e["totals"][c] for c in LEDGER_COLUMNS)] for i, e in result.items()]
+    return _table_response((headers, rows), format, "ledger", {"period": period, "institutions": result})
+
+
+@route(get, "/compliance", summary="期限合规 Compliance per rule", tags=["reads"])
+def compliance_get(principal: Principal, services: Services, institution: str | None = None, period: str | None = None,
+                   on: date | None = None) -> dict[str, Any]:
+    scope = scope_institution(principal, services, institution)
+    runner = services.ledger_models.current("deadlines")
+    where, params = ["responsible = ?"] if scope else [], [scope] if scope else []
+    start, end = period_bounds(period)
+    if start and end:
+        where += ["due_day >= ?", "due_day < ?"]
+        params += [start, end]
+    rows = read_rows(services.ledger_models.store, runner.current_table(), " AND ".join(where), tuple(params))
+    today = on or datetime.now(SHANGHAI).date()
+    return {"institution": scope, "period": period, "as_of": today.isoformat(),
+            "rules": summarise(rows, today, services.ledger_models.calendar)}
+
+
+@route(get, "/worklist", summary="待办 What is due and overdue", tags=["reads"])
+def worklist_get(principal: Principal, services: Services, institution: str | None = None, on: date | None = None) -> dict[str, Any]:
+    scope = scope_institution(principal, services, institution) or principal.institution_id
+    runner = services.ledger_models.current("deadlines")
+    today = on or datetime.now(SHANGHAI).date()
+    end_of_today = f"{today.isoformat()}T23:59:59+08:00"
+    rows = read_rows(services.ledger_models.store, runner.current_table(), "responsible = ? AND started_at <= ?", (scope, end_of_today))
+    order = {"overdue": 0, "due_soon": 1, "provisional": 2, "open": 3}
+    items = [(r.status(today, services.ledger_models.calendar), r) for r in rows]
+    open_items = sorted((i for i in items if i[0] in order), key=lambda i: (order[i[0]], i[1].due_day))
+    listing = [{"status": s, "case_id": r.case_id, "rule": r.rule_id, "due_day": r.due_day.isoformat(), "started_at": r.started_at,
+                "provisional": r.provisional} for s, r in open_items]
+    return {"institution": scope, "date": today.isoformat(), "items": listing}
+
+
+@route(get, "/costs", summary="成本归属 Costs carried by the first-receiving institution", tags=["reads"])
+def costs_get(principal: Principal, services: Services, period: str | None = None) -> dict[str, Any]:
+    require(principal, Role.FINANCE, Role.HEAD, Role.BUREAU, Role.AUDITOR)
+    start, end = period_bounds(period)
+    runner = services.ledger_models.current("ledger")
+    result = cost_attribution(services.ledger_models.store, runner.current_table(), start, end)
+    if not sees_everything(principal, services):
+        own = principal.institution_id
+        result = {"by_first_receiving_institution": {k: v for k, v in result["by_first_receiving_institution"].items() if k == own},
+                  "first_receiving_x_handling": {k: v for k, v in result["first_receiving_x_handling"].items() if k == own}}
+    return {"period": period, **result}
+
+
+def _payments(principal: Principal, services: Services, period: str | None) -> list[dict[str, Any]]:
+    require(principal, Role.FINANCE, Role.HEAD, Role.BUREAU, Role.AUDITOR)
+    start, end = period_bounds(period)
+    runner = services.ledger_models.current("ledger")
+    scope = None if sees_everything(principal, services) else principal.institution_id
+    payments = read_payments(services.ledger_models.store, runner.current_table(), scope, start, end)
+    return check_payments(payments, services.ledger.policy)
+
+
+@route(get, "/subsidies", summary="补贴对账 Subsidy payments against the bands", tags=["reads"])
+def subsidies_get(principal: Principal, services: Services, period: str | None = None) -> dict[str, Any]:
+    checked = _payments(principal, services, period)
+    return {"period": period, "payments": checked}
+
+
+@route(post, "/subsidies/reconciliation", summary="对账单核对 Match a payout statement (CSV body)", tags=["reads"], status_code=200)
+def subsidies_reconcile(principal: Principal, services: Services, body: bytes, period: str | None = None) -> dict[str, Any]:
+    """The request body is the statement as CSV: date, reference, payee, amount (yuan)."""
+    checked = _payments(principal, services, period)
+    with TemporaryDirectory() as tmp:
+        path = Path(tmp) / "statement.csv"
+        path.write_bytes(body)
+        statement = read_statement(path)
+    return {"period": period, **match_statement(checked, statement)}
+
+
+@route(get, "/stats", summary="统计 The yearly figures", tags=["reads"])
+def stats_get(principal: Principal, services: Services, period: str | None = None) -> dict[str, Any]:
+    start, end = period_bounds(period)
+    if not sees_everything(principal, services):
+        require(principal, Role.HEAD, Role.FINANCE)
+    runner = services.ledger_models.current("ledger")
+    return {"period": period, **statistics(services.ledger_models.store, runner.current_table(), start, end)}
+
+
+@route(get, "/verification", summary="核验 Verify every record of the ledger (auditors, bureau)", tags=["reads"])
+def verification_get(principal: Principal, services: Services) -> dict[str, Any]:
+    require(principal, Role.AUDITOR, Role.BUREAU)
+    ledger = services.ledger
+    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    return {"ok": report.ok, "records": report.records, "cases": report.cases, "problems": [vars(p) for p in report.problems]}
+
+
+# ---------------------------------------------------------------------- the application
+def _keep_projections_current(models: ReadModels, stop: threading.Event) -> None:
+    while not stop.is_set():
+        for runner in models.runners.values():
+            try:
+                runner.catch_up()
+            except Exception:  # noqa: S112 - a failed batch is retried on the next round; nothing is lost
+                continue
+        stop.wait(0.5)
+
+
+def create_app(settings: Settings | None = None, background: bool = True) -> Litestar:
+    settings = settings or Settings()
+    models = build_read_models(settings)
+    control = SqlStore(Database(settings.db_url))
+    services = Services(models, PrincipalStore(control), IdempotencyStore(control))
+    stop = threading.Event()
+
+    def start() -> None:
+        if background:
+            threading.Thread(target=_keep_projections_current, args=(models, stop), daemon=True, name="projections").start()
+
+    def shutdown() -> None:
+        stop.set()
+
+    def provide_services() -> Services:
+        return services
+
+    actions = [_action_handler(path, command, model) for path, (command, model) in ACTIONS.items()]
+    return Litestar(
+        route_handlers=[*(decorator(*args, **kwargs)(fn) for decorator, args, kwargs, fn in _ROUTES), *actions],
+        dependencies={"services": Provide(provide_services, sync_to_thread=False),
+                      "principal": Provide(provide_principal, sync_to_thread=True)},
+        exception_handlers={DomainError: domain_error_handler, ValidationException: validation_handler,
+                            NotFoundException: http_error_handler, HTTPException: http_error_handler, Exception: internal_error_handler},
+        openapi_config=OpenAPIConfig(
+            title="tongban 通办 — signed case ledger of city-wide legal aid (法律援助“市域通办”)", version="0.1.0",
+            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
+            security=[{"bearer": []}],
+        ),
+        on_startup=[start], on_shutdown=[shutdown],
+    )
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
