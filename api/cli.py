@@ -14,6 +14,8 @@ import click
 
 from api.case_views import case_history
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
+from api.cli_http import COMMANDS as HTTP_COMMANDS
+from api.cli_http import create_demo_principals
 from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
@@ -69,6 +71,9 @@ def demo(cases: int, seed: int, workers: int, db_url: str) -> None:
     events = (ledger.recorder.max_notification_id() or 0) - before
     click.echo(f"recorded {cases} cases, {events} signed events in {elapsed:.1f} s ({events / elapsed:,.0f} events/s)")
     click.echo("cases by status: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+    click.echo("demo API principals (bearer tokens, shown once):")
+    for name, institution, token in create_demo_principals(db_url):
+        click.echo(f"  {name:<14} {institution:<18} {token}")
 
 
 @main.command()
@@ -154,7 +159,7 @@ def where(db_url: str) -> None:
     click.echo(f"database: {settings.db_url}\nkeystore: {Path(settings.keys).resolve()}")
 
 
-for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS):
+for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS, *HTTP_COMMANDS):
     main.add_command(command)
 
 

@@ -39,6 +39,9 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅海燕宝音其其格巴特尔乌云"
 FIRMS = ("内蒙古慧丰律师事务所", "内蒙古包钢律师事务所", "内蒙古义达律师事务所", "内蒙古天贺律师事务所", "内蒙古蒙益律师事务所")
 SAVE_BATCH = 100
+# The demo's "today": no action is dated later, so the ledger holds no future events and the cases
+# received last are still in progress (fixed, so that a seed always gives the same ledger).
+DEMO_TODAY = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
 CHUNK = 500
 
 
@@ -113,6 +116,8 @@ class DemoGenerator:
         clock = _Clock(at, rng)
         try:
             self._walk(case, clock, receiver.institution_id, n)
+        except _NotYet:
+            pass  # the rest of this case's life lies after the demo's "today": it is still being worked
         except DomainError as refusal:  # a bug in the generator, not a data choice: say so loudly
             raise RuntimeError(f"demo case {n} was refused: {refusal}") from refusal
         self.outcomes[case.status.value] += 1
@@ -213,6 +218,8 @@ class DemoGenerator:
     # ------------------------------------------------------------------ helpers
     def _act(self, case: Case, command: str, at: datetime, *, actor_institution: str | None = None,
              role: Role = Role.STAFF, **arguments: Any) -> None:
+        if at > DEMO_TODAY:
+            raise _NotYet
         institution = actor_institution or case.handling_institution
         actor = Actor(institution, self._person(institution) if role is Role.STAFF else f"{institution}负责人", role)
         self.ledger.apply_command(case, command, actor, at, **arguments)
@@ -283,6 +290,10 @@ class DemoGenerator:
             "office_phone": f"0472-{rng.randrange(1000000, 9999999)}",
             "criminal_practice_years": rng.randint(3, 20) if case.possible_life_or_death else rng.randint(0, 20),
         }
+
+
+class _NotYet(Exception):
+    """The next step of a case would happen after the demo's today."""
 
 
 class _Clock:

@@ -22,5 +22,11 @@ What to do next (the ledger is in data/tongban.sqlite3, keys in data/keys):
   .venv/bin/tongban history $case_id --as-of 2025-01-03
   .venv/bin/tongban verify --json                # check every record, machine-readable
   .venv/bin/tongban keys rotate baotou-kundulun  # rotate an institution's key; old records stay valid
+  .venv/bin/tongban worklist --institution baotou-qingshan --date 2026-06-01   # what is due and overdue
+  .venv/bin/tongban compliance --period 2025     # deadline compliance per rule
+  .venv/bin/tongban ledger --period 2025 --xlsx ledger-2025.xlsx   # the institutions' ledger (台账)
+  .venv/bin/tongban subsidies --period 2025      # subsidy reconciliation for finance
+  .venv/bin/tongban serve                        # the HTTP API on http://127.0.0.1:8000 (tokens printed above)
+  curl -H "Authorization: Bearer <token>" http://127.0.0.1:8000/cases?page_size=5
   .venv/bin/tongban --help
 NEXT

@@ -1,0 +1,93 @@
+"""`tongban serve` and `tongban principals add|list|revoke`."""
+
+from __future__ import annotations
+
+import click
+
+from domain.errors import DomainError
+from domain.vocabulary import Role
+from infrastructure.config import Settings
+from infrastructure.database import Database
+from infrastructure.principals import PrincipalStore
+from infrastructure.sql_store import SqlStore
+
+db_option = click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file).")
+
+
+def principal_store(db_url: str) -> PrincipalStore:
+    return PrincipalStore(SqlStore(Database(Settings(db_url=db_url).db_url)))
+
+
+@click.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(db_url: str, host: str, port: int) -> None:
+    """Run the HTTP API (OpenAPI at /schema/openapi.json, Swagger UI at /schema/swagger)."""
+    import uvicorn
+
+    from api.http_app import create_app
+
+    uvicorn.run(create_app(Settings(db_url=db_url)), host=host, port=port, log_level="info")
+
+
+@click.group()
+def principals() -> None:
+    """API users: each belongs to one institution and has roles; tokens are stored only as hashes."""
+
+
+@principals.command("add")
+@click.option("--name", required=True, help="Who this is, e.g. 王芳.")
+@click.option("--institution", required=True, help="Institution id, e.g. baotou-qingshan (or baotou-bureau).")
+@click.option("--roles", required=True, help=f"Comma-separated: {', '.join(r.value for r in Role)}.")
+@db_option
+def principals_add(name: str, institution: str, roles: str, db_url: str) -> None:
+    """Issue a principal; its bearer token is printed once and never stored."""
+    try:
+        chosen = {Role(r.strip()) for r in roles.split(",") if r.strip()}
+    except ValueError as exc:
+        raise click.ClickException(f"UNKNOWN_ROLE: {exc}") from None
+    try:
+        principal, token = principal_store(db_url).add(name, institution, chosen)
+    except DomainError as refusal:
+        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    click.echo(f"principal {principal.principal_id} ({name}, {institution}, {','.join(sorted(r.value for r in chosen))})")
+    click.echo(f"token: {token}")
+
+
+@principals.command("list")
+@db_option
+def principals_list(db_url: str) -> None:
+    for p in principal_store(db_url).list():
+        state = f"revoked {p.revoked_at}" if p.revoked_at else "active"
+        click.echo(f"{p.principal_id}  {p.name:<16} {p.institution_id:<28} {','.join(sorted(r.value for r in p.roles)):<24} {state}")
+
+
+@principals.command("revoke")
+@click.argument("principal_id")
+@db_option
+def principals_revoke(principal_id: str, db_url: str) -> None:
+    try:
+        principal_store(db_url).revoke(principal_id)
+    except DomainError as refusal:
+        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    click.echo(f"revoked {principal_id}: its token no longer works")
+
+
+DEMO_PRINCIPALS = (
+    ("昆都仑区中心 工作人员", "baotou-kundulun", {Role.STAFF}),
+    ("昆都仑区中心 负责人", "baotou-kundulun", {Role.STAFF, Role.HEAD}),
+    ("青山区中心 工作人员", "baotou-qingshan", {Role.STAFF}),
+    ("青山区中心 负责人", "baotou-qingshan", {Role.STAFF, Role.HEAD}),
+    ("市司法局", "baotou-bureau", {Role.BUREAU}),
+    ("审计", "baotou-bureau", {Role.AUDITOR}),
+    ("昆都仑区中心 财务", "baotou-kundulun", {Role.FINANCE}),
+)
+
+
+def create_demo_principals(db_url: str) -> list[tuple[str, str, str]]:
+    store = principal_store(db_url)
+    return [(name, institution, store.add(name, institution, roles)[1]) for name, institution, roles in DEMO_PRINCIPALS]
+
+
+COMMANDS = (serve, principals)

@@ -1,0 +1,257 @@
+"""The HTTP API end to end, on SQLite and PostgreSQL: what institutions, finance and auditors call."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from api.http_app import create_app
+from api.schemas import ACTIONS
+from domain.vocabulary import Role
+from infrastructure.config import Settings
+from infrastructure.database import Database
+from infrastructure.ledger import CaseLedger
+from infrastructure.principals import PrincipalStore
+from infrastructure.sql_store import SqlStore
+from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
+
+APPLICATION = {
+    "at": "2026-03-02T09:00:00+08:00", "channel": "window", "matter_kind": "civil", "authority_name": "青山区人民法院",
+    "authority_district": "qingshan", "applicant": APPLICANT,
+    "hardship": {"basis": "hardship_statement", "household_monthly_income_fen": 360000, "household_size": 3},
+}
+LAWYER = {"name": "张律师", "firm": "内蒙古慧丰律师事务所", "office_address": "青山区幸福路 1 号", "office_phone": "0472-1234567",
+          "criminal_practice_years": 5}
+
+
+class Api:
+    """A test client with one bearer token per kind of user."""
+
+    def __init__(self, client: TestClient[Any], tokens: dict[str, str]) -> None:
+        self.client = client
+        self.tokens = tokens
+
+    def call(self, method: str, who: str, path: str, **kwargs: Any) -> Any:
+        headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {self.tokens[who]}"} if who else {})}
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def post(self, who: str, path: str, json: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return self.call("POST", who, path, json=json or {}, **kwargs)
+
+    def get(self, who: str, path: str, **kwargs: Any) -> Any:
+        return self.call("GET", who, path, **kwargs)
+
+
+USERS = {
+    "kundulun_staff": (FIRST_RECEIVING, {Role.STAFF}),
+    "kundulun_head": (FIRST_RECEIVING, {Role.STAFF, Role.HEAD}),
+    "qingshan_staff": (HANDLING, {Role.STAFF}),
+    "qingshan_head": (HANDLING, {Role.STAFF, Role.HEAD}),
+    "donghe_staff": ("baotou-donghe", {Role.STAFF}),
+    "bureau": ("baotou-bureau", {Role.BUREAU}),
+    "auditor": ("baotou-bureau", {Role.AUDITOR}),
+    "kundulun_finance": (FIRST_RECEIVING, {Role.FINANCE}),
+}
+
+
+@pytest.fixture
+def api(ledger: CaseLedger, settings: Settings) -> Iterator[Api]:
+    principals = PrincipalStore(SqlStore(Database(settings.db_url)))
+    tokens = {who: principals.add(who, institution, roles)[1] for who, (institution, roles) in USERS.items()}
+    with TestClient(create_app(settings, background=False)) as client:
+        yield Api(client, tokens)
+
+
+def received(api: Api) -> str:
+    response = api.post("kundulun_staff", "/cases", APPLICATION)
+    assert response.status_code == 201, response.text
+    return str(response.json()["case_id"])
+
+
+WHOLE_LIFE = [
+    ("kundulun_staff", "transfer", {"to_institution": HANDLING, "applicant_consent": True}),
+    ("kundulun_staff", "materials-dispatch", {"method": "electronic", "reference": "EMS-1"}),
+    ("qingshan_staff", "materials-receipt", {}),
+    ("qingshan_staff", "review-opinion", {"reviewer": "审查员", "opinion": "材料齐全", "recommendation": "grant"}),
+    ("qingshan_head", "review-sign-off", {}),
+    ("qingshan_staff", "platform-entry", {"platform_number": "NMG-1"}),
+    ("qingshan_staff", "grant", {"document_number": "青援决字〔2026〕1号"}),
+    ("qingshan_staff", "appointment", {"lawyer": LAWYER}),
+    ("qingshan_staff", "closure", {"outcome": "调解结案", "amount_recovered_fen": 1250000}),
+    ("kundulun_staff", "closing-file", {"pages": 32}),
+    ("kundulun_staff", "subsidy-payment", {"kind": "civil_administrative_case", "amount_fen": 150000, "payee": "张律师",
+                                           "reference": "PAY-1"}),
+    ("kundulun_staff", "archiving", {"archive_number": "昆档-2026-1"}),
+]
+
+
+def walk(api: Api, case_id: str, steps: list[tuple[str, str, dict[str, Any]]] = WHOLE_LIFE) -> None:
+    for hour, (who, action, body) in enumerate(steps, start=1):
+        at = f"2026-03-{2 + hour // 10:02d}T{8 + hour % 10:02d}:30:00+08:00"
+        response = api.post(who, f"/cases/{case_id}/{action}", {**body, "at": at})
+        assert response.status_code == 200, (action, response.text)
+
+
+def test_a_case_walks_its_whole_life_across_two_institutions(api: Api) -> None:
+    case_id = received(api)
+    walk(api, case_id)
+
+    state = api.get("kundulun_staff", f"/cases/{case_id}")
+    assert state.status_code == 200
+    assert state.headers["etag"] == '"13"'
+    body = state.json()
+    assert (body["status"], body["first_receiving_institution"], body["handling_institution"]) == ("archived", FIRST_RECEIVING, HANDLING)
+    history = api.get("auditor", f"/cases/{case_id}/history").json()
+    assert history["verified"] is True
+    assert [e["type"] for e in history["timeline"]][:3] == ["ApplicationReceived", "TransferRequested", "MaterialsDispatched"]
+    costs = api.get("kundulun_finance", "/costs").json()
+    assert costs["by_first_receiving_institution"][FIRST_RECEIVING]["subsidy_fen"] == 150000
+    assert api.get("bureau", "/ledger?period=2026").json()["institutions"][HANDLING]["totals"]["granted"] == 1
+
+
+def test_every_case_action_has_its_own_documented_endpoint(api: Api) -> None:
+    schema = api.client.get("/schema/openapi.json").json()
+    operations = {op["operationId"] for path in schema["paths"].values() for op in path.values() if isinstance(op, dict)}
+    assert {f"case_{command}" for command, _ in ACTIONS.values()} <= operations
+    assert "受理" in schema["paths"]["/cases"]["post"]["summary"]
+
+
+# ------------------------------------------------------------------ who may do what
+@pytest.mark.parametrize(
+    ("who", "method", "path", "expected"),
+    [
+        ("kundulun_staff", "GET", "/cases/{case}", 200),
+        ("qingshan_staff", "GET", "/cases/{case}", 200),  # the transfer target has a part in the case
+        ("donghe_staff", "GET", "/cases/{case}", 403),  # no part in it
+        ("bureau", "GET", "/cases/{case}", 200),
+        ("auditor", "GET", "/cases/{case}/history", 200),
+        ("donghe_staff", "GET", "/cases/{case}/history", 403),
+        ("auditor", "POST", "/cases/{case}/materials-dispatch", 403),  # auditors read, they do not act
+        ("kundulun_finance", "POST", "/cases/{case}/materials-dispatch", 403),
+        ("donghe_staff", "POST", "/cases/{case}/materials-dispatch", 403),
+        ("kundulun_staff", "POST", "/cases/{case}/materials-dispatch", 200),
+        ("kundulun_staff", "GET", "/costs", 403),  # staff do not see costs
+        ("kundulun_finance", "GET", "/costs", 200),
+        ("kundulun_finance", "GET", "/subsidies", 200),
+        ("kundulun_staff", "GET", "/verification", 403),
+        ("auditor", "GET", "/verification", 200),
+        ("bureau", "GET", "/verification", 200),
+        ("kundulun_staff", "GET", f"/ledger?institution={HANDLING}", 403),  # another institution's ledger
+        ("kundulun_staff", "GET", f"/ledger?institution={FIRST_RECEIVING}", 200),
+        ("bureau", "GET", f"/ledger?institution={HANDLING}", 200),
+        ("kundulun_staff", "GET", "/worklist", 200),
+        ("qingshan_staff", "GET", f"/compliance?institution={FIRST_RECEIVING}", 403),
+        ("auditor", "GET", "/compliance", 200),
+        ("", "GET", "/cases", 401),
+        ("", "GET", "/health", 200),
+    ],
+)
+def test_each_role_reaches_what_it_should_and_nothing_else(api: Api, who: str, method: str, path: str, expected: int) -> None:
+    case_id = received(api)
+    api.post("kundulun_staff", f"/cases/{case_id}/transfer", {"to_institution": HANDLING, "applicant_consent": True})
+    body = {"method": "courier", "reference": "SF1"} if "dispatch" in path else None
+    response = api.call(method, who, path.format(case=case_id), **({"json": body} if method == "POST" else {}))
+    assert response.status_code == expected, response.text
+    if expected >= 400:
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["code"]
+
+
+def test_personal_data_is_shown_only_to_the_institutions_involved_and_to_auditors(api: Api) -> None:
+    case_id = received(api)
+    assert api.get("kundulun_staff", f"/cases/{case_id}").json()["applicant"]["name"] == APPLICANT["name"]
+    assert api.get("auditor", f"/cases/{case_id}").json()["applicant"]["name"] == APPLICANT["name"]
+    hidden = api.get("bureau", f"/cases/{case_id}").json()["applicant"]
+    assert hidden["name"] == "[hidden]" and hidden["applicant_id"] == APPLICANT["applicant_id"]
+
+
+def test_a_case_list_shows_only_the_cases_an_institution_has_a_part_in(api: Api) -> None:
+    mine = received(api)
+    assert [c["case_id"] for c in api.get("kundulun_staff", "/cases").json()["items"]] == [mine]
+    assert api.get("donghe_staff", "/cases").json()["total"] == 0
+    assert api.get("auditor", "/cases?status=received&matter_kind=civil&period=2026-03").json()["total"] == 1
+    assert api.get("auditor", "/cases?period=2026-04").json()["total"] == 0
+
+
+# ------------------------------------------------------------------ errors
+def test_an_unknown_or_revoked_token_gets_401(api: Api, settings: Settings) -> None:
+    assert api.client.get("/cases", headers={"Authorization": "Bearer tb_not_a_token"}).status_code == 401
+    principals = PrincipalStore(SqlStore(Database(settings.db_url)))
+    principal, token = principals.add("temporary", FIRST_RECEIVING, {Role.STAFF})
+    assert api.client.get("/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    principals.revoke(principal.principal_id)
+    revoked = api.client.get("/cases", headers={"Authorization": f"Bearer {token}"})
+    assert revoked.status_code == 401 and revoked.json()["code"] == "UNAUTHENTICATED"
+
+
+def test_an_unknown_case_is_404(api: Api) -> None:
+    response = api.get("auditor", "/cases/00000000-0000-4000-8000-000000000000")
+    assert (response.status_code, response.json()["code"]) == (404, "CASE_NOT_FOUND")
+
+
+def test_invalid_input_is_422_and_names_the_fields(api: Api) -> None:
+    response = api.post("kundulun_staff", "/cases", {**APPLICATION, "matter_kind": "tax", "hardship": {"basis": "rich"}})
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert any("matter_kind" in f for f in fields) and any("basis" in f for f in fields)
+
+
+def test_a_refusal_is_422_with_the_domain_code_and_records_nothing(api: Api, ledger: CaseLedger) -> None:
+    case_id = received(api)
+    response = api.post("kundulun_staff", f"/cases/{case_id}/appointment", {"lawyer": LAWYER})
+    assert response.status_code == 422
+    assert response.json()["code"] == "NOT_GRANTED"
+    assert "指派" in response.json()["detail"]
+    assert api.get("kundulun_staff", f"/cases/{case_id}").headers["etag"] == '"1"'
+
+
+def test_a_stale_if_match_is_409_and_records_nothing(api: Api) -> None:
+    case_id = received(api)
+    assert api.post("kundulun_staff", f"/cases/{case_id}/missing-materials-notice", {"items": ["户口簿"]},
+                    headers={"If-Match": '"1"'}).status_code == 200
+    stale = api.post("kundulun_staff", f"/cases/{case_id}/withdrawal", {"reason": "撤回"}, headers={"If-Match": '"1"'})
+    assert (stale.status_code, stale.json()["code"]) == (409, "VERSION_CONFLICT")
+    assert api.get("kundulun_staff", f"/cases/{case_id}").json()["status"] == "awaiting_materials"
+
+
+# ------------------------------------------------------------------ retries and races
+def test_a_retried_command_with_the_same_idempotency_key_is_recorded_once(api: Api, settings: Settings, ledger: CaseLedger) -> None:
+    headers = {"Idempotency-Key": "apply-0001"}
+    first = api.post("kundulun_staff", "/cases", APPLICATION, headers=headers)
+    again = api.post("kundulun_staff", "/cases", APPLICATION, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+
+    with TestClient(create_app(settings, background=False)) as restarted:  # also after a restart
+        token = api.tokens["kundulun_staff"]
+        after_restart = restarted.post("/cases", json=APPLICATION, headers={**headers, "Authorization": f"Bearer {token}"})
+    assert after_restart.json() == first.json()
+    assert api.get("auditor", "/cases").json()["total"] == 1
+
+    reused = api.post("kundulun_staff", "/cases", {**APPLICATION, "summary": "another"}, headers=headers)
+    assert (reused.status_code, reused.json()["code"]) == (422, "IDEMPOTENCY_KEY_REUSED")
+
+
+def test_concurrent_commands_on_one_case_exactly_one_wins_per_version(api: Api) -> None:
+    case_id = received(api)
+    results: list[int] = []
+
+    def clerk(n: int) -> None:
+        response = api.post("kundulun_staff", f"/cases/{case_id}/missing-materials-notice", {"items": [f"材料{n}"]},
+                            headers={"If-Match": '"1"'})
+        results.append(response.status_code)
+
+    threads = [threading.Thread(target=clerk, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(results) == [200] + [409] * 5
+    history = api.get("auditor", f"/cases/{case_id}/history").json()
+    assert len(history["timeline"]) == 2 and history["verified"]
