@@ -229,7 +229,8 @@ def test_a_transfer_needs_the_applicants_consent_and_the_right_target() -> None:
     assert refused(story, "request_transfer", clerk, to_institution="qingshan", applicant_consent=False) == "NO_APPLICANT_CONSENT"
     assert refused(story, "request_transfer", clerk, to_institution="donghe", applicant_consent=True) == "WRONG_TRANSFER_TARGET"
     assert refused(story, "request_transfer", clerk, to_institution="kundulun", applicant_consent=True) == "TRANSFER_TO_SELF"
-    assert refused(story, "request_transfer", STAFF["qingshan"], to_institution="qingshan", applicant_consent=True) == "NOT_HANDLING_INSTITUTION"
+    outsider = STAFF["qingshan"]
+    assert refused(story, "request_transfer", outsider, to_institution="qingshan", applicant_consent=True) == "NOT_HANDLING_INSTITUTION"
 
 
 def test_the_bureau_may_designate_another_handling_institution() -> None:
