@@ -1,0 +1,72 @@
+"""Signed append against the library's unsigned save of the same events, on each backend.
+
+    python benchmarks/bench_append.py [--backend sqlite|postgres|both] [--cases N]
+
+Both sides save the same case aggregates (built by the real commands, not saved) into fresh databases
+of the same kind: the signed side through CaseLedger (encrypt personal data, canonical record, Ed25519,
+hash chain), the baseline through a plain eventsourcing Application (its default JSON mapper). Two
+write patterns: one event per transaction (what an API command does) and 100 cases per transaction
+(what the demo does). Goals (ledger core issue): signed >= 90 % of unsigned on PostgreSQL, >= 80 % on
+SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.application import Application
+
+from api.demo import DemoGenerator
+from benchmarks.common import backends, best_rate, database, fresh_ledger, table
+from infrastructure.database import Database
+
+
+def cases_events(ledger: Any, cases: int, seed: int) -> list[list[Any]]:
+    generator = DemoGenerator(ledger, seed)
+    return [generator.one_case(n, cases).collect_events() for n in range(cases)]
+
+
+def save_each(app: Application, batches: list[list[Any]]) -> None:
+    for events in batches:
+        for event in events:
+            app.save(event)
+
+
+def save_batched(app: Application, batches: list[list[Any]]) -> None:
+    for start in range(0, len(batches), 100):
+        app.save(*(e for events in batches[start : start + 100] for e in events))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--cases", type=int, default=150)
+    args = parser.parse_args()
+    rows = []
+    for backend in backends(args.backend):
+        for pattern, save in (("1 event / transaction", save_each), ("100 cases / transaction", save_batched)):
+            signed_rates, plain_rates = [], []
+            for attempt in range(3):
+                with fresh_ledger(backend) as (ledger, _, _):
+                    batches = cases_events(ledger, args.cases, seed=attempt)
+                    events = sum(len(b) for b in batches)
+                    signed_rates.append(best_rate(events, lambda app=ledger, b=batches, f=save: f(app, b), repeat=1))
+                with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp), "plain") as url:
+                    if Database(url).is_postgres:
+                        Database(url).connect_postgres().close()  # creates the schema
+                    plain = Application(env={**Database(url).eventsourcing_env(), "CREATE_TABLE": "y"})
+                    with fresh_ledger(backend) as (generator_ledger, _, _):
+                        batches = cases_events(generator_ledger, args.cases, seed=attempt)
+                    plain_rates.append(best_rate(events, lambda app=plain, b=batches, f=save: f(app, b), repeat=1))
+                    plain.close()
+            signed, unsigned = max(signed_rates), max(plain_rates)
+            goal = 0.9 if backend == "postgres" else 0.8
+            rows.append([backend, pattern, events, unsigned, signed, signed / unsigned, f">= {goal:.2f}"])
+    print(table(["backend", "write pattern", "events", "unsigned ev/s", "signed ev/s", "ratio", "goal"], rows))
+
+
+if __name__ == "__main__":
+    main()
