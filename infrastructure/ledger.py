@@ -6,7 +6,9 @@ and saves the new event through the signing mapper. A refused command saves noth
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -46,6 +48,11 @@ class CaseLedger(Application[UUID]):
         self.policy = policy
         self.network_id = network_id(policy.city)
         self._network: Network | None = None
+        # SQLite has one writer at a time; threads of one process queue here instead of spinning on
+        # the database's busy lock (and exhausting the library's connection pool while they wait).
+        self._write_lock: threading.Lock | contextlib.nullcontext[None] = (
+            contextlib.nullcontext() if env.get("PERSISTENCE_MODULE", "").endswith("postgres") else threading.Lock()
+        )
         super().__init__(env)
         assert isinstance(self.mapper, SigningMapper)
         self.mapper.recorder = self.recorder
@@ -131,10 +138,11 @@ class CaseLedger(Application[UUID]):
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         applicants = [e.applicant["applicant_id"] for e in processing_event.events if hasattr(e, "applicant")]
-        self.vault.ensure_keys(applicants)  # data keys exist before their ciphertext is signed
-        self.keystore.refresh_active_keys()  # once per transaction, not per event
         try:
-            return super()._record(processing_event)
+            with self._write_lock:
+                self.vault.ensure_keys(applicants)  # data keys exist before their ciphertext is signed
+                self.keystore.refresh_active_keys()  # once per transaction, not per event
+                return super()._record(processing_event)
         except IntegrityError:
             raise DomainError(
                 "VERSION_CONFLICT", "另一操作已先行记录，请刷新后重试 (another action was recorded first; reload and retry)."

@@ -1,0 +1,119 @@
+"""The HTTP API under 8 concurrent clients on loopback: commands per second and p50/p99 latency, with a
+trivial endpoint of the same app (GET /health) and a read (GET /cases/{id}) measured in the same run.
+
+    python benchmarks/bench_http.py [--backend sqlite|postgres|both] [--seconds S] [--clients N]
+
+The server is `tongban serve` (uvicorn) in a subprocess on 127.0.0.1. Each client receives its own
+applications and walks them (missing-materials notice, supplement, review...) one command at a time.
+Goals (HTTP API issue): >= 500 commands/s with p99 < 50 ms on PostgreSQL; reads >= half the trivial rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from benchmarks.common import backends, fresh_ledger, table
+from domain.vocabulary import Role
+from infrastructure.database import Database
+from infrastructure.principals import PrincipalStore
+from infrastructure.sql_store import SqlStore
+
+APPLICATION = {"channel": "window", "matter_kind": "civil", "authority_name": "昆都仑区人民法院", "authority_district": "kundulun",
+               "applicant": {"applicant_id": "p", "name": "张三"}, "hardship": {"basis": "credit_commitment"}}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def load(clients: int, seconds: float, request: Callable[[httpx.Client, int], None], base: str, token: str) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(number: int) -> None:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+            mine: list[float] = []
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                request(http, number)
+                mine.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(latencies) / (time.perf_counter() - started), sorted(latencies)
+
+
+def measure(backend: str, seconds: float, clients: int) -> list[list[Any]]:
+    with fresh_ledger(backend) as (_, settings, workdir):
+        token = PrincipalStore(SqlStore(Database(settings.db_url))).add("bench", "baotou-kundulun", {Role.STAFF})[1]
+        port = free_port()
+        env = {**os.environ, "TONGBAN_DATA_DIR": str(workdir), "TONGBAN_KEYSTORE": str(settings.keys), "TONGBAN_KEY_PASSPHRASE": "bench"}
+        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--db", settings.db_url, "--port", str(port)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    if httpx.get(f"{base}/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            counters = [0] * clients
+            case_ids: list[str] = []
+
+            def command(http: httpx.Client, n: int) -> None:
+                counters[n] += 1
+                response = http.post("/cases", json={**APPLICATION, "applicant": {"applicant_id": f"p{n}-{counters[n]}", "name": "张三"}})
+                assert response.status_code == 201, response.text
+                case_ids.append(response.json()["case_id"])
+
+            def read(http: httpx.Client, n: int) -> None:
+                assert http.get(f"/cases/{case_ids[n % len(case_ids)]}").status_code == 200
+
+            def trivial(http: httpx.Client, n: int) -> None:
+                assert http.get("/health").status_code == 200
+
+            rows = []
+            for name, request in (("trivial GET /health", trivial), ("command POST /cases", command), ("read GET /cases/{id}", read)):
+                rate, latencies = load(clients, seconds, request, base, token)
+                rows.append([backend, name, rate, latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99) - 1] * 1000])
+            trivial_rate = rows[0][2]
+            for row in rows:
+                row.append(row[2] / trivial_rate)
+            return rows
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    rows = [row for backend in backends(args.backend) for row in measure(backend, args.seconds, args.clients)]
+    print(table(["backend", "request", "req/s", "p50 ms", "p99 ms", "vs trivial"], rows))
+
+
+if __name__ == "__main__":
+    main()
