@@ -21,7 +21,6 @@ Withdrawal, termination and refusal stop the clocks they make moot ("stopped", n
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -32,7 +31,7 @@ from domain.deadlines import Due, WorkingDays, due_date
 from domain.policy import PolicyProfile
 from domain.vocabulary import MatterKind
 from infrastructure.sql_store import SqlStore
-from projections.runner import Projection, Record
+from projections.runner import CASE_STATE_COLUMNS, Projection, Record, load_case_states, save_case_states
 
 CaseState = dict[str, Any]
 
@@ -43,7 +42,7 @@ _MOOT_ON_END = ("SAME_DAY", "TRANSFER", "PLATFORM", "DECISION", "APPOINT", "NOTI
 class DeadlineProjection(Projection):
     name = "deadlines"
     tables = {  # noqa: RUF012 - class-level schema
-        "cases": "case_id TEXT PRIMARY KEY, state TEXT NOT NULL",
+        "cases": CASE_STATE_COLUMNS,
         "rows": (
             "case_id TEXT NOT NULL, rule_key TEXT NOT NULL, rule_id TEXT NOT NULL, started_at TEXT NOT NULL, "
             "due_day TEXT NOT NULL, provisional INTEGER NOT NULL, done_at TEXT, stopped_at TEXT, "
@@ -59,12 +58,11 @@ class DeadlineProjection(Projection):
 
     # ------------------------------------------------------------------ applying a batch
     def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
-        cases = self._load(store, table, {case_id for _, case_id, _ in records if case_id != self.network_id})
+        cases = load_case_states(store, table("cases"), {case_id for _, case_id, _ in records if case_id != self.network_id})
         for _, case_id, body in records:
             if case_id != self.network_id:
                 self.on_event(cases[case_id], body)
-        store.executemany(f"DELETE FROM {table('cases')} WHERE case_id = ?", [(c,) for c in cases])
-        store.executemany(f"INSERT INTO {table('cases')} VALUES (?, ?)", [(c, json.dumps(s)) for c, s in cases.items()])
+        save_case_states(store, table("cases"), cases)
         store.executemany(f"DELETE FROM {table('rows')} WHERE case_id = ?", [(c,) for c in cases])
         store.executemany(
             f"INSERT INTO {table('rows')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -74,17 +72,6 @@ class DeadlineProjection(Projection):
                 for c, s in cases.items() for key, r in s["rows"].items()
             ],
         )
-
-    @staticmethod
-    def _load(store: SqlStore, table: Callable[[str], str], case_ids: set[str]) -> dict[str, CaseState]:
-        """The stored state of the cases a batch touches, in a few queries; new cases start empty."""
-        cases: dict[str, CaseState] = {case_id: {} for case_id in case_ids}
-        ids = sorted(case_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = f"SELECT case_id, state FROM {table('cases')} WHERE case_id IN ({', '.join('?' * len(chunk))})"
-            cases.update((case_id, json.loads(state)) for case_id, state in store.fetchall(sql, chunk))
-        return cases
 
     # ------------------------------------------------------------------ one event
     def on_event(self, case: CaseState, body: dict[str, Any]) -> None:

@@ -9,12 +9,11 @@ One projection keeps three tables:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from infrastructure.sql_store import SqlStore
-from projections.runner import Projection, Record
+from projections.runner import CASE_STATE_COLUMNS, Projection, Record, load_case_states, save_case_states
 
 # Ledger columns (台账栏目), in the bureau's order, with the event that counts for each.
 ACTIONS = {
@@ -40,7 +39,7 @@ COLUMN_TITLES = {
 class InstitutionLedgerProjection(Projection):
     name = "ledger"
     tables = {  # noqa: RUF012 - class-level schema
-        "cases": "case_id TEXT PRIMARY KEY, state TEXT NOT NULL",
+        "cases": CASE_STATE_COLUMNS,
         "actions": (
             "case_id TEXT NOT NULL, version INTEGER NOT NULL, action TEXT NOT NULL, institution TEXT NOT NULL, "
             "at TEXT NOT NULL, matter_kind TEXT NOT NULL, key_groups TEXT NOT NULL, first_receiving TEXT NOT NULL, "
@@ -60,20 +59,13 @@ class InstitutionLedgerProjection(Projection):
         self.network_id = network_id
 
     def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
-        case_ids = {case_id for _, case_id, _ in records if case_id != self.network_id}
-        cases: dict[str, dict[str, Any]] = {case_id: {} for case_id in case_ids}
-        ids = sorted(case_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = f"SELECT case_id, state FROM {table('cases')} WHERE case_id IN ({', '.join('?' * len(chunk))})"
-            cases.update((case_id, json.loads(state)) for case_id, state in store.fetchall(sql, chunk))
+        cases = load_case_states(store, table("cases"), {case_id for _, case_id, _ in records if case_id != self.network_id})
         actions: list[tuple[Any, ...]] = []
         payments: list[tuple[Any, ...]] = []
         for _, case_id, body in records:
             if case_id != self.network_id:
                 self.on_event(case_id, cases[case_id], body, actions, payments)
-        store.executemany(f"DELETE FROM {table('cases')} WHERE case_id = ?", [(c,) for c in cases])
-        store.executemany(f"INSERT INTO {table('cases')} VALUES (?, ?)", [(c, json.dumps(s)) for c, s in cases.items()])
+        save_case_states(store, table("cases"), cases)
         store.executemany(f"INSERT INTO {table('actions')} VALUES ({', '.join('?' * 12)})", actions)
         store.executemany(f"INSERT INTO {table('payments')} VALUES ({', '.join('?' * 16)})", payments)
 
