@@ -363,7 +363,8 @@ def worklist_get(principal: Principal, services: Services, institution: str | No
 
 
 @route(get, "/costs", summary="成本归属 Costs carried by the first-receiving institution", tags=["reads"])
-def costs_get(principal: Principal, services: Services, period: str | None = None) -> dict[str, Any]:
+def costs_get(principal: Principal, services: Services, period: str | None = None,
+              format: str = "json") -> Response[Any]:
     require(principal, Role.FINANCE, Role.HEAD, Role.BUREAU, Role.AUDITOR)
     start, end = period_bounds(period)
     runner = services.ledger_models.current("ledger")
@@ -372,7 +373,10 @@ def costs_get(principal: Principal, services: Services, period: str | None = Non
         own = principal.institution_id
         result = {"by_first_receiving_institution": {k: v for k, v in result["by_first_receiving_institution"].items() if k == own},
                   "first_receiving_x_handling": {k: v for k, v in result["first_receiving_x_handling"].items() if k == own}}
-    return {"period": period, **result}
+    matrix = [[first, handling, c["subsidies_paid"], c["subsidy_fen"], c["files_archived"]]
+              for first, row in result["first_receiving_x_handling"].items() for handling, c in sorted(row.items())]
+    headers = ["first_receiving_institution", "handling_institution", "subsidies_paid", "subsidy_fen", "files_archived"]
+    return _table_response((headers, matrix), format, "costs", {"period": period, **result})
 
 
 def _payments(principal: Principal, services: Services, period: str | None) -> list[dict[str, Any]]:
@@ -385,9 +389,13 @@ def _payments(principal: Principal, services: Services, period: str | None) -> l
 
 
 @route(get, "/subsidies", summary="补贴对账 Subsidy payments against the bands", tags=["reads"])
-def subsidies_get(principal: Principal, services: Services, period: str | None = None) -> dict[str, Any]:
+def subsidies_get(principal: Principal, services: Services, period: str | None = None,
+                  format: str = "json") -> Response[Any]:
     checked = _payments(principal, services, period)
-    return {"period": period, "payments": checked}
+    columns = ["case_id", "paid_at", "kind", "amount_fen", "band_min_fen", "band_max_fen", "payer", "first_receiving", "payee",
+               "reference", "findings"]
+    rows = [[", ".join(p[c]) if c == "findings" else p[c] for c in columns] for p in checked]
+    return _table_response((columns, rows), format, "subsidies", {"period": period, "payments": checked})
 
 
 @route(post, "/subsidies/reconciliation", summary="对账单核对 Match a payout statement (CSV body)", tags=["reads"], status_code=200)

@@ -111,6 +111,11 @@ def test_a_case_walks_its_whole_life_across_two_institutions(api: Api) -> None:
     costs = api.get("kundulun_finance", "/costs").json()
     assert costs["by_first_receiving_institution"][FIRST_RECEIVING]["subsidy_fen"] == 150000
     assert api.get("bureau", "/ledger?period=2026").json()["institutions"][HANDLING]["totals"]["granted"] == 1
+    csv_costs = api.get("kundulun_finance", "/costs?format=csv")
+    assert csv_costs.headers["content-type"].startswith("text/csv")
+    assert f"{FIRST_RECEIVING},{HANDLING},1,150000,1" in csv_costs.text
+    xlsx = api.get("kundulun_finance", "/subsidies?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"  # a zip container: a real workbook
 
 
 def test_every_case_action_has_its_own_documented_endpoint(api: Api) -> None:
