@@ -98,7 +98,7 @@ class Case(Aggregate):
                 "NOT_A_CRIMINAL_CASE", "只有刑事案件可能判处无期徒刑或死刑 (only criminal cases carry a life or death sentence)."
             )
         hardship_record = cls._checked_hardship(hardship, policy)
-        return cls(
+        case: Case = cls(
             by=actor.record(),
             at=iso(at),
             channel=channel.value,
@@ -113,6 +113,7 @@ class Case(Aggregate):
             possible_life_or_death=possible_life_or_death,
             summary=summary,
         )
+        return case
 
     @staticmethod
     def _checked_hardship(hardship: Record, policy: PolicyProfile) -> Record:

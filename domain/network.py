@@ -75,6 +75,16 @@ class KeyCertificate:
     revoked_at: str | None = None
 
 
+@dataclass(frozen=True)
+class LogKeyCertificate:
+    """A key that signs the global log's checkpoints (not case records), under a log name (origin)."""
+
+    key_id: str
+    origin: str
+    public_key_hex: str
+    valid_from: str
+
+
 def network_id(city: str) -> UUID:
     """The network aggregate has a fixed id per city, so that `init` is safe to run twice."""
     return uuid5(NAMESPACE_URL, f"tongban:network:{city}")
@@ -95,6 +105,7 @@ class Network(Aggregate):
         self.root_public_key_hex = root_public_key_hex
         self.institutions: dict[str, Institution] = {}
         self.keys: dict[str, KeyCertificate] = {}
+        self.log_keys: dict[str, LogKeyCertificate] = {}
 
     def directory(self) -> Directory:
         return Directory(dict(self.institutions))
@@ -161,6 +172,16 @@ class Network(Aggregate):
         self.keys[key_id] = KeyCertificate(
             cert.key_id, cert.institution_id, cert.public_key_hex, cert.valid_from, cert.valid_until, at
         )
+
+    def certify_log_key(self, key_id: str, origin: str, public_key_hex: str, valid_from: str, by: dict[str, str], at: str) -> None:
+        """The bureau certifies the key that signs checkpoints of the global log (全局日志检查点)."""
+        if key_id in self.keys or key_id in self.log_keys:
+            raise DomainError("KEY_EXISTS", f"密钥 {key_id} 已认证 (key already certified).")
+        self._log_key_certified(key_id=key_id, origin=origin, public_key_hex=public_key_hex, valid_from=valid_from, by=by, at=at)
+
+    @event("LogKeyCertified")
+    def _log_key_certified(self, key_id: str, origin: str, public_key_hex: str, valid_from: str, by: dict[str, str], at: str) -> None:
+        self.log_keys[key_id] = LogKeyCertificate(key_id, origin, public_key_hex, valid_from)
 
     def active_key_id(self, institution_id: str) -> str | None:
         """The newest unrevoked key certified for an institution."""

@@ -10,6 +10,8 @@ from domain.vocabulary import Role
 from infrastructure.keystore import ROOT_KEY_ID, public_hex
 from infrastructure.ledger import CaseLedger
 
+LOG_KEY_ID = "log.k1"
+
 
 def initialise_network(ledger: CaseLedger, institutions: list[Institution], bureau_id: str, at: datetime) -> list[str]:
     """Create what is missing, and nothing else: safe to run twice. Returns what was done."""
@@ -36,8 +38,17 @@ def initialise_network(ledger: CaseLedger, institutions: list[Institution], bure
             network.certify_key(key_id, inst.institution_id, public_hex(key), iso_precise(at), None, by=by, at=iso_precise(at))
             keystore.set_active_key(inst.institution_id, key_id)
             done.append(f"certified key {key_id}")
+    if not network.log_keys:
+        key = keystore.signing_key(LOG_KEY_ID) if keystore.has_key(LOG_KEY_ID) else keystore.create_signing_key(LOG_KEY_ID)
+        network.certify_log_key(LOG_KEY_ID, log_origin(ledger), public_hex(key), iso_precise(at), by=by, at=iso_precise(at))
+        done.append(f"certified the log key {LOG_KEY_ID} for checkpoints of {log_origin(ledger)}")
     ledger.save_network(network)
     return done
+
+
+def log_origin(ledger: CaseLedger) -> str:
+    """The global log's name, first line of every checkpoint (a schema-less URL, as C2SP recommends)."""
+    return f"tongban.legal-aid/{ledger.policy.name}"
 
 
 def rotate_key(ledger: CaseLedger, institution_id: str, at: datetime, reason: str = "scheduled rotation") -> str:

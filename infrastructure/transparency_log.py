@@ -1,0 +1,203 @@
+"""The global log (全局日志): every signed record, in commit order, as a leaf of one Merkle tree, with
+signed checkpoints (tree heads) that let an auditor prove nothing was removed, cut off or rewritten.
+
+Leaf data is the record hash (the 32 raw bytes of SHA-256 over the stored record), so a leaf binds
+the whole signed record; leaves are numbered by position, not by notification id (ids may have gaps).
+The log is *integrated* after commit, like a Certificate Transparency log's merge: `integrate()` appends
+every record after the last one logged, in one transaction with the perfect-subtree nodes it completes.
+Interior nodes are stored once and never change, so proofs are read, not recomputed (merkle.py).
+
+A checkpoint is a C2SP signed note (c2sp.org/tlog-checkpoint) signed by the log key, which the root key
+certified in the network stream (`Network.LogKeyCertified`); see docs/transparency-log.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eventsourcing.persistence import ApplicationRecorder, Notification
+
+from domain.actor import SHANGHAI
+from infrastructure import merkle
+from infrastructure.audit_verifier import Checkpoint, case_head_leaf, note_key_id, open_checkpoint
+from infrastructure.keystore import public_hex
+from infrastructure.sql_store import SqlStore
+
+LEAVES, NODES, CHECKPOINTS = "tongban_log_leaves", "tongban_log_nodes", "tongban_log_checkpoints"
+APPEND_ONLY_TABLES = (LEAVES, NODES, CHECKPOINTS)
+INTEGRATE_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class LogSigner:
+    """The log key and the name (origin) it signs checkpoints under."""
+
+    origin: str
+    key: Ed25519PrivateKey
+
+    def sign(self, text: str) -> str:
+        public = bytes.fromhex(public_hex(self.key))
+        signature = note_key_id(self.origin, public) + self.key.sign(text.encode())
+        return f"{text}\n\u2014 {self.origin} {base64.b64encode(signature).decode()}\n"
+
+
+@dataclass(frozen=True)
+class LoggedRecord:
+    leaf_index: int
+    notification_id: int
+    stream_id: str
+    version: int
+    record_hash: bytes
+
+
+class TransparencyLog:
+    def __init__(self, store: SqlStore, recorder: ApplicationRecorder, signer: LogSigner | None = None) -> None:
+        self.store = store
+        self.recorder = recorder
+        self.signer = signer
+        with store.database.schema_lock(), store.transaction():
+            store.execute(
+                f"CREATE TABLE IF NOT EXISTS {LEAVES} (leaf_index BIGINT PRIMARY KEY, notification_id BIGINT NOT NULL UNIQUE, "
+                "stream_id TEXT NOT NULL, version BIGINT NOT NULL, record_hash BLOB NOT NULL)"
+            )
+            store.execute(f"CREATE INDEX IF NOT EXISTS {LEAVES}_stream ON {LEAVES} (stream_id, version)")
+            store.execute(
+                f"CREATE TABLE IF NOT EXISTS {NODES} (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BLOB NOT NULL, "
+                "PRIMARY KEY (level, idx))"
+            )
+            store.execute(
+                f"CREATE TABLE IF NOT EXISTS {CHECKPOINTS} (tree_size BIGINT NOT NULL, signed_at TEXT NOT NULL, note TEXT NOT NULL, "
+                "PRIMARY KEY (tree_size, signed_at))"
+            )
+
+    # ------------------------------------------------------------------ appending
+    def _serialise_writers(self) -> None:
+        """One integrator at a time (SQLite's BEGIN IMMEDIATE already does this)."""
+        if self.store.is_postgres:
+            self.store.execute("SELECT pg_advisory_xact_lock(hashtext('tongban log'))")
+
+    def _head(self) -> tuple[int, int]:
+        """(size, last notification id logged)."""
+        row = self.store.fetchone(f"SELECT leaf_index, notification_id FROM {LEAVES} ORDER BY leaf_index DESC LIMIT 1")
+        return (int(row[0]) + 1, int(row[1])) if row else (0, 0)
+
+    def integrate(self, batch: int = INTEGRATE_BATCH) -> int:
+        """Log every record committed since the last call; returns how many were added."""
+        added = 0
+        while True:
+            with self.store.transaction():
+                self._serialise_writers()
+                size, last_id = self._head()
+                notifications = self.recorder.select_notifications(start=last_id + 1, limit=batch)
+                if not notifications:
+                    return added
+                self._append(size, notifications)
+            added += len(notifications)
+
+    def _append(self, size: int, notifications: Sequence[Notification]) -> None:
+        frontier = merkle.Frontier.of(size, self.nodes)
+        leaves, nodes = [], []
+        for n in notifications:
+            digest = hashlib.sha256(n.state).digest()
+            leaves.append((frontier.size, n.id, str(n.originator_id), n.originator_version, digest))
+            nodes += frontier.append(merkle.leaf_hash(digest))
+        self.store.executemany(f"INSERT INTO {LEAVES} VALUES (?, ?, ?, ?, ?)", leaves)
+        self.store.executemany(f"INSERT INTO {NODES} VALUES (?, ?, ?)", nodes)
+
+    # ------------------------------------------------------------------ reading
+    def size(self) -> int:
+        return self._head()[0]
+
+    def nodes(self, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
+        """Stored perfect-subtree hashes, in one query."""
+        if not wanted:
+            return {}
+        where = " OR ".join("(level = ? AND idx = ?)" for _ in wanted)
+        rows = self.store.fetchall(f"SELECT level, idx, hash FROM {NODES} WHERE {where}", [v for node in wanted for v in node])
+        found = {(int(level), int(idx)): bytes(h) for level, idx, h in rows}
+        if len(found) != len(wanted):
+            raise LookupError(f"the log has no node(s) {sorted(wanted - found.keys())[:3]}: not integrated that far")
+        return found
+
+    def root(self, size: int | None = None) -> bytes:
+        size = self.size() if size is None else size
+        return merkle.span_hashes([(0, size)], self.nodes)[0] if size else merkle.EMPTY_ROOT
+
+    def inclusion_proof(self, leaf_index: int, size: int) -> list[bytes]:
+        return merkle.span_hashes(merkle.inclusion_spans(leaf_index, size), self.nodes)
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+        if old_size == new_size:
+            return []
+        return merkle.span_hashes(merkle.consistency_spans(old_size, new_size), self.nodes)
+
+    def records_of(self, stream_id: str, below: int | None = None) -> list[LoggedRecord]:
+        """Where each record of one stream sits in the log (below a tree size, if given)."""
+        rows = self.store.fetchall(
+            f"SELECT leaf_index, notification_id, stream_id, version, record_hash FROM {LEAVES} WHERE stream_id = ? ORDER BY version",
+            (stream_id,),
+        )
+        logged = [LoggedRecord(int(i), int(n), s, int(v), bytes(h)) for i, n, s, v, h in rows]
+        return [r for r in logged if below is None or r.leaf_index < below]
+
+    def logged(self, start: int = 0, batch: int = 50_000) -> Iterable[LoggedRecord]:
+        """Every logged record from a position on, in log order."""
+        while rows := self.store.fetchall(
+            f"SELECT leaf_index, notification_id, stream_id, version, record_hash FROM {LEAVES} "
+            f"WHERE leaf_index >= ? ORDER BY leaf_index LIMIT {batch}", (start,)
+        ):
+            yield from (LoggedRecord(int(i), int(n), s, int(v), bytes(h)) for i, n, s, v, h in rows)
+            start = int(rows[-1][0]) + 1
+
+    # ------------------------------------------------------------------ checkpoints
+    def checkpoint(self, at: datetime) -> str:
+        """Log what is new, then sign and keep a checkpoint of the whole tree; returns the signed note."""
+        if self.signer is None:
+            raise LookupError("this process holds no log key: run `tongban init` where the keystore is")
+        self.integrate()
+        with self.store.transaction():
+            self._serialise_writers()
+            size = self._head()[0]
+            heads = case_heads(self.logged_heads(size))
+            text = (
+                f"{self.signer.origin}\n{size}\n{base64.b64encode(self.root(size)).decode()}\n"
+                f"time {at.astimezone(SHANGHAI).isoformat(timespec='seconds')}\n"
+                f"case-heads {len(heads)} {base64.b64encode(merkle.root_of([merkle.leaf_hash(h) for h in heads])).decode()}\n"
+            )
+            note = self.signer.sign(text)
+            self.store.execute(f"INSERT INTO {CHECKPOINTS} VALUES (?, ?, ?)", (size, at.isoformat(), note))
+        return note
+
+    def checkpoints(self) -> list[str]:
+        return [str(r[0]) for r in self.store.fetchall(f"SELECT note FROM {CHECKPOINTS} ORDER BY tree_size, signed_at")]
+
+    def latest_checkpoint(self) -> str | None:
+        notes = self.checkpoints()
+        return notes[-1] if notes else None
+
+    def logged_heads(self, size: int) -> list[tuple[str, int, bytes]]:
+        """Each stream's last record below a tree size: (stream id, version, record hash)."""
+        rows = self.store.fetchall(
+            f"SELECT l.stream_id, l.version, l.record_hash FROM {LEAVES} l JOIN "
+            f"(SELECT stream_id, MAX(version) AS version FROM {LEAVES} WHERE leaf_index < ? GROUP BY stream_id) h "
+            "ON l.stream_id = h.stream_id AND l.version = h.version",
+            (size,),
+        )
+        return [(str(s), int(v), bytes(h)) for s, v, h in rows]
+
+
+def case_heads(heads: Iterable[tuple[str, int, bytes]]) -> list[bytes]:
+    """The leaves of the case-head tree: one per stream, sorted by stream id (see audit_verifier.case_head_leaf)."""
+    return [case_head_leaf(stream, version, digest.hex()) for stream, version, digest in sorted(heads)]
+
+
+def read_checkpoint(note: str, origin: str, public_key_hex: str) -> Checkpoint:
+    checkpoint, why = open_checkpoint(note, {origin: [bytes.fromhex(public_key_hex)]})
+    if checkpoint is None:
+        raise ValueError(why)
+    return checkpoint
