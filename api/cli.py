@@ -13,6 +13,7 @@ from uuid import UUID
 import click
 
 from api.case_views import case_history
+from api.cli_audit import COMMANDS as AUDIT_COMMANDS
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from api.cli_http import COMMANDS as HTTP_COMMANDS
 from api.cli_http import create_demo_principals
@@ -20,11 +21,14 @@ from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
 from domain.errors import DomainError
+from infrastructure.audit import compare_with_records, read_checkpoint
 from infrastructure.baotou import BUREAU_ID, institutions
-from infrastructure.bootstrap import build_ledger
+from infrastructure.bootstrap import build_ledger, build_transparency_log
 from infrastructure.config import Settings
+from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import initialise_network, rotate_key
+from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
 
 db_option = click.option("--db", "db_url", default="", help="Database URL: sqlite:///PATH (default data/tongban.sqlite3) or postgresql://...")
@@ -85,18 +89,27 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     ledger = _ledger(db_url)
     started = time.perf_counter()
     report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes)
+    # Per-case chains cannot show a removed case or a cut-off tail: the global log and its newest checkpoint can.
+    log = build_transparency_log(ledger, SqlStore(Database(Settings(db_url=db_url).db_url)))
+    latest = log.latest_checkpoint()
+    log_problems = compare_with_records(ledger, log, read_checkpoint(ledger, latest) if latest else None)
     elapsed = time.perf_counter() - started
+    ok = report.ok and not log_problems
     if as_json:
         click.echo(json.dumps({
-            "ok": report.ok, "records": report.records, "cases": report.cases, "seconds": round(elapsed, 3),
-            "problems": [vars(p) for p in report.problems],
+            "ok": ok, "records": report.records, "cases": report.cases, "seconds": round(elapsed, 3),
+            "problems": [vars(p) for p in report.problems], "log_problems": log_problems,
         }, ensure_ascii=False, indent=2))
     else:
         for p in report.problems:
             click.echo(f"BAD  case {p.case_id} version {p.version}: {p.what}")
+        for problem in log_problems:
+            click.echo(f"LOG  {problem}")
         verdict = "all records verify" if report.ok else f"{len(report.problems)} problems in {len(report.bad_cases())} cases"
-        click.echo(f"{report.records} records, {report.cases} cases checked in {elapsed:.2f} s: {verdict}")
-    sys.exit(0 if report.ok else 1)
+        against = f"the log and its checkpoint of {read_checkpoint(ledger, latest).size} records" if latest else "the log (no checkpoint)"
+        log_verdict = "agree" if not log_problems else f"{len(log_problems)} log problems"
+        click.echo(f"{report.records} records, {report.cases} cases checked in {elapsed:.2f} s: {verdict}; {against}: {log_verdict}")
+    sys.exit(0 if ok else 1)
 
 
 @main.command()
@@ -159,7 +172,7 @@ def where(db_url: str) -> None:
     click.echo(f"database: {settings.db_url}\nkeystore: {Path(settings.keys).resolve()}")
 
 
-for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS, *HTTP_COMMANDS):
+for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS, *HTTP_COMMANDS, *AUDIT_COMMANDS):
     main.add_command(command)
 
 

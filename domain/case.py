@@ -165,6 +165,7 @@ class Case(Aggregate):
         self.possible_life_or_death = possible_life_or_death
         self.summary = summary
         self.missing_notices = 0
+        self.personal_data_erased = False
         self.outstanding_materials: list[str] = []
         self.review: Record | None = None
         self.review_signed_off = False
@@ -636,6 +637,23 @@ class Case(Aggregate):
                 self.review_signed_off = False
             else:
                 self.terminated = False
+
+    # ---------------------------------------------------------------- personal information (个人信息)
+    def erase_personal_data(self, actor: Actor, at: datetime, *, reason: str, directory: Directory) -> None:
+        """The bureau erases the applicant's personal information (删除个人信息, PIPL art 47). The record that it
+        did so is signed like any action; the data itself is erased by destroying the applicant's data key."""
+        when = self._in_order(at)
+        self._by_bureau(actor, directory, "删除申请人个人信息")
+        if self.personal_data_erased:
+            raise DomainError("ALREADY_ERASED", "申请人个人信息已删除 (the applicant's personal data was already erased).")
+        self._personal_data_erased(
+            by=actor.record(), at=when, applicant_id=self.applicant["applicant_id"], reason=_required(reason, "删除理由")
+        )
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(self, by: dict[str, str], at: str, applicant_id: str, reason: str) -> None:
+        self.last_at = at
+        self.personal_data_erased = True
 
     # ---------------------------------------------------------------- closing (结案、归档、补贴)
     def close(self, actor: Actor, at: datetime, *, outcome: str, amount_recovered_fen: int) -> None:

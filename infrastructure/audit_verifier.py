@@ -293,7 +293,7 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
     assert checkpoint is not None
 
     case_bodies = _walk_stream(report, case_entries, case_id, trust, network=False)
-    missing, positions = [], []
+    missing = []
     for entry in network_entries + case_entries:
         proof = [bytes.fromhex(h) for h in entry["proof"]]
         digest = hashlib.sha256(entry["record"].encode()).digest()
@@ -303,7 +303,7 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
     report.check(not missing, "全局日志 every record is in the global log as of the checkpoint (RFC 9162 inclusion proofs)"
                  + ("" if not missing else " — not proven for " + ", ".join(missing)))
     report.check(positions == sorted(set(positions)), "the case's records were logged in version order")
-    _check_case_head(report, bundle.get("case_head"), case_entries, checkpoint)
+    _check_case_head(report, bundle.get("case_head"), case_id, case_entries, checkpoint)
 
     for entry, body in zip(case_entries, case_bodies, strict=True):
         if body:
@@ -319,32 +319,31 @@ def case_head_leaf(case_id: str, version: int, head_hash_hex: str) -> bytes:
     return f"tongban-case-head/v1\n{case_id}\n{version}\n{head_hash_hex}".encode()
 
 
-def _check_case_head(report: Report, head: dict[str, Any] | None, entries: list[dict[str, Any]], checkpoint: Checkpoint) -> None:
-    committed = checkpoint.extensions.get("case-heads")
-    if head is None or committed is None:
+def _check_case_head(report: Report, head: dict[str, Any] | None, case_id: str, entries: list[dict[str, Any]],
+                     checkpoint: Checkpoint) -> None:
+    committed = checkpoint.extensions.get("case-heads", "")
+    if head is None or " " not in committed or not entries:
         report.check(True, "completeness not claimed: this bundle proves what it holds, not that no later record exists")
         return
-    size, root = committed.split(" ", 1)
-    last = entries[-1] if entries else None
-    if last is None:
-        report.check(False, "完整性 the case has no records")
-        return
-    leaf = case_head_leaf(last["record"] and json.loads(last["record"])["body"]["case_id"], last["version"],
-                          hashlib.sha256(last["record"].encode()).hexdigest())
-    proof = [bytes.fromhex(h) for h in head["proof"]]
-    ok = verify_inclusion(leaf_hash(leaf), head["index"], int(size), proof, base64.b64decode(root))
-    neighbours = head.get("neighbours", {})
-    # The case-head tree is sorted by case id with one leaf per case: the leaves beside this one show
-    # that no second, later head of the same case is committed elsewhere in the tree.
+    count, root_b64 = committed.split(" ", 1)
+    size, root = int(count), base64.b64decode(root_b64)
+
+    def included(index: int, stream: str, version: int, head_hex: str, proof: list[str]) -> bool:
+        leaf = leaf_hash(case_head_leaf(stream, version, head_hex))
+        return verify_inclusion(leaf, index, size, [bytes.fromhex(h) for h in proof], root)
+
+    last = entries[-1]
+    ok = included(head["index"], case_id, last["version"], hashlib.sha256(last["record"].encode()).hexdigest(), head["proof"])
+    # The case-head tree has one leaf per stream, sorted by id: the leaves either side, with smaller and
+    # larger ids, show that no second (later) head of this case is committed anywhere else in it.
     for side, offset in (("left", -1), ("right", 1)):
-        n = neighbours.get(side)
+        n = head.get("neighbours", {}).get(side)
+        position = head["index"] + offset
         if n is None:
-            ok = ok and (head["index"] + offset in (-1, int(size)))
-            continue
-        other = case_head_leaf(n["case_id"], n["version"], n["head"])
-        ok = ok and (n["case_id"] < entries[0]["stream"] if offset < 0 else n["case_id"] > entries[0]["stream"])
-        ok = ok and verify_inclusion(leaf_hash(other), head["index"] + offset, int(size),
-                                     [bytes.fromhex(h) for h in n["proof"]], base64.b64decode(root))
+            ok = ok and position in (-1, size)
+        else:
+            ordered = n["case_id"] < case_id if offset < 0 else n["case_id"] > case_id
+            ok = ok and ordered and included(position, n["case_id"], n["version"], n["head"], n["proof"])
     report.check(ok, f"完整性 complete: the checkpoint commits to version {last['version']} as this case's last record"
                  + ("" if ok else " — NOT proven: a later record of this case may have been left out"))
 

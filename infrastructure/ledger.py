@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import json
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -125,6 +126,33 @@ class CaseLedger(Application[UUID]):
         if "policy" in _NEEDS[command]:
             arguments["policy"] = self.policy
         getattr(case, command)(actor, at, **arguments)
+
+    def erase_personal_data(self, actor: Actor, at: datetime, applicant_id: str, reason: str) -> list[UUID]:
+        """删除个人信息: record a signed erasure on every case of the applicant, then destroy their data key.
+        Recorded first, so that data is never gone without a record of who erased it and why."""
+        if not reason.strip():
+            raise DomainError("MISSING_FIELD", "删除理由不能为空 (a reason is required).")
+        cases = [self.get_case(case_id) for case_id in self.cases_of_applicant(applicant_id)]
+        if not cases and not self.vault.has_key(applicant_id):
+            raise DomainError("APPLICANT_NOT_FOUND", f"没有申请人 {applicant_id} 的记录 (no such applicant).")
+        pending = [case for case in cases if not case.personal_data_erased]
+        if not pending and not self.vault.has_key(applicant_id):
+            raise DomainError("ALREADY_ERASED", "申请人个人信息已删除 (the applicant's personal data was already erased).")
+        for case in pending:
+            case.erase_personal_data(actor, at, reason=reason, directory=self.directory())
+        self.save(*pending)
+        self.vault.destroy_key(applicant_id)
+        return [case.id for case in cases]
+
+    def cases_of_applicant(self, applicant_id: str) -> list[UUID]:
+        """The cases an applicant applied in (a scan of the applications: erasure is rare)."""
+        found = []
+        for n in self.all_records():
+            if n.topic.endswith(".ApplicationReceived"):
+                applicant = json.loads(n.state)["body"]["payload"]["applicant"]
+                if applicant["applicant_id"] == applicant_id:
+                    found.append(UUID(str(n.originator_id)))
+        return found
 
     def get_case(self, case_id: UUID, version: int | None = None) -> Case:
         if case_id == self.network_id:

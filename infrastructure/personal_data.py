@@ -27,8 +27,6 @@ class PersonalDataVault:
     def __init__(self, database: Database, master_key: bytes) -> None:
         self.database = database
         self._master = AESGCM(master_key)
-        self._keys: dict[str, bytes | None] = {}
-        self._lock = threading.Lock()
         self._local = threading.local()
         with self._connection() as conn:
             blob = "BYTEA" if database.is_postgres else "BLOB"
@@ -55,9 +53,8 @@ class PersonalDataVault:
         for applicant_id in missing:
             key, nonce = AESGCM.generate_key(256), os.urandom(12)
             rows.append((applicant_id, nonce + self._master.encrypt(nonce, key, applicant_id.encode())))
-            self._keys[applicant_id] = key
         conn, p = self._conn(), self._p()
-        conflict = "ON CONFLICT (applicant_id) DO NOTHING"
+        conflict = "ON CONFLICT (applicant_id) DO NOTHING"  # another writer may win the race: its key is the one used
         if self.database.is_postgres:
             with conn.transaction(), conn.cursor() as cur:
                 cur.executemany(f"INSERT INTO {_TABLE} VALUES ({p}, {p}) {conflict}", rows)
@@ -65,22 +62,16 @@ class PersonalDataVault:
             conn.execute("BEGIN")
             conn.executemany(f"INSERT INTO {_TABLE} VALUES ({p}, {p}) {conflict}", rows)
             conn.execute("COMMIT")
-        for applicant_id in missing:  # another writer may have won the race: use the stored key
-            self._keys.pop(applicant_id, None)
 
     def _key(self, applicant_id: str) -> bytes | None:
-        if applicant_id in self._keys:
-            return self._keys[applicant_id]
+        # Read every time, never cached: an erasure by any process takes effect in every other at once.
         row = self._conn().execute(
             f"SELECT wrapped_key FROM {_TABLE} WHERE applicant_id = {self._p()}", (applicant_id,)
         ).fetchone()
-        key = None
-        if row is not None:
-            blob = bytes(row[0])
-            key = self._master.decrypt(blob[:12], blob[12:], applicant_id.encode())
-        with self._lock:
-            self._keys[applicant_id] = key
-        return key
+        if row is None:
+            return None
+        blob = bytes(row[0])
+        return self._master.decrypt(blob[:12], blob[12:], applicant_id.encode())
 
     def seal(self, applicant_id: str, fields: dict[str, Any]) -> dict[str, str]:
         key = self._key(applicant_id)
@@ -107,9 +98,10 @@ class PersonalDataVault:
         fields: dict[str, Any] = json.loads(plain)
         return fields
 
+    def has_key(self, applicant_id: str) -> bool:
+        return self._key(applicant_id) is not None
+
     def destroy_key(self, applicant_id: str) -> bool:
         """Erase one person's data for good (crypto-shredding). Returns whether a key existed."""
         cur = self._conn().execute(f"DELETE FROM {_TABLE} WHERE applicant_id = {self._p()}", (applicant_id,))
-        with self._lock:
-            self._keys[applicant_id] = None
         return bool(cur.rowcount)

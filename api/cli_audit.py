@@ -1,0 +1,182 @@
+"""The auditor's commands: `checkpoint`, `audit export|verify|check`, `log inclusion|consistency`, and the
+bureau's `erase-personal-data`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from uuid import UUID
+
+import click
+
+from domain.actor import SHANGHAI, Actor
+from domain.errors import DomainError
+from domain.vocabulary import Role
+from infrastructure.audit import check_extends, export_bundle, read_checkpoint
+from infrastructure.audit_verifier import verify_bundle
+from infrastructure.baotou import BUREAU_ID
+from infrastructure.bootstrap import build_ledger, build_transparency_log
+from infrastructure.config import Settings
+from infrastructure.database import Database
+from infrastructure.ledger import CaseLedger
+from infrastructure.sql_store import SqlStore
+from infrastructure.transparency_log import TransparencyLog
+
+db_option = click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+def _open(db_url: str) -> tuple[CaseLedger, TransparencyLog]:
+    settings = Settings(db_url=db_url)
+    ledger = build_ledger(settings)
+    return ledger, build_transparency_log(ledger, SqlStore(Database(settings.db_url)))
+
+
+def _refused(refusal: DomainError) -> click.ClickException:
+    return click.ClickException(f"{refusal.code}: {refusal.message}")
+
+
+def _now() -> datetime:
+    return datetime.now(SHANGHAI)
+
+
+@click.command()
+@db_option
+@json_option
+def checkpoint(db_url: str, as_json: bool) -> None:
+    """Log every new record and sign a checkpoint of the global log (签署全局日志检查点). Save it: it is what
+    `audit check --since` proves the log still extends."""
+    ledger, log = _open(db_url)
+    try:
+        note = log.checkpoint(_now())
+        signed = read_checkpoint(ledger, note)
+    except LookupError as exc:
+        raise click.ClickException(f"NO_LOG_KEY: {exc}") from None
+    if as_json:
+        click.echo(json.dumps({"origin": signed.origin, "tree_size": signed.size, "root_hash": signed.root.hex(),
+                               "time": signed.time, "note": note}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(note, nl=False)
+
+
+@click.group()
+def audit() -> None:
+    """Audit bundles of one case, and proof that the log still extends a saved checkpoint (审计)."""
+
+
+@audit.command("export")
+@click.argument("case_id", type=click.UUID)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the bundle (JSON).")
+@db_option
+def audit_export(case_id: UUID, out: Path, db_url: str) -> None:
+    """Write a case's audit bundle: its records, their inclusion proofs, a checkpoint and the key certifications."""
+    ledger, log = _open(db_url)
+    try:
+        bundle = export_bundle(ledger, log, case_id, _now())
+    except DomainError as refusal:
+        raise _refused(refusal) from None
+    out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
+    cases = sum(1 for r in bundle["records"] if r["stream"] == str(case_id))
+    click.echo(f"wrote {out}: {cases} case records, {len(bundle['records']) - cases} network records, "
+               f"checkpoint of {bundle['checkpoint'].splitlines()[1]} records")
+    click.echo(f"check it anywhere with: python infrastructure/audit_verifier.py {out} --root-key {ledger.keystore.root_public_key_hex()}")
+
+
+@audit.command("verify")
+@click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--root-key", required=True, help="The root public key: 64 hex digits, or a file holding them (keys/root.pub).")
+@json_option
+def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
+    """Check a bundle with nothing but the root public key (no database needed)."""
+    key = Path(root_key).read_text().strip() if Path(root_key).is_file() else root_key.strip()
+    report = verify_bundle(json.loads(bundle.read_text(encoding="utf-8")), bytes.fromhex(key))
+    if as_json:
+        click.echo(json.dumps({"ok": report.ok, "findings": [vars(f) for f in report.findings]}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.render(), nl=False)
+    sys.exit(0 if report.ok else 1)
+
+
+@audit.command("check")
+@click.option("--since", "since", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A checkpoint saved earlier (the output of `tongban checkpoint`).")
+@db_option
+@json_option
+def audit_check(since: Path, db_url: str, as_json: bool) -> None:
+    """Prove that the log extends a saved checkpoint: detects removed cases, cut-off tails and rewritten records."""
+    ledger, log = _open(db_url)
+    try:
+        check = check_extends(ledger, log, since.read_text(encoding="utf-8"))
+    except DomainError as refusal:
+        raise _refused(refusal) from None
+    old = check.checkpoint
+    if as_json:
+        click.echo(json.dumps({"ok": check.ok, "checkpoint_size": old.size, "log_size": check.size, "problems": check.problems},
+                              ensure_ascii=False, indent=2))
+    else:
+        for problem in check.problems:
+            click.echo(f"BAD  {problem}")
+        verdict = ("日志延续该检查点 OK: every record logged then is still there, unchanged and in order"
+                   if check.ok else f"{len(check.problems)} problems: the log does not extend the checkpoint")
+        click.echo(f"checkpoint of {old.size} records ({old.time}), log now {check.size} records: {verdict}")
+    sys.exit(0 if check.ok else 1)
+
+
+@click.group("log")
+def log_group() -> None:
+    """Proofs from the global log (全局日志证明)."""
+
+
+@log_group.command("inclusion")
+@click.argument("case_id", type=click.UUID)
+@click.argument("version", type=int)
+@click.option("--size", type=int, default=None, help="Tree size to prove against (default: the latest checkpoint's).")
+@db_option
+def log_inclusion(case_id: UUID, version: int, size: int | None, db_url: str) -> None:
+    """The inclusion proof of one record (RFC 9162), as JSON."""
+    ledger, log = _open(db_url)
+    log.integrate()
+    latest = log.latest_checkpoint()
+    size = size or (read_checkpoint(ledger, latest).size if latest else log.size())
+    entry = next((r for r in log.records_of(str(case_id)) if r.version == version and r.leaf_index < size), None)
+    if entry is None:
+        raise click.ClickException(f"RECORD_NOT_LOGGED: case {case_id} version {version} is not in a tree of {size} records")
+    click.echo(json.dumps({"leaf_index": entry.leaf_index, "tree_size": size, "record_hash": entry.record_hash.hex(),
+                           "root_hash": log.root(size).hex(), "proof": [h.hex() for h in log.inclusion_proof(entry.leaf_index, size)]},
+                          indent=2))
+
+
+@log_group.command("consistency")
+@click.argument("old_size", type=int)
+@click.argument("new_size", type=int)
+@db_option
+def log_consistency(old_size: int, new_size: int, db_url: str) -> None:
+    """The consistency proof between two tree sizes (RFC 9162), as JSON."""
+    _, log = _open(db_url)
+    log.integrate()
+    if not 0 < old_size <= new_size <= log.size():
+        raise click.ClickException(f"BAD_TREE_SIZE: sizes must satisfy 0 < old <= new <= {log.size()}")
+    click.echo(json.dumps({"old_size": old_size, "new_size": new_size, "old_root": log.root(old_size).hex(),
+                           "new_root": log.root(new_size).hex(),
+                           "proof": [h.hex() for h in log.consistency_proof(old_size, new_size)]}, indent=2))
+
+
+@click.command("erase-personal-data")
+@click.argument("applicant_id")
+@click.option("--reason", required=True, help="Why, e.g. 申请人依《个人信息保护法》第四十七条请求删除.")
+@click.option("--person", default="system", show_default=True, help="Who in the bureau erases.")
+@db_option
+def erase_personal_data(applicant_id: str, reason: str, person: str, db_url: str) -> None:
+    """(Bureau only) Erase an applicant's personal data: a signed erasure on each of their cases, then their
+    data key destroyed. Every signature, chain and proof still verifies."""
+    ledger = build_ledger(Settings(db_url=db_url))
+    try:
+        cases = ledger.erase_personal_data(Actor(BUREAU_ID, person, Role.BUREAU), _now(), applicant_id, reason)
+    except DomainError as refusal:
+        raise _refused(refusal) from None
+    click.echo(f"erased the personal data of {applicant_id} in {len(cases)} case(s): " + ", ".join(str(c) for c in cases))
+
+
+COMMANDS = (checkpoint, audit, log_group, erase_personal_data)

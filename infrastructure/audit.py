@@ -1,0 +1,147 @@
+"""What auditors take away and bring back: audit bundles of one case, and the check that the log still
+extends a checkpoint they saved earlier (审计包与日志一致性核查)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.errors import DomainError
+from infrastructure import merkle
+from infrastructure.audit_verifier import BUNDLE_FORMAT, Checkpoint, open_checkpoint, verify_consistency
+from infrastructure.ledger import CaseLedger
+from infrastructure.transparency_log import LoggedRecord, TransparencyLog, case_heads
+
+
+def log_keys(ledger: CaseLedger) -> dict[str, list[bytes]]:
+    """The certified log keys, by log name, as the network records state them."""
+    keys: dict[str, list[bytes]] = {}
+    for cert in ledger.network().log_keys.values():
+        keys.setdefault(cert.origin, []).append(bytes.fromhex(cert.public_key_hex))
+    return keys
+
+
+def read_checkpoint(ledger: CaseLedger, note: str) -> Checkpoint:
+    checkpoint, why = open_checkpoint(note, log_keys(ledger))
+    if checkpoint is None:
+        raise DomainError("BAD_CHECKPOINT", f"检查点无效：{why} (the checkpoint does not verify: {why}).")
+    return checkpoint
+
+
+# --------------------------------------------------------------------------- bundles
+def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: datetime) -> dict[str, Any]:
+    """A case's records with their inclusion proofs, the network's key certifications, a checkpoint that
+    covers them all, and the proof that this checkpoint commits to the case's last record."""
+    if case_id == ledger.network_id or not ledger.recorder.select_events(case_id, limit=1):
+        raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
+    log.integrate()
+    logged = log.records_of(str(case_id))
+    latest = log.latest_checkpoint()
+    checkpoint = read_checkpoint(ledger, latest) if latest else None
+    if checkpoint is None or checkpoint.size <= logged[-1].leaf_index:
+        latest = log.checkpoint(at)  # the newest checkpoint does not cover the case's last record yet
+        checkpoint = read_checkpoint(ledger, latest)
+    assert latest is not None
+    records = []
+    for stream in (ledger.network_id, case_id):
+        stored = {e.originator_version: e.state for e in ledger.recorder.select_events(stream)}
+        for entry in log.records_of(str(stream), below=checkpoint.size):
+            records.append({
+                "stream": str(stream), "version": entry.version, "leaf_index": entry.leaf_index,
+                "record": stored[entry.version].decode() if entry.version in stored else "",
+                "proof": [h.hex() for h in log.inclusion_proof(entry.leaf_index, checkpoint.size)],
+            })
+    return {
+        "format": BUNDLE_FORMAT, "case_id": str(case_id), "network_id": str(ledger.network_id), "exported_at": at.isoformat(),
+        "checkpoint": latest, "records": records, "case_head": case_head_proof(log, str(case_id), checkpoint.size),
+    }
+
+
+def case_head_proof(log: TransparencyLog, case_id: str, size: int) -> dict[str, Any]:
+    """Where the case's last record sits in the checkpoint's case-head tree, with the neighbouring leaves:
+    they show there is no second entry for the case. Reveals other cases only as hashes and their ids' order."""
+    heads = sorted(log.logged_heads(size))
+    leaves = [merkle.leaf_hash(leaf) for leaf in case_heads(heads)]
+    nodes = merkle.all_nodes(leaves)
+    index = next(i for i, (stream, _, _) in enumerate(heads) if stream == case_id)
+
+    def proof(i: int) -> list[str]:
+        return [h.hex() for h in merkle.span_hashes(merkle.inclusion_spans(i, len(leaves)), lambda wanted: {n: nodes[n] for n in wanted})]
+
+    neighbours = {}
+    for side, i in (("left", index - 1), ("right", index + 1)):
+        if 0 <= i < len(heads):
+            stream, version, digest = heads[i]
+            neighbours[side] = {"case_id": stream, "version": version, "head": digest.hex(), "proof": proof(i)}
+    return {"index": index, "proof": proof(index), "neighbours": neighbours}
+
+
+# --------------------------------------------------------------------------- does the log still extend a checkpoint?
+@dataclass
+class LogCheck:
+    checkpoint: Checkpoint
+    size: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_extends(ledger: CaseLedger, log: TransparencyLog, note: str) -> LogCheck:
+    """Prove that the log now extends a checkpoint saved earlier, and that the records in the database are
+    still those the log holds: detects rewritten, removed, reordered or cut-off records and deleted cases."""
+    check = LogCheck(read_checkpoint(ledger, note))
+    log.integrate()
+    check.size = size = log.size()
+    old = check.checkpoint
+    if size < old.size:
+        check.problems.append(
+            f"日志只有 {size} 条记录，少于检查点的 {old.size} 条 (the log has fewer records than the checkpoint: records were removed)"
+        )
+    elif not verify_consistency(old.size, size, old.root, log.root(size), log.consistency_proof(old.size, size)):
+        check.problems.append("日志不再延续该检查点 (the stored log does not extend the checkpoint: its history was rewritten)")
+    check.problems += compare_with_records(ledger, log, old)
+    return check
+
+
+def compare_with_records(ledger: CaseLedger, log: TransparencyLog, checkpoint: Checkpoint | None) -> list[str]:
+    """Walk the records in the database beside the records the log holds, in commit order: name each record
+    that was altered, removed or put out of order, and check that the records reproduce the checkpoint's root."""
+    problems: list[str] = []
+    frontier, reproduced = merkle.Frontier(), None
+    logged: Iterator[LoggedRecord] = iter(log.logged())
+    entry = next(logged, None)
+    for n in ledger.all_records():
+        digest = hashlib.sha256(n.state).digest()
+        frontier.append(merkle.leaf_hash(digest))
+        if checkpoint is not None and frontier.size == checkpoint.size:
+            reproduced = frontier.root()
+        while entry is not None and entry.notification_id < n.id:
+            problems.append(f"删除 removed: {_name(entry)} is in the log but no longer in the database")
+            entry = next(logged, None)
+        if entry is None:
+            continue  # committed after the log's last integration
+        if entry.notification_id > n.id:
+            problems.append(f"插入 inserted: case {n.originator_id} version {n.originator_version} is not where the log has it")
+            continue
+        if entry.record_hash != digest or (entry.stream_id, entry.version) != (str(n.originator_id), n.originator_version):
+            problems.append(f"篡改 altered: the record at log position {entry.leaf_index} ({_name(entry)}) is not the one logged")
+        entry = next(logged, None)
+    while entry is not None:
+        problems.append(f"删除 removed: {_name(entry)} is in the log but no longer in the database")
+        entry = next(logged, None)
+    if checkpoint is not None and reproduced != checkpoint.root:
+        problems.append(
+            f"数据库中的记录不能重现检查点 (the records in the database do not reproduce the root of the checkpoint of "
+            f"{checkpoint.size} records signed {checkpoint.time}: they were altered, removed or reordered)"
+        )
+    return problems
+
+
+def _name(entry: LoggedRecord) -> str:
+    return f"case {entry.stream_id} version {entry.version} (log position {entry.leaf_index})"
