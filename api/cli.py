@@ -21,13 +21,13 @@ from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
 from domain.errors import DomainError
+from infrastructure.append_only import app_url
 from infrastructure.audit import compare_with_records, read_checkpoint
-from infrastructure.baotou import BUREAU_ID, institutions
-from infrastructure.bootstrap import build_ledger, build_transparency_log
+from infrastructure.bootstrap import build_ledger, build_transparency_log, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
-from infrastructure.network_setup import initialise_network, rotate_key
+from infrastructure.network_setup import rotate_key
 from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
 
@@ -52,9 +52,12 @@ def main() -> None:
 def init(db_url: str) -> None:
     """Create the Baotou network: the bureau, the municipal centre, 9 county-level centres, and their keys."""
     ledger = _ledger(db_url)
-    done = initialise_network(ledger, institutions(), BUREAU_ID, _now())
-    click.echo("\n".join(f"  {line}" for line in done) if done else "  the network was already set up: nothing to do")
+    database = Database(Settings(db_url=db_url).db_url)
+    done = set_up(ledger, database, _now())
+    click.echo("\n".join(f"  {line}" for line in done))
     click.echo(f"network: {ledger.policy.city}, {len(ledger.directory().institutions)} institutions, keys in {ledger.keystore.directory}")
+    if database.is_postgres:
+        click.echo(f"the application should connect as: {app_url(database)}")
 
 
 @main.command()
@@ -66,7 +69,7 @@ def demo(cases: int, seed: int, workers: int, db_url: str) -> None:
     """Generate realistic cases through the real commands: every record is signed."""
     ledger = _ledger(db_url)
     if not ledger.has_network():
-        initialise_network(ledger, institutions(), BUREAU_ID, _now())
+        set_up(ledger, Database(Settings(db_url=db_url).db_url), _now())
     before = ledger.recorder.max_notification_id() or 0
     started = time.perf_counter()
     with click.progressbar(length=cases, label="recording cases", file=sys.stderr) as bar:

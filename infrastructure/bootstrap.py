@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from domain.policy import PROFILES
+from infrastructure.append_only import create_app_role, protect
+from infrastructure.baotou import BUREAU_ID, institutions
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.keystore import Keystore
 from infrastructure.ledger import CaseLedger
+from infrastructure.network_setup import initialise_network
 from infrastructure.personal_data import PersonalDataVault
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import LogSigner, TransparencyLog
@@ -28,3 +33,15 @@ def build_transparency_log(ledger: CaseLedger, store: SqlStore) -> TransparencyL
         if ledger.keystore.has_key(cert.key_id):
             signer = LogSigner(cert.origin, ledger.keystore.signing_key(cert.key_id))
     return TransparencyLog(store, ledger.recorder, signer)
+
+
+def set_up(ledger: CaseLedger, database: Database, at: datetime) -> list[str]:
+    """`tongban init`: the network and its keys, the log's tables, append-only protection and, on
+    PostgreSQL, the application's restricted role. Safe to run twice; returns what was done."""
+    done = initialise_network(ledger, institutions(), BUREAU_ID, at) or ["the network and its keys were already set up: nothing to do"]
+    build_transparency_log(ledger, SqlStore(database)).store.close()  # the log's tables exist before they are protected
+    events_table = ledger.recorder.events_table_name  # type: ignore[attr-defined]
+    done += protect(database, events_table)
+    if database.is_postgres:
+        done += create_app_role(database, events_table)
+    return done

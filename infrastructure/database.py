@@ -44,19 +44,15 @@ class Database:
             path = self.sqlite_path()
             path.parent.mkdir(parents=True, exist_ok=True)
             return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
-        parts, _ = self._pg()
-        env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
-            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-            "POSTGRES_PORT": str(parts.port or 5432),
-            "POSTGRES_USER": unquote(parts.username or "postgres"),
-            "POSTGRES_PASSWORD": unquote(parts.password or ""),
-            "POSTGRES_POOL_SIZE": "4",
-            "POSTGRES_LOCK_TIMEOUT": "30",
-        }
+        env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", **self._server(), "POSTGRES_POOL_SIZE": "4", "POSTGRES_LOCK_TIMEOUT": "30"}
         if self.schema:
             env["POSTGRES_SCHEMA"] = self.schema
+        # Inserts take an advisory lock, not the library's table lock, which needs UPDATE/DELETE rights (append_only.py).
+        env["APPLICATION_RECORDER_TOPIC"] = "infrastructure.append_only:AdvisoryLockRecorder"
+        with self.connect_postgres() as conn:  # the application role may not create (or re-index) what init created
+            row = conn.execute("SELECT to_regclass('tongban_events')").fetchone()
+            if row and row[0] is not None:
+                env["CREATE_TABLE"] = "false"
         return env
 
     def connect_sqlite(self) -> sqlite3.Connection:
@@ -65,14 +61,25 @@ class Database:
         conn.execute("PRAGMA journal_mode=WAL")
         return conn
 
+    def _server(self) -> dict[str, str]:
+        parts, _ = self._pg()
+        return {
+            "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        }
+
     def connect_postgres(self) -> psycopg.Connection[Any]:
-        env = self.eventsourcing_env()
+        env = self._server()
         conn = psycopg.connect(
             dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=int(env["POSTGRES_PORT"]),
             user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
         )
         if self.schema:
-            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+            if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone() is None:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
             conn.execute(f'SET search_path TO "{self.schema}"')
         return conn
 

@@ -61,6 +61,8 @@ class TransparencyLog:
         self.recorder = recorder
         self.signer = signer
         with store.database.schema_lock(), store.transaction():
+            if store.table_exists(CHECKPOINTS):  # created by init; the application's role may not create indexes
+                return
             store.execute(
                 f"CREATE TABLE IF NOT EXISTS {LEAVES} (leaf_index BIGINT PRIMARY KEY, notification_id BIGINT NOT NULL UNIQUE, "
                 "stream_id TEXT NOT NULL, version BIGINT NOT NULL, record_hash BLOB NOT NULL)"

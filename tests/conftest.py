@@ -23,11 +23,10 @@ import psycopg
 import pytest
 
 from domain.actor import SHANGHAI
-from infrastructure.baotou import BUREAU_ID, institutions
-from infrastructure.bootstrap import build_ledger
+from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
-from infrastructure.network_setup import initialise_network
+from infrastructure.database import Database
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 NETWORK_FOUNDED = datetime(2024, 12, 31, 9, 0, tzinfo=SHANGHAI)
@@ -110,9 +109,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def ledger(settings: Settings) -> Iterator[CaseLedger]:
-    """A ledger with the Baotou network set up."""
+    """A ledger set up as `tongban init` does: the Baotou network, the log, append-only tables."""
     ledger = build_ledger(settings)
-    initialise_network(ledger, institutions(), BUREAU_ID, NETWORK_FOUNDED)
+    set_up(ledger, Database(settings.db_url), NETWORK_FOUNDED)
     yield ledger
     ledger.close()
 
