@@ -25,8 +25,8 @@ import pytest
 from domain.actor import SHANGHAI
 from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
-from infrastructure.ledger import CaseLedger
 from infrastructure.database import Database
+from infrastructure.ledger import CaseLedger
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 NETWORK_FOUNDED = datetime(2024, 12, 31, 9, 0, tzinfo=SHANGHAI)

@@ -1,0 +1,377 @@
+"""The global log on real SQLite and real PostgreSQL: checkpoints, proofs, audit bundles, tamper trials,
+append-only tables and erasure — what an auditor relies on when the operator cannot be trusted."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import psycopg
+import pytest
+
+from api.cli_http import principal_store
+from domain.actor import SHANGHAI, Actor
+from domain.errors import DomainError
+from domain.vocabulary import Role
+from infrastructure import audit_verifier
+from infrastructure.append_only import app_url
+from infrastructure.audit import check_extends, compare_with_records, export_bundle, read_checkpoint
+from infrastructure.audit_verifier import verify_bundle, verify_consistency, verify_inclusion
+from infrastructure.baotou import BUREAU_ID
+from infrastructure.bootstrap import build_ledger, build_transparency_log
+from infrastructure.config import Settings
+from infrastructure.database import Database
+from infrastructure.ledger import CaseLedger
+from infrastructure.merkle import leaf_hash
+from infrastructure.personal_data import ERASED
+from infrastructure.sql_store import SqlStore
+from infrastructure.transparency_log import TransparencyLog
+from infrastructure.verification import verify_records
+from tests.raw_store import RawStore
+from tests.walkthrough import APPLICANT, FIRST_RECEIVING, RECEIVED_AT, receive, staff, walk_whole_case
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
+BUREAU = Actor(BUREAU_ID, "王科长", Role.BUREAU)
+
+
+@pytest.fixture
+def log(ledger: CaseLedger, settings: Settings) -> Iterator[TransparencyLog]:
+    log = build_transparency_log(ledger, SqlStore(Database(settings.db_url)))
+    yield log
+    log.store.close()
+
+
+@pytest.fixture
+def raw(ledger: CaseLedger, database_url: str) -> Iterator[RawStore]:
+    store = RawStore(database_url)
+    yield store
+    store.close()
+
+
+def three_cases(ledger: CaseLedger) -> list[UUID]:
+    return [walk_whole_case(ledger) for _ in range(3)]
+
+
+def root_key(ledger: CaseLedger) -> bytes:
+    return bytes.fromhex(ledger.keystore.root_public_key_hex())
+
+
+# --------------------------------------------------------------------------- checkpoints and proofs
+def test_a_checkpoint_is_a_signed_note_of_the_whole_log_under_the_key_the_root_certified(ledger: CaseLedger, log: TransparencyLog) -> None:
+    three_cases(ledger)
+    records = list(ledger.all_records())
+
+    note = log.checkpoint(NOW)
+
+    origin, size, _root, time, heads = note.split("\n\n")[0].splitlines()
+    assert (origin, int(size), time) == ("tongban.legal-aid/baotou", len(records), "time 2026-11-23T10:00:00+08:00")
+    assert heads.startswith("case-heads 4 ")  # three cases and the network
+    assert note.split("\n\n")[1].startswith("\u2014 tongban.legal-aid/baotou ")
+    checkpoint = read_checkpoint(ledger, note)
+    assert checkpoint.root == log.root(len(records))
+    with pytest.raises(DomainError) as forged:
+        read_checkpoint(ledger, note.replace(f"\n{size}\n", f"\n{int(size) - 1}\n"))
+    assert forged.value.code == "BAD_CHECKPOINT"
+
+
+def test_every_record_has_an_inclusion_proof_and_each_checkpoint_is_proven_to_extend_the_last(
+    ledger: CaseLedger, log: TransparencyLog
+) -> None:
+    walk_whole_case(ledger)
+    first = read_checkpoint(ledger, log.checkpoint(NOW))
+    three_cases(ledger)
+    second = read_checkpoint(ledger, log.checkpoint(NOW + timedelta(minutes=5)))
+
+    for position, n in enumerate(ledger.all_records()):
+        digest = leaf_hash(hashlib.sha256(n.state).digest())
+        assert verify_inclusion(digest, position, second.size, log.inclusion_proof(position, second.size), second.root)
+    assert verify_consistency(first.size, second.size, first.root, second.root, log.consistency_proof(first.size, second.size))
+    assert [read_checkpoint(ledger, note).size for note in log.checkpoints()] == [first.size, second.size]
+
+
+def test_the_log_takes_records_in_commit_order_whatever_gaps_the_ids_have(ledger: CaseLedger, log: TransparencyLog) -> None:
+    case_id = receive(ledger)
+    with pytest.raises(DomainError):  # a refused command: nothing recorded, and on PostgreSQL maybe an id used up
+        ledger.act(case_id, "archive", staff("baotou-qingshan"), RECEIVED_AT, archive_number="x")
+    walk_whole_case(ledger)
+
+    log.integrate()
+
+    logged = list(log.logged())
+    assert [r.leaf_index for r in logged] == list(range(len(logged)))
+    assert [r.notification_id for r in logged] == [n.id for n in ledger.all_records()]
+
+
+# --------------------------------------------------------------------------- tamper trials
+def flip_a_byte(raw: RawStore, cases: list[UUID]) -> None:
+    stored = raw.state(cases[1], 3)
+    raw.set_state(cases[1], 3, stored.replace(b"baotou", b"baotoU", 1))
+
+
+def swap_two_rows(raw: RawStore, cases: list[UUID]) -> None:
+    a, b = raw.state(cases[0], 2), raw.state(cases[2], 2)
+    raw.set_state(cases[0], 2, b)
+    raw.set_state(cases[2], 2, a)
+
+
+def delete_from_the_middle(raw: RawStore, cases: list[UUID]) -> None:
+    raw.delete(cases[1], 5)
+
+
+def cut_off_the_tail(raw: RawStore, cases: list[UUID]) -> None:
+    raw.cut_off(cases[2], 11)
+
+
+def delete_a_whole_case(raw: RawStore, cases: list[UUID]) -> None:
+    raw.delete_case(cases[1])
+
+
+def reorder_two_records(raw: RawStore, cases: list[UUID]) -> None:
+    raw.swap_commit_order((cases[0], 4), (cases[1], 4))
+
+
+TAMPERING: dict[str, Callable[[RawStore, list[UUID]], None]] = {
+    "byte flip": flip_a_byte, "row swap": swap_two_rows, "middle deletion": delete_from_the_middle,
+    "tail truncation": cut_off_the_tail, "whole-case deletion": delete_a_whole_case, "reordering": reorder_two_records,
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERING)
+def test_each_kind_of_tampering_is_caught_by_the_checkpoint_an_auditor_saved(
+    tamper: str, ledger: CaseLedger, log: TransparencyLog, raw: RawStore
+) -> None:
+    cases = three_cases(ledger)
+    saved = log.checkpoint(NOW)
+    assert check_extends(ledger, log, saved).ok
+
+    TAMPERING[tamper](raw, cases)
+
+    check = check_extends(ledger, log, saved)
+    assert not check.ok
+    assert any("do not reproduce the root" in p for p in check.problems), check.problems
+    # `tongban verify` (signatures, chains, and the log against the newest checkpoint) catches it too
+    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id))
+    assert not report.ok or compare_with_records(ledger, log, read_checkpoint(ledger, saved))
+
+
+def test_a_tail_cut_off_or_a_case_deleted_passes_per_case_chains_but_not_the_log(
+    ledger: CaseLedger, log: TransparencyLog, raw: RawStore
+) -> None:
+    cases = three_cases(ledger)
+    saved = log.checkpoint(NOW)
+
+    raw.cut_off(cases[2], 11)
+    raw.delete_case(cases[1])
+
+    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id))
+    assert report.ok  # every remaining record is signed and chained: only the log can tell
+    problems = check_extends(ledger, log, saved).problems
+    assert sum(f"case {cases[1]} version" in p and "removed" in p for p in problems) == 13
+    assert any(f"case {cases[2]} version 12" in p and "removed" in p for p in problems)
+
+
+def test_an_operator_who_rewrites_a_record_and_rebuilds_the_whole_log_is_still_caught(
+    ledger: CaseLedger, log: TransparencyLog, raw: RawStore
+) -> None:
+    cases = three_cases(ledger)
+    saved = log.checkpoint(NOW)
+    flip_a_byte(raw, cases)
+    for table in ("tongban_log_leaves", "tongban_log_nodes"):
+        raw.execute(f"DELETE FROM {table}")
+
+    log.integrate()  # the tree, rebuilt from the altered records, agrees with them
+
+    problems = check_extends(ledger, log, saved).problems
+    assert any("does not extend the checkpoint" in p for p in problems)
+    assert compare_with_records(ledger, log, None) == []  # nothing inside the database shows it
+
+
+# --------------------------------------------------------------------------- audit bundles
+def test_a_bundle_verifies_with_only_the_root_key_and_the_standalone_script(
+    ledger: CaseLedger, log: TransparencyLog, tmp_path: Path
+) -> None:
+    cases = three_cases(ledger)
+    bundle = export_bundle(ledger, log, cases[1], NOW)
+    report = verify_bundle(bundle, root_key(ledger))
+    assert report.ok, report.render()
+    assert "commits to version 13 as this case's last record" in report.render()
+
+    elsewhere = tmp_path / "auditor"  # no database, no project code: the script and the bundle
+    elsewhere.mkdir()
+    script = elsewhere / "audit_verifier.py"
+    script.write_bytes(Path(audit_verifier.__file__).read_bytes())
+    (elsewhere / "bundle.json").write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-I", str(script), "bundle.json", "--root-key", ledger.keystore.root_public_key_hex()],
+        cwd=elsewhere, capture_output=True, text=True, check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "核验通过 VERIFIED" in run.stdout
+    assert "ApplicationReceived" in run.stdout and "CaseArchived" in run.stdout
+
+
+def _altered_record(bundle: dict[str, Any]) -> None:
+    entry = [r for r in bundle["records"] if r["stream"] == bundle["case_id"]][2]
+    entry["record"] = entry["record"].replace("baotou", "baotoU", 1)
+
+
+def _removed_middle_record(bundle: dict[str, Any]) -> None:
+    bundle["records"].remove([r for r in bundle["records"] if r["stream"] == bundle["case_id"]][4])
+
+
+def _removed_last_record(bundle: dict[str, Any]) -> None:
+    bundle["records"].remove([r for r in bundle["records"] if r["stream"] == bundle["case_id"]][-1])
+
+
+def _altered_checkpoint(bundle: dict[str, Any]) -> None:
+    lines = bundle["checkpoint"].split("\n")
+    lines[1] = str(int(lines[1]) + 1)
+    bundle["checkpoint"] = "\n".join(lines)
+
+
+def _wrong_proof(bundle: dict[str, Any]) -> None:
+    entry = next(r for r in bundle["records"] if r["stream"] == bundle["case_id"])
+    entry["proof"][0] = "00" * 32
+
+
+def _forged_key_certification(bundle: dict[str, Any]) -> None:
+    network = [r for r in bundle["records"] if r["stream"] == bundle["network_id"]]
+    network[-1]["record"] = network[-1]["record"].replace('"public_key_hex":"', '"public_key_hex":"ff', 1)
+
+
+BUNDLE_TAMPERING = {
+    "altered record": _altered_record, "removed middle record": _removed_middle_record,
+    "removed last record": _removed_last_record, "altered checkpoint": _altered_checkpoint,
+    "wrong proof": _wrong_proof, "forged key certification": _forged_key_certification,
+}
+
+
+@pytest.mark.parametrize("tamper", BUNDLE_TAMPERING)
+def test_a_tampered_bundle_fails(tamper: str, ledger: CaseLedger, log: TransparencyLog) -> None:
+    cases = three_cases(ledger)
+    bundle = export_bundle(ledger, log, cases[0], NOW)
+    tampered = copy.deepcopy(bundle)
+
+    BUNDLE_TAMPERING[tamper](tampered)
+
+    report = verify_bundle(tampered, root_key(ledger))
+    assert not report.ok
+    assert "核验不通过 NOT VERIFIED" in report.render()
+
+
+def test_a_bundle_checked_against_another_root_key_fails(ledger: CaseLedger, log: TransparencyLog) -> None:
+    case_id = walk_whole_case(ledger)
+    bundle = export_bundle(ledger, log, case_id, NOW)
+
+    assert not verify_bundle(bundle, bytes(32)).ok
+
+
+# --------------------------------------------------------------------------- append-only storage
+def test_the_event_and_log_tables_refuse_update_and_delete(ledger: CaseLedger, log: TransparencyLog, database_url: str) -> None:
+    walk_whole_case(ledger)
+    log.checkpoint(NOW)
+    database = Database(database_url)
+    conn: Any = database.connect_postgres() if database.is_postgres else database.connect_sqlite()
+    events = "tongban_events" if database.is_postgres else "stored_events"
+    before = [n.state for n in ledger.all_records()]
+    errors = (psycopg.Error,) if database.is_postgres else (sqlite3.Error,)
+
+    statements = [f"UPDATE {events} SET topic = 'x'", f"DELETE FROM {events}", "DELETE FROM tongban_log_nodes",
+                  "UPDATE tongban_log_leaves SET record_hash = record_hash", "DELETE FROM tongban_log_checkpoints"]
+    if database.is_postgres:
+        statements += [f"TRUNCATE {events}", "TRUNCATE tongban_log_leaves"]
+    for statement in statements:
+        with pytest.raises(errors, match="append-only"):
+            conn.execute(statement)
+    conn.close()
+    assert [n.state for n in ledger.all_records()] == before
+    assert check_extends(ledger, log, log.latest_checkpoint() or "").ok
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_the_application_role_may_only_insert_and_select_yet_does_all_its_work(
+    ledger: CaseLedger, settings: Settings, database_url: str, tmp_path: Path
+) -> None:
+    as_app = app_url(Database(database_url))
+    app_settings = Settings(data_dir=tmp_path, db_url=as_app, keystore_dir=settings.keys, key_passphrase=settings.key_passphrase)
+    app_ledger = build_ledger(app_settings)
+    case_id = walk_whole_case(app_ledger)  # records through the advisory-lock recorder, as tongban_app
+    app_log = build_transparency_log(app_ledger, SqlStore(Database(as_app)))
+    assert check_extends(app_ledger, app_log, app_log.checkpoint(NOW)).ok
+    principal_store(as_app).add("审计员", BUREAU_ID, {Role.AUDITOR})
+
+    conn = Database(as_app).connect_postgres()
+    for statement in ("UPDATE tongban_events SET topic = 'x'", "DELETE FROM tongban_events", "TRUNCATE tongban_events",
+                      "DELETE FROM tongban_log_nodes", "UPDATE tongban_log_checkpoints SET note = ''"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+            conn.execute(statement)
+    conn.close()
+    assert app_ledger.get_case(case_id).version == 13
+    app_log.store.close()
+    app_ledger.close()
+
+
+# --------------------------------------------------------------------------- erasure
+def test_erasing_a_person_records_a_signed_erasure_and_everything_still_verifies(
+    ledger: CaseLedger, log: TransparencyLog, settings: Settings
+) -> None:
+    first, second = walk_whole_case(ledger), receive(ledger)
+    other = receive(ledger, applicant={**APPLICANT, "applicant_id": "applicant-0002", "name": "其他人"})
+    before = log.checkpoint(NOW)
+
+    erased = ledger.erase_personal_data(BUREAU, NOW, "applicant-0001", "申请人依法请求删除个人信息")
+
+    assert sorted(erased) == sorted([first, second])
+    for case_id in (first, second):
+        case = ledger.get_case(case_id)
+        assert case.personal_data_erased
+        assert {k: case.applicant[k] for k in ("name", "id_number", "phone", "address")} == dict.fromkeys(
+            ("name", "id_number", "phone", "address"), ERASED)
+    assert ledger.get_case(other).applicant["name"] == "其他人"
+    elsewhere = build_ledger(settings)  # another process reads it as erased too
+    assert elsewhere.get_case(first).applicant["name"] == ERASED
+    elsewhere.close()
+    erasure = json.loads(ledger.recorder.select_events(first, desc=True, limit=1)[0].state)["body"]
+    assert (erasure["type"], erasure["institution"], erasure["payload"]["reason"]) == (
+        "Case.PersonalDataErased", BUREAU_ID, "申请人依法请求删除个人信息")
+    assert verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id)).ok
+    assert check_extends(ledger, log, before).ok
+    assert verify_bundle(export_bundle(ledger, log, first, NOW), root_key(ledger)).ok
+
+
+@pytest.mark.parametrize(("who", "applicant_id", "reason", "code"), [
+    (Actor(FIRST_RECEIVING, "caseworker", Role.HEAD), "applicant-0001", "请求删除", "NOT_BUREAU"),
+    (BUREAU, "applicant-9999", "请求删除", "APPLICANT_NOT_FOUND"),
+    (BUREAU, "applicant-0001", "  ", "MISSING_FIELD"),
+])
+def test_an_erasure_that_is_refused_changes_nothing(
+    who: Actor, applicant_id: str, reason: str, code: str, ledger: CaseLedger, raw: RawStore
+) -> None:
+    case_id = walk_whole_case(ledger)
+    before = raw.rows()
+
+    with pytest.raises(DomainError) as refused:
+        ledger.erase_personal_data(who, NOW, applicant_id, reason)
+
+    assert refused.value.code == code
+    assert raw.rows() == before
+    assert ledger.get_case(case_id).applicant == APPLICANT
+
+
+def test_erasing_twice_is_refused(ledger: CaseLedger) -> None:
+    receive(ledger)
+    ledger.erase_personal_data(BUREAU, NOW, "applicant-0001", "请求删除")
+
+    with pytest.raises(DomainError) as again:
+        ledger.erase_personal_data(BUREAU, NOW, "applicant-0001", "请求删除")
+
+    assert again.value.code == "ALREADY_ERASED"
