@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +32,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import Parameter
+from pydantic import BaseModel, Field
 
 from api.case_views import case_history, case_state, involved_institutions
 from api.exports import Table, write_xlsx
@@ -38,11 +40,14 @@ from api.schemas import ACTIONS, Command, ReceiveApplication, when
 from domain.actor import SHANGHAI, Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
+from infrastructure.audit import export_bundle, read_checkpoint
+from infrastructure.bootstrap import build_transparency_log
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.idempotency import IdempotencyStore, StoredResponse, request_fingerprint
 from infrastructure.principals import Principal, PrincipalStore
 from infrastructure.sql_store import SqlStore
+from infrastructure.transparency_log import TransparencyLog
 from infrastructure.verification import verify_records
 from projections.case_index import list_cases
 from projections.deadlines import read_rows, summarise
@@ -75,7 +80,7 @@ def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     return handler
 STATUS_OF = {
-    "CASE_NOT_FOUND": 404, "VERSION_CONFLICT": 409, "REQUEST_IN_PROGRESS": 409, "UNAUTHENTICATED": 401,
+    "CASE_NOT_FOUND": 404, "APPLICANT_NOT_FOUND": 404, "NO_CHECKPOINT": 404, "VERSION_CONFLICT": 409, "REQUEST_IN_PROGRESS": 409, "UNAUTHENTICATED": 401,
     **dict.fromkeys(
         ("NOT_HANDLING_INSTITUTION", "NOT_FIRST_RECEIVING_INSTITUTION", "NOT_BUREAU", "NOT_HEAD", "NOT_TRANSFERRING_INSTITUTION",
          "NOT_TRANSFER_TARGET", "NOT_INVOLVED", "NOT_A_LEGAL_AID_CENTRE", "NOT_YOUR_CASE", "ROLE_NOT_ALLOWED",
@@ -90,6 +95,7 @@ class Services:
     ledger_models: ReadModels
     principals: PrincipalStore
     idempotency: IdempotencyStore
+    log: TransparencyLog
 
     @property
     def ledger(self) -> Any:
@@ -426,14 +432,74 @@ def verification_get(principal: Principal, services: Services) -> dict[str, Any]
     return {"ok": report.ok, "records": report.records, "cases": report.cases, "problems": [vars(p) for p in report.problems]}
 
 
+# ---------------------------------------------------------------------- the global log (auditors)
+class Erasure(BaseModel):
+    reason: str = Field(description="删除理由 Why the applicant's personal data is erased, e.g. 依《个人信息保护法》第四十七条请求删除")
+
+
+@route(get, "/log/checkpoint", summary="检查点 The newest signed checkpoint of the global log (C2SP signed note)", tags=["audit"])
+def checkpoint_get(principal: Principal, services: Services) -> dict[str, Any]:
+    note = services.log.latest_checkpoint()
+    if note is None:
+        raise DomainError("NO_CHECKPOINT", "尚无检查点 (no checkpoint has been signed yet).")
+    return _checkpoint_view(services, note)
+
+
+@route(post, "/log/checkpoints", summary="签署检查点 Sign a checkpoint now (auditors, bureau)", tags=["audit"], status_code=201)
+def checkpoint_post(principal: Principal, services: Services) -> dict[str, Any]:
+    require(principal, Role.AUDITOR, Role.BUREAU)
+    return _checkpoint_view(services, services.log.checkpoint(datetime.now(SHANGHAI)))
+
+
+def _checkpoint_view(services: Services, note: str) -> dict[str, Any]:
+    checkpoint = read_checkpoint(services.ledger, note)
+    return {"origin": checkpoint.origin, "tree_size": checkpoint.size, "root_hash": checkpoint.root.hex(), "time": checkpoint.time,
+            "note": note}
+
+
+@route(get, "/log/consistency", summary="一致性证明 Proof that the log of new_size extends the log of old_size (RFC 9162)", tags=["audit"])
+def consistency_get(principal: Principal, services: Services, old_size: int, new_size: int) -> dict[str, Any]:
+    log = services.log
+    log.integrate()
+    if not 0 < old_size <= new_size <= log.size():
+        raise DomainError("BAD_TREE_SIZE", f"树大小应满足 0 < old_size <= new_size <= {log.size()} (tree sizes out of range).")
+    return {"old_size": old_size, "new_size": new_size, "old_root": log.root(old_size).hex(), "new_root": log.root(new_size).hex(),
+            "proof": [h.hex() for h in log.consistency_proof(old_size, new_size)]}
+
+
+@route(get, "/cases/{case_id:uuid}/audit-bundle", summary="审计包 A case's audit bundle, verifiable offline with the root key",
+       tags=["audit"])
+def audit_bundle_get(case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:
+    _case_for(principal, services, case_id)
+    return export_bundle(services.ledger, services.log, case_id, datetime.now(SHANGHAI))
+
+
+@route(post, "/applicants/{applicant_id:str}/erasure", summary="删除个人信息 Erase an applicant's personal data (bureau only)",
+       tags=["commands"], status_code=200)
+def erasure_post(applicant_id: str, data: Erasure, principal: Principal, services: Services) -> dict[str, Any]:
+    require(principal, Role.BUREAU)
+    actor = Actor(principal.institution_id, f"{principal.name} ({principal.principal_id})", Role.BUREAU)
+    cases = services.ledger.erase_personal_data(actor, datetime.now(SHANGHAI), applicant_id, data.reason)
+    return {"applicant_id": applicant_id, "cases": [str(c) for c in cases]}
+
+
 # ---------------------------------------------------------------------- the application
-def _keep_projections_current(models: ReadModels, stop: threading.Event) -> None:
+def _keep_current(models: ReadModels, log: TransparencyLog, stop: threading.Event, checkpoint_seconds: float) -> None:
+    """Projections caught up twice a second; the log integrated too, and checkpointed when it grew."""
+    signed_size, last_signed = -1, 0.0
     while not stop.is_set():
         for runner in models.runners.values():
             try:
                 runner.catch_up()
             except Exception:  # noqa: S112 - a failed batch is retried on the next round; nothing is lost
                 continue
+        try:
+            log.integrate()
+            if log.signer is not None and time.monotonic() - last_signed >= checkpoint_seconds and log.size() != signed_size:
+                log.checkpoint(datetime.now(SHANGHAI))
+                signed_size, last_signed = log.size(), time.monotonic()
+        except Exception:  # noqa: S110 - the next round integrates what this one could not
+            pass
         stop.wait(0.5)
 
 
@@ -441,12 +507,14 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     settings = settings or Settings()
     models = build_read_models(settings)
     control = SqlStore(Database(settings.db_url))
-    services = Services(models, PrincipalStore(control), IdempotencyStore(control))
+    log = build_transparency_log(models.ledger, SqlStore(Database(settings.db_url)))
+    services = Services(models, PrincipalStore(control), IdempotencyStore(control), log)
     stop = threading.Event()
 
     def start() -> None:
         if background:
-            threading.Thread(target=_keep_projections_current, args=(models, stop), daemon=True, name="projections").start()
+            threading.Thread(target=_keep_current, args=(models, log, stop, settings.checkpoint_seconds), daemon=True,
+                             name="projections").start()
 
     def shutdown() -> None:
         stop.set()

@@ -21,6 +21,8 @@ class Settings:
     keystore_dir: Path | None = None
     key_passphrase: str = field(default_factory=lambda: _env("KEY_PASSPHRASE", DEMO_PASSPHRASE))
     policy: str = field(default_factory=lambda: _env("POLICY", "baotou"))
+    # How often `tongban serve` signs a checkpoint of the global log, when it has grown (seconds).
+    checkpoint_seconds: float = field(default_factory=lambda: float(_env("CHECKPOINT_SECONDS", "300")))
     calendar_file: str = ""  # the bureau's working-day overrides (years the library does not know yet)
 
     def __post_init__(self) -> None:

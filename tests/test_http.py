@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 from api.http_app import create_app
 from api.schemas import ACTIONS
 from domain.vocabulary import Role
+from infrastructure.audit_verifier import verify_bundle
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
@@ -260,3 +261,36 @@ def test_concurrent_commands_on_one_case_exactly_one_wins_per_version(api: Api) 
     assert sorted(results) == [200] + [409] * 5
     history = api.get("auditor", f"/cases/{case_id}/history").json()
     assert len(history["timeline"]) == 2 and history["verified"]
+
+
+def test_an_auditor_takes_a_checkpoint_and_a_bundle_that_verifies_offline(api: Api, ledger: CaseLedger) -> None:
+    case_id = received(api)
+    assert api.get("auditor", "/log/checkpoint").json()["code"] == "NO_CHECKPOINT"
+    assert api.post("kundulun_staff", "/log/checkpoints").status_code == 403
+    signed = api.post("auditor", "/log/checkpoints")
+    assert signed.status_code == 201
+    assert api.get("kundulun_staff", "/log/checkpoint").json()["note"] == signed.json()["note"]
+
+    assert api.get("donghe_staff", f"/cases/{case_id}/audit-bundle").status_code == 403  # not its case
+    bundle = api.get("auditor", f"/cases/{case_id}/audit-bundle")
+    assert bundle.status_code == 200
+    assert verify_bundle(bundle.json(), bytes.fromhex(ledger.keystore.root_public_key_hex())).ok
+    size = signed.json()["tree_size"]
+    proof = api.get("auditor", f"/log/consistency?old_size=1&new_size={size}").json()
+    assert proof["new_root"] == signed.json()["root_hash"]
+    assert api.get("auditor", f"/log/consistency?old_size=0&new_size={size}").json()["code"] == "BAD_TREE_SIZE"
+
+
+def test_only_the_bureau_erases_personal_data(api: Api) -> None:
+    case_id = received(api)
+    refused = api.post("kundulun_head", f"/applicants/{APPLICANT['applicant_id']}/erasure", {"reason": "请求删除"})
+    assert refused.status_code == 403
+    assert api.get("kundulun_staff", f"/cases/{case_id}").json()["applicant"]["name"] == APPLICANT["name"]
+    assert api.post("bureau", "/applicants/nobody/erasure", {"reason": "请求删除"}).status_code == 404
+
+    erased = api.post("bureau", f"/applicants/{APPLICANT['applicant_id']}/erasure", {"reason": "请求删除"})
+
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["cases"] == [case_id]
+    assert api.get("kundulun_staff", f"/cases/{case_id}").json()["applicant"]["name"] == "[已删除 erased]"
+    assert api.post("bureau", f"/applicants/{APPLICANT['applicant_id']}/erasure", {"reason": "请求删除"}).json()["code"] == "ALREADY_ERASED"
