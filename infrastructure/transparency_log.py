@@ -64,7 +64,7 @@ class TransparencyLog:
             if store.table_exists(CHECKPOINTS):  # created by init; the application's role may not create indexes
                 return
             store.execute(
-                f"CREATE TABLE IF NOT EXISTS {LEAVES} (leaf_index BIGINT PRIMARY KEY, notification_id BIGINT NOT NULL UNIQUE, "
+                f"CREATE TABLE IF NOT EXISTS {LEAVES} (leaf_index BIGINT PRIMARY KEY, notification_id BIGINT NOT NULL, "
                 "stream_id TEXT NOT NULL, version BIGINT NOT NULL, record_hash BLOB NOT NULL)"
             )
             store.execute(f"CREATE INDEX IF NOT EXISTS {LEAVES}_stream ON {LEAVES} (stream_id, version)")
@@ -107,7 +107,7 @@ class TransparencyLog:
         for n in notifications:
             digest = hashlib.sha256(n.state).digest()
             leaves.append((frontier.size, n.id, str(n.originator_id), n.originator_version, digest))
-            nodes += frontier.append(merkle.leaf_hash(digest))
+            nodes += frontier.append(merkle.leaf_hash(digest))[1:]  # level 0 is derived from the leaf table
         self.store.executemany(f"INSERT INTO {LEAVES} VALUES (?, ?, ?, ?, ?)", leaves)
         self.store.executemany(f"INSERT INTO {NODES} VALUES (?, ?, ?)", nodes)
 
@@ -116,12 +116,19 @@ class TransparencyLog:
         return self._head()[0]
 
     def nodes(self, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
-        """Stored perfect-subtree hashes, in one query."""
-        if not wanted:
-            return {}
-        where = " OR ".join("(level = ? AND idx = ?)" for _ in wanted)
-        rows = self.store.fetchall(f"SELECT level, idx, hash FROM {NODES} WHERE {where}", [v for node in wanted for v in node])
-        found = {(int(level), int(idx)): bytes(h) for level, idx, h in rows}
+        """Stored perfect-subtree hashes, in (at most) two queries; leaf hashes come from the leaf table."""
+        leaves = [idx for level, idx in wanted if level == 0]
+        interior = [node for node in wanted if node[0] > 0]
+        found: dict[merkle.Node, bytes] = {}
+        if leaves:
+            rows = self.store.fetchall(
+                f"SELECT leaf_index, record_hash FROM {LEAVES} WHERE leaf_index IN ({', '.join('?' * len(leaves))})", leaves
+            )
+            found.update(((0, int(i)), merkle.leaf_hash(bytes(h))) for i, h in rows)
+        if interior:
+            where = " OR ".join("(level = ? AND idx = ?)" for _ in interior)
+            rows = self.store.fetchall(f"SELECT level, idx, hash FROM {NODES} WHERE {where}", [v for node in interior for v in node])
+            found.update(((int(level), int(idx)), bytes(h)) for level, idx, h in rows)
         if len(found) != len(wanted):
             raise LookupError(f"the log has no node(s) {sorted(wanted - found.keys())[:3]}: not integrated that far")
         return found
@@ -172,7 +179,7 @@ class TransparencyLog:
                 f"case-heads {len(heads)} {base64.b64encode(merkle.root_of([merkle.leaf_hash(h) for h in heads])).decode()}\n"
             )
             note = self.signer.sign(text)
-            self.store.execute(f"INSERT INTO {CHECKPOINTS} VALUES (?, ?, ?)", (size, at.isoformat(), note))
+            self.store.execute(f"INSERT INTO {CHECKPOINTS} VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (size, at.isoformat(), note))
         return note
 
     def checkpoints(self) -> list[str]:

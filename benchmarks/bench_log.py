@@ -1,0 +1,191 @@
+"""The global log: proof generation and verification at a million records, checkpoint cost, and what
+maintaining the tree adds to the append path.
+
+    python -m benchmarks.bench_log [--backend sqlite|postgres|both] [--records N] [--cases N]
+
+1. A log of N records (default 10^6; 8 records per case, as the demo's cases have) is filled through
+   the log's own append path from synthetic records (signing a million events would only measure
+   Ed25519). Then, for random records and tree sizes: inclusion and consistency proof generation
+   (p50/p99, goal p99 < 5 ms) against one primary-key read of a node (the baseline); proof verification
+   (goal < 1 ms) against one Ed25519 signature check; a checkpoint (integrate, case-head tree, sign,
+   store) against a plain scan of the leaves.
+2. Signed append of demo cases with and without the log: one event per transaction with the log
+   integrated by a background thread twice a second (what `serve` does), and 100 cases per
+   transaction with the log integrated after each (all of its cost on the writer's path).
+   Goal: the log costs under 10 % of the append rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eventsourcing.persistence import Notification
+
+from benchmarks.bench_append import cases_events
+from benchmarks.common import backends, best_rate, database, fresh_ledger, table
+from domain.actor import SHANGHAI
+from infrastructure.audit_verifier import leaf_hash, verify_consistency, verify_inclusion
+from infrastructure.bootstrap import build_transparency_log
+from infrastructure.database import Database
+from infrastructure.sql_store import SqlStore
+from infrastructure.transparency_log import LogSigner, TransparencyLog
+
+NOW = datetime(2026, 11, 23, 10, tzinfo=SHANGHAI)
+
+
+def timings(run: Callable[[], object], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)
+
+
+def p(times: list[float], q: float) -> float:
+    return times[min(len(times) - 1, int(q * len(times)))]
+
+
+class NothingNew:
+    """Stands in for the event store of the synthetic log: no record arrives after the fill."""
+
+    def select_notifications(self, **_: object) -> list[Notification]:
+        return []
+
+
+def fill(log: TransparencyLog, records: int, per_case: int = 8, batch: int = 50_000) -> None:
+    """Append synthetic records through the log's own append path (the same code integrate() runs)."""
+    for start in range(0, records, batch):
+        notifications = [
+            Notification(id=i + 1, originator_id=UUID(int=i // per_case + 1), originator_version=i % per_case + 1,
+                         topic="bench:Record", state=i.to_bytes(8, "big") * 16)
+            for i in range(start, min(start + batch, records))
+        ]
+        with log.store.transaction():
+            log._append(start, notifications)
+
+
+def big_log(backend: str, records: int) -> list[list[object]]:
+    rows: list[list[object]] = []
+    rng = random.Random(6962)
+    with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp), "log") as url:
+        store = SqlStore(Database(url))
+        key = Ed25519PrivateKey.generate()
+        log = TransparencyLog(store, NothingNew(), signer=LogSigner("bench.example/log", key))  # type: ignore[arg-type]
+        started = time.perf_counter()
+        fill(log, records)
+        fill_rate = records / (time.perf_counter() - started)
+        size = log.size()
+        root = log.root(size)
+
+        baseline = timings(lambda: store.fetchone("SELECT hash FROM tongban_log_nodes WHERE level = ? AND idx = ?",
+                                                  (0, rng.randrange(size))), 2000)
+        inclusion = timings(lambda: log.inclusion_proof(rng.randrange(size), size), 2000)
+        consistency = timings(lambda: log.consistency_proof(rng.randrange(1, size), size), 500)
+        for name, times in (("inclusion proof", inclusion), ("consistency proof", consistency)):
+            rows.append([backend, f"{name} at {size:,}", p(times, 0.5), p(times, 0.99), p(times, 0.99) / p(baseline, 0.99), "p99 < 5 ms"])
+        rows.append([backend, "baseline: one node read", p(baseline, 0.5), p(baseline, 0.99), 1.0, ""])
+
+        index = rng.randrange(size)
+        leaf = leaf_hash(hashlib.sha256(index.to_bytes(8, "big") * 16).digest())
+        proof = log.inclusion_proof(index, size)
+        assert verify_inclusion(leaf, index, size, proof, root)
+        old = rng.randrange(1, size)
+        old_root, cproof = log.root(old), log.consistency_proof(old, size)
+        assert verify_consistency(old, size, old_root, root, cproof)
+        public, message = key.public_key(), b"x" * 200
+        signature = key.sign(message)
+        ed = timings(lambda: public.verify(signature, message), 2000)
+        vi = timings(lambda: verify_inclusion(leaf, index, size, proof, root), 2000)
+        vc = timings(lambda: verify_consistency(old, size, old_root, root, cproof), 2000)
+        rows.append([backend, "verify inclusion proof", p(vi, 0.5), p(vi, 0.99), p(vi, 0.99) / p(ed, 0.99), "< 1 ms"])
+        rows.append([backend, "verify consistency proof", p(vc, 0.5), p(vc, 0.99), p(vc, 0.99) / p(ed, 0.99), "< 1 ms"])
+        rows.append([backend, "baseline: one Ed25519 verify", p(ed, 0.5), p(ed, 0.99), 1.0, ""])
+
+        scan = timings(lambda: store.fetchone("SELECT COUNT(*), MAX(version) FROM tongban_log_leaves"), 3)
+        checkpoint = timings(lambda: log.checkpoint(datetime.now(SHANGHAI)), 3)
+        rows.append([backend, f"checkpoint of {size:,} (case heads)", p(checkpoint, 0.5), checkpoint[-1],
+                     p(checkpoint, 0.5) / p(scan, 0.5), ""])
+        rows.append([backend, "baseline: scan the leaves", p(scan, 0.5), scan[-1], 1.0, ""])
+        rows.append([backend, f"(filling: {fill_rate:,.0f} leaves/s)", 0.0, 0.0, 0.0, ""])
+        store.close()
+    return rows
+
+
+def save_each(app: Any, batches: list[list[Any]], log: TransparencyLog | None) -> None:
+    """One event per transaction, the log integrated twice a second by a background thread, as `serve` does."""
+    stop = threading.Event()
+    integrator = threading.Thread(target=_integrate_until, args=(log, stop)) if log is not None else None
+    if integrator is not None:
+        integrator.start()
+    for events in batches:
+        for event in events:
+            app.save(event)
+    stop.set()
+    if integrator is not None:
+        integrator.join()
+    if log is not None:
+        log.integrate()
+
+
+def _integrate_until(log: TransparencyLog, stop: threading.Event) -> None:
+    while not stop.wait(0.5):
+        log.integrate()
+
+
+def save_batched(app: Any, batches: list[list[Any]], log: TransparencyLog | None) -> None:
+    for start in range(0, len(batches), 100):
+        app.save(*(e for events in batches[start : start + 100] for e in events))
+        if log is not None:
+            log.integrate()
+
+
+def append_overhead(backend: str, cases: int) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for pattern, save in (("1 event / transaction, log every 0.5 s", save_each),
+                          ("100 cases / transaction, log after each", save_batched)):
+        rates: dict[bool, list[float]] = {False: [], True: []}
+        for attempt in range(3):
+            for with_log in (False, True):
+                with fresh_ledger(backend) as (ledger, settings, _):
+                    batches = cases_events(ledger, cases, seed=attempt)
+                    events = sum(len(b) for b in batches)
+                    log = build_transparency_log(ledger, SqlStore(Database(settings.db_url)))
+                    log.integrate()
+                    chosen = log if with_log else None
+                    rates[with_log].append(best_rate(events, lambda b=batches, lg=chosen, f=save, a=ledger: f(a, b, lg), repeat=1))
+                    assert not with_log or log.size() == sum(1 for _ in ledger.all_records())
+                    log.store.close()
+        without, with_log_rate = max(rates[False]), max(rates[True])
+        rows.append([backend, pattern, without, with_log_rate, 1 - with_log_rate / without, "< 0.10"])
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--cases", type=int, default=150)
+    args = parser.parse_args()
+    proof_rows, append_rows = [], []
+    for backend in backends(args.backend):
+        proof_rows += big_log(backend, args.records)
+        append_rows += append_overhead(backend, args.cases)
+    print(table(["backend", "operation", "p50 ms", "p99 ms", "p99 / baseline p99", "goal"], proof_rows))
+    print()
+    print(table(["backend", "write pattern", "ev/s without log", "ev/s with log", "overhead", "goal"], append_rows))
+
+
+if __name__ == "__main__":
+    main()
