@@ -147,3 +147,30 @@ def test_worklist_and_compliance_read_the_deadline_projection(tongban: Callable[
     decision = report["rules"]["DECISION"]
     assert decision["met"] + decision["missed"] + decision["overdue"] + decision["stopped"] + decision["open"] == decision["total"]
     assert tongban("compliance", "--period", "2025-13").exit_code == 1
+
+
+def test_an_auditor_saves_a_checkpoint_exports_a_bundle_and_later_catches_a_deleted_case(
+    tongban: Callable[..., Result], database_url: str, tmp_path: Path
+) -> None:
+    assert tongban("demo", "--cases", "12", "--workers", "1").exit_code == 0
+    saved = tmp_path / "checkpoint.txt"
+    signed = tongban("checkpoint")
+    assert signed.exit_code == 0
+    saved.write_text(signed.output, encoding="utf-8")
+    case_id = first_case(database_url)
+    bundle = tmp_path / "bundle.json"
+    assert tongban("audit", "export", str(case_id), "--out", str(bundle)).exit_code == 0
+    root = tmp_path / "keys" / "root.pub"
+    checked = CliRunner().invoke(main, ["audit", "verify", str(bundle), "--root-key", str(root)])
+    assert checked.exit_code == 0, checked.output
+    assert "核验通过 VERIFIED" in checked.output
+    assert tongban("audit", "check", "--since", str(saved)).exit_code == 0
+
+    raw = RawStore(database_url)
+    raw.delete_case(case_id)
+    raw.close()
+
+    caught = tongban("audit", "check", "--since", str(saved))
+    assert caught.exit_code == 1
+    assert f"case {case_id} version 1" in caught.output and "removed" in caught.output
+    assert tongban("verify").exit_code == 1  # the newest checkpoint in the database catches it too
