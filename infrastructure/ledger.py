@@ -130,6 +130,8 @@ class CaseLedger(Application[UUID]):
     def erase_personal_data(self, actor: Actor, at: datetime, applicant_id: str, reason: str) -> list[UUID]:
         """删除个人信息: record a signed erasure on every case of the applicant, then destroy their data key.
         Recorded first, so that data is never gone without a record of who erased it and why."""
+        if not self.directory().is_bureau(actor.institution_id):
+            raise DomainError("NOT_BUREAU", "只有司法局可以删除申请人个人信息 (only the justice bureau may erase personal data).")
         if not reason.strip():
             raise DomainError("MISSING_FIELD", "删除理由不能为空 (a reason is required).")
         cases = [self.get_case(case_id) for case_id in self.cases_of_applicant(applicant_id)]
