@@ -24,7 +24,7 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from domain.actor import SHANGHAI
 from infrastructure import merkle
-from infrastructure.audit_verifier import Checkpoint, case_head_leaf, note_key_id, open_checkpoint
+from infrastructure.audit_verifier import case_head_leaf, note_key_id
 from infrastructure.keystore import public_hex
 from infrastructure.sql_store import SqlStore
 
@@ -204,9 +204,3 @@ def case_heads(heads: Iterable[tuple[str, int, bytes]]) -> list[bytes]:
     """The leaves of the case-head tree: one per stream, sorted by stream id (see audit_verifier.case_head_leaf)."""
     return [case_head_leaf(stream, version, digest.hex()) for stream, version, digest in sorted(heads)]
 
-
-def read_checkpoint(note: str, origin: str, public_key_hex: str) -> Checkpoint:
-    checkpoint, why = open_checkpoint(note, {origin: [bytes.fromhex(public_key_hex)]})
-    if checkpoint is None:
-        raise ValueError(why)
-    return checkpoint
