@@ -14,6 +14,7 @@ import click
 
 from api.case_views import case_history
 from api.cli_audit import COMMANDS as AUDIT_COMMANDS
+from api.cli_audit import open_ledger_and_log
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from api.cli_http import COMMANDS as HTTP_COMMANDS
 from api.cli_http import create_demo_principals
@@ -23,12 +24,11 @@ from domain.actor import SHANGHAI
 from domain.errors import DomainError
 from infrastructure.append_only import app_url
 from infrastructure.audit import compare_with_records, read_checkpoint
-from infrastructure.bootstrap import build_ledger, build_transparency_log, set_up
+from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
-from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
 
 db_option = click.option("--db", "db_url", default="", help="Database URL: sqlite:///PATH (default data/tongban.sqlite3) or postgresql://...")
@@ -89,13 +89,13 @@ def demo(cases: int, seed: int, workers: int, db_url: str) -> None:
 @click.option("--processes", type=int, default=None, help="Processes for signature checks (default: all cores).")
 def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     """Check every record: canonical form, hash chain per case, signature under a key valid at the time."""
-    ledger = _ledger(db_url)
+    ledger, log = open_ledger_and_log(db_url)
     started = time.perf_counter()
-    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes)
+    records = list(ledger.all_records())  # read once, for the signatures and for the log
+    report = verify_records(records, ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes)
     # Per-case chains cannot show a removed case or a cut-off tail: the global log and its newest checkpoint can.
-    log = build_transparency_log(ledger, SqlStore(Database(Settings(db_url=db_url).db_url)))
     latest = log.latest_checkpoint()
-    log_problems = compare_with_records(ledger, log, read_checkpoint(ledger, latest) if latest else None)
+    log_problems = compare_with_records(records, log, read_checkpoint(ledger, latest) if latest else None)
     elapsed = time.perf_counter() - started
     ok = report.ok and not log_problems
     if as_json:

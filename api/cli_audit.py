@@ -28,7 +28,7 @@ db_option = click.option("--db", "db_url", default="", help="Database URL (defau
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
-def _open(db_url: str) -> tuple[CaseLedger, TransparencyLog]:
+def open_ledger_and_log(db_url: str) -> tuple[CaseLedger, TransparencyLog]:
     settings = Settings(db_url=db_url)
     ledger = build_ledger(settings)
     return ledger, build_transparency_log(ledger, SqlStore(Database(settings.db_url)))
@@ -48,7 +48,7 @@ def _now() -> datetime:
 def checkpoint(db_url: str, as_json: bool) -> None:
     """Log every new record and sign a checkpoint of the global log (签署全局日志检查点). Save it: it is what
     `audit check --since` proves the log still extends."""
-    ledger, log = _open(db_url)
+    ledger, log = open_ledger_and_log(db_url)
     try:
         note = log.checkpoint(_now())
         signed = read_checkpoint(ledger, note)
@@ -72,7 +72,7 @@ def audit() -> None:
 @db_option
 def audit_export(case_id: UUID, out: Path, db_url: str) -> None:
     """Write a case's audit bundle: its records, their inclusion proofs, a checkpoint and the key certifications."""
-    ledger, log = _open(db_url)
+    ledger, log = open_ledger_and_log(db_url)
     try:
         bundle = export_bundle(ledger, log, case_id, _now())
     except DomainError as refusal:
@@ -106,7 +106,7 @@ def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
 @json_option
 def audit_check(since: Path, db_url: str, as_json: bool) -> None:
     """Prove that the log extends a saved checkpoint: detects removed cases, cut-off tails and rewritten records."""
-    ledger, log = _open(db_url)
+    ledger, log = open_ledger_and_log(db_url)
     try:
         check = check_extends(ledger, log, since.read_text(encoding="utf-8"))
     except DomainError as refusal:
@@ -136,7 +136,7 @@ def log_group() -> None:
 @db_option
 def log_inclusion(case_id: UUID, version: int, size: int | None, db_url: str) -> None:
     """The inclusion proof of one record (RFC 9162), as JSON."""
-    ledger, log = _open(db_url)
+    ledger, log = open_ledger_and_log(db_url)
     log.integrate()
     latest = log.latest_checkpoint()
     size = size or (read_checkpoint(ledger, latest).size if latest else log.size())
@@ -154,7 +154,7 @@ def log_inclusion(case_id: UUID, version: int, size: int | None, db_url: str) ->
 @db_option
 def log_consistency(old_size: int, new_size: int, db_url: str) -> None:
     """The consistency proof between two tree sizes (RFC 9162), as JSON."""
-    _, log = _open(db_url)
+    _, log = open_ledger_and_log(db_url)
     log.integrate()
     if not 0 < old_size <= new_size <= log.size():
         raise click.ClickException(f"BAD_TREE_SIZE: sizes must satisfy 0 < old <= new <= {log.size()}")

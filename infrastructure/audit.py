@@ -4,11 +4,13 @@ extends a checkpoint they saved earlier (审计包与日志一致性核查)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
+
+from eventsourcing.persistence import Notification
 
 from domain.errors import DomainError
 from infrastructure import merkle
@@ -39,17 +41,17 @@ def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: d
     if case_id == ledger.network_id or not ledger.recorder.select_events(case_id, limit=1):
         raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
     log.integrate()
-    logged = log.records_of(str(case_id))
+    logged = {str(ledger.network_id): log.records_of(str(ledger.network_id)), str(case_id): log.records_of(str(case_id))}
     latest = log.latest_checkpoint()
     checkpoint = read_checkpoint(ledger, latest) if latest else None
-    if checkpoint is None or checkpoint.size <= logged[-1].leaf_index:
+    if checkpoint is None or checkpoint.size <= logged[str(case_id)][-1].leaf_index:
         latest = log.checkpoint(at)  # the newest checkpoint does not cover the case's last record yet
         checkpoint = read_checkpoint(ledger, latest)
     assert latest is not None
     records = []
     for stream in (ledger.network_id, case_id):
         stored = {e.originator_version: e.state for e in ledger.recorder.select_events(stream)}
-        for entry in log.records_of(str(stream), below=checkpoint.size):
+        for entry in (e for e in logged[str(stream)] if e.leaf_index < checkpoint.size):
             records.append({
                 "stream": str(stream), "version": entry.version, "leaf_index": entry.leaf_index,
                 "record": stored[entry.version].decode() if entry.version in stored else "",
@@ -105,18 +107,18 @@ def check_extends(ledger: CaseLedger, log: TransparencyLog, note: str) -> LogChe
         )
     elif not verify_consistency(old.size, size, old.root, log.root(size), log.consistency_proof(old.size, size)):
         check.problems.append("日志不再延续该检查点 (the stored log does not extend the checkpoint: its history was rewritten)")
-    check.problems += compare_with_records(ledger, log, old)
+    check.problems += compare_with_records(ledger.all_records(), log, old)
     return check
 
 
-def compare_with_records(ledger: CaseLedger, log: TransparencyLog, checkpoint: Checkpoint | None) -> list[str]:
-    """Walk the records in the database beside the records the log holds, in commit order: name each record
+def compare_with_records(records: Iterable[Notification], log: TransparencyLog, checkpoint: Checkpoint | None) -> list[str]:
+    """Walk the records in the database (in commit order) beside the records the log holds: name each record
     that was altered, removed or put out of order, and check that the records reproduce the checkpoint's root."""
     problems: list[str] = []
     frontier, reproduced = merkle.Frontier(), None
     logged: Iterator[LoggedRecord] = iter(log.logged())
     entry = next(logged, None)
-    for n in ledger.all_records():
+    for n in records:
         digest = hashlib.sha256(n.state).digest()
         frontier.append(merkle.leaf_hash(digest))
         if checkpoint is not None and frontier.size == checkpoint.size:
