@@ -269,7 +269,7 @@ def health() -> dict[str, str]:
 
 @route(get, "/cases", summary="案件列表 Cases this principal may see", tags=["reads"])
 def cases_list(principal: Principal, services: Services, status: str | None = None, matter_kind: str | None = None,
-               period: str | None = None, page: int = Parameter(default=1, ge=1),
+               period: str | None = None, page: int = Parameter(default=1, ge=1, le=1_000_000),
                page_size: int = Parameter(default=50, ge=1, le=500)) -> dict[str, Any]:
     """Paginated, newest first; filter by status, matter kind and the period the application was received in."""
     start, end = period_bounds(period)

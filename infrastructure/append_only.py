@@ -7,7 +7,6 @@ who can disable it. What stops that is the global log: a checkpoint saved earlie
 
 from __future__ import annotations
 
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Composable, Identifier
 
 from infrastructure.database import Database
@@ -16,19 +15,6 @@ from infrastructure.transparency_log import APPEND_ONLY_TABLES
 
 APP_ROLE = "tongban_app"
 REFUSAL = "the ledger is append-only (台账只可追加，不可修改或删除)"
-
-
-class AdvisoryLockRecorder(PostgresApplicationRecorder):
-    """The library's recorder, serialising inserts on a transaction-scoped advisory lock instead of
-    `LOCK TABLE ... IN EXCLUSIVE MODE`, which PostgreSQL grants only to roles that may also UPDATE or
-    DELETE. Held until commit, it keeps what the table lock kept: commit order equals notification-id order."""
-
-    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
-        super().__init__(datastore, events_table_name=events_table_name)
-        self.lock_table_statements = [
-            SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
-            SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(f"{self.datastore.schema}.{self.events_table_name}"),
-        ]
 
 
 def _ddl(store: SqlStore, statement: str | Composable) -> None:

@@ -43,12 +43,13 @@ class Database:
         if not self.is_postgres:
             path = self.sqlite_path()
             path.parent.mkdir(parents=True, exist_ok=True)
-            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
+            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30",
+                    "APPLICATION_RECORDER_TOPIC": "infrastructure.recorders:ConfirmingSQLiteRecorder"}
         env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", **self._server(), "POSTGRES_POOL_SIZE": "4", "POSTGRES_LOCK_TIMEOUT": "30"}
         if self.schema:
             env["POSTGRES_SCHEMA"] = self.schema
-        # Inserts take an advisory lock, not the library's table lock, which needs UPDATE/DELETE rights (append_only.py).
-        env["APPLICATION_RECORDER_TOPIC"] = "infrastructure.append_only:AdvisoryLockRecorder"
+        # Inserts take an advisory lock, not the library's table lock, which needs UPDATE/DELETE rights (recorders.py).
+        env["APPLICATION_RECORDER_TOPIC"] = "infrastructure.recorders:AdvisoryLockRecorder"
         with self.connect_postgres() as conn:  # the application role may not create (or re-index) what init created
             row = conn.execute("SELECT to_regclass('tongban_events')").fetchone()
             if row and row[0] is not None:

@@ -6,7 +6,6 @@ encryption for signing keys; AES-256-GCM under an scrypt-derived key for the mas
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -28,7 +27,6 @@ class Keystore:
         self.directory = directory
         self._passphrase = passphrase.encode()
         self._signing_keys: dict[str, Ed25519PrivateKey] = {}
-        self._active: tuple[float, dict[str, str]] = (-1.0, {})
 
     # ------------------------------------------------------------ signing keys
     def _path(self, key_id: str) -> Path:
@@ -59,38 +57,23 @@ class Keystore:
             key = self._signing_keys[key_id] = loaded
         return key
 
+    def discard_signing_key(self, key_id: str) -> None:
+        """Remove a key that was never certified (its certification was refused): no stray key files."""
+        self._path(key_id).unlink(missing_ok=True)
+        self._signing_keys.pop(key_id, None)
+
     def root_public_key_hex(self) -> str:
         return (self.directory / "root.pub").read_text().strip()
+
+    def holds_root(self, root_public_key_hex: str) -> bool:
+        """Whether this keystore belongs to the ledger whose network has this root key."""
+        path = self.directory / "root.pub"
+        return path.exists() and path.read_text().strip() == root_public_key_hex
 
     def create_root_key(self) -> Ed25519PrivateKey:
         key = self.create_signing_key(ROOT_KEY_ID)
         (self.directory / "root.pub").write_text(public_hex(key) + "\n")
         return key
-
-    # ------------------------------------------------------------ which key each institution signs with
-    def _active_path(self) -> Path:
-        return self.directory / "active-keys.json"
-
-    def active_keys(self) -> dict[str, str]:
-        """Institution -> key id it signs with, as of the last refresh."""
-        if self._active[0] < 0:
-            self.refresh_active_keys()
-        return self._active[1]
-
-    def refresh_active_keys(self) -> dict[str, str]:
-        """Re-read which key each institution signs with, if another process rotated one."""
-        try:
-            mtime = self._active_path().stat().st_mtime
-        except FileNotFoundError:
-            return {}
-        if mtime != self._active[0]:
-            self._active = (mtime, json.loads(self._active_path().read_text()))
-        return self._active[1]
-
-    def set_active_key(self, institution_id: str, key_id: str) -> None:
-        active = {**self.active_keys(), institution_id: key_id}
-        self._active_path().write_text(json.dumps(active, indent=1, sort_keys=True))
-        self._active = (-1.0, {})
 
     # ------------------------------------------------------------ personal-data master key
     def master_key(self) -> bytes:

@@ -23,10 +23,13 @@ from domain.case import Case
 from domain.errors import DomainError
 from domain.network import Directory, Network, network_id
 from domain.policy import PolicyProfile
-from infrastructure.keystore import Keystore
+from infrastructure.keystore import Keystore, public_hex
 from infrastructure.mapper import SigningMapper
 from infrastructure.personal_data import PersonalDataVault
+from infrastructure.recorders import ChainMoved, KeyUsedAfterRevocation, NetworkMoved, SignedAgainst
 from infrastructure.records import KeyRing
+
+_SIGNING_ATTEMPTS = 5  # a write is re-signed when the network's keys changed under it; more in a row is an error
 
 # The case actions an entry point may invoke by name (each is a method of Case).
 CASE_COMMANDS = (
@@ -49,6 +52,8 @@ class CaseLedger(Application[UUID]):
         self.policy = policy
         self.network_id = network_id(policy.city)
         self._network: Network | None = None
+        self._network_position = 0  # the log position the network was read at (a lower bound: read first)
+        self._signing: tuple[int, KeyRing, dict[str, list[str]]] | None = None  # per network version
         # SQLite has one writer at a time; threads of one process queue here instead of spinning on
         # the database's busy lock (and exhausting the library's connection pool while they wait).
         self._write_lock: threading.Lock | contextlib.nullcontext[None] = (
@@ -61,19 +66,37 @@ class CaseLedger(Application[UUID]):
     def construct_mapper(self) -> SigningMapper:
         return SigningMapper(
             self.construct_transcoder(), keystore=self.keystore, vault=self.vault,
-            network_id=self.network_id, keyring=self.keyring,
+            network_id=self.network_id, keyring=self.keyring, choose_key=self._signing_key_for,
         )
 
     # ------------------------------------------------------------------ the network
     def network(self, refresh: bool = False) -> Network:
+        """The network as last read (the view the signing keys are chosen from). Do not change it: use
+        network_for_change()."""
         if self._network is None or refresh:
-            try:
-                network: Network = self.repository.get(self.network_id)
-            except AggregateNotFoundError:
-                raise DomainError("NO_NETWORK", "尚未初始化法律援助网络，请先运行 tongban init (run `tongban init` first).") from None
-            assert isinstance(network, Network)
-            self._network = network
+            position = self.recorder.max_notification_id() or 0  # before the read: every later record is after it
+            network = self._read_network()
+            if not self.keystore.holds_root(network.root_public_key_hex):
+                raise DomainError(
+                    "FOREIGN_KEYSTORE",
+                    f"密钥库 {self.keystore.directory} 不属于此台账（根密钥不同）(this keystore does not hold the root key of "
+                    "this ledger's network: it belongs to another ledger).",
+                )
+            self._network, self._network_position = network, position
         return self._network
+
+    def network_for_change(self) -> Network:
+        """A copy of the newest network to change and save with save_network()."""
+        self.network(refresh=True)
+        return self._read_network()
+
+    def _read_network(self) -> Network:
+        try:
+            network: Network = self.repository.get(self.network_id)
+        except AggregateNotFoundError:
+            raise DomainError("NO_NETWORK", "尚未初始化法律援助网络，请先运行 tongban init (run `tongban init` first).") from None
+        assert isinstance(network, Network)
+        return network
 
     def has_network(self) -> bool:
         return bool(self.recorder.select_events(self.network_id, limit=1))
@@ -92,7 +115,31 @@ class CaseLedger(Application[UUID]):
 
     def save_network(self, network: Network) -> None:
         self.save(network)
-        self._network = network
+        self._network = network  # its position stays the older one: still a lower bound
+
+    def _signing_key_for(self, body: dict[str, Any]) -> str:
+        """The key to sign this record with: the newest key certified for the acting institution in this
+        ledger's network that this keystore holds and that verification will accept for this record."""
+        for refresh in (False, True):  # a key certified by another process since our last read: read again once
+            network = self.network(refresh=refresh)
+            if self._signing is None or self._signing[0] != network.version:
+                held: dict[str, list[str]] = {}
+                for cert in sorted(network.keys.values(), key=lambda c: c.valid_from, reverse=True):
+                    if self.keystore.has_key(cert.key_id):
+                        held.setdefault(cert.institution_id, []).append(cert.key_id)
+                # a key file whose key is not the certified one (another ledger's) is never used
+                held = {inst: [k for k in ids if public_hex(self.keystore.signing_key(k)) == network.keys[k].public_key_hex]
+                        for inst, ids in held.items()}
+                self._signing = (network.version, self.keyring(), held)
+            _, ring, held = self._signing
+            for key_id in held.get(body["institution"], []):
+                if ring.key_for(key_id, body, network_stream=False)[0] is not None:
+                    return key_id
+        raise DomainError(
+            "NO_VALID_SIGNING_KEY",
+            f"机构 {body['institution']} 此时没有经根密钥认证且有效的签名密钥，未记录任何内容 (no key certified for this institution "
+            f"and valid at {body['recorded_at']} is held by this keystore; nothing was recorded).",
+        )
 
     # ------------------------------------------------------------------ commands
     def receive_application(self, actor: Actor, at: datetime, **details: Any) -> UUID:
@@ -167,16 +214,42 @@ class CaseLedger(Application[UUID]):
         return case
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Sign and store, confirming inside the transaction what the records were signed against
+        (recorders.py); re-sign when the network's keys changed meanwhile."""
         applicants = [e.applicant["applicant_id"] for e in processing_event.events if hasattr(e, "applicant")]
-        try:
-            with self._write_lock:
-                self.vault.ensure_keys(applicants)  # data keys exist before their ciphertext is signed
-                self.keystore.refresh_active_keys()  # once per transaction, not per event
-                return super()._record(processing_event)
-        except IntegrityError:
-            raise DomainError(
-                "VERSION_CONFLICT", "另一操作已先行记录，请刷新后重试 (another action was recorded first; reload and retry)."
-            ) from None
+        with self._write_lock:
+            self.vault.ensure_keys(applicants)  # data keys exist before their ciphertext is signed
+            for _ in range(_SIGNING_ATTEMPTS):
+                processing_event.saved_kwargs["signed_against"] = self._signed_against()
+                committed = False
+                try:
+                    recordings = super()._record(processing_event)
+                    committed = True
+                    return recordings
+                except NetworkMoved:
+                    self.network(refresh=True)
+                except (IntegrityError, ChainMoved):
+                    raise DomainError(
+                        "VERSION_CONFLICT", "另一操作已先行记录，请刷新后重试 (another action was recorded first; reload and retry)."
+                    ) from None
+                except KeyUsedAfterRevocation:
+                    raise DomainError(
+                        "KEY_USED_AFTER_REVOCATION",
+                        "该密钥在拟吊销时间之后仍签署了记录，请重试 (the key signed a record after the revocation time; retry).",
+                    ) from None
+                finally:
+                    self.signing_mapper.end_write(committed)
+        raise DomainError("NETWORK_BUSY", "网络密钥不断变更，未记录任何内容，请重试 (the network's keys kept changing; retry).")
+
+    @property
+    def signing_mapper(self) -> SigningMapper:
+        assert isinstance(self.mapper, SigningMapper)
+        return self.mapper
+
+    def _signed_against(self) -> SignedAgainst:
+        if self._network is None and not self.has_network():
+            return SignedAgainst(self.network_id, 0, 0)  # founding the network
+        return SignedAgainst(self.network_id, self.network().version, self._network_position)
 
     # ------------------------------------------------------------------ reading the log
     def all_records(self, batch: int = 5000) -> Iterator[Notification]:

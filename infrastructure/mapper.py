@@ -7,6 +7,7 @@ stored state is the signed record of docs/ledger-format.md instead of the librar
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -31,18 +32,42 @@ class RecordRejected(Exception):
 
 
 class SigningMapper(Mapper[UUID]):
+    """Signs each event with the key `choose_key` picks for its body, and chains it to the hash of the
+    record stored at version − 1.
+
+    Record hashes are remembered only once they are known to be stored: read from the database, or
+    written by a transaction that committed (`end_write`). A write that loses a race leaves nothing
+    behind for the next write to chain to; the recorder confirms the chain again inside each transaction.
+    """
+
     def __init__(
         self, transcoder: Transcoder, *, keystore: Keystore, vault: PersonalDataVault, network_id: UUID,
-        keyring: Callable[[], KeyRing],
+        keyring: Callable[[], KeyRing], choose_key: Callable[[dict[str, Any]], str],
     ) -> None:
         super().__init__(transcoder)
         self.keystore = keystore
         self.vault = vault
         self.network_id = network_id
         self.keyring = keyring
+        self.choose_key = choose_key
         self.recorder: AggregateRecorder | None = None  # set once the application has built it
         self.verify_on_read = False
-        self._heads: dict[tuple[UUID, int], str] = {}  # (case, version) -> record hash, for chaining
+        self._stored: dict[tuple[UUID, int], str] = {}  # (case, version) -> hash of the record stored there
+        self._writing = threading.local()  # this thread's write in progress: hashes of records not yet committed
+
+    def _pending(self) -> dict[tuple[UUID, int], str]:
+        pending: dict[tuple[UUID, int], str] | None = getattr(self._writing, "heads", None)
+        if pending is None:
+            pending = self._writing.heads = {}
+        return pending
+
+    def end_write(self, committed: bool) -> None:
+        """The write this thread was signing committed (its hashes are now facts) or did not (forget them)."""
+        pending = self._pending()
+        if committed:
+            for (case_id, version), stored in pending.items():
+                self._remember(case_id, version, stored)
+        pending.clear()
 
     # ------------------------------------------------------------------ writing
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
@@ -66,9 +91,9 @@ class SigningMapper(Mapper[UUID]):
             "payload": payload,
             "prev": self._previous_hash(case_id, version),
         }
-        key_id = ROOT_KEY_ID if case_id == self.network_id else self.keystore.active_keys()[by["institution"]]
+        key_id = ROOT_KEY_ID if case_id == self.network_id else self.choose_key(body)
         stored = encode_record(body, key_id, self.keystore.signing_key(key_id))
-        self._remember(case_id, version, stored)
+        self._pending()[(case_id, version)] = record_hash(stored)
         return StoredEvent(originator_id=case_id, originator_version=version, topic=get_topic(cls), state=stored)
 
     def _sealed(self, applicant: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +104,7 @@ class SigningMapper(Mapper[UUID]):
     def _previous_hash(self, case_id: UUID, version: int) -> str:
         if version == 1:
             return GENESIS
-        known = self._heads.get((case_id, version - 1))
+        known = self._pending().get((case_id, version - 1)) or self._stored.get((case_id, version - 1))
         if known is not None:
             return known
         assert self.recorder is not None
@@ -88,10 +113,10 @@ class SigningMapper(Mapper[UUID]):
             raise LookupError(f"case {case_id} has no version {version - 1} to chain to")
         return record_hash(previous[0].state)
 
-    def _remember(self, case_id: UUID, version: int, stored: bytes) -> None:
-        if len(self._heads) >= _HEADS_MAX:
-            self._heads.clear()
-        self._heads[(case_id, version)] = record_hash(stored)
+    def _remember(self, case_id: UUID, version: int, record_hash_hex: str) -> None:
+        if len(self._stored) >= _HEADS_MAX:
+            self._stored.clear()
+        self._stored[(case_id, version)] = record_hash_hex
 
     # ------------------------------------------------------------------ reading
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
@@ -107,7 +132,7 @@ class SigningMapper(Mapper[UUID]):
         else:
             body = json.loads(stored_event.state)["body"]
         assert body is not None
-        self._remember(case_id, stored_event.originator_version, stored_event.state)
+        self._remember(case_id, stored_event.originator_version, record_hash(stored_event.state))  # read back: stored
         event_state: dict[str, Any] = dict(body["payload"])
         if "applicant" in event_state and "sealed" in event_state["applicant"]:
             sealed = dict(event_state["applicant"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.actor import Actor, iso, iso_precise
+from domain.errors import DomainError
 from domain.network import Institution, Network
 from domain.vocabulary import Role
 from infrastructure.keystore import ROOT_KEY_ID, public_hex
@@ -21,7 +22,7 @@ def initialise_network(ledger: CaseLedger, institutions: list[Institution], bure
         keystore.create_root_key()
         done.append("created the root key")
     if ledger.has_network():
-        network = ledger.network(refresh=True)
+        network = ledger.network_for_change()
     else:
         network = Network(city=ledger.policy.city, root_public_key_hex=keystore.root_public_key_hex(), by=by, at=iso(at))
         done.append(f"founded the network of {ledger.policy.city}")
@@ -29,14 +30,12 @@ def initialise_network(ledger: CaseLedger, institutions: list[Institution], bure
         if inst.institution_id not in network.institutions:
             network.register_institution(inst, by=by, at=iso(at))
             done.append(f"registered {inst.name}")
-    active = keystore.active_keys()
     for inst in institutions:
-        key_id = active.get(inst.institution_id)
-        if key_id is None or key_id not in network.keys:
+        key_id = network.active_key_id(inst.institution_id)
+        if key_id is None or not keystore.has_key(key_id):
             key_id = _next_key_id(network, inst.institution_id)
             key = keystore.signing_key(key_id) if keystore.has_key(key_id) else keystore.create_signing_key(key_id)
             network.certify_key(key_id, inst.institution_id, public_hex(key), iso_precise(at), None, by=by, at=iso_precise(at))
-            keystore.set_active_key(inst.institution_id, key_id)
             done.append(f"certified key {key_id}")
     if not network.log_keys:
         key = keystore.signing_key(LOG_KEY_ID) if keystore.has_key(LOG_KEY_ID) else keystore.create_signing_key(LOG_KEY_ID)
@@ -52,21 +51,35 @@ def log_origin(ledger: CaseLedger) -> str:
 
 
 def rotate_key(ledger: CaseLedger, institution_id: str, at: datetime, reason: str = "scheduled rotation") -> str:
-    """Certify a new key for an institution and revoke the old one from the same moment on."""
-    network = ledger.network(refresh=True)
-    bureau = network.directory().bureau()
-    by = Actor(bureau.institution_id, "system", Role.BUREAU).record()
-    old = ledger.keystore.active_keys().get(institution_id)
-    key_id = _next_key_id(network, institution_id)
-    key = ledger.keystore.create_signing_key(key_id)
-    network.certify_key(key_id, institution_id, public_hex(key), iso_precise(at), None, by=by, at=iso_precise(at))
-    if old is not None and old in network.keys and network.keys[old].revoked_at is None:
-        network.revoke_key(old, reason, by=by, at=iso_precise(at))
-    ledger.save_network(network)
-    ledger.keystore.set_active_key(institution_id, key_id)
-    return key_id
+    """Certify a new key for an institution and revoke the old one from the same moment on. Every other
+    process signs with the new key from its next write (it confirms the network inside each transaction).
+    A refused rotation leaves no key file behind."""
+    for _ in range(3):
+        network = ledger.network_for_change()
+        network.directory().get(institution_id)  # an unknown institution is refused before any key is made
+        by = Actor(network.directory().bureau().institution_id, "system", Role.BUREAU).record()
+        old = network.active_key_id(institution_id)
+        key_id = _next_key_id(network, institution_id, ledger)
+        key = ledger.keystore.create_signing_key(key_id)
+        try:
+            network.certify_key(key_id, institution_id, public_hex(key), iso_precise(at), None, by=by, at=iso_precise(at))
+            if old is not None:
+                network.revoke_key(old, reason, by=by, at=iso_precise(at))
+            ledger.save_network(network)
+            return key_id
+        except DomainError as refusal:
+            ledger.keystore.discard_signing_key(key_id)
+            if refusal.code not in ("KEY_USED_AFTER_REVOCATION", "VERSION_CONFLICT"):
+                raise
+            at = max(at, datetime.now(at.tzinfo))  # a record was signed with the old key meanwhile: revoke from now
+        except BaseException:
+            ledger.keystore.discard_signing_key(key_id)
+            raise
+    raise DomainError("NETWORK_BUSY", "网络密钥不断变更，请重试 (the network's keys kept changing; retry).")
 
 
-def _next_key_id(network: Network, institution_id: str) -> str:
+def _next_key_id(network: Network, institution_id: str, ledger: CaseLedger | None = None) -> str:
     n = 1 + sum(1 for k in network.keys.values() if k.institution_id == institution_id)
+    while ledger is not None and ledger.keystore.has_key(f"{institution_id}.k{n}"):
+        n += 1  # a key file left by an older version's refused rotation: never reuse it
     return f"{institution_id}.k{n}"

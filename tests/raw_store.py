@@ -45,6 +45,18 @@ class RawStore:
             (state, self._id(case_id), version),
         )
 
+    def insert(self, case_id: UUID, version: int, topic: str, state: bytes) -> None:
+        self.conn.execute(
+            f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) VALUES ({self.p}, {self.p}, {self.p}, {self.p})",
+            (self._id(case_id), version, topic, state),
+        )
+
+    def topic(self, case_id: UUID, version: int) -> str:
+        row = self.conn.execute(
+            f"SELECT topic FROM {self.table} WHERE originator_id = {self.p} AND originator_version = {self.p}", (self._id(case_id), version)
+        ).fetchone()
+        return str(row[0])
+
     def delete(self, case_id: UUID, version: int) -> None:
         self.conn.execute(
             f"DELETE FROM {self.table} WHERE originator_id = {self.p} AND originator_version = {self.p}",

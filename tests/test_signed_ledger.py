@@ -7,6 +7,8 @@ import hashlib
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -14,12 +16,13 @@ from domain.actor import SHANGHAI
 from domain.case import CaseStatus
 from domain.errors import DomainError
 from infrastructure.baotou import BUREAU_ID, institutions
-from infrastructure.bootstrap import build_ledger
+from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
+from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import initialise_network, rotate_key
 from infrastructure.personal_data import ERASED
-from infrastructure.records import GENESIS, PREFIX
+from infrastructure.records import GENESIS, PREFIX, encode_record
 from infrastructure.verification import VerificationReport, verify_records
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING, RECEIVED_AT, head, receive, staff, walk_whole_case
@@ -168,9 +171,19 @@ def test_deleting_a_record_in_the_middle_of_a_case_is_detected(ledger: CaseLedge
     assert any("version 6 is missing" in p.what for p in report.problems)
 
 
-def test_a_record_signed_with_a_key_not_yet_valid_is_detected(ledger: CaseLedger) -> None:
+def forge_next_record(ledger: CaseLedger, raw: RawStore, case_id: UUID, key_id: str, recorded_at: datetime) -> None:
+    """Someone holding a private key writes the case's next record straight into the database, signed and
+    chained as the ledger would: only the key and its time are wrong."""
+    version = ledger.get_case(case_id).version
+    last = raw.state(case_id, version)
+    body = {**json.loads(last)["body"], "version": version + 1, "prev": hashlib.sha256(last).hexdigest(),
+            "recorded_at": recorded_at.isoformat(timespec="microseconds")}
+    raw.insert(case_id, version + 1, raw.topic(case_id, version), encode_record(body, key_id, ledger.keystore.signing_key(key_id)))
+
+
+def test_a_record_signed_with_a_key_not_yet_valid_is_detected(ledger: CaseLedger, raw: RawStore) -> None:
     case_id = receive(ledger)
-    network = ledger.network(refresh=True)
+    network = ledger.network_for_change()
     future_key = ledger.keystore.create_signing_key("baotou-kundulun.future")
     network.certify_key(
         "baotou-kundulun.future", FIRST_RECEIVING, future_key.public_key().public_bytes_raw().hex(),
@@ -178,19 +191,33 @@ def test_a_record_signed_with_a_key_not_yet_valid_is_detected(ledger: CaseLedger
         at="2099-01-01T00:00:00+08:00",
     )
     ledger.save_network(network)
-    ledger.keystore.set_active_key(FIRST_RECEIVING, "baotou-kundulun.future")
-
-    ledger.act(case_id, "notify_missing_materials", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(hours=1), items=["户口簿"])
+    forge_next_record(ledger, raw, case_id, "baotou-kundulun.future", datetime.now(SHANGHAI))
 
     report = verify(ledger)
     assert report.bad_cases() == [str(case_id)]
     assert "not valid" in report.problems[0].what
 
 
+def test_the_ledger_signs_with_the_key_valid_now_not_a_newer_one_not_yet_valid(ledger: CaseLedger) -> None:
+    case_id = receive(ledger)
+    current = ledger.network().active_key_id(FIRST_RECEIVING)
+    network = ledger.network_for_change()
+    future_key = ledger.keystore.create_signing_key("baotou-kundulun.future")
+    network.certify_key("baotou-kundulun.future", FIRST_RECEIVING, future_key.public_key().public_bytes_raw().hex(),
+                        "2099-01-01T00:00:00+08:00", None, by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
+                        at="2099-01-01T00:00:00+08:00")
+    ledger.save_network(network)
+
+    ledger.act(case_id, "notify_missing_materials", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(hours=1), items=["户口簿"])
+
+    assert json.loads(ledger.recorder.select_events(case_id, desc=True, limit=1)[0].state)["key_id"] == current
+    assert verify(ledger).ok
+
+
 # ------------------------------------------------------------------ keys
 def test_records_before_and_after_a_key_rotation_verify(ledger: CaseLedger) -> None:
     before = walk_whole_case(ledger)
-    old_key = ledger.keystore.active_keys()[FIRST_RECEIVING]
+    old_key = ledger.network().active_key_id(FIRST_RECEIVING)
 
     new_key = rotate_key(ledger, FIRST_RECEIVING, datetime.now(SHANGHAI))
     after = walk_whole_case(ledger)
@@ -201,18 +228,76 @@ def test_records_before_and_after_a_key_rotation_verify(ledger: CaseLedger) -> N
     assert ledger.get_case(before).status is ledger.get_case(after).status is CaseStatus.ARCHIVED
 
 
-def test_a_record_signed_with_a_revoked_key_after_its_revocation_is_detected(ledger: CaseLedger) -> None:
+def test_a_record_signed_with_a_revoked_key_after_its_revocation_is_detected(ledger: CaseLedger, raw: RawStore) -> None:
     case_id = receive(ledger)
-    old_key = ledger.keystore.active_keys()[FIRST_RECEIVING]
+    old_key = ledger.network().active_key_id(FIRST_RECEIVING)
+    assert old_key is not None
     rotate_key(ledger, FIRST_RECEIVING, datetime.now(SHANGHAI))
-    ledger.keystore.set_active_key(FIRST_RECEIVING, old_key)  # a stolen or forgotten old key keeps signing
-
-    ledger.act(case_id, "notify_missing_materials", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(hours=1), items=["户口簿"])
+    forge_next_record(ledger, raw, case_id, old_key, datetime.now(SHANGHAI) + timedelta(seconds=1))  # a stolen old key
 
     report = verify(ledger)
     assert report.bad_cases() == [str(case_id)]
     assert "revoked" in report.problems[0].what
     assert report.problems[0].version == 2
+
+
+def test_a_rotation_by_another_process_is_used_by_this_one_from_its_next_write(ledger: CaseLedger, settings: Settings) -> None:
+    case_id = receive(ledger)  # this process has read the network and signed with the first key
+    old_key = ledger.network().active_key_id(FIRST_RECEIVING)
+
+    bureau_desk = build_ledger(settings)
+    new_key = rotate_key(bureau_desk, FIRST_RECEIVING, datetime.now(SHANGHAI))
+    ledger.act(case_id, "notify_missing_materials", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(hours=1), items=["户口簿"])
+
+    signed_with = json.loads(ledger.recorder.select_events(case_id, desc=True, limit=1)[0].state)["key_id"]
+    assert new_key != old_key
+    assert signed_with == new_key
+    assert verify(ledger).ok
+    bureau_desk.close()
+
+
+def test_an_institution_without_a_valid_key_is_refused_and_nothing_is_recorded(ledger: CaseLedger, raw: RawStore) -> None:
+    case_id = receive(ledger)
+    network = ledger.network_for_change()
+    only_key = network.active_key_id(FIRST_RECEIVING)
+    assert only_key is not None
+    network.revoke_key(only_key, "compromised", by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
+                       at=datetime.now(SHANGHAI).isoformat(timespec="microseconds"))
+    ledger.save_network(network)
+    before = raw.rows()
+
+    with pytest.raises(DomainError) as refused:
+        ledger.act(case_id, "notify_missing_materials", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(hours=1), items=["户口簿"])
+
+    assert refused.value.code == "NO_VALID_SIGNING_KEY"
+    assert raw.rows() == before
+
+
+def test_a_keystore_of_another_ledger_is_refused(ledger: CaseLedger, settings: Settings, tmp_path: Path) -> None:
+    receive(ledger)
+    other = Settings(data_dir=tmp_path / "other", db_url=f"sqlite:///{tmp_path / 'other.sqlite3'}", keystore_dir=tmp_path / "other-keys",
+                     key_passphrase="test-passphrase")
+    other_ledger = build_ledger(other)
+    set_up(other_ledger, Database(other.db_url), datetime.now(SHANGHAI))
+    other_ledger.close()
+    mixed = build_ledger(Settings(data_dir=tmp_path, db_url=settings.db_url, keystore_dir=tmp_path / "other-keys",
+                                  key_passphrase="test-passphrase"))
+
+    with pytest.raises(DomainError) as refused:
+        mixed.network()
+
+    assert refused.value.code == "FOREIGN_KEYSTORE"
+    mixed.close()
+
+
+def test_a_rotation_for_an_unknown_institution_is_refused_and_leaves_no_key_file(ledger: CaseLedger) -> None:
+    key_files = sorted(ledger.keystore.directory.rglob("*"))
+
+    with pytest.raises(DomainError) as refused:
+        rotate_key(ledger, "baotou-nowhere", datetime.now(SHANGHAI))
+
+    assert refused.value.code == "UNKNOWN_INSTITUTION"
+    assert sorted(ledger.keystore.directory.rglob("*")) == key_files
 
 
 def test_init_is_safe_to_run_twice(ledger: CaseLedger, raw: RawStore) -> None:

@@ -38,11 +38,8 @@ def receive(ledger: CaseLedger, at: datetime = RECEIVED_AT, applicant: dict[str,
     )
 
 
-def walk_whole_case(ledger: CaseLedger) -> UUID:
-    """Received in Kundulun, transferred to Qingshan, granted, appointed, closed, archived and paid."""
-    case_id = receive(ledger)
-    t = RECEIVED_AT
-    steps: list[tuple[str, Actor, dict[str, object]]] = [
+def _steps() -> list[tuple[str, Actor, dict[str, object]]]:
+    return [
         ("request_transfer", staff(FIRST_RECEIVING), {"to_institution": HANDLING, "applicant_consent": True}),
         ("dispatch_materials", staff(FIRST_RECEIVING), {"method": DispatchMethod.ELECTRONIC, "reference": "EMS-1"}),
         ("receive_materials", staff(HANDLING), {}),
@@ -60,7 +57,25 @@ def walk_whole_case(ledger: CaseLedger) -> UUID:
             "kind": SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, "amount_fen": 150_000, "payee": "张律师", "reference": "PAY-1"}),
         ("archive", staff(FIRST_RECEIVING), {"archive_number": "昆档-2026-1"}),
     ]
-    for command, actor, arguments in steps:
+
+
+def walk(ledger: CaseLedger, until: str | None = None) -> UUID:
+    """Received in Kundulun, transferred to Qingshan, granted, appointed, closed, archived and paid
+    (or walked only as far as the step `until`)."""
+    case_id = receive(ledger)
+    t = RECEIVED_AT
+    for command, actor, arguments in _steps():
         t += timedelta(hours=5)
         ledger.act(case_id, command, actor, t, **arguments)
+        if command == until:
+            break
     return case_id
+
+
+def walk_whole_case(ledger: CaseLedger) -> UUID:
+    return walk(ledger)
+
+
+def appointed_case(ledger: CaseLedger) -> UUID:
+    """A case transferred to Qingshan, granted, with a lawyer appointed: ready for a change of lawyer."""
+    return walk(ledger, until="appoint_lawyer")

@@ -1,0 +1,77 @@
+"""Writers racing on one case, on SQLite and PostgreSQL: every accepted write takes the next version, and
+the ledger still verifies afterwards. A write that loses a race records nothing and leaves no trace."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+from uuid import UUID
+
+from domain.errors import DomainError
+from infrastructure.bootstrap import build_ledger
+from infrastructure.config import Settings
+from infrastructure.ledger import CaseLedger
+from infrastructure.verification import verify_records
+from tests.walkthrough import HANDLING, RECEIVED_AT, appointed_case, staff
+
+WRITERS = 8
+SECONDS = 2.0
+
+
+def lawyer(n: int) -> dict[str, object]:
+    return {"name": f"律师{n}", "firm": "内蒙古慧丰律师事务所", "office_address": "青山区幸福路 1 号", "office_phone": "0472-1234567",
+            "criminal_practice_years": 5}
+
+
+def change_lawyer_until(ledger: CaseLedger, case_id: UUID, deadline: float, accepted: list[int], *, if_match: bool) -> None:
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        expected = ledger.get_case(case_id).version if if_match else None
+        try:
+            accepted.append(ledger.act(case_id, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30),
+                                       expected_version=expected, lawyer=lawyer(n), reason="当事人要求更换"))
+        except DomainError as refusal:
+            assert refusal.code == "VERSION_CONFLICT", refusal
+
+
+def race(ledgers: list[CaseLedger], case_id: UUID) -> list[int]:
+    accepted: list[int] = []
+    deadline = time.monotonic() + SECONDS
+    threads = [threading.Thread(target=change_lawyer_until, args=(ledgers[n % len(ledgers)], case_id, deadline, accepted),
+                                kwargs={"if_match": n % 2 == 0}) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return accepted
+
+
+def assert_consecutive_and_verified(ledger: CaseLedger, case_id: UUID, first_version: int, accepted: list[int]) -> None:
+    assert len(accepted) > WRITERS, "the race produced too few writes to mean anything"
+    assert sorted(accepted) == list(range(first_version + 1, first_version + 1 + len(accepted)))
+    assert ledger.get_case(case_id).version == first_version + len(accepted)
+    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    assert report.ok, report.problems[:3]
+
+
+def test_eight_threads_changing_one_cases_lawyer_leave_a_ledger_that_verifies(ledger: CaseLedger) -> None:
+    case_id = appointed_case(ledger)
+    first_version = ledger.get_case(case_id).version
+
+    accepted = race([ledger], case_id)
+
+    assert_consecutive_and_verified(ledger, case_id, first_version, accepted)
+
+
+def test_two_ledgers_on_one_database_racing_on_one_case_leave_a_ledger_that_verifies(ledger: CaseLedger, settings: Settings) -> None:
+    """Two processes' worth of state (mapper caches, network views) writing to one database."""
+    case_id = appointed_case(ledger)
+    first_version = ledger.get_case(case_id).version
+    other_desk = build_ledger(settings)
+
+    accepted = race([ledger, other_desk], case_id)
+
+    assert_consecutive_and_verified(ledger, case_id, first_version, accepted)
+    other_desk.close()
