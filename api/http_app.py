@@ -44,7 +44,7 @@ from infrastructure.audit import export_bundle, read_checkpoint
 from infrastructure.bootstrap import build_transparency_log
 from infrastructure.config import Settings
 from infrastructure.database import Database
-from infrastructure.idempotency import IdempotencyStore, StoredResponse, request_fingerprint
+from infrastructure.idempotency import IdempotencyStore, RequestKey, request_fingerprint
 from infrastructure.principals import Principal, PrincipalStore
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
@@ -81,7 +81,7 @@ def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 STATUS_OF = {
     "CASE_NOT_FOUND": 404, "APPLICANT_NOT_FOUND": 404, "NO_CHECKPOINT": 404,
-    "VERSION_CONFLICT": 409, "REQUEST_IN_PROGRESS": 409, "UNAUTHENTICATED": 401,
+    "VERSION_CONFLICT": 409, "INVALID_IDEMPOTENCY_KEY": 400, "INVALID_IF_MATCH": 400, "UNAUTHENTICATED": 401,
     **dict.fromkeys(
         ("NOT_HANDLING_INSTITUTION", "NOT_FIRST_RECEIVING_INSTITUTION", "NOT_BUREAU", "NOT_HEAD", "NOT_TRANSFERRING_INSTITUTION",
          "NOT_TRANSFER_TARGET", "NOT_INVOLVED", "NOT_A_LEGAL_AID_CENTRE", "NOT_YOUR_CASE", "ROLE_NOT_ALLOWED",
@@ -193,25 +193,27 @@ def expected_version(request: Request[Any, Any, Any]) -> int | None:
 
 
 def idempotent(
-    request: Request[Any, Any, Any], services: Services, principal: Principal, body: bytes, run: Callable[[], tuple[int, dict[str, Any]]]
+    request: Request[Any, Any, Any], services: Services, principal: Principal, body: bytes,
+    run: Callable[[RequestKey | None], tuple[int, dict[str, Any]]],
 ) -> Response[dict[str, Any]]:
+    """Run a command once per Idempotency-Key: its answer is stored with its events (idempotency.py), so a
+    retry, even after a crash, gets the first answer, and a twin request that lost the race gets it too."""
     key = request.headers.get("idempotency-key")
-    if not key:
-        status, result = run()
-        return _command_response(status, result)
+    if key is None:
+        return _command_response(*run(None))
     fingerprint = request_fingerprint(request.method, request.url.path + "|" + request.headers.get("if-match", ""), body)
-    stored = services.idempotency.claim(principal.principal_id, key, fingerprint)
-    if stored is not None:
-        response = _command_response(stored.status, stored.body)
-        response.headers["Idempotent-Replayed"] = "true"
-        return response
-    try:
-        status, result = run()
-    except BaseException:
-        services.idempotency.release(principal.principal_id, key)
-        raise
-    services.idempotency.complete(principal.principal_id, key, StoredResponse(status, result))
-    return _command_response(status, result)
+    request_key = RequestKey(principal.principal_id, key, fingerprint)
+    stored = services.idempotency.find(request_key)
+    if stored is None:
+        try:
+            return _command_response(*run(request_key))
+        except DomainError as refusal:
+            stored = services.idempotency.find(request_key) if refusal.code == "VERSION_CONFLICT" else None
+            if stored is None:
+                raise
+    response = _command_response(stored.status, stored.body)
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 def _command_response(status: int, result: dict[str, Any]) -> Response[dict[str, Any]]:
@@ -232,9 +234,9 @@ def receive_application(request: Request[Any, Any, Any], data: ReceiveApplicatio
     """Any legal aid centre of the city accepts an application, whatever the district; it becomes the
     first-receiving institution (首次受理机构) for good."""
 
-    def run() -> tuple[int, dict[str, Any]]:
+    def run(request_key: RequestKey | None) -> tuple[int, dict[str, Any]]:
         actor = actor_for(principal, "receive_application")
-        case_id = services.ledger.receive_application(actor, when(data, datetime.now(SHANGHAI)), **data.arguments())
+        case_id = services.ledger.receive_application(actor, when(data, datetime.now(SHANGHAI)), request=request_key, **data.arguments())
         return 201, {"case_id": str(case_id), "version": 1}
 
     return idempotent(request, services, principal, data.model_dump_json().encode(), run)
@@ -243,12 +245,12 @@ def receive_application(request: Request[Any, Any, Any], data: ReceiveApplicatio
 def _action_handler(path: str, command: str, model: type[Command]) -> HTTPRouteHandler:
     def handler(request: Request[Any, Any, Any], case_id: UUID, data: Command, principal: Principal,
                 services: Services) -> Response[dict[str, Any]]:
-        def run() -> tuple[int, dict[str, Any]]:
+        def run(request_key: RequestKey | None) -> tuple[int, dict[str, Any]]:
             actor = actor_for(principal, command)
             if not (command in BUREAU_ACTIONS and principal.has(Role.BUREAU)):
                 _case_for(principal, services, case_id)
             version = services.ledger.act(case_id, command, actor, when(data, datetime.now(SHANGHAI)),
-                                          expected_version=expected_version(request), **data.arguments())
+                                          expected_version=expected_version(request), request=request_key, **data.arguments())
             return 200, {"case_id": str(case_id), "version": version, "action": command}
 
         return idempotent(request, services, principal, data.model_dump_json().encode(), run)

@@ -1,8 +1,9 @@
 """Idempotent commands: a retried request with the same Idempotency-Key returns the first result and
-records nothing twice, also across a restart (the results are stored in the database).
+records nothing twice, also across a restart or a crash.
 
-A key is claimed before the command runs, so two concurrent requests with one key cannot both act:
-the second is told the first is still in progress.
+A key's result is written by the recorder in the same transaction as the events the command produced
+(recorders.py), so it exists exactly when they do: there is no claim that a crash could leave behind.
+Two requests with one key may both run; only one can commit, and the other then returns its result.
 """
 
 from __future__ import annotations
@@ -16,12 +17,44 @@ from domain.errors import DomainError
 from infrastructure.sql_store import SqlStore
 
 TABLE = "tongban_idempotency"
+_KEY_MAX = 255
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    """Who sent a request, the Idempotency-Key they gave it, and a fingerprint of what they asked."""
+
+    principal_id: str
+    key: str
+    fingerprint: str
+
+    def __post_init__(self) -> None:
+        if not (0 < len(self.key) <= _KEY_MAX and self.key.isascii() and self.key.isprintable()):
+            raise DomainError(
+                "INVALID_IDEMPOTENCY_KEY",
+                f"Idempotency-Key 应为 1 至 {_KEY_MAX} 个可打印 ASCII 字符 (the key must be 1 to {_KEY_MAX} printable ASCII characters).",
+            )
 
 
 @dataclass(frozen=True)
 class StoredResponse:
     status: int
     body: Any
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    """What the recorder stores beside a command's events: the key and the response it answered."""
+
+    request: RequestKey
+    response: StoredResponse
+
+    def row(self) -> tuple[str, str, str, int, str]:
+        r = self.request
+        return (r.principal_id, r.key, r.fingerprint, self.response.status, json.dumps(self.response.body, ensure_ascii=False))
+
+
+INSERT = f"INSERT INTO {TABLE} (principal_id, key, fingerprint, status, body) VALUES (?, ?, ?, ?, ?)"
 
 
 def request_fingerprint(method: str, path: str, body: bytes) -> str:
@@ -36,28 +69,15 @@ class IdempotencyStore:
                 f"CREATE TABLE IF NOT EXISTS {TABLE} (principal_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, "
                 "status INTEGER, body TEXT, PRIMARY KEY (principal_id, key))"
             )
+            store.execute(f"DELETE FROM {TABLE} WHERE status IS NULL")  # claims left by versions before results moved in
 
-    def claim(self, principal_id: str, key: str, fingerprint: str) -> StoredResponse | None:
-        """None: the key is ours, run the command. A response: it ran before, return that."""
-        with self.store.transaction():
-            row = self.store.fetchone(f"SELECT fingerprint, status, body FROM {TABLE} WHERE principal_id = ? AND key = ?",
-                                      (principal_id, key))
-            if row is None:
-                self.store.execute(f"INSERT INTO {TABLE} VALUES (?, ?, ?, NULL, NULL)", (principal_id, key, fingerprint))
-                return None
-        if row[0] != fingerprint:
+    def find(self, request: RequestKey) -> StoredResponse | None:
+        """The response a request with this key was first answered with, or None if it never committed."""
+        row = self.store.fetchone(f"SELECT fingerprint, status, body FROM {TABLE} WHERE principal_id = ? AND key = ?",
+                                  (request.principal_id, request.key))
+        if row is None:
+            return None
+        if row[0] != request.fingerprint:
             raise DomainError("IDEMPOTENCY_KEY_REUSED",
                               "同一幂等键已用于另一个请求 (this Idempotency-Key was used for a different request).")
-        if row[1] is None:
-            raise DomainError("REQUEST_IN_PROGRESS", "同一请求正在处理中，请稍后重试 (the same request is still being processed).")
         return StoredResponse(int(row[1]), json.loads(row[2]))
-
-    def complete(self, principal_id: str, key: str, response: StoredResponse) -> None:
-        with self.store.transaction():
-            self.store.execute(f"UPDATE {TABLE} SET status = ?, body = ? WHERE principal_id = ? AND key = ?",
-                               (response.status, json.dumps(response.body, ensure_ascii=False), principal_id, key))
-
-    def release(self, principal_id: str, key: str) -> None:
-        """The command was refused or failed: the key may be used again (nothing was recorded)."""
-        with self.store.transaction():
-            self.store.execute(f"DELETE FROM {TABLE} WHERE principal_id = ? AND key = ?", (principal_id, key))

@@ -23,6 +23,7 @@ from domain.case import Case
 from domain.errors import DomainError
 from domain.network import Directory, Network, network_id
 from domain.policy import PolicyProfile
+from infrastructure.idempotency import RequestKey, RequestOutcome, StoredResponse
 from infrastructure.keystore import Keystore, public_hex
 from infrastructure.mapper import SigningMapper
 from infrastructure.personal_data import PersonalDataVault
@@ -142,15 +143,16 @@ class CaseLedger(Application[UUID]):
         )
 
     # ------------------------------------------------------------------ commands
-    def receive_application(self, actor: Actor, at: datetime, **details: Any) -> UUID:
-        """受理: record a new application; returns the new case id."""
+    def receive_application(self, actor: Actor, at: datetime, *, request: RequestKey | None = None, **details: Any) -> UUID:
+        """受理: record a new application; returns the new case id. With a request key, the answer to a
+        retry of the same request is stored in the same transaction."""
         case = Case.receive_application(actor, at, directory=self.directory(), policy=self.policy, **details)
-        self.save(case)
+        self._save_answering(case, request, StoredResponse(201, {"case_id": str(case.id), "version": case.version}))
         return case.id
 
     def act(
         self, case_id: UUID, command: str, actor: Actor, at: datetime, *, expected_version: int | None = None,
-        **arguments: Any,
+        request: RequestKey | None = None, **arguments: Any,
     ) -> int:
         """Run one named case action; returns the case's new version. Refusals raise DomainError."""
         case = self.get_case(case_id)
@@ -161,8 +163,14 @@ class CaseLedger(Application[UUID]):
                 "(the case changed since you read it).",
             )
         self.apply_command(case, command, actor, at, **arguments)
-        self.save(case)
+        self._save_answering(case, request, StoredResponse(200, {"case_id": str(case_id), "version": case.version, "action": command}))
         return case.version
+
+    def _save_answering(self, case: Case, request: RequestKey | None, response: StoredResponse) -> None:
+        if request is None:
+            self.save(case)
+        else:
+            self.save(case, request_outcome=RequestOutcome(request, response))
 
     def apply_command(self, case: Case, command: str, actor: Actor, at: datetime, **arguments: Any) -> None:
         """Ask the aggregate to act, without saving (the demo batches many cases into one save)."""

@@ -1,6 +1,9 @@
 """The event recorders: the library's own, plus a confirmation inside each write transaction that what a
 record was signed against still holds when it commits.
 
+The same transaction also stores the result of an idempotent request (idempotency.py), so that a
+request's result exists exactly when its events do.
+
 A record is signed before its transaction starts. Three things it relied on can change before the
 commit, by another thread or process: the record at version − 1 it chains to, the network whose keys
 chose the signing key, and (for a key revocation) the records signed with that key meanwhile. Each is
@@ -24,6 +27,9 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from infrastructure.idempotency import INSERT as INSERT_OUTCOME
+from infrastructure.idempotency import TABLE as TABLE_NAME
+from infrastructure.idempotency import RequestOutcome
 from infrastructure.records import record_hash
 
 
@@ -117,6 +123,9 @@ class ConfirmingSQLiteRecorder(SQLiteApplicationRecorder):
         against: SignedAgainst | None = kwargs.get("signed_against")
         if against is not None:
             confirm(_SQLiteReader(c, self.events_table_name), stored_events, against, inserted=True)
+        outcome: RequestOutcome | None = kwargs.get("request_outcome")
+        if outcome is not None:  # a second result for one key is a unique violation: the whole write rolls back
+            c.execute(INSERT_OUTCOME, outcome.row())
         return ids
 
 
@@ -166,6 +175,11 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
         against: SignedAgainst | None = kwargs.get("signed_against")
         if against is not None:
             confirm(_PostgresReader(curs, self.datastore.schema, self.events_table_name), stored_events, against, inserted=False)
+        outcome: RequestOutcome | None = kwargs.get("request_outcome")
+        if outcome is not None:  # fetched at once, so a unique violation is raised here and rolls the write back
+            statement = INSERT_OUTCOME.replace("?", "%s").replace(TABLE_NAME, f'"{self.datastore.schema}".{TABLE_NAME}')
+            curs.execute(statement + " RETURNING 1", outcome.row())
+            curs.fetchone()
 
     def _lock_table(self, curs: Cursor[DictRow]) -> None:
         """Already locked in _insert_events."""

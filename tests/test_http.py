@@ -243,6 +243,30 @@ def test_a_retried_command_with_the_same_idempotency_key_is_recorded_once(api: A
     assert (reused.status_code, reused.json()["code"]) == (422, "IDEMPOTENCY_KEY_REUSED")
 
 
+def test_the_same_request_sent_eight_times_at_once_is_recorded_once_and_all_get_its_answer(api: Api) -> None:
+    answers: list[Any] = []
+
+    def send() -> None:
+        answers.append(api.post("kundulun_staff", "/cases", APPLICATION, headers={"Idempotency-Key": "double-click"}))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.json()["case_id"] for a in answers}) == 1
+    assert sum(a.headers.get("idempotent-replayed") != "true" for a in answers) == 1
+    assert api.get("auditor", "/cases").json()["total"] == 1
+
+
+def test_an_idempotency_key_that_is_not_printable_ascii_is_refused(api: Api) -> None:
+    response = api.post("kundulun_staff", "/cases", APPLICATION, headers={"Idempotency-Key": "x" * 300})
+    assert (response.status_code, response.json()["code"]) == (400, "INVALID_IDEMPOTENCY_KEY")
+    assert api.get("auditor", "/cases").json()["total"] == 0
+
+
 def test_concurrent_commands_on_one_case_exactly_one_wins_per_version(api: Api) -> None:
     case_id = received(api)
     results: list[int] = []

@@ -1,0 +1,68 @@
+"""`tongban serve` as a real process, for tests that need one: two servers on one database, kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from infrastructure.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """What a process needs to open the same ledger and keystore as these settings."""
+    return {**os.environ, "TONGBAN_DB": settings.db_url, "TONGBAN_DATA_DIR": str(settings.data_dir),
+            "TONGBAN_KEYSTORE": str(settings.keys), "TONGBAN_KEY_PASSPHRASE": settings.key_passphrase,
+            "TONGBAN_CALENDAR": settings.calendar_file}
+
+
+class Server:
+    def __init__(self, settings: Settings, log: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = log.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)], cwd=ROOT, env=environment(settings),
+            stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+            if self.process.poll() is not None:
+                break
+        self.stop()
+        raise RuntimeError(f"tongban serve did not start; see {log}")
+
+    def kill(self) -> None:
+        """kill -9: no shutdown hook runs, in-flight requests die where they are."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self._log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()

@@ -1,0 +1,127 @@
+"""Real `tongban serve` processes on SQLite and PostgreSQL: clients racing through two servers on one
+database, and a server killed with kill -9 while requests are in flight, then retried."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from domain.vocabulary import Role
+from infrastructure.config import Settings
+from infrastructure.database import Database
+from infrastructure.ledger import CaseLedger
+from infrastructure.principals import PrincipalStore
+from infrastructure.sql_store import SqlStore
+from infrastructure.verification import verify_records
+from tests.server import Server
+from tests.test_concurrent_writers import SECONDS, WRITERS, lawyer
+from tests.test_http import APPLICATION
+from tests.walkthrough import FIRST_RECEIVING, HANDLING, appointed_case
+
+
+def token(settings: Settings, institution: str) -> str:
+    store = SqlStore(Database(settings.db_url))
+    try:
+        return PrincipalStore(store).add("clerk", institution, {Role.STAFF})[1]
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def servers(ledger: CaseLedger, settings: Settings, tmp_path: Path) -> Iterator[list[Server]]:
+    running = [Server(settings, tmp_path / f"serve-{n}.log") for n in range(2)]
+    yield running
+    for server in running:
+        server.stop()
+
+
+def assert_verifies(ledger: CaseLedger) -> None:
+    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    assert report.ok, report.problems[:3]
+
+
+def test_eight_clients_through_two_servers_changing_one_lawyer_leave_a_ledger_that_verifies(
+    ledger: CaseLedger, settings: Settings, servers: list[Server]
+) -> None:
+    case_id = appointed_case(ledger)
+    first_version = ledger.get_case(case_id).version
+    headers = {"Authorization": f"Bearer {token(settings, HANDLING)}"}
+    accepted: list[int] = []
+    unexpected: list[str] = []
+    deadline = time.monotonic() + SECONDS
+
+    def client(n: int) -> None:
+        with httpx.Client(base_url=servers[n % 2].url, headers=headers, timeout=30) as http:
+            attempt = 0
+            while time.monotonic() < deadline:
+                attempt += 1
+                extra = {}
+                if n % 2 == 0:  # half the clients read the version first and send If-Match
+                    extra = {"If-Match": http.get(f"/cases/{case_id}").headers["etag"]}
+                response = http.post(f"/cases/{case_id}/lawyer-change", headers=extra,
+                                     json={"lawyer": lawyer(attempt), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"})
+                if response.status_code == 200:
+                    accepted.append(response.json()["version"])
+                elif response.status_code != 409:
+                    unexpected.append(response.text)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert unexpected == []
+    assert len(accepted) > WRITERS
+    assert sorted(accepted) == list(range(first_version + 1, first_version + 1 + len(accepted)))
+    assert_verifies(ledger)
+
+
+def test_after_kill_9_every_retried_request_returns_its_first_result_or_is_performed_once(
+    ledger: CaseLedger, settings: Settings, tmp_path: Path
+) -> None:
+    headers = {"Authorization": f"Bearer {token(settings, FIRST_RECEIVING)}"}
+    keys = [f"apply-{n:03d}" for n in range(48)]
+    first: dict[str, Any] = {}
+    server = Server(settings, tmp_path / "before-kill.log")
+
+    def client(mine: list[str]) -> None:
+        with httpx.Client(base_url=server.url, headers=headers, timeout=30) as http:
+            for key in mine:
+                try:
+                    response = http.post("/cases", json=APPLICATION, headers={"Idempotency-Key": key})
+                except httpx.TransportError:
+                    return  # the server died under this request
+                first[key] = (response.status_code, response.json())
+
+    threads = [threading.Thread(target=client, args=(keys[n::8],)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    while len(first) < 12:
+        time.sleep(0.005)
+    server.kill()
+    for thread in threads:
+        thread.join()
+    assert 12 <= len(first) < len(keys), "the kill should fall while requests are in flight"
+
+    restarted = Server(settings, tmp_path / "after-kill.log")
+    try:
+        with httpx.Client(base_url=restarted.url, headers=headers, timeout=30) as http:
+            retried = {key: http.post("/cases", json=APPLICATION, headers={"Idempotency-Key": key}) for key in keys}
+    finally:
+        restarted.stop()
+
+    assert {r.status_code for r in retried.values()} == {201}
+    for key, (status, body) in first.items():
+        assert (status, retried[key].json()) == (201, body)  # answered before the kill: the same case, replayed
+        assert retried[key].headers["idempotent-replayed"] == "true"
+    case_ids = {r.json()["case_id"] for r in retried.values()}
+    applications = [n for n in ledger.all_records() if n.topic.endswith(".ApplicationReceived")]
+    assert len(case_ids) == len(applications) == len(keys)  # each key performed exactly once
+    assert_verifies(ledger)
