@@ -81,7 +81,8 @@ def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 STATUS_OF = {
     "CASE_NOT_FOUND": 404, "APPLICANT_NOT_FOUND": 404, "NO_CHECKPOINT": 404,
-    "VERSION_CONFLICT": 409, "INVALID_IDEMPOTENCY_KEY": 400, "INVALID_IF_MATCH": 400, "UNAUTHENTICATED": 401,
+    "VERSION_CONFLICT": 409, "INVALID_IDEMPOTENCY_KEY": 400, "INVALID_IF_MATCH": 400,
+    "NO_VALID_SIGNING_KEY": 503, "NETWORK_BUSY": 503, "FOREIGN_KEYSTORE": 503, "UNAUTHENTICATED": 401,
     **dict.fromkeys(
         ("NOT_HANDLING_INSTITUTION", "NOT_FIRST_RECEIVING_INSTITUTION", "NOT_BUREAU", "NOT_HEAD", "NOT_TRANSFERRING_INSTITUTION",
          "NOT_TRANSFER_TARGET", "NOT_INVOLVED", "NOT_A_LEGAL_AID_CENTRE", "NOT_YOUR_CASE", "ROLE_NOT_ALLOWED",
@@ -106,7 +107,7 @@ class Services:
 # ---------------------------------------------------------------------- errors as problem details
 def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
     titles = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-              422: "Refused", 500: "Internal error"}
+              422: "Refused", 500: "Internal error", 503: "Service unavailable"}
     body = {"type": f"https://tongban.invalid/problems/{code.lower().replace('_', '-')}", "title": titles.get(status, "Error"),
             "status": status, "code": code, "detail": detail, **extra}
     return Response(body, status_code=status, media_type=PROBLEM)

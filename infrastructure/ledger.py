@@ -24,11 +24,12 @@ from domain.errors import DomainError
 from domain.network import Directory, Network, network_id
 from domain.policy import PolicyProfile
 from infrastructure.idempotency import RequestKey, RequestOutcome, StoredResponse
-from infrastructure.keystore import Keystore, public_hex
+from infrastructure.keystore import Keystore
 from infrastructure.mapper import SigningMapper
 from infrastructure.personal_data import PersonalDataVault
 from infrastructure.recorders import ChainMoved, KeyUsedAfterRevocation, NetworkMoved, SignedAgainst
 from infrastructure.records import KeyRing
+from infrastructure.signing_keys import SigningKeys, keyring_of
 
 _SIGNING_ATTEMPTS = 5  # a write is re-signed when the network's keys changed under it; more in a row is an error
 
@@ -53,8 +54,8 @@ class CaseLedger(Application[UUID]):
         self.policy = policy
         self.network_id = network_id(policy.city)
         self._network: Network | None = None
-        self._network_position = 0  # the log position the network was read at (a lower bound: read first)
-        self._signing: tuple[int, KeyRing, dict[str, list[str]]] | None = None  # per network version
+        self._signing_keys: SigningKeys | None = None  # for the newest network version read
+        self._writing = threading.local()  # the signing keys this thread's write is signed with
         # SQLite has one writer at a time; threads of one process queue here instead of spinning on
         # the database's busy lock (and exhausting the library's connection pool while they wait).
         self._write_lock: threading.Lock | contextlib.nullcontext[None] = (
@@ -75,7 +76,6 @@ class CaseLedger(Application[UUID]):
         """The network as last read (the view the signing keys are chosen from). Do not change it: use
         network_for_change()."""
         if self._network is None or refresh:
-            position = self.recorder.max_notification_id() or 0  # before the read: every later record is after it
             network = self._read_network()
             if not self.keystore.holds_root(network.root_public_key_hex):
                 raise DomainError(
@@ -83,7 +83,7 @@ class CaseLedger(Application[UUID]):
                     f"密钥库 {self.keystore.directory} 不属于此台账（根密钥不同）(this keystore does not hold the root key of "
                     "this ledger's network: it belongs to another ledger).",
                 )
-            self._network, self._network_position = network, position
+            self._network = network
         return self._network
 
     def network_for_change(self) -> Network:
@@ -106,41 +106,23 @@ class CaseLedger(Application[UUID]):
         return self.network().directory()
 
     def keyring(self) -> KeyRing:
-        network = self.network()
-        ring = KeyRing.from_root_hex(network.root_public_key_hex)
-        for cert in network.keys.values():
-            ring.certify(cert.key_id, cert.institution_id, cert.public_key_hex, cert.valid_from, cert.valid_until)
-            if cert.revoked_at:
-                ring.revoke(cert.key_id, cert.revoked_at)
-        return ring
+        return keyring_of(self.network())
 
     def save_network(self, network: Network) -> None:
         self.save(network)
-        self._network = network  # its position stays the older one: still a lower bound
+        self._network = network
 
     def _signing_key_for(self, body: dict[str, Any]) -> str:
-        """The key to sign this record with: the newest key certified for the acting institution in this
-        ledger's network that this keystore holds and that verification will accept for this record."""
-        for refresh in (False, True):  # a key certified by another process since our last read: read again once
-            network = self.network(refresh=refresh)
-            if self._signing is None or self._signing[0] != network.version:
-                held: dict[str, list[str]] = {}
-                for cert in sorted(network.keys.values(), key=lambda c: c.valid_from, reverse=True):
-                    if self.keystore.has_key(cert.key_id):
-                        held.setdefault(cert.institution_id, []).append(cert.key_id)
-                # a key file whose key is not the certified one (another ledger's) is never used
-                held = {inst: [k for k in ids if public_hex(self.keystore.signing_key(k)) == network.keys[k].public_key_hex]
-                        for inst, ids in held.items()}
-                self._signing = (network.version, self.keyring(), held)
-            _, ring, held = self._signing
-            for key_id in held.get(body["institution"], []):
-                if ring.key_for(key_id, body, network_stream=False)[0] is not None:
-                    return key_id
-        raise DomainError(
-            "NO_VALID_SIGNING_KEY",
-            f"机构 {body['institution']} 此时没有经根密钥认证且有效的签名密钥，未记录任何内容 (no key certified for this institution "
-            f"and valid at {body['recorded_at']} is held by this keystore; nothing was recorded).",
-        )
+        """The key to sign this record with, from the network view this thread's write is signed against."""
+        keys: SigningKeys | None = self._writing.keys
+        key_id = keys.choose(body) if keys is not None else None
+        if key_id is None:
+            raise DomainError(
+                "NO_VALID_SIGNING_KEY",
+                f"机构 {body['institution']} 此时没有经根密钥认证且有效的签名密钥，未记录任何内容 (no key certified for this "
+                f"institution and valid at {body['recorded_at']} is held by this keystore; nothing was recorded).",
+            )
+        return key_id
 
     # ------------------------------------------------------------------ commands
     def receive_application(self, actor: Actor, at: datetime, *, request: RequestKey | None = None, **details: Any) -> UUID:
@@ -227,15 +209,21 @@ class CaseLedger(Application[UUID]):
         applicants = [e.applicant["applicant_id"] for e in processing_event.events if hasattr(e, "applicant")]
         with self._write_lock:
             self.vault.ensure_keys(applicants)  # data keys exist before their ciphertext is signed
-            for _ in range(_SIGNING_ATTEMPTS):
-                processing_event.saved_kwargs["signed_against"] = self._signed_against()
+            for attempt in range(_SIGNING_ATTEMPTS):
+                # One view of the network for both the choice of keys and what the transaction confirms.
+                network = self._network_or_none(refresh=attempt > 0)
+                self._writing.keys = self._keys_of(network)
+                processing_event.saved_kwargs["signed_against"] = SignedAgainst(self.network_id, network.version if network else 0)
                 committed = False
                 try:
                     recordings = super()._record(processing_event)
                     committed = True
                     return recordings
                 except NetworkMoved:
-                    self.network(refresh=True)
+                    continue
+                except DomainError as refusal:
+                    if refusal.code != "NO_VALID_SIGNING_KEY" or attempt > 0:
+                        raise  # no valid key even in a view read just now
                 except (IntegrityError, ChainMoved):
                     raise DomainError(
                         "VERSION_CONFLICT", "另一操作已先行记录，请刷新后重试 (another action was recorded first; reload and retry)."
@@ -249,15 +237,23 @@ class CaseLedger(Application[UUID]):
                     self.signing_mapper.end_write(committed)
         raise DomainError("NETWORK_BUSY", "网络密钥不断变更，未记录任何内容，请重试 (the network's keys kept changing; retry).")
 
+    def _network_or_none(self, refresh: bool) -> Network | None:
+        if self._network is None and not self.has_network():
+            return None  # founding the network
+        return self.network(refresh=refresh)
+
+    def _keys_of(self, network: Network | None) -> SigningKeys | None:
+        if network is None:
+            return None
+        keys = self._signing_keys
+        if keys is None or keys.network_version != network.version:
+            keys = self._signing_keys = SigningKeys.of(network, self.keystore)
+        return keys
+
     @property
     def signing_mapper(self) -> SigningMapper:
         assert isinstance(self.mapper, SigningMapper)
         return self.mapper
-
-    def _signed_against(self) -> SignedAgainst:
-        if self._network is None and not self.has_network():
-            return SignedAgainst(self.network_id, 0, 0)  # founding the network
-        return SignedAgainst(self.network_id, self.network().version, self._network_position)
 
     # ------------------------------------------------------------------ reading the log
     def all_records(self, batch: int = 5000) -> Iterator[Notification]:

@@ -54,13 +54,18 @@ def rotate_key(ledger: CaseLedger, institution_id: str, at: datetime, reason: st
     """Certify a new key for an institution and revoke the old one from the same moment on. Every other
     process signs with the new key from its next write (it confirms the network inside each transaction).
     A refused rotation leaves no key file behind."""
-    for _ in range(3):
+    for _ in range(5):
         network = ledger.network_for_change()
         network.directory().get(institution_id)  # an unknown institution is refused before any key is made
         by = Actor(network.directory().bureau().institution_id, "system", Role.BUREAU).record()
         old = network.active_key_id(institution_id)
+        # From now, never earlier: the ledger's check of the revocation assumes its time follows the read above.
+        at = max(at, datetime.now(at.tzinfo))
         key_id = _next_key_id(network, institution_id, ledger)
-        key = ledger.keystore.create_signing_key(key_id)
+        try:
+            key = ledger.keystore.create_signing_key(key_id)
+        except FileExistsError:  # another rotation of this institution is under way: read the network again
+            continue
         try:
             network.certify_key(key_id, institution_id, public_hex(key), iso_precise(at), None, by=by, at=iso_precise(at))
             if old is not None:
@@ -71,7 +76,6 @@ def rotate_key(ledger: CaseLedger, institution_id: str, at: datetime, reason: st
             ledger.keystore.discard_signing_key(key_id)
             if refusal.code not in ("KEY_USED_AFTER_REVOCATION", "VERSION_CONFLICT"):
                 raise
-            at = max(at, datetime.now(at.tzinfo))  # a record was signed with the old key meanwhile: revoke from now
         except BaseException:
             ledger.keystore.discard_signing_key(key_id)
             raise

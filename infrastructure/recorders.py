@@ -55,13 +55,13 @@ class SignedAgainst:
 
     network_id: UUID
     network_version: int  # the network (and so the certified keys) the signing keys were chosen from
-    network_position: int  # the log position that network was read at: later records may use a key being revoked
 
 
 class StoredReader(Protocol):
     def states(self, positions: list[tuple[UUID, int]]) -> dict[tuple[UUID, int], bytes]: ...
     def head(self, stream: UUID) -> int: ...
     def states_after(self, position: int) -> list[bytes]: ...
+    def position_of(self, stream: UUID, version: int) -> int: ...
 
 
 def confirm(reader: StoredReader, stored_events: Sequence[StoredEvent], against: SignedAgainst, *, inserted: bool) -> None:
@@ -83,7 +83,9 @@ def confirm(reader: StoredReader, stored_events: Sequence[StoredEvent], against:
     revoked = {body["payload"]["key_id"]: datetime.fromisoformat(body["occurred_at"])
                for body in (json.loads(s.state)["body"] for s in ours) if body["type"] == "Network.KeyRevoked"}
     if revoked:
-        for state in reader.states_after(against.network_position):
+        # A revocation's time is chosen after the network it changes was read, so a record signed at or after
+        # that time was committed after the network record it was read at.
+        for state in reader.states_after(reader.position_of(against.network_id, ours[0].originator_version - 1)):
             record = json.loads(state)
             key_id = record["key_id"]
             if key_id in revoked and datetime.fromisoformat(record["body"]["recorded_at"]) >= revoked[key_id]:
@@ -112,6 +114,11 @@ class _SQLiteReader:
     def states_after(self, position: int) -> list[bytes]:
         self.cursor.execute(f"SELECT state FROM {self.table} WHERE rowid > ? ORDER BY rowid", [position])
         return [bytes(row[0]) for row in self.cursor.fetchall()]
+
+    def position_of(self, stream: UUID, version: int) -> int:
+        self.cursor.execute(f"SELECT rowid FROM {self.table} WHERE originator_id = ? AND originator_version = ?", [stream.hex, version])
+        row = self.cursor.fetchone()
+        return int(row[0]) if row else 0
 
 
 class ConfirmingSQLiteRecorder(SQLiteApplicationRecorder):
@@ -152,6 +159,12 @@ class _PostgresReader:
         self.cursor.execute(SQL("SELECT state FROM {} WHERE notification_id > %s ORDER BY notification_id").format(self.table),
                             (position,))
         return [bytes(row["state"]) for row in self.cursor.fetchall()]
+
+    def position_of(self, stream: UUID, version: int) -> int:
+        self.cursor.execute(SQL("SELECT notification_id FROM {} WHERE originator_id = %s AND originator_version = %s").format(self.table),
+                            (stream, version))
+        row = self.cursor.fetchone()
+        return int(row["notification_id"]) if row else 0
 
 
 class AdvisoryLockRecorder(PostgresApplicationRecorder):

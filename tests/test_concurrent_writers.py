@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from domain.actor import SHANGHAI
 from domain.errors import DomainError
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
+from infrastructure.network_setup import rotate_key
 from infrastructure.verification import verify_records
-from tests.walkthrough import HANDLING, RECEIVED_AT, appointed_case, staff
+from tests.walkthrough import HANDLING, RECEIVED_AT, appointed_case, receive, staff
 
 WRITERS = 8
 SECONDS = 2.0
@@ -75,3 +81,48 @@ def test_two_ledgers_on_one_database_racing_on_one_case_leave_a_ledger_that_veri
 
     assert_consecutive_and_verified(ledger, case_id, first_version, accepted)
     other_desk.close()
+
+
+# ------------------------------------------------------------------ random interleavings
+COMMANDS = st.sampled_from(["receive", "change_lawyer", "change_lawyer", "rotate_handling_key", "read"])
+
+
+@hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(programs=st.lists(st.lists(COMMANDS, min_size=1, max_size=6), min_size=2, max_size=4))
+def test_any_interleaving_of_commands_from_several_threads_and_desks_leaves_a_ledger_that_verifies(
+    ledger: CaseLedger, settings: Settings, programs: list[list[str]]
+) -> None:
+    """Threads of two desks (each with its own caches and network view) receive cases, change a lawyer
+    and rotate the handling centre's key in any order; whatever was accepted, everything verifies."""
+    desks = [ledger, build_ledger(settings)]
+    case_id = appointed_case(ledger)
+    failures: list[BaseException] = []
+
+    def run(desk: CaseLedger, program: list[str]) -> None:
+        try:
+            for n, command in enumerate(program):
+                try:
+                    if command == "receive":
+                        receive(desk)
+                    elif command == "change_lawyer":
+                        desk.act(case_id, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(n),
+                                 reason="当事人要求更换")
+                    elif command == "rotate_handling_key":
+                        rotate_key(desk, HANDLING, datetime.now(SHANGHAI))
+                    else:
+                        desk.get_case(case_id)
+                except DomainError as refusal:
+                    assert refusal.code in ("VERSION_CONFLICT", "NETWORK_BUSY"), refusal
+        except BaseException as exc:  # reported by the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(desks[n % 2], program)) for n, program in enumerate(programs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    desks[1].close()
+
+    assert failures == []
+    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    assert report.ok, report.problems[:3]

@@ -3,15 +3,20 @@ database, and a server killed with kill -9 while requests are in flight, then re
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from domain.actor import SHANGHAI
 from domain.vocabulary import Role
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -19,7 +24,8 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
-from tests.server import Server
+from tests.raw_store import RawStore
+from tests.server import ROOT, Server, environment
 from tests.test_concurrent_writers import SECONDS, WRITERS, lawyer
 from tests.test_http import APPLICATION
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, appointed_case
@@ -39,6 +45,13 @@ def servers(ledger: CaseLedger, settings: Settings, tmp_path: Path) -> Iterator[
     yield running
     for server in running:
         server.stop()
+
+
+@pytest.fixture
+def raw_rows(ledger: CaseLedger, database_url: str) -> Iterator[Any]:
+    raw = RawStore(database_url)
+    yield raw.rows
+    raw.close()
 
 
 def assert_verifies(ledger: CaseLedger) -> None:
@@ -124,4 +137,36 @@ def test_after_kill_9_every_retried_request_returns_its_first_result_or_is_perfo
     case_ids = {r.json()["case_id"] for r in retried.values()}
     applications = [n for n in ledger.all_records() if n.topic.endswith(".ApplicationReceived")]
     assert len(case_ids) == len(applications) == len(keys)  # each key performed exactly once
+    assert_verifies(ledger)
+
+
+def test_a_key_rotated_by_another_process_is_used_by_a_running_server_and_a_revoked_key_never_signs(
+    ledger: CaseLedger, settings: Settings, servers: list[Server], raw_rows: Any
+) -> None:
+    case_id = appointed_case(ledger)
+    old_key = ledger.network().active_key_id(HANDLING)
+    headers = {"Authorization": f"Bearer {token(settings, HANDLING)}"}
+    change = {"lawyer": lawyer(1), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"}
+    with httpx.Client(base_url=servers[0].url, headers=headers, timeout=30) as http:
+        assert http.post(f"/cases/{case_id}/lawyer-change", json=change).status_code == 200  # the server has read the network
+
+        rotated = subprocess.run([sys.executable, "-m", "api.cli", "keys", "rotate", HANDLING], cwd=ROOT, env=environment(settings),
+                                 capture_output=True, text=True, timeout=60)
+        assert rotated.returncode == 0, rotated.stderr
+        new_key = ledger.network(refresh=True).active_key_id(HANDLING)
+        assert new_key != old_key
+        assert http.post(f"/cases/{case_id}/lawyer-change", json=change).status_code == 200
+        assert json.loads(ledger.recorder.select_events(case_id, desc=True, limit=1)[0].state)["key_id"] == new_key
+
+        # Force it: this process revokes the new key too, leaving the centre no valid key; the server knows only
+        # the network it read before, in which the new key is valid.
+        assert new_key is not None
+        network = ledger.network_for_change()
+        network.revoke_key(new_key, "compromised", by={"institution": "baotou-bureau", "person": "system", "role": "bureau"},
+                           at=datetime.now(SHANGHAI).isoformat(timespec="microseconds"))
+        ledger.save_network(network)
+        before = raw_rows()
+        refused = http.post(f"/cases/{case_id}/lawyer-change", json=change)
+        assert (refused.status_code, refused.json()["code"]) == (503, "NO_VALID_SIGNING_KEY")
+        assert raw_rows() == before
     assert_verifies(ledger)
