@@ -43,7 +43,8 @@ class Database:
         if not self.is_postgres:
             path = self.sqlite_path()
             path.parent.mkdir(parents=True, exist_ok=True)
-            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30",
+            return {"PERSISTENCE_MODULE": "infrastructure.sqlite_persistence:Factory", "SQLITE_DBNAME": str(path),
+                    "SQLITE_LOCK_TIMEOUT": "30",
                     "APPLICATION_RECORDER_TOPIC": "infrastructure.recorders:ConfirmingSQLiteRecorder"}
         env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", **self._server(), "POSTGRES_POOL_SIZE": "4", "POSTGRES_LOCK_TIMEOUT": "30"}
         if self.schema:

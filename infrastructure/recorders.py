@@ -17,10 +17,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+import psycopg.errors
+from eventsourcing.persistence import DataError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
@@ -57,70 +58,41 @@ class SignedAgainst:
     network_version: int  # the network (and so the certified keys) the signing keys were chosen from
 
 
-class StoredReader(Protocol):
-    def states(self, positions: list[tuple[UUID, int]]) -> dict[tuple[UUID, int], bytes]: ...
-    def head(self, stream: UUID) -> int: ...
-    def states_after(self, position: int) -> list[bytes]: ...
-    def position_of(self, stream: UUID, version: int) -> int: ...
-
-
-def confirm(reader: StoredReader, stored_events: Sequence[StoredEvent], against: SignedAgainst, *, inserted: bool) -> None:
-    """Raise WriteMoved unless every assumption of these signed records holds in this transaction.
-    `inserted`: whether the records are already in the table (SQLite writes first, then reads)."""
-    first_of: dict[UUID, StoredEvent] = {}
+def _first_chained(stored_events: Sequence[StoredEvent]) -> list[StoredEvent]:
+    """The first new record of each stream that chains to a stored one (version > 1)."""
+    first_of: dict[UUID | str, StoredEvent] = {}
     for stored in stored_events:
-        first_of.setdefault(_uuid(stored.originator_id), stored)
-    chained = [s for s in first_of.values() if s.originator_version > 1]
-    if chained:
-        found = reader.states([(_uuid(s.originator_id), s.originator_version - 1) for s in chained])
-        for s in chained:
-            previous = found.get((_uuid(s.originator_id), s.originator_version - 1))
-            if previous is None or record_hash(previous) != json.loads(s.state)["body"]["prev"]:
-                raise ChainMoved(f"{s.originator_id} version {s.originator_version - 1} is not the record it was chained to")
-    ours = [s for s in stored_events if _uuid(s.originator_id) == against.network_id]
-    if reader.head(against.network_id) - (len(ours) if inserted else 0) != against.network_version:
-        raise NetworkMoved("the network changed since the signing keys were chosen")
-    revoked = {body["payload"]["key_id"]: datetime.fromisoformat(body["occurred_at"])
-               for body in (json.loads(s.state)["body"] for s in ours) if body["type"] == "Network.KeyRevoked"}
-    if revoked:
-        # A revocation's time is chosen after the network it changes was read, so a record signed at or after
-        # that time was committed after the network record it was read at.
-        for state in reader.states_after(reader.position_of(against.network_id, ours[0].originator_version - 1)):
-            record = json.loads(state)
-            key_id = record["key_id"]
-            if key_id in revoked and datetime.fromisoformat(record["body"]["recorded_at"]) >= revoked[key_id]:
-                raise KeyUsedAfterRevocation(f"key {key_id} signed a record at or after the time it is being revoked")
+        first_of.setdefault(stored.originator_id, stored)
+    return [s for s in first_of.values() if s.originator_version > 1]
 
 
-def _uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(value)
+def _prev_named(state: bytes) -> str:
+    """BODY.prev of a canonical record. Only fields the ledger writes itself (recorded_at, role, schema, type,
+    version, key_id, signature) follow it, none holding a quote, so its last occurrence is the field."""
+    start = state.rindex(b',"prev":"') + len(b',"prev":"')
+    return state[start : start + 64].decode()
+
+
+def _network_records(stored_events: Sequence[StoredEvent], network_id: UUID) -> list[StoredEvent]:
+    return [s for s in stored_events if s.originator_id in (network_id, network_id.hex, str(network_id))]
+
+
+def _revocations(network_records: list[StoredEvent]) -> dict[str, datetime]:
+    bodies = (json.loads(s.state)["body"] for s in network_records)
+    return {b["payload"]["key_id"]: datetime.fromisoformat(b["occurred_at"]) for b in bodies if b["type"] == "Network.KeyRevoked"}
+
+
+def _check_no_use_after(revoked: dict[str, datetime], states: list[bytes]) -> None:
+    """A revocation's time is taken after the network it changes was read, so a record signed with the key at
+    or after that time can only have been committed after that network record: `states` are those records."""
+    for state in states:
+        record = json.loads(state)
+        key_id = record["key_id"]
+        if key_id in revoked and datetime.fromisoformat(record["body"]["recorded_at"]) >= revoked[key_id]:
+            raise KeyUsedAfterRevocation(f"key {key_id} signed a record at or after the time it is being revoked")
 
 
 # ---------------------------------------------------------------------- SQLite
-class _SQLiteReader:
-    def __init__(self, cursor: SQLiteCursor, table: str) -> None:
-        self.cursor, self.table = cursor, table
-
-    def states(self, positions: list[tuple[UUID, int]]) -> dict[tuple[UUID, int], bytes]:
-        where = " OR ".join(["(originator_id = ? AND originator_version = ?)"] * len(positions))
-        self.cursor.execute(f"SELECT originator_id, originator_version, state FROM {self.table} WHERE {where}",
-                            [v for stream, version in positions for v in (stream.hex, version)])
-        return {(UUID(row[0]), row[1]): bytes(row[2]) for row in self.cursor.fetchall()}
-
-    def head(self, stream: UUID) -> int:
-        self.cursor.execute(f"SELECT MAX(originator_version) FROM {self.table} WHERE originator_id = ?", [stream.hex])
-        return int(self.cursor.fetchone()[0] or 0)
-
-    def states_after(self, position: int) -> list[bytes]:
-        self.cursor.execute(f"SELECT state FROM {self.table} WHERE rowid > ? ORDER BY rowid", [position])
-        return [bytes(row[0]) for row in self.cursor.fetchall()]
-
-    def position_of(self, stream: UUID, version: int) -> int:
-        self.cursor.execute(f"SELECT rowid FROM {self.table} WHERE originator_id = ? AND originator_version = ?", [stream.hex, version])
-        row = self.cursor.fetchone()
-        return int(row[0]) if row else 0
-
-
 class ConfirmingSQLiteRecorder(SQLiteApplicationRecorder):
     """SQLite takes its write lock at the first INSERT (a read first could not upgrade to a write once
     another connection committed): so insert, then confirm on the same transaction, rolling back on failure."""
@@ -129,44 +101,52 @@ class ConfirmingSQLiteRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         against: SignedAgainst | None = kwargs.get("signed_against")
         if against is not None:
-            confirm(_SQLiteReader(c, self.events_table_name), stored_events, against, inserted=True)
+            self._confirm(c, stored_events, against)
         outcome: RequestOutcome | None = kwargs.get("request_outcome")
         if outcome is not None:  # a second result for one key is a unique violation: the whole write rolls back
             c.execute(INSERT_OUTCOME, outcome.row())
         return ids
 
+    def _confirm(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], against: SignedAgainst) -> None:
+        table, network = self.events_table_name, against.network_id.hex
+        chained = _first_chained(stored_events)
+        # One statement for the common write (one case, one record): the record it chains to and the network's head.
+        first = chained[0] if chained else None
+        c.execute(
+            f"SELECT (SELECT state FROM {table} WHERE originator_id = ? AND originator_version = ?), "
+            f"(SELECT MAX(originator_version) FROM {table} WHERE originator_id = ?)",
+            [_hex(first.originator_id) if first else "", first.originator_version - 1 if first else 0, network],
+        )
+        previous, head = c.fetchone()
+        states = [previous]
+        for s in chained[1:]:
+            c.execute(
+                f"SELECT state FROM {table} WHERE originator_id = ? AND originator_version = ?",
+                [_hex(s.originator_id), s.originator_version - 1],
+            )
+            row = c.fetchone()
+            states.append(row[0] if row else None)
+        for s, state in zip(chained, states, strict=False):
+            if state is None or record_hash(bytes(state)) != _prev_named(s.state):
+                raise ChainMoved(f"{s.originator_id} version {s.originator_version - 1} is not the record it was chained to")
+        ours = _network_records(stored_events, against.network_id)
+        if int(head or 0) - len(ours) != against.network_version:
+            raise NetworkMoved("the network changed since the signing keys were chosen")
+        revoked = _revocations(ours)
+        if revoked:
+            c.execute(
+                f"SELECT state FROM {table} WHERE rowid > (SELECT rowid FROM {table} WHERE originator_id = ? AND "
+                "originator_version = ?) ORDER BY rowid",
+                [network, against.network_version],
+            )
+            _check_no_use_after(revoked, [bytes(row[0]) for row in c.fetchall()])
+
+
+def _hex(stream: UUID | str) -> str:
+    return stream.hex if isinstance(stream, UUID) else stream
+
 
 # ---------------------------------------------------------------------- PostgreSQL
-class _PostgresReader:
-    def __init__(self, cursor: Cursor[DictRow], schema: str, table: str) -> None:
-        self.cursor = cursor
-        self.table = SQL("{}.{}").format(Identifier(schema), Identifier(table)) if schema else Identifier(table)
-
-    def states(self, positions: list[tuple[UUID, int]]) -> dict[tuple[UUID, int], bytes]:
-        self.cursor.execute(
-            SQL("SELECT originator_id, originator_version, state FROM {} WHERE (originator_id, originator_version) IN "
-                "(SELECT * FROM unnest(%s::uuid[], %s::int[]))").format(self.table),
-            ([stream for stream, _ in positions], [version for _, version in positions]),
-        )
-        return {(row["originator_id"], row["originator_version"]): bytes(row["state"]) for row in self.cursor.fetchall()}
-
-    def head(self, stream: UUID) -> int:
-        self.cursor.execute(SQL("SELECT MAX(originator_version) AS head FROM {} WHERE originator_id = %s").format(self.table), (stream,))
-        row = self.cursor.fetchone()
-        return int(row["head"] or 0) if row else 0
-
-    def states_after(self, position: int) -> list[bytes]:
-        self.cursor.execute(SQL("SELECT state FROM {} WHERE notification_id > %s ORDER BY notification_id").format(self.table),
-                            (position,))
-        return [bytes(row["state"]) for row in self.cursor.fetchall()]
-
-    def position_of(self, stream: UUID, version: int) -> int:
-        self.cursor.execute(SQL("SELECT notification_id FROM {} WHERE originator_id = %s AND originator_version = %s").format(self.table),
-                            (stream, version))
-        row = self.cursor.fetchone()
-        return int(row["notification_id"]) if row else 0
-
-
 class AdvisoryLockRecorder(PostgresApplicationRecorder):
     """The library's recorder, serialising inserts on a transaction-scoped advisory lock instead of
     `LOCK TABLE ... IN EXCLUSIVE MODE`, which PostgreSQL grants only to roles that may also UPDATE or
@@ -179,20 +159,61 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
             SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(f"{self.datastore.schema}.{self.events_table_name}"),
         ]
+        table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        self._chain_check = SQL(
+            "SELECT 1 / (SELECT count(*) FROM {} WHERE originator_id = %s AND originator_version = %s AND sha256(state) = %s)::int"
+        ).format(table)
+        self._network_check = SQL(
+            "SELECT ln(((SELECT coalesce(max(originator_version), 0) FROM {} WHERE originator_id = %s) = %s)::int)"
+        ).format(table)
+        self._records_after_network = SQL(
+            "SELECT state FROM {0} WHERE notification_id > (SELECT notification_id FROM {0} "
+            "WHERE originator_id = %s AND originator_version = %s) ORDER BY notification_id"
+        ).format(table)
+        self._insert_outcome = SQL(INSERT_OUTCOME.replace("?", "%s").replace(TABLE_NAME, "{}.{}")).format(
+            Identifier(self.datastore.schema), Identifier(TABLE_NAME)
+        )
 
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        # Runs inside the transaction before the insert; an exception here rolls the transaction back.
+        # In the transaction, before the insert: lock, then (for a rotation, which is rare and may take a
+        # round trip) check the revoked keys' use. An exception here rolls the transaction back.
         if not stored_events:
             return
         super()._lock_table(curs)
         against: SignedAgainst | None = kwargs.get("signed_against")
-        if against is not None:
-            confirm(_PostgresReader(curs, self.datastore.schema, self.events_table_name), stored_events, against, inserted=False)
+        revoked = _revocations(_network_records(stored_events, against.network_id)) if against is not None else {}
+        if against is not None and revoked:
+            curs.execute(self._records_after_network, (against.network_id, against.network_version), prepare=False)
+            _check_no_use_after(revoked, [bytes(row["state"]) for row in curs.fetchall()])
+
+    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        # After the insert, pipelined with it: PostgreSQL itself fails the transaction when a check does not
+        # hold, so the checks cost no extra round trip (a chain that moved divides by zero, a network that moved
+        # takes the logarithm of zero; insert_events names which). After the library's own statements and not
+        # prepared, because psycopg loses track of a statement first prepared in a pipeline after a failure.
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        against: SignedAgainst | None = kwargs.get("signed_against")
         outcome: RequestOutcome | None = kwargs.get("request_outcome")
-        if outcome is not None:  # fetched at once, so a unique violation is raised here and rolls the write back
-            statement = INSERT_OUTCOME.replace("?", "%s").replace(TABLE_NAME, f'"{self.datastore.schema}".{TABLE_NAME}')
-            curs.execute(statement + " RETURNING 1", outcome.row())
-            curs.fetchone()
+        with curs.connection.cursor() as checks:  # `curs` still holds the insert's notification ids
+            if against is not None:
+                for s in _first_chained(stored_events):
+                    prev = bytes.fromhex(_prev_named(s.state))
+                    checks.execute(self._chain_check, (s.originator_id, s.originator_version - 1, prev), prepare=False)
+                ours = len(_network_records(stored_events, against.network_id))
+                checks.execute(self._network_check, (against.network_id, against.network_version + ours), prepare=False)
+            if outcome is not None:  # a second result for one key is a unique violation: the whole write rolls back
+                checks.execute(self._insert_outcome, outcome.row(), prepare=False)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        try:
+            ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            return ids
+        except DataError as error:
+            if isinstance(error.__cause__, psycopg.errors.DivisionByZero):
+                raise ChainMoved("a record is not chained to the record stored before it") from error
+            if isinstance(error.__cause__, psycopg.errors.InvalidArgumentForLogarithm):
+                raise NetworkMoved("the network changed since the signing keys were chosen") from error
+            raise
 
     def _lock_table(self, curs: Cursor[DictRow]) -> None:
-        """Already locked in _insert_events."""
+        """Locked already, at the start of _insert_events."""

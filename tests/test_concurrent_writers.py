@@ -8,6 +8,7 @@ import time
 from datetime import datetime, timedelta
 from uuid import UUID
 
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
 from infrastructure.verification import verify_records
+from tests.raw_store import RawStore
 from tests.walkthrough import HANDLING, RECEIVED_AT, appointed_case, receive, staff
 
 WRITERS = 8
@@ -126,3 +128,27 @@ def test_any_interleaving_of_commands_from_several_threads_and_desks_leaves_a_le
     assert failures == []
     report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
     assert report.ok, report.problems[:3]
+
+
+def test_a_record_chained_to_anything_but_the_stored_record_is_refused_in_its_transaction(ledger: CaseLedger, database_url: str) -> None:
+    """The bug this file began with, forced: the signer believes a wrong hash for the previous record.
+    The transaction itself refuses it, so nothing that verify would reject is stored."""
+    case_id = appointed_case(ledger)
+    case = ledger.get_case(case_id)
+    version = case.version
+    ledger.signing_mapper._stored[(case_id, version)] = "f" * 64  # what the old cache kept from a write that lost a race
+    ledger.apply_command(case, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(1),
+                         reason="当事人要求更换")
+    raw = RawStore(database_url)
+    before = raw.rows()
+
+    with pytest.raises(DomainError) as refused:
+        ledger.save(case)
+
+    assert refused.value.code == "VERSION_CONFLICT"
+    assert raw.rows() == before
+    raw.close()
+    assert ledger.act(case_id, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(1),
+                      reason="当事人要求更换") == version + 1  # the cache is not trusted again: the retry reads the record
+    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    assert report.ok, report.problems
