@@ -16,33 +16,38 @@ from api.case_views import case_history
 from api.cli_audit import COMMANDS as AUDIT_COMMANDS
 from api.cli_audit import open_ledger_and_log
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
+from api.cli_errors import OneLineErrors
 from api.cli_http import COMMANDS as HTTP_COMMANDS
 from api.cli_http import create_demo_principals
 from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
-from domain.errors import DomainError
 from infrastructure.append_only import app_url
 from infrastructure.audit import compare_with_records, read_checkpoint
-from infrastructure.bootstrap import build_ledger, set_up
+from infrastructure.bootstrap import build_ledger, open_ledger, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
+from infrastructure.idempotency import IdempotencyStore
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
+from infrastructure.principals import PrincipalStore
+from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
+from projections.registry import build_read_models
 
 db_option = click.option("--db", "db_url", default="", help="Database URL: sqlite:///PATH (default data/tongban.sqlite3) or postgresql://...")
 
 
 def _ledger(db_url: str) -> CaseLedger:
-    return build_ledger(Settings(db_url=db_url))
+    """The ledger a command reads or acts on: it must have been initialised (nothing is created)."""
+    return open_ledger(Settings(db_url=db_url))
 
 
 def _now() -> datetime:
     return datetime.now(SHANGHAI)
 
 
-@click.group()
+@click.group(cls=OneLineErrors)
 def main() -> None:
     """tongban: the signed case ledger of city-wide legal aid (法律援助“市域通办”)."""
 
@@ -51,9 +56,15 @@ def main() -> None:
 @db_option
 def init(db_url: str) -> None:
     """Create the Baotou network: the bureau, the municipal centre, 9 county-level centres, and their keys."""
-    ledger = _ledger(db_url)
-    database = Database(Settings(db_url=db_url).db_url)
+    settings = Settings(db_url=db_url)
+    ledger = build_ledger(settings)
+    database = Database(settings.db_url)
     done = set_up(ledger, database, _now())
+    # Every table a later command reads, made now, so that reading never changes the database's shape.
+    build_read_models(settings, ledger).store.close()
+    with SqlStore(database) as control:
+        PrincipalStore(control)
+        IdempotencyStore(control)
     click.echo("\n".join(f"  {line}" for line in done))
     click.echo(f"network: {ledger.policy.city}, {len(ledger.directory().institutions)} institutions, keys in {ledger.keystore.directory}")
     if database.is_postgres:
@@ -61,13 +72,15 @@ def init(db_url: str) -> None:
 
 
 @main.command()
-@click.option("--cases", default=1889, show_default=True, help="How many cases to generate (Baotou recorded 1,889 in 2022).")
+@click.option("--cases", default=1889, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="How many cases to generate (Baotou recorded 1,889 in 2022).")
 @click.option("--seed", default=2022, show_default=True, help="Random seed: the same seed gives the same cases.")
-@click.option("--workers", default=os.cpu_count() or 1, show_default=True, help="Processes recording (and signing) cases.")
+@click.option("--workers", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes recording (and signing) cases.")
 @db_option
 def demo(cases: int, seed: int, workers: int, db_url: str) -> None:
     """Generate realistic cases through the real commands: every record is signed."""
-    ledger = _ledger(db_url)
+    ledger = build_ledger(Settings(db_url=db_url))
     if not ledger.has_network():
         set_up(ledger, Database(Settings(db_url=db_url).db_url), _now())
     before = ledger.recorder.max_notification_id() or 0
@@ -124,10 +137,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
 def history(case_id: UUID, as_of: datetime | None, db_url: str, as_json: bool) -> None:
     """A case's timeline with each record's verification status, and its state (as of a time)."""
     ledger = _ledger(db_url)
-    try:
-        timeline, state = case_history(ledger, case_id, as_of.replace(tzinfo=SHANGHAI) if as_of else None)
-    except DomainError as refusal:
-        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    timeline, state = case_history(ledger, case_id, as_of.replace(tzinfo=SHANGHAI) if as_of else None)
     if as_json:
         click.echo(json.dumps({"case_id": str(case_id), "timeline": timeline, "state": state}, ensure_ascii=False, indent=2))
         return
@@ -150,11 +160,7 @@ def keys() -> None:
 @db_option
 def keys_rotate(institution_id: str, db_url: str) -> None:
     """Certify a new key for an institution and revoke its old one (old records stay valid)."""
-    ledger = _ledger(db_url)
-    try:
-        key_id = rotate_key(ledger, institution_id, _now())
-    except DomainError as refusal:
-        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    key_id = rotate_key(_ledger(db_url), institution_id, _now())
     click.echo(f"{institution_id} now signs with {key_id}")
 
 

@@ -4,6 +4,7 @@ bureau's `erase-personal-data`."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -15,9 +16,9 @@ from domain.actor import SHANGHAI, Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import check_extends, export_bundle, read_checkpoint
-from infrastructure.audit_verifier import verify_bundle
+from infrastructure.audit_verifier import BUNDLE_FORMAT, verify_bundle
 from infrastructure.baotou import BUREAU_ID
-from infrastructure.bootstrap import build_ledger, build_transparency_log
+from infrastructure.bootstrap import build_transparency_log, open_ledger
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
@@ -30,12 +31,8 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Machine-read
 
 def open_ledger_and_log(db_url: str) -> tuple[CaseLedger, TransparencyLog]:
     settings = Settings(db_url=db_url)
-    ledger = build_ledger(settings)
+    ledger = open_ledger(settings)
     return ledger, build_transparency_log(ledger, SqlStore(Database(settings.db_url)))
-
-
-def _refused(refusal: DomainError) -> click.ClickException:
-    return click.ClickException(f"{refusal.code}: {refusal.message}")
 
 
 def _now() -> datetime:
@@ -53,7 +50,7 @@ def checkpoint(db_url: str, as_json: bool) -> None:
         note = log.checkpoint(_now())
         signed = read_checkpoint(ledger, note)
     except LookupError as exc:
-        raise click.ClickException(f"NO_LOG_KEY: {exc}") from None
+        raise DomainError("NO_LOG_KEY", f"此密钥库没有日志密钥，不能签署检查点 (this keystore holds no log key: {exc}).") from None
     if as_json:
         click.echo(json.dumps({"origin": signed.origin, "tree_size": signed.size, "root_hash": signed.root.hex(),
                                "time": signed.time, "note": note}, ensure_ascii=False, indent=2))
@@ -73,10 +70,7 @@ def audit() -> None:
 def audit_export(case_id: UUID, out: Path, db_url: str) -> None:
     """Write a case's audit bundle: its records, their inclusion proofs, a checkpoint and the key certifications."""
     ledger, log = open_ledger_and_log(db_url)
-    try:
-        bundle = export_bundle(ledger, log, case_id, _now())
-    except DomainError as refusal:
-        raise _refused(refusal) from None
+    bundle = export_bundle(ledger, log, case_id, _now())
     out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
     cases = sum(1 for r in bundle["records"] if r["stream"] == str(case_id))
     click.echo(f"wrote {out}: {cases} case records, {len(bundle['records']) - cases} network records, "
@@ -91,7 +85,22 @@ def audit_export(case_id: UUID, out: Path, db_url: str) -> None:
 def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
     """Check a bundle with nothing but the root public key (no database needed)."""
     key = Path(root_key).read_text().strip() if Path(root_key).is_file() else root_key.strip()
-    report = verify_bundle(json.loads(bundle.read_text(encoding="utf-8")), bytes.fromhex(key))
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", key):
+        raise DomainError("INVALID_ROOT_KEY",
+                          "根公钥应为 64 位十六进制，或存放它的文件 (the root key must be 64 hex digits, or a file holding them).")
+    not_a_bundle = DomainError("NOT_A_BUNDLE",
+                               f"{bundle} 不是 tongban 审计包 (not a tongban audit bundle: export one with `tongban audit export`).")
+    try:
+        content = json.loads(bundle.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise not_a_bundle from None
+    if not isinstance(content, dict) or content.get("format") != BUNDLE_FORMAT:
+        raise not_a_bundle
+    try:
+        report = verify_bundle(content, bytes.fromhex(key))
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        raise DomainError("MALFORMED_BUNDLE",
+                          f"{bundle} 结构不完整，无法核验 (the bundle's structure is damaged; it cannot be checked).") from None
     if as_json:
         click.echo(json.dumps({"ok": report.ok, "findings": [vars(f) for f in report.findings]}, ensure_ascii=False, indent=2))
     else:
@@ -107,10 +116,7 @@ def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
 def audit_check(since: Path, db_url: str, as_json: bool) -> None:
     """Prove that the log extends a saved checkpoint: detects removed cases, cut-off tails and rewritten records."""
     ledger, log = open_ledger_and_log(db_url)
-    try:
-        check = check_extends(ledger, log, since.read_text(encoding="utf-8"))
-    except DomainError as refusal:
-        raise _refused(refusal) from None
+    check = check_extends(ledger, log, since.read_text(encoding="utf-8"))
     old = check.checkpoint
     if as_json:
         click.echo(json.dumps({"ok": check.ok, "checkpoint_size": old.size, "log_size": check.size, "problems": check.problems},
@@ -142,7 +148,8 @@ def log_inclusion(case_id: UUID, version: int, size: int | None, db_url: str) ->
     size = size or (read_checkpoint(ledger, latest).size if latest else log.size())
     entry = next((r for r in log.records_of(str(case_id)) if r.version == version and r.leaf_index < size), None)
     if entry is None:
-        raise click.ClickException(f"RECORD_NOT_LOGGED: case {case_id} version {version} is not in a tree of {size} records")
+        raise DomainError("RECORD_NOT_LOGGED",
+                          f"案件 {case_id} 第 {version} 条记录不在 {size} 条记录的日志树中 (that record is not in a tree of {size}).")
     click.echo(json.dumps({"leaf_index": entry.leaf_index, "tree_size": size, "record_hash": entry.record_hash.hex(),
                            "root_hash": log.root(size).hex(), "proof": [h.hex() for h in log.inclusion_proof(entry.leaf_index, size)]},
                           indent=2))
@@ -157,7 +164,7 @@ def log_consistency(old_size: int, new_size: int, db_url: str) -> None:
     _, log = open_ledger_and_log(db_url)
     log.integrate()
     if not 0 < old_size <= new_size <= log.size():
-        raise click.ClickException(f"BAD_TREE_SIZE: sizes must satisfy 0 < old <= new <= {log.size()}")
+        raise DomainError("BAD_TREE_SIZE", f"树大小应满足 0 < old <= new <= {log.size()} (tree sizes out of range).")
     click.echo(json.dumps({"old_size": old_size, "new_size": new_size, "old_root": log.root(old_size).hex(),
                            "new_root": log.root(new_size).hex(),
                            "proof": [h.hex() for h in log.consistency_proof(old_size, new_size)]}, indent=2))
@@ -171,11 +178,7 @@ def log_consistency(old_size: int, new_size: int, db_url: str) -> None:
 def erase_personal_data(applicant_id: str, reason: str, person: str, db_url: str) -> None:
     """(Bureau only) Erase an applicant's personal data: a signed erasure on each of their cases, then their
     data key destroyed. Every signature, chain and proof still verifies."""
-    ledger = build_ledger(Settings(db_url=db_url))
-    try:
-        cases = ledger.erase_personal_data(Actor(BUREAU_ID, person, Role.BUREAU), _now(), applicant_id, reason)
-    except DomainError as refusal:
-        raise _refused(refusal) from None
+    cases = open_ledger(Settings(db_url=db_url)).erase_personal_data(Actor(BUREAU_ID, person, Role.BUREAU), _now(), applicant_id, reason)
     click.echo(f"erased the personal data of {applicant_id} in {len(cases)} case(s): " + ", ".join(str(c) for c in cases))
 
 

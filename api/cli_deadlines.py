@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from domain.actor import SHANGHAI
+from domain.actor import SHANGHAI, check_supported
 from domain.deadlines import due_date
 from domain.errors import DomainError
 from domain.policy import PROFILES
@@ -28,13 +28,11 @@ def _emit(value: Any, as_json: bool, text: str) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str) if as_json else text)
 
 
-def _refused(refusal: DomainError) -> click.ClickException:
-    return click.ClickException(f"{refusal.code}: {refusal.message}")
-
-
-def _deadlines(db_url: str) -> tuple[ReadModels, ProjectionRunner]:
-    """The deadlines projection, caught up with the ledger."""
+def _deadlines_of(db_url: str, institution: str | None) -> tuple[ReadModels, ProjectionRunner]:
+    """The deadlines projection caught up, once the institution asked about is known to exist."""
     models = build_read_models(Settings(db_url=db_url))
+    if institution is not None:
+        models.ledger.directory().get(institution)
     runner = models.runners["deadlines"]
     runner.catch_up()
     return models, runner
@@ -50,11 +48,12 @@ def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> N
     """When is it due? The due date of one RULE (TRANSFER, PLATFORM, DECISION, APPOINT, ...) from a start time."""
     settings = Settings()
     policy = PROFILES[settings.policy]
+    check_supported(start.date())
     try:
         definition = policy.deadline(rule.upper())
     except KeyError:
         known = ", ".join(r.rule_id for r in policy.deadlines)
-        raise click.ClickException(f"UNKNOWN_RULE: 没有期限规则 {rule} (no such rule; known: {known})") from None
+        raise DomainError("UNKNOWN_RULE", f"没有期限规则 {rule} (no such rule; known: {known}).") from None
     due = due_date(calendar_for(settings), definition, start.replace(tzinfo=SHANGHAI), complex_case)
     limit = definition.complex_limit if complex_case and definition.complex_limit else definition.limit
     result = {"rule": definition.rule_id, "description": definition.description, "from": start.isoformat(), "limit": limit,
@@ -71,7 +70,9 @@ def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> N
 @json_option
 def worklist(institution: str, on: datetime | None, db_url: str, as_json: bool) -> None:
     """What an institution must do: overdue, due by the next working day, and other open limits."""
-    models, runner = _deadlines(db_url)
+    if on:
+        check_supported(on.date())
+    models, runner = _deadlines_of(db_url, institution)
     today = on.date() if on else datetime.now(SHANGHAI).date()
     calendar = models.calendar
     end_of_today = f"{today.isoformat()}T23:59:59+08:00"
@@ -92,16 +93,16 @@ def worklist(institution: str, on: datetime | None, db_url: str, as_json: bool) 
 @json_option
 def compliance(institution: str | None, period: str | None, on: datetime | None, db_url: str, as_json: bool) -> None:
     """Compliance rates per rule (and the same-day and one-notice rules), per institution and period."""
-    models, runner = _deadlines(db_url)
+    bounds = parse_period(period) if period else None
+    if on:
+        check_supported(on.date())
+    models, runner = _deadlines_of(db_url, institution)
     where, params = [], []
     if institution:
         where.append("responsible = ?")
         params.append(institution)
-    if period:
-        try:
-            start, end = parse_period(period)
-        except DomainError as refusal:
-            raise _refused(refusal) from None
+    if bounds:
+        start, end = bounds
         where += ["due_day >= ?", "due_day < ?"]
         params += [start.isoformat(), end.isoformat()]
     rows = read_rows(runner.store, runner.current_table(), " AND ".join(where), tuple(params))
@@ -134,10 +135,11 @@ def _days(value: str) -> list[date]:
 def calendar_load(year: int, holidays: str, working_days: str) -> None:
     """Record a year's official schedule (for years the calendar library does not know yet)."""
     settings = Settings()
+    check_supported(date(year, 1, 1) if 1 <= year <= 9999 else date.max)
     try:
         calendar_for(settings).load_year(year, _days(holidays), _days(working_days))
     except ValueError as exc:
-        raise click.ClickException(f"INVALID_CALENDAR: {exc}") from None
+        raise DomainError("INVALID_CALENDAR", f"日历数据有误 (the schedule is not valid: {exc}).") from None
     click.echo(f"{year}: schedule recorded in {settings.calendar_file}")
     click.echo("run `tongban projections rebuild` to recompute the provisional deadlines")
 
@@ -146,6 +148,7 @@ def calendar_load(year: int, holidays: str, working_days: str) -> None:
 @click.argument("year", type=int)
 def calendar_show(year: int) -> None:
     """Which days of a year are working days, and whether that is known or provisional."""
+    check_supported(date(year, 1, 1) if 1 <= year <= 9999 else date.max)
     cal = calendar_for(Settings())
     day, rest, made_working, known = date(year, 1, 1), [], [], True
     while day.year == year:
@@ -182,7 +185,7 @@ def projections_rebuild(name: str | None, db_url: str) -> None:
     models = build_read_models(Settings(db_url=db_url))
     runners = models.runners
     if name and name not in runners:
-        raise click.ClickException(f"UNKNOWN_PROJECTION: {name} (known: {', '.join(runners)})")
+        raise DomainError("UNKNOWN_PROJECTION", f"没有读模型 {name} (no such projection; known: {', '.join(runners)}).")
     for runner_name, runner in runners.items():
         if name in (None, runner_name):
             s = runner.rebuild()

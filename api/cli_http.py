@@ -6,6 +6,7 @@ import click
 
 from domain.errors import DomainError
 from domain.vocabulary import Role
+from infrastructure.bootstrap import open_ledger
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.principals import PrincipalStore
@@ -43,14 +44,13 @@ def principals() -> None:
 @db_option
 def principals_add(name: str, institution: str, roles: str, db_url: str) -> None:
     """Issue a principal; its bearer token is printed once and never stored."""
+    known = ", ".join(r.value for r in Role)
     try:
         chosen = {Role(r.strip()) for r in roles.split(",") if r.strip()}
-    except ValueError as exc:
-        raise click.ClickException(f"UNKNOWN_ROLE: {exc}") from None
-    try:
-        principal, token = principal_store(db_url).add(name, institution, chosen)
-    except DomainError as refusal:
-        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    except ValueError:
+        raise DomainError("UNKNOWN_ROLE", f"角色 {roles!r} 不存在，可选: {known} (unknown role; choose from {known}).") from None
+    open_ledger(Settings(db_url=db_url)).directory().get(institution)  # an institution of this network, or UNKNOWN_INSTITUTION
+    principal, token = principal_store(db_url).add(name, institution, chosen)
     click.echo(f"principal {principal.principal_id} ({name}, {institution}, {','.join(sorted(r.value for r in chosen))})")
     click.echo(f"token: {token}")
 
@@ -67,10 +67,7 @@ def principals_list(db_url: str) -> None:
 @click.argument("principal_id")
 @db_option
 def principals_revoke(principal_id: str, db_url: str) -> None:
-    try:
-        principal_store(db_url).revoke(principal_id)
-    except DomainError as refusal:
-        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    principal_store(db_url).revoke(principal_id)
     click.echo(f"revoked {principal_id}: its token no longer works")
 
 

@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from api.exports import Table, write_csv, write_xlsx
-from domain.errors import DomainError
 from infrastructure.config import Settings
 from infrastructure.sql_store import SqlStore
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS, cost_attribution, institution_ledger, statistics
@@ -40,10 +39,7 @@ def _options(exports: bool = True) -> Callable[[Callable[..., Any]], Callable[..
 
 
 def _open(db_url: str, period: str | None) -> tuple[ReadModels, SqlStore, Callable[[str], str], str | None, str | None]:
-    try:
-        start, end = parse_period(period) if period else (None, None)
-    except DomainError as refusal:
-        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    start, end = parse_period(period) if period else (None, None)
     models = build_read_models(Settings(db_url=db_url))
     runner = models.current("ledger")
     return models, models.store, runner.current_table(), start.isoformat() if start else None, end.isoformat() if end else None
@@ -119,12 +115,10 @@ def costs_report(institution: str | None, period: str | None, db_url: str, as_js
 def subsidies_report(institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None,
                      xlsx_file: Path | None, statement: Path | None) -> None:
     """Reconcile subsidy payments against the bands, and against a payout statement."""
+    lines = read_statement(statement.read_bytes()) if statement else None  # a statement it cannot read is refused before anything else
     models, store, table, start, end = _open(db_url, period)
     checked = check_payments(read_payments(store, table, institution, start, end), models.ledger.policy)
-    try:
-        matching = match_statement(checked, read_statement(statement)) if statement else None
-    except DomainError as refusal:
-        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    matching = match_statement(checked, lines) if lines is not None else None
     columns = ["case_id", "paid_at", "kind", "amount_fen", "band_min_fen", "band_max_fen", "payer", "first_receiving", "payee",
                "reference", "findings"]
     payments: Table = (columns, [[p[c] for c in columns] for p in checked])

@@ -411,11 +411,8 @@ def subsidies_get(principal: Principal, services: Services, period: str | None =
 @route(post, "/subsidies/reconciliation", summary="对账单核对 Match a payout statement (CSV body)", tags=["reads"], status_code=200)
 def subsidies_reconcile(principal: Principal, services: Services, body: bytes, period: str | None = None) -> dict[str, Any]:
     """The request body is the statement as CSV: date, reference, payee, amount (yuan)."""
+    statement = read_statement(body)
     checked = _payments(principal, services, period)
-    with TemporaryDirectory() as tmp:
-        path = Path(tmp) / "statement.csv"
-        path.write_bytes(body)
-        statement = read_statement(path)
     return {"period": period, **match_statement(checked, statement)}
 
 

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from domain.errors import DomainError
 from domain.vocabulary import Role
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has kept UTC+8 without DST since 1991
+# The years the ledger reasons about: legal aid has existed since the 1990s, and deadline arithmetic on a
+# far-off year (9999-12-31 plus 30 days) would leave what dates can hold.
+SUPPORTED_YEARS = range(1990, 2200)
+
+
+def check_supported(day: date) -> None:
+    """Refuse a date outside the years the ledger reasons about (DATE_OUT_OF_RANGE)."""
+    if day.year not in SUPPORTED_YEARS:
+        raise DomainError(
+            "DATE_OUT_OF_RANGE",
+            f"日期 {day.isoformat()} 超出可处理的范围 {SUPPORTED_YEARS.start}–{SUPPORTED_YEARS.stop - 1} 年 "
+            f"(dates must fall in the years {SUPPORTED_YEARS.start} to {SUPPORTED_YEARS.stop - 1}).",
+        )
 
 
 @dataclass(frozen=True)

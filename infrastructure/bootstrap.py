@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.errors import DomainError
 from domain.policy import PROFILES
 from infrastructure.append_only import create_app_role, protect
 from infrastructure.baotou import BUREAU_ID, institutions
@@ -18,11 +19,27 @@ from infrastructure.transparency_log import LogSigner, TransparencyLog
 
 
 def build_ledger(settings: Settings | None = None) -> CaseLedger:
-    settings = settings or Settings()
+    """The ledger at settings.db_url, made (with its master key) if there is none yet: for `init` and `demo`."""
+    return _ledger(settings or Settings(), create=True)
+
+
+def open_ledger(settings: Settings | None = None) -> CaseLedger:
+    """The ledger at settings.db_url, which must exist: creates no database, keystore or key to find out."""
+    return _ledger(settings or Settings(), create=False)
+
+
+def _ledger(settings: Settings, create: bool) -> CaseLedger:
     database = Database(settings.db_url)
+    exists = database.has_ledger()
+    if not exists and not create:
+        raise DomainError(
+            "NO_LEDGER",
+            f"{settings.db_url} 还没有台账，请先运行 tongban init (no ledger has been initialised there: run `tongban init` first).",
+        )
     keystore = Keystore(settings.keys, settings.key_passphrase)
+    master_key = keystore.master_key(create=not exists)
     with database.schema_lock():
-        vault = PersonalDataVault(database, keystore.master_key())
+        vault = PersonalDataVault(database, master_key)
         return CaseLedger(database.eventsourcing_env(), keystore=keystore, vault=vault, policy=PROFILES[settings.policy])
 
 

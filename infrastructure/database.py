@@ -12,10 +12,22 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import psycopg
 
+from domain.errors import DomainError
+
+SQLITE_EVENTS_TABLE = "stored_events"  # the library's table names for the application's events
+POSTGRES_EVENTS_TABLE = "tongban_events"
+
 
 @dataclass(frozen=True)
 class Database:
     url: str
+
+    def __post_init__(self) -> None:
+        if not self.url.startswith(("sqlite:///", "postgresql://", "postgres://")) or self.url == "sqlite:///":
+            raise DomainError(
+                "UNSUPPORTED_DATABASE_URL",
+                f"不支持的数据库地址 {self.url!r}，应为 sqlite:///路径 或 postgresql://… (use sqlite:///PATH or postgresql://...).",
+            )
 
     @property
     def is_postgres(self) -> bool:
@@ -26,9 +38,26 @@ class Database:
         return "postgresql" if self.is_postgres else "sqlite"
 
     def sqlite_path(self) -> Path:
-        if not self.url.startswith("sqlite:///"):
-            raise ValueError(f"unsupported database URL {self.url!r}: use sqlite:///PATH or postgresql://...")
         return Path(self.url.removeprefix("sqlite:///"))
+
+    def has_ledger(self) -> bool:
+        """Whether a ledger was initialised here (its event table holds a record); creates nothing to find out."""
+        if self.is_postgres:
+            with self.connect_postgres() as pg:
+                table = pg.execute("SELECT to_regclass(%s)", (POSTGRES_EVENTS_TABLE,)).fetchone()
+                return bool(table and table[0] and pg.execute(f"SELECT 1 FROM {POSTGRES_EVENTS_TABLE} LIMIT 1").fetchone())
+        path = self.sqlite_path()
+        if not path.is_file():
+            return False
+        try:
+            lite = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            try:
+                table = lite.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (SQLITE_EVENTS_TABLE,)).fetchone()
+                return bool(table and lite.execute(f"SELECT 1 FROM {SQLITE_EVENTS_TABLE} LIMIT 1").fetchone())
+            finally:
+                lite.close()
+        except sqlite3.DatabaseError as exc:
+            raise _sqlite_refusal(path, exc) from None
 
     def _pg(self) -> tuple[Any, dict[str, list[str]]]:
         parts = urlparse(self.url)
@@ -59,8 +88,11 @@ class Database:
 
     def connect_sqlite(self) -> sqlite3.Connection:
         # One connection may be handed from thread to thread (a runner thread, a request thread), never shared at once.
-        conn = sqlite3.connect(self.sqlite_path(), timeout=30, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            conn = sqlite3.connect(self.sqlite_path(), timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise _sqlite_refusal(self.sqlite_path(), exc) from None
         return conn
 
     def _server(self) -> dict[str, str]:
@@ -75,10 +107,17 @@ class Database:
 
     def connect_postgres(self) -> psycopg.Connection[Any]:
         env = self._server()
-        conn = psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=int(env["POSTGRES_PORT"]),
-            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
-        )
+        try:
+            conn = psycopg.connect(
+                dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=int(env["POSTGRES_PORT"]),
+                user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True, connect_timeout=10,
+            )
+        except psycopg.OperationalError as exc:
+            where = f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
+            reason = str(exc).strip().splitlines()[-1].strip() if str(exc).strip() else type(exc).__name__
+            raise DomainError(
+                "DATABASE_UNREACHABLE", f"无法连接 PostgreSQL {where} (cannot connect to PostgreSQL at {where}: {reason})."
+            ) from None
         if self.schema:
             if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone() is None:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
@@ -98,3 +137,9 @@ class Database:
                 yield
             finally:
                 conn.execute("SELECT pg_advisory_unlock(hashtext('tongban schema'))")
+
+
+def _sqlite_refusal(path: Path, exc: sqlite3.DatabaseError) -> DomainError:
+    if isinstance(exc, sqlite3.OperationalError):
+        return DomainError("DATABASE_UNREACHABLE", f"无法打开数据库文件 {path} (cannot open the database file: {exc}).")
+    return DomainError("DATABASE_CORRUPT", f"{path} 不是可读的 tongban 数据库，文件可能已损坏 (not a readable SQLite database: {exc}).")

@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from domain.errors import DomainError
 
 ROOT_KEY_ID = "root"
 
@@ -52,7 +55,14 @@ class Keystore:
     def signing_key(self, key_id: str) -> Ed25519PrivateKey:
         key = self._signing_keys.get(key_id)
         if key is None:
-            loaded = serialization.load_pem_private_key(self._path(key_id).read_bytes(), self._passphrase)
+            try:
+                loaded = serialization.load_pem_private_key(self._path(key_id).read_bytes(), self._passphrase)
+            except FileNotFoundError:
+                raise DomainError(
+                    "MISSING_KEY", f"密钥库 {self.directory} 中没有密钥 {key_id} (the keystore holds no key {key_id})."
+                ) from None
+            except ValueError:
+                raise _wrong_passphrase(self.directory) from None
             assert isinstance(loaded, Ed25519PrivateKey)
             key = self._signing_keys[key_id] = loaded
         return key
@@ -76,20 +86,37 @@ class Keystore:
         return key
 
     # ------------------------------------------------------------ personal-data master key
-    def master_key(self) -> bytes:
-        """The key that wraps every applicant's data key (created on first use)."""
+    def master_key(self, create: bool) -> bytes:
+        """The key that wraps every applicant's data key. Created only for a new ledger (`create`): for an
+        existing one, a new key would make every applicant's data unreadable, so a missing key is an error."""
         path = self.directory / "personal-data-master.key"
         if not path.exists():
+            if not create:
+                raise DomainError(
+                    "MISSING_MASTER_KEY",
+                    f"个人信息主密钥 {path} 不存在，台账已存在时不会重新生成，请从备份恢复 (the personal-data master key is missing; "
+                    "it is never regenerated for an existing ledger: restore it from a backup).",
+                )
             path.parent.mkdir(parents=True, exist_ok=True)
             salt, nonce, key = os.urandom(16), os.urandom(12), AESGCM.generate_key(256)
             _write_private(path, salt + nonce + AESGCM(self._kek(salt)).encrypt(nonce, key, b"tongban-master"))
             return key
         blob = path.read_bytes()
         salt, nonce, wrapped = blob[:16], blob[16:28], blob[28:]
-        return AESGCM(self._kek(salt)).decrypt(nonce, wrapped, b"tongban-master")
+        try:
+            return AESGCM(self._kek(salt)).decrypt(nonce, wrapped, b"tongban-master")
+        except InvalidTag:
+            raise _wrong_passphrase(self.directory) from None
 
     def _kek(self, salt: bytes) -> bytes:
         return Scrypt(salt=salt, length=32, n=2**14, r=8, p=1).derive(self._passphrase)
+
+
+def _wrong_passphrase(directory: Path) -> DomainError:
+    return DomainError(
+        "WRONG_PASSPHRASE",
+        f"密钥库口令不对（TONGBAN_KEY_PASSPHRASE），无法解开 {directory} 中的密钥 (the keystore passphrase does not open these keys).",
+    )
 
 
 def _write_private(path: Path, data: bytes) -> None:

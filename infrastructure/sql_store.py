@@ -77,3 +77,9 @@ class SqlStore:
 
     def close(self) -> None:
         self.conn.close()
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

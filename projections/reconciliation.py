@@ -14,11 +14,11 @@ because the point of an audit is not to trust the write path.
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from domain.errors import DomainError
@@ -78,22 +78,35 @@ def check_payments(payments: list[dict[str, Any]], policy: PolicyProfile) -> lis
     return checked
 
 
-def read_statement(path: Path) -> list[StatementLine]:
+def decode_statement(raw: bytes) -> str:
+    """A statement's text: UTF-8 (with or without BOM) or GB18030, the two encodings banks and Excel produce here."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not any((ord(c) < 32 and c not in "\t\r\n") or c == "\x7f" for c in text):
+            return text
+    raise DomainError("UNREADABLE_STATEMENT",
+                      "对账单应为 UTF-8 或 GB18030 编码的 CSV 文本 (the statement must be CSV text in UTF-8 or GB18030).")
+
+
+def read_statement(raw: bytes) -> list[StatementLine]:
     """A payout statement: CSV with columns date, reference, payee, amount (yuan, e.g. 1500.00)."""
     lines = []
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = {"date", "reference", "payee", "amount"} - set(reader.fieldnames or [])
-        if missing:
-            raise DomainError("INVALID_STATEMENT", f"对账单缺少列 {sorted(missing)} (the statement lacks these columns).")
-        for number, row in enumerate(reader, start=2):
-            try:
-                fen = Decimal(row["amount"].replace(",", "").strip()) * 100
-            except InvalidOperation:
-                raise DomainError("INVALID_STATEMENT", f"第 {number} 行金额 {row['amount']!r} 不是数字 (amount is not a number).") from None
-            if fen != fen.to_integral_value():
-                raise DomainError("INVALID_STATEMENT", f"第 {number} 行金额精确到分以下 (amount finer than one fen).")
-            lines.append(StatementLine(row["date"].strip(), row["reference"].strip(), row["payee"].strip(), int(fen)))
+    reader = csv.DictReader(io.StringIO(decode_statement(raw), newline=""))
+    missing = {"date", "reference", "payee", "amount"} - set(reader.fieldnames or [])
+    if missing:
+        raise DomainError("INVALID_STATEMENT", f"对账单缺少列 {sorted(missing)} (the statement lacks these columns).")
+    for number, row in enumerate(reader, start=2):
+        try:
+            fen = Decimal((row["amount"] or "").replace(",", "").strip()) * 100
+        except InvalidOperation:
+            raise DomainError("INVALID_STATEMENT", f"第 {number} 行金额 {row['amount']!r} 不是数字 (amount is not a number).") from None
+        if not fen.is_finite() or fen != fen.to_integral_value() or abs(fen) > 10**12:
+            raise DomainError("INVALID_STATEMENT",
+                              f"第 {number} 行金额 {row['amount']!r} 不是以分计的合理金额 (amount not a sane sum in fen).")
+        lines.append(StatementLine((row["date"] or "").strip(), (row["reference"] or "").strip(), (row["payee"] or "").strip(), int(fen)))
     return lines
 
 

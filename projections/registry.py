@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from infrastructure.bootstrap import build_ledger
+from infrastructure.bootstrap import open_ledger
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
@@ -42,7 +42,7 @@ class ReadModels:
 
 
 def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> ReadModels:
-    ledger = ledger or build_ledger(settings)
+    ledger = ledger or open_ledger(settings)
     database = Database(settings.db_url)
     store = SqlStore(database)
     calendar = calendar_for(settings)

@@ -211,7 +211,8 @@ def test_a_payout_statement_is_matched_against_recorded_payments(ledger: CaseLed
     statement = tmp_path / "statement.csv"
     statement.write_text("date,reference,payee,amount\n2026-03-05,PAY-1,张律师,1500.00\n2026-03-06,PAY-9,李律师,800\n", encoding="utf-8")
 
-    matching = match_statement([{**recorded[0], "reference": "PAY-1"}, {**recorded[1], "reference": "PAY-2"}], read_statement(statement))
+    lines = read_statement(statement.read_bytes())
+    matching = match_statement([{**recorded[0], "reference": "PAY-1"}, {**recorded[1], "reference": "PAY-2"}], lines)
 
     assert [m["reference"] for m in matching["matched"]] == ["PAY-1"]
     assert [m["reference"] for m in matching["recorded_not_in_statement"]] == ["PAY-2"]
@@ -223,12 +224,21 @@ def test_a_payout_statement_is_matched_against_recorded_payments(ledger: CaseLed
 def test_a_malformed_statement_is_refused_with_a_reason(tmp_path: Path) -> None:
     from domain.errors import DomainError
 
-    for content in ("date,reference,amount\n", "date,reference,payee,amount\nd,r,p,12.345\n", "date,reference,payee,amount\nd,r,p,abc\n"):
-        path = tmp_path / "s.csv"
-        path.write_text(content, encoding="utf-8")
+    for content in ("date,reference,amount\n", "date,reference,payee,amount\nd,r,p,12.345\n", "date,reference,payee,amount\nd,r,p,abc\n",
+                    "date,reference,payee,amount\nd,r,p,NaN\n", "date,reference,payee,amount\nd,r,p,1e30\n"):
         with pytest.raises(DomainError) as refused:
-            read_statement(path)
+            read_statement(content.encode())
         assert refused.value.code == "INVALID_STATEMENT"
+    for unreadable in ("date,reference,payee,amount\n".encode("utf-16"), bytes(range(256))):
+        with pytest.raises(DomainError) as refused:
+            read_statement(unreadable)
+        assert refused.value.code == "UNREADABLE_STATEMENT"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_statement_in_utf8_with_or_without_bom_or_in_gb18030_is_read_alike(encoding: str) -> None:
+    text = "date,reference,payee,amount\n2026-03-05,PAY-1,张律师,1500.00\n"
+    assert read_statement(text.encode(encoding)) == [StatementLine("2026-03-05", "PAY-1", "张律师", 150_000)]
 
 
 # ------------------------------------------------------------------ the commands and their exports

@@ -1,0 +1,131 @@
+"""The mistakes people make at the command line: each ends in one clear line (a stable code, Chinese and
+English), a non-zero exit and no traceback, and leaves every file exactly as it was.
+
+Each runs the real `tongban` command in a process of its own, as a person would."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.server import ROOT
+
+PASSPHRASE = "cli-mistakes"
+UNKNOWN_CASE = "0b6f1b8e-0000-4000-8000-000000000000"
+CODE = re.compile(r"\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def tongban(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "TONGBAN_DATA_DIR": str(data_dir), "TONGBAN_KEY_PASSPHRASE": PASSPHRASE, **(env or {})}
+    for name in ("TONGBAN_DB", "TONGBAN_KEYSTORE"):
+        if name not in (env or {}):
+            environment.pop(name, None)
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=environment, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture(scope="module")
+def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding a ledger made by `tongban init` (SQLite) and its keystore."""
+    data = tmp_path_factory.mktemp("initialised")
+    done = tongban(data, "init")
+    assert done.returncode == 0, done.stderr
+    return data
+
+
+def snapshot(directory: Path) -> dict[str, tuple[int, int]]:
+    """Every file under a directory, with its size and modification time. SQLite's shared-memory index and
+    an empty write-ahead log are left by merely opening a database: they hold no data, so they are not counted."""
+    files = {str(p.relative_to(directory)): (p.stat().st_size, p.stat().st_mtime_ns) for p in directory.rglob("*") if p.is_file()}
+    return {name: stat for name, stat in files.items() if not name.endswith("-shm") and not (name.endswith("-wal") and stat[0] == 0)}
+
+
+@dataclass
+class Mistake:
+    name: str
+    args: list[str]
+    code: str
+    initialised: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+    prepare: Callable[[Path], None] | None = None
+
+
+def _corrupt_database(data: Path) -> None:
+    (data / "tongban.sqlite3").write_bytes(b"this is not a database " * 200)
+    for extra in ("tongban.sqlite3-wal", "tongban.sqlite3-shm"):
+        (data / extra).unlink(missing_ok=True)
+
+
+def _remove_master_key(data: Path) -> None:
+    (data / "keys" / "personal-data-master.key").unlink()
+
+
+def _not_a_bundle(data: Path) -> None:
+    (data / "bundle.json").write_text('{"hello": "world"}')
+
+
+def _binary_statement(data: Path) -> None:
+    (data / "statement.csv").write_bytes(bytes(range(256)) * 4)
+
+
+MISTAKES = [
+    Mistake("verify before init", ["verify"], "NO_LEDGER", initialised=False),
+    Mistake("history before init", ["history", UNKNOWN_CASE], "NO_LEDGER", initialised=False),
+    Mistake("ledger before init", ["ledger"], "NO_LEDGER", initialised=False),
+    Mistake("keys list before init", ["keys", "list"], "NO_LEDGER", initialised=False),
+    Mistake("serve before init", ["serve", "--port", "1"], "NO_LEDGER", initialised=False),
+    Mistake("a SQLite file that is not a database", ["verify"], "DATABASE_CORRUPT", prepare=_corrupt_database),
+    Mistake("a SQLite path where there is none", ["verify", "--db", "sqlite:///nowhere/at/all.sqlite3"], "NO_LEDGER"),
+    Mistake("an unreachable PostgreSQL", ["verify", "--db", "postgresql://postgres@127.0.0.1:1/test"], "DATABASE_UNREACHABLE"),
+    Mistake("a mysql:// URL", ["verify", "--db", "mysql://root@127.0.0.1/test"], "UNSUPPORTED_DATABASE_URL"),
+    Mistake("a wrong passphrase", ["verify"], "WRONG_PASSPHRASE", env={"TONGBAN_KEY_PASSPHRASE": "not-the-passphrase"}),
+    Mistake("a missing master key beside an existing ledger", ["verify"], "MISSING_MASTER_KEY", prepare=_remove_master_key),
+    Mistake("init again after the master key was lost", ["init"], "MISSING_MASTER_KEY", prepare=_remove_master_key),
+    Mistake("a period in the year 9999", ["ledger", "--period", "9999"], "INVALID_PERIOD"),
+    Mistake("a period that is no period", ["costs", "--period", "0000"], "INVALID_PERIOD"),
+    Mistake("a deadline from the last day of 9999", ["deadline", "DECISION", "--from", "9999-12-31"], "DATE_OUT_OF_RANGE"),
+    Mistake("a principal of an institution that does not exist", ["principals", "add", "--name", "王芳", "--institution",
+                                                                   "baotou-nowhere", "--roles", "staff"], "UNKNOWN_INSTITUTION"),
+    Mistake("a worklist of an institution that does not exist", ["worklist", "--institution", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
+    Mistake("a key rotation for an institution that does not exist", ["keys", "rotate", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
+    Mistake("a demo of minus five cases", ["demo", "--cases", "-5"], "INVALID_OPTION"),
+    Mistake("a bundle that is not a bundle", ["audit", "verify", "{data}/bundle.json", "--root-key", "{data}/keys/root.pub"],
+            "NOT_A_BUNDLE", prepare=_not_a_bundle),
+    Mistake("a case that does not exist", ["history", UNKNOWN_CASE], "CASE_NOT_FOUND"),
+    Mistake("a case id that is no id", ["history", "case-42"], "INVALID_OPTION"),
+    Mistake("a statement that is not text", ["subsidies", "--statement", "{data}/statement.csv"], "UNREADABLE_STATEMENT",
+            prepare=_binary_statement),
+    Mistake("an unknown command", ["verfy"], "INVALID_OPTION"),
+]
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[m.name for m in MISTAKES])
+def test_a_mistake_gets_one_clear_line_and_changes_nothing(mistake: Mistake, initialised: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    if mistake.initialised:
+        shutil.copytree(initialised, data)
+    else:
+        data.mkdir()
+    if mistake.prepare:
+        mistake.prepare(data)
+    before = snapshot(data)
+
+    result = tongban(data, *(a.replace("{data}", str(data)) for a in mistake.args), env=mistake.env)
+
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode != 0, output
+    assert "Traceback" not in output
+    assert len(output.splitlines()) == 1, output
+    assert CODE.search(output) and CODE.search(output)[1] == mistake.code, output  # type: ignore[index]
+    assert CHINESE.search(output) and re.search(r"\([A-Za-z]", output), output  # Chinese, and English in brackets
+    assert snapshot(data) == before
+    assert not (ROOT / "data").exists() or mistake.initialised  # nothing created beside the code either
