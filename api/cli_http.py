@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from domain.errors import DomainError
@@ -24,12 +26,15 @@ def principal_store(db_url: str) -> PrincipalStore:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(db_url: str, host: str, port: int) -> None:
-    """Run the HTTP API (OpenAPI at /schema/openapi.json, Swagger UI at /schema/swagger)."""
+    """Run the HTTP API (OpenAPI at /schema/openapi.json, Swagger UI at /schema/swagger). Logs one line per
+    request to stderr (method, path, status, duration, principal, request id), and the background work's failures."""
     import uvicorn
 
     from api.http_app import create_app
 
-    uvicorn.run(create_app(Settings(db_url=db_url)), host=host, port=port, log_level="info")
+    logging.getLogger("tongban").setLevel(logging.INFO)
+    app = create_app(Settings(db_url=db_url))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @click.group()

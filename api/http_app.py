@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -34,10 +35,11 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import Parameter
 from pydantic import BaseModel, Field
 
+from api.boundary import check_request, request_id_of, request_logging
 from api.case_views import case_history, case_state, involved_institutions
 from api.exports import Table, write_xlsx
-from api.schemas import ACTIONS, Command, ReceiveApplication, when
-from domain.actor import SHANGHAI, Actor
+from api.schemas import ACTIONS, Command, Printable, ReceiveApplication, check_time, when
+from domain.actor import SHANGHAI, Actor, check_supported
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import export_bundle, read_checkpoint
@@ -57,6 +59,8 @@ from projections.reconciliation import check_payments, match_statement, read_pay
 from projections.registry import ReadModels, build_read_models
 
 PROBLEM = "application/problem+json"
+log = logging.getLogger("tongban.http")
+background_log = logging.getLogger("tongban.background")
 _ROUTES: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], Callable[..., Any]]] = []
 
 
@@ -82,7 +86,8 @@ def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
 STATUS_OF = {
     "CASE_NOT_FOUND": 404, "APPLICANT_NOT_FOUND": 404, "NO_CHECKPOINT": 404,
     "VERSION_CONFLICT": 409, "INVALID_IDEMPOTENCY_KEY": 400, "INVALID_IF_MATCH": 400,
-    "NO_VALID_SIGNING_KEY": 503, "NETWORK_BUSY": 503, "FOREIGN_KEYSTORE": 503, "UNAUTHENTICATED": 401,
+    "NO_VALID_SIGNING_KEY": 503, "NETWORK_BUSY": 503, "FOREIGN_KEYSTORE": 503,
+    "MALFORMED_BODY": 400, "INVALID_QUERY": 400, "UNREADABLE_STATEMENT": 400, "UNSUPPORTED_MEDIA_TYPE": 415, "UNAUTHENTICATED": 401,
     **dict.fromkeys(
         ("NOT_HANDLING_INSTITUTION", "NOT_FIRST_RECEIVING_INSTITUTION", "NOT_BUREAU", "NOT_HEAD", "NOT_TRANSFERRING_INSTITUTION",
          "NOT_TRANSFER_TARGET", "NOT_INVOLVED", "NOT_A_LEGAL_AID_CENTRE", "NOT_YOUR_CASE", "ROLE_NOT_ALLOWED",
@@ -107,7 +112,7 @@ class Services:
 # ---------------------------------------------------------------------- errors as problem details
 def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
     titles = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-              422: "Refused", 500: "Internal error", 503: "Service unavailable"}
+              413: "Too large", 415: "Unsupported media type", 422: "Refused", 500: "Internal error", 503: "Service unavailable"}
     body = {"type": f"https://tongban.invalid/problems/{code.lower().replace('_', '-')}", "title": titles.get(status, "Error"),
             "status": status, "code": code, "detail": detail, **extra}
     return Response(body, status_code=status, media_type=PROBLEM)
@@ -125,12 +130,17 @@ def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> R
 
 
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    code = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
-    return problem(exc.status_code, code, str(exc.detail))
+    code, chinese = {400: ("BAD_REQUEST", "请求有误"), 401: ("UNAUTHENTICATED", "未认证"), 403: ("FORBIDDEN", "无权访问"),
+                     404: ("NOT_FOUND", "没有这个地址"), 405: ("METHOD_NOT_ALLOWED", "不支持此方法"),
+                     413: ("BODY_TOO_LARGE", "请求体过大")}.get(exc.status_code, ("HTTP_ERROR", "请求未完成"))
+    return problem(exc.status_code, code, f"{chinese} ({exc.detail})")
 
 
-def internal_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    return problem(500, "INTERNAL_ERROR", f"内部错误，未记录任何操作 (internal error; nothing was recorded): {type(exc).__name__}")
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    request_id = request_id_of(request.scope)
+    log.error("unexpected %s on %s %s, request_id=%s", type(exc).__name__, request.method, request.url.path, request_id, exc_info=exc)
+    return problem(500, "INTERNAL_ERROR", f"内部错误，未记录任何操作，请求编号 {request_id} (internal error; nothing was recorded; "
+                                          f"the server log has request {request_id}).", request_id=request_id)
 
 
 # ---------------------------------------------------------------------- who is asking
@@ -140,6 +150,7 @@ def provide_principal(request: Request[Any, Any, Any], services: Services) -> Pr
     principal = services.principals.authenticate(token.strip()) if scheme.lower() == "bearer" and token else None
     if principal is None:
         raise DomainError("UNAUTHENTICATED", "缺少或无效的访问令牌 (missing, unknown or revoked bearer token).")
+    request.scope.setdefault("state", {})["principal_id"] = principal.principal_id  # for the request's log line
     return principal
 
 
@@ -291,6 +302,8 @@ def _may_see_personal_data(principal: Principal, case: Any) -> bool:
 def case_get(case_id: UUID, principal: Principal, services: Services, as_of: datetime | None = None) -> Response[dict[str, Any]]:
     case = _case_for(principal, services, case_id)
     personal = _may_see_personal_data(principal, case)
+    if as_of is not None:
+        check_time(as_of)
     if as_of is None:
         state = case_state(case, personal)
     else:
@@ -352,6 +365,8 @@ def compliance_get(principal: Principal, services: Services, institution: str | 
         where += ["due_day >= ?", "due_day < ?"]
         params += [start, end]
     rows = read_rows(services.ledger_models.store, runner.current_table(), " AND ".join(where), tuple(params))
+    if on:
+        check_supported(on)
     today = on or datetime.now(SHANGHAI).date()
     return {"institution": scope, "period": period, "as_of": today.isoformat(),
             "rules": summarise(rows, today, services.ledger_models.calendar)}
@@ -360,6 +375,8 @@ def compliance_get(principal: Principal, services: Services, institution: str | 
 @route(get, "/worklist", summary="待办 What is due and overdue", tags=["reads"])
 def worklist_get(principal: Principal, services: Services, institution: str | None = None, on: date | None = None) -> dict[str, Any]:
     scope = scope_institution(principal, services, institution) or principal.institution_id
+    if on:
+        check_supported(on)
     runner = services.ledger_models.current("deadlines")
     today = on or datetime.now(SHANGHAI).date()
     end_of_today = f"{today.isoformat()}T23:59:59+08:00"
@@ -435,7 +452,10 @@ def verification_get(principal: Principal, services: Services) -> dict[str, Any]
 
 # ---------------------------------------------------------------------- the global log (auditors)
 class Erasure(BaseModel):
-    reason: str = Field(description="删除理由 Why the applicant's personal data is erased, e.g. 依《个人信息保护法》第四十七条请求删除")
+    reason: Printable = Field(
+        min_length=1, max_length=2000,
+        description="删除理由 Why the applicant's personal data is erased, e.g. 依《个人信息保护法》第四十七条请求删除",
+    )
 
 
 @route(get, "/log/checkpoint", summary="检查点 The newest signed checkpoint of the global log (C2SP signed note)", tags=["audit"])
@@ -485,22 +505,23 @@ def erasure_post(applicant_id: str, data: Erasure, principal: Principal, service
 
 
 # ---------------------------------------------------------------------- the application
-def _keep_current(models: ReadModels, log: TransparencyLog, stop: threading.Event, checkpoint_seconds: float) -> None:
+def _keep_current(models: ReadModels, transparency: TransparencyLog, stop: threading.Event, checkpoint_seconds: float) -> None:
     """Projections caught up twice a second; the log integrated too, and checkpointed when it grew."""
     signed_size, last_signed = -1, 0.0
     while not stop.is_set():
-        for runner in models.runners.values():
+        for name, runner in models.runners.items():
             try:
                 runner.catch_up()
-            except Exception:  # noqa: S112 - a failed batch is retried on the next round; nothing is lost
-                continue
+            except Exception:  # a failed batch is retried on the next round; nothing is lost
+                background_log.exception("catching up the %s projection failed; retrying in 0.5 s", name)
         try:
-            log.integrate()
-            if log.signer is not None and time.monotonic() - last_signed >= checkpoint_seconds and log.size() != signed_size:
-                log.checkpoint(datetime.now(SHANGHAI))
-                signed_size, last_signed = log.size(), time.monotonic()
-        except Exception:  # noqa: S110 - the next round integrates what this one could not
-            pass
+            transparency.integrate()
+            if transparency.signer is not None and time.monotonic() - last_signed >= checkpoint_seconds \
+                    and transparency.size() != signed_size:
+                transparency.checkpoint(datetime.now(SHANGHAI))
+                signed_size, last_signed = transparency.size(), time.monotonic()
+        except Exception:  # the next round integrates what this one could not
+            background_log.exception("integrating or checkpointing the global log failed; retrying in 0.5 s")
         stop.wait(0.5)
 
 
@@ -530,6 +551,9 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
                       "principal": Provide(provide_principal, sync_to_thread=True)},
         exception_handlers={DomainError: domain_error_handler, ValidationException: validation_handler,
                             NotFoundException: http_error_handler, HTTPException: http_error_handler, Exception: internal_error_handler},
+        before_request=check_request,
+        middleware=[request_logging],
+        request_max_body_size=1_000_000,
         openapi_config=OpenAPIConfig(
             title="tongban 通办 — signed case ledger of city-wide legal aid (法律援助“市域通办”)", version="0.1.0",
             components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from api.boundary import has_control_characters
+from domain.actor import SUPPORTED_YEARS
+from domain.errors import DomainError
 from domain.vocabulary import (
     Channel,
     DispatchMethod,
@@ -19,8 +22,24 @@ from domain.vocabulary import (
     TerminationGround,
 )
 
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+def _printable(value: str) -> str:
+    if has_control_characters(value):
+        raise ValueError("不可含控制字符 (control characters such as NUL are not allowed)")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_printable)]
+
+
+def short_text(max_length: int, description: str) -> Any:
+    """An optional text field (empty allowed), bounded, without control characters."""
+    return Field(default="", max_length=max_length, description=description)
+
+
+Printable = Annotated[str, AfterValidator(_printable)]
 Fen = Annotated[int, Field(ge=0, le=10**12, description="Amount in fen (分), an integer: 1 yuan = 100 fen.")]
+CLOCK_TOLERANCE = timedelta(minutes=5)  # how far ahead of the server's clock a client's clock may run
 
 
 class Command(BaseModel):
@@ -38,9 +57,9 @@ class Applicant(BaseModel):
     model_config = ConfigDict(extra="forbid")
     applicant_id: Text = Field(description="A stable pseudonymous id for the person (申请人编号); personal data is encrypted per id.")
     name: Text = Field(description="姓名")
-    id_number: str = Field(default="", max_length=64, description="身份证号")
-    phone: str = Field(default="", max_length=64, description="联系电话")
-    address: str = Field(default="", max_length=500, description="住址")
+    id_number: Printable = short_text(64, "身份证号")
+    phone: Printable = short_text(64, "联系电话")
+    address: Printable = short_text(500, "住址")
 
 
 class Hardship(BaseModel):
@@ -48,9 +67,11 @@ class Hardship(BaseModel):
     basis: HardshipBasis = Field(
         description="经济困难依据: hardship_statement (说明表), credit_commitment (诚信承诺), exemption (免予核查)"
     )
-    household_monthly_income_fen: int | None = Field(default=None, ge=0, description="家庭月收入（分）, for a hardship statement")
+    household_monthly_income_fen: int | None = Field(default=None, ge=0, le=10**12,
+                                                     description="家庭月收入（分）, for a hardship statement")
     household_size: int | None = Field(default=None, ge=1, le=50, description="家庭人口")
-    exemption: str | None = Field(default=None, description="Exemption category of the policy, e.g. minor, migrant_worker_wages")
+    exemption: Printable | None = Field(default=None, max_length=64,
+                                        description="Exemption category of the policy, e.g. minor, migrant_worker_wages")
 
 
 class ReceiveApplication(Command):
@@ -62,12 +83,12 @@ class ReceiveApplication(Command):
     authority_district: Text = Field(description="Where the authority sits: a district id, or 'municipal' for city-level authorities")
     applicant: Applicant
     hardship: Hardship
-    key_groups: list[KeyGroup] = Field(default_factory=list, description="重点人群 (green channel)")
+    key_groups: list[KeyGroup] = Field(default_factory=list, max_length=20, description="重点人群 (green channel)")
     group_case: bool = Field(default=False, description="群体性案件")
     complex_case: bool = Field(default=False, description="重大疑难复杂")
     emergency: bool = Field(default=False, description="紧急案件 (LAL art 44): aid first, formalities after")
     possible_life_or_death: bool = Field(default=False, description="可能判处无期徒刑、死刑")
-    summary: str = Field(default="", max_length=2000, description="案情摘要")
+    summary: Printable = short_text(2000, "案情摘要")
 
     def arguments(self) -> dict[str, Any]:
         args = super().arguments()
@@ -80,11 +101,11 @@ class ReceiveApplication(Command):
 class NotifyMissingMaterials(Command):
     """一次性告知: every missing item, in one notice."""
 
-    items: list[Text] = Field(min_length=1)
+    items: list[Text] = Field(min_length=1, max_length=100)
 
 
 class SupplementMaterials(Command):
-    items: list[Text] = Field(min_length=1)
+    items: list[Text] = Field(min_length=1, max_length=100)
 
 
 class Withdraw(Command):
@@ -144,7 +165,7 @@ class RefuseAid(Command):
 class Lawyer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Text
-    license_number: str = Field(default="", max_length=64, description="执业证号")
+    license_number: Printable = short_text(64, "执业证号")
     firm: Text = Field(description="律师事务所")
     office_address: Text = Field(description="办公地址 (told to the applicant)")
     office_phone: Text = Field(description="联系电话 (told to the applicant)")
@@ -244,4 +265,24 @@ ACTIONS: dict[str, tuple[str, type[Command]]] = {
 
 
 def when(command: Command, now: datetime) -> datetime:
-    return command.at or now
+    """When the action happened: the time given, or now. No action is dated ahead of the server's clock
+    (beyond a small tolerance) or outside the years the ledger reasons about."""
+    if command.at is None:
+        return now
+    check_time(command.at, latest=now + CLOCK_TOLERANCE)
+    return command.at
+
+
+def check_time(at: datetime, latest: datetime | None = None) -> None:
+    """Refuse a time the ledger cannot reason about (TIME_OUT_OF_RANGE): too far ahead, or outside the years."""
+    try:
+        in_range = at.astimezone(latest.tzinfo if latest else at.tzinfo).year in SUPPORTED_YEARS
+    except (OverflowError, ValueError):
+        in_range = False
+    if not in_range or (latest is not None and at > latest):
+        limit = f"晚于服务器时间 {latest.isoformat(timespec='seconds')} " if latest is not None and in_range else ""
+        raise DomainError(
+            "TIME_OUT_OF_RANGE",
+            f"时间 {at.isoformat()} {limit}超出可接受的范围 (the time is in the future or outside {SUPPORTED_YEARS.start}–"
+            f"{SUPPORTED_YEARS.stop - 1}).",
+        )

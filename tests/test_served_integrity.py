@@ -4,6 +4,7 @@ database, and a server killed with kill -9 while requests are in flight, then re
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -60,7 +61,7 @@ def assert_verifies(ledger: CaseLedger) -> None:
 
 
 def test_eight_clients_through_two_servers_changing_one_lawyer_leave_a_ledger_that_verifies(
-    ledger: CaseLedger, settings: Settings, servers: list[Server]
+    ledger: CaseLedger, settings: Settings, servers: list[Server], tmp_path: Path
 ) -> None:
     case_id = appointed_case(ledger)
     first_version = ledger.get_case(case_id).version
@@ -92,6 +93,8 @@ def test_eight_clients_through_two_servers_changing_one_lawyer_leave_a_ledger_th
 
     assert unexpected == []
     assert len(accepted) > WRITERS
+    served = (tmp_path / "serve-0.log").read_text()
+    assert re.search(rf"POST /cases/{case_id}/lawyer-change (200|409) [\d.]+ms principal=\w+ request_id=\w+", served)
     assert sorted(accepted) == list(range(first_version + 1, first_version + 1 + len(accepted)))
     assert_verifies(ledger)
 
