@@ -34,8 +34,10 @@ def cases_events(ledger: Any, cases: int, seed: int) -> list[list[Any]]:
 def unconfirmed(ledger: Any) -> Any:
     """The same ledger, its recorder told nothing to confirm: what signing costs without the confirmation."""
     recorder = ledger.recorder
-    insert = recorder._insert_events
-    recorder._insert_events = lambda cursor, events, **kwargs: insert(cursor, events)
+    for name in ("_insert_events", "_insert_stored_events"):  # where the recorders of both backends confirm
+        if hasattr(recorder, name):
+            method = getattr(recorder, name)
+            setattr(recorder, name, lambda cursor, events, method=method, **kwargs: method(cursor, events))
     return ledger
 
 

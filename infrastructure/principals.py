@@ -49,6 +49,8 @@ class PrincipalStore:
         """Issue a principal and its bearer token (returned once, never stored)."""
         if not roles:
             raise DomainError("NO_ROLES", "至少需要一个角色 (give the principal at least one role).")
+        if not name.strip() or len(name) > 200 or not name.isprintable():
+            raise DomainError("INVALID_NAME", "名称应为 1 至 200 个可打印字符 (the name must be 1 to 200 printable characters).")
         token = "tb_" + secrets.token_urlsafe(32)
         principal = Principal(uuid.uuid4().hex[:12], name, institution_id, frozenset(roles))
         with self.store.transaction():

@@ -160,12 +160,11 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(f"{self.datastore.schema}.{self.events_table_name}"),
         ]
         table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
-        self._chain_check = SQL(
-            "SELECT 1 / (SELECT count(*) FROM {} WHERE originator_id = %s AND originator_version = %s AND sha256(state) = %s)::int"
-        ).format(table)
-        self._network_check = SQL(
-            "SELECT ln(((SELECT coalesce(max(originator_version), 0) FROM {} WHERE originator_id = %s) = %s)::int)"
-        ).format(table)
+        chain = "1 / (SELECT count(*) FROM {0} WHERE originator_id = %s AND originator_version = %s AND sha256(state) = %s)::int"
+        network = "ln(((SELECT coalesce(max(originator_version), 0) FROM {0} WHERE originator_id = %s) = %s)::int)"
+        self._chain_check = SQL(f"SELECT {chain}").format(table)
+        self._network_check = SQL(f"SELECT {network}").format(table)
+        self._chain_and_network_check = SQL(f"SELECT {chain}, {network}").format(table)
         self._records_after_network = SQL(
             "SELECT state FROM {0} WHERE notification_id > (SELECT notification_id FROM {0} "
             "WHERE originator_id = %s AND originator_version = %s) ORDER BY notification_id"
@@ -175,8 +174,8 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
         )
 
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        # In the transaction, before the insert: lock, then (for a rotation, which is rare and may take a
-        # round trip) check the revoked keys' use. An exception here rolls the transaction back.
+        # In the transaction, before the insert: the lock, and for a key rotation (rare) the check of the revoked
+        # key's use, which takes a round trip and raises at once.
         if not stored_events:
             return
         super()._lock_table(curs)
@@ -187,20 +186,26 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             _check_no_use_after(revoked, [bytes(row["state"]) for row in curs.fetchall()])
 
     def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        # After the insert, pipelined with it: PostgreSQL itself fails the transaction when a check does not
-        # hold, so the checks cost no extra round trip (a chain that moved divides by zero, a network that moved
-        # takes the logarithm of zero; insert_events names which). After the library's own statements and not
-        # prepared, because psycopg loses track of a statement first prepared in a pipeline after a failure.
+        # After the insert, pipelined with it: a check that does not hold makes PostgreSQL itself fail the
+        # transaction, so the checks cost no round trip (a chain that moved divides by zero, a network that
+        # moved takes the logarithm of zero; insert_events names which). They come after the library's own
+        # statements because a statement prepared in a pipeline after one that fails is lost to the server but
+        # not to psycopg's cache; the common write's checks are one prepared statement (planning them each
+        # time cost a fifth of a write), the rare further ones are not prepared.
         super()._insert_stored_events(curs, stored_events, **kwargs)
         against: SignedAgainst | None = kwargs.get("signed_against")
         outcome: RequestOutcome | None = kwargs.get("request_outcome")
         with curs.connection.cursor() as checks:  # `curs` still holds the insert's notification ids
             if against is not None:
-                for s in _first_chained(stored_events):
-                    prev = bytes.fromhex(_prev_named(s.state))
-                    checks.execute(self._chain_check, (s.originator_id, s.originator_version - 1, prev), prepare=False)
-                ours = len(_network_records(stored_events, against.network_id))
-                checks.execute(self._network_check, (against.network_id, against.network_version + ours), prepare=False)
+                network = (against.network_id, against.network_version + len(_network_records(stored_events, against.network_id)))
+                chained = [(s.originator_id, s.originator_version - 1, bytes.fromhex(_prev_named(s.state)))
+                           for s in _first_chained(stored_events)]
+                if chained:
+                    checks.execute(self._chain_and_network_check, (*chained[0], *network), prepare=True)
+                else:
+                    checks.execute(self._network_check, network, prepare=True)
+                for previous in chained[1:]:
+                    checks.execute(self._chain_check, previous, prepare=False)
             if outcome is not None:  # a second result for one key is a unique violation: the whole write rolls back
                 checks.execute(self._insert_outcome, outcome.row(), prepare=False)
 

@@ -95,6 +95,8 @@ MISTAKES = [
     Mistake("a deadline from the last day of 9999", ["deadline", "DECISION", "--from", "9999-12-31"], "DATE_OUT_OF_RANGE"),
     Mistake("a principal of an institution that does not exist", ["principals", "add", "--name", "王芳", "--institution",
                                                                    "baotou-nowhere", "--roles", "staff"], "UNKNOWN_INSTITUTION"),
+    Mistake("a principal whose name holds a control character", ["principals", "add", "--name", "王\x07芳", "--institution",
+                                                                  "baotou-kundulun", "--roles", "staff"], "INVALID_NAME"),
     Mistake("a worklist of an institution that does not exist", ["worklist", "--institution", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
     Mistake("a key rotation for an institution that does not exist", ["keys", "rotate", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
     Mistake("a demo of minus five cases", ["demo", "--cases", "-5"], "INVALID_OPTION"),
