@@ -118,7 +118,7 @@ class ConfirmingSQLiteRecorder(SQLiteApplicationRecorder):
             [_hex(first.originator_id) if first else "", first.originator_version - 1 if first else 0, network],
         )
         previous, head = c.fetchone()
-        states = [previous]
+        states = [previous] if first else []
         for s in chained[1:]:
             c.execute(
                 f"SELECT state FROM {table} WHERE originator_id = ? AND originator_version = ?",
@@ -126,7 +126,7 @@ class ConfirmingSQLiteRecorder(SQLiteApplicationRecorder):
             )
             row = c.fetchone()
             states.append(row[0] if row else None)
-        for s, state in zip(chained, states, strict=False):
+        for s, state in zip(chained, states, strict=True):
             if state is None or record_hash(bytes(state)) != _prev_named(s.state):
                 raise ChainMoved(f"{s.originator_id} version {s.originator_version - 1} is not the record it was chained to")
         ours = _network_records(stored_events, against.network_id)
@@ -151,7 +151,7 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
     """The library's recorder, serialising inserts on a transaction-scoped advisory lock instead of
     `LOCK TABLE ... IN EXCLUSIVE MODE`, which PostgreSQL grants only to roles that may also UPDATE or
     DELETE. Held until commit, it keeps what the table lock kept: commit order equals notification-id order.
-    The lock is taken first, then the signed records are confirmed, then they are inserted."""
+    Under the lock the records are inserted and then confirmed, in one round trip."""
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
