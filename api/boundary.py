@@ -46,8 +46,10 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
         return
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
-        raise DomainError("UNSUPPORTED_MEDIA_TYPE",
-                          f"命令须以 application/json 发送，而不是 {media_type or '无类型'} (commands take application/json bodies only).")
+        raise DomainError(
+            "UNSUPPORTED_MEDIA_TYPE",
+            f"命令须以 application/json 发送，而不是 {media_type or '无类型'} (commands take application/json bodies only).",
+        )
     body = await request.body()
     if body:
         _check_json(body)
@@ -98,7 +100,14 @@ def request_logging(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send_with_id)
         finally:
             state = scope.get("state", {})
-            log.info("%s %s %s %.1fms principal=%s request_id=%s", scope.get("method", "-"), scope["path"], status,
-                     (time.perf_counter() - started) * 1000, state.get("principal_id", "-"), request_id)
+            log.info(
+                "%s %s %s %.1fms principal=%s request_id=%s",
+                scope.get("method", "-"),
+                scope["path"],
+                status,
+                (time.perf_counter() - started) * 1000,
+                state.get("principal_id", "-"),
+                request_id,
+            )
 
     return middleware

@@ -30,25 +30,45 @@ def case_history(
         occurred = body.get("occurred_at", "")
         if as_of is None or (occurred and datetime.fromisoformat(occurred) <= as_of):
             version_as_of = stored.originator_version
-        timeline.append({
-            "version": stored.originator_version, "type": str(body.get("type", "?")).removeprefix("Case."),
-            "occurred_at": occurred, "recorded_at": body.get("recorded_at"), "institution": body.get("institution"),
-            "person": body.get("person"), "verified": not problems, "problems": problems, "record_hash": prev,
-        })
+        timeline.append(
+            {
+                "version": stored.originator_version,
+                "type": str(body.get("type", "?")).removeprefix("Case."),
+                "occurred_at": occurred,
+                "recorded_at": body.get("recorded_at"),
+                "institution": body.get("institution"),
+                "person": body.get("person"),
+                "verified": not problems,
+                "problems": problems,
+                "record_hash": prev,
+            }
+        )
     state = case_state(ledger.get_case(case_id, version=version_as_of), personal_data) if version_as_of else {"status": "not yet received"}
     return timeline, state
 
 
 def case_state(case: Case, personal_data: bool = True) -> dict[str, Any]:
     return {
-        "case_id": str(case.id), "version": case.version, "status": case.status.value,
-        "matter_kind": case.matter_kind.value, "first_receiving_institution": case.first_receiving_institution,
-        "handling_institution": case.handling_institution, "received_at": case.received_at, "last_action_at": case.last_at,
-        "authority": case.authority, "key_groups": case.key_groups,
-        "applicant": case.applicant if personal_data else {
-            k: ("[hidden]" if k in PERSONAL_DATA_FIELDS else v) for k, v in case.applicant.items()},
-        "decision": case.decision, "lawyer": case.lawyer, "closed": case.closed, "archived": case.archived,
-        "subsidies_paid_fen": case.subsidies_paid, "transfer": case.transfer, "designated_institution": case.designated_institution,
+        "case_id": str(case.id),
+        "version": case.version,
+        "status": case.status.value,
+        "matter_kind": case.matter_kind.value,
+        "first_receiving_institution": case.first_receiving_institution,
+        "handling_institution": case.handling_institution,
+        "received_at": case.received_at,
+        "last_action_at": case.last_at,
+        "authority": case.authority,
+        "key_groups": case.key_groups,
+        "applicant": case.applicant
+        if personal_data
+        else {k: ("[hidden]" if k in PERSONAL_DATA_FIELDS else v) for k, v in case.applicant.items()},
+        "decision": case.decision,
+        "lawyer": case.lawyer,
+        "closed": case.closed,
+        "archived": case.archived,
+        "subsidies_paid_fen": case.subsidies_paid,
+        "transfer": case.transfer,
+        "designated_institution": case.designated_institution,
     }
 
 

@@ -35,7 +35,9 @@ from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
 from projections.registry import build_read_models
 
-db_option = click.option("--db", "db_url", default="", help="Database URL: sqlite:///PATH (default data/tongban.sqlite3) or postgresql://...")
+db_option = click.option(
+    "--db", "db_url", default="", help="Database URL: sqlite:///PATH (default data/tongban.sqlite3) or postgresql://..."
+)
 
 
 def _ledger(db_url: str) -> CaseLedger:
@@ -72,11 +74,17 @@ def init(db_url: str) -> None:
 
 
 @main.command()
-@click.option("--cases", default=1889, show_default=True, type=click.IntRange(1, 1_000_000),
-              help="How many cases to generate (Baotou recorded 1,889 in 2022).")
+@click.option(
+    "--cases",
+    default=1889,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="How many cases to generate (Baotou recorded 1,889 in 2022).",
+)
 @click.option("--seed", default=2022, show_default=True, help="Random seed: the same seed gives the same cases.")
-@click.option("--workers", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes recording (and signing) cases.")
+@click.option(
+    "--workers", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1, 64), help="Processes recording (and signing) cases."
+)
 @db_option
 def demo(cases: int, seed: int, workers: int, db_url: str) -> None:
     """Generate realistic cases through the real commands: every record is signed."""
@@ -112,10 +120,20 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     elapsed = time.perf_counter() - started
     ok = report.ok and not log_problems
     if as_json:
-        click.echo(json.dumps({
-            "ok": ok, "records": report.records, "cases": report.cases, "seconds": round(elapsed, 3),
-            "problems": [vars(p) for p in report.problems], "log_problems": log_problems,
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": ok,
+                    "records": report.records,
+                    "cases": report.cases,
+                    "seconds": round(elapsed, 3),
+                    "problems": [vars(p) for p in report.problems],
+                    "log_problems": log_problems,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for p in report.problems:
             click.echo(f"BAD  case {p.case_id} version {p.version}: {p.what}")
@@ -130,8 +148,13 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
 
 @main.command()
 @click.argument("case_id", type=click.UUID)
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]),
-              default=None, help="Show the case's state as of this time (Asia/Shanghai).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]),
+    default=None,
+    help="Show the case's state as of this time (Asia/Shanghai).",
+)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def history(case_id: UUID, as_of: datetime | None, db_url: str, as_json: bool) -> None:
@@ -143,8 +166,10 @@ def history(case_id: UUID, as_of: datetime | None, db_url: str, as_json: bool) -
         return
     for entry in timeline:
         mark = "ok " if entry["verified"] else "BAD"
-        click.echo(f"{mark} v{entry['version']:<3} {entry['occurred_at']}  {entry['type']:<28} {entry['institution']} / {entry['person']}"
-                   + ("" if entry["verified"] else f"  <- {'; '.join(entry['problems'])}"))
+        click.echo(
+            f"{mark} v{entry['version']:<3} {entry['occurred_at']}  {entry['type']:<28} {entry['institution']} / {entry['person']}"
+            + ("" if entry["verified"] else f"  <- {'; '.join(entry['problems'])}")
+        )
     click.echo(json.dumps(state, ensure_ascii=False, indent=2))
     if not all(e["verified"] for e in timeline):
         sys.exit(1)

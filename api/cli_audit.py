@@ -52,8 +52,13 @@ def checkpoint(db_url: str, as_json: bool) -> None:
     except LookupError as exc:
         raise DomainError("NO_LOG_KEY", f"此密钥库没有日志密钥，不能签署检查点 (this keystore holds no log key: {exc}).") from None
     if as_json:
-        click.echo(json.dumps({"origin": signed.origin, "tree_size": signed.size, "root_hash": signed.root.hex(),
-                               "time": signed.time, "note": note}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"origin": signed.origin, "tree_size": signed.size, "root_hash": signed.root.hex(), "time": signed.time, "note": note},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         click.echo(note, nl=False)
 
@@ -73,8 +78,10 @@ def audit_export(case_id: UUID, out: Path, db_url: str) -> None:
     bundle = export_bundle(ledger, log, case_id, _now())
     out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
     cases = sum(1 for r in bundle["records"] if r["stream"] == str(case_id))
-    click.echo(f"wrote {out}: {cases} case records, {len(bundle['records']) - cases} network records, "
-               f"checkpoint of {bundle['checkpoint'].splitlines()[1]} records")
+    click.echo(
+        f"wrote {out}: {cases} case records, {len(bundle['records']) - cases} network records, "
+        f"checkpoint of {bundle['checkpoint'].splitlines()[1]} records"
+    )
     click.echo(f"check it anywhere with: python infrastructure/audit_verifier.py {out} --root-key {ledger.keystore.root_public_key_hex()}")
 
 
@@ -86,10 +93,12 @@ def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
     """Check a bundle with nothing but the root public key (no database needed)."""
     key = Path(root_key).read_text().strip() if Path(root_key).is_file() else root_key.strip()
     if not re.fullmatch(r"[0-9a-fA-F]{64}", key):
-        raise DomainError("INVALID_ROOT_KEY",
-                          "根公钥应为 64 位十六进制，或存放它的文件 (the root key must be 64 hex digits, or a file holding them).")
-    not_a_bundle = DomainError("NOT_A_BUNDLE",
-                               f"{bundle} 不是 tongban 审计包 (not a tongban audit bundle: export one with `tongban audit export`).")
+        raise DomainError(
+            "INVALID_ROOT_KEY", "根公钥应为 64 位十六进制，或存放它的文件 (the root key must be 64 hex digits, or a file holding them)."
+        )
+    not_a_bundle = DomainError(
+        "NOT_A_BUNDLE", f"{bundle} 不是 tongban 审计包 (not a tongban audit bundle: export one with `tongban audit export`)."
+    )
     try:
         content = json.loads(bundle.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -99,8 +108,9 @@ def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
     try:
         report = verify_bundle(content, bytes.fromhex(key))
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        raise DomainError("MALFORMED_BUNDLE",
-                          f"{bundle} 结构不完整，无法核验 (the bundle's structure is damaged; it cannot be checked).") from None
+        raise DomainError(
+            "MALFORMED_BUNDLE", f"{bundle} 结构不完整，无法核验 (the bundle's structure is damaged; it cannot be checked)."
+        ) from None
     if as_json:
         click.echo(json.dumps({"ok": report.ok, "findings": [vars(f) for f in report.findings]}, ensure_ascii=False, indent=2))
     else:
@@ -109,8 +119,13 @@ def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
 
 
 @audit.command("check")
-@click.option("--since", "since", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A checkpoint saved earlier (the output of `tongban checkpoint`).")
+@click.option(
+    "--since",
+    "since",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A checkpoint saved earlier (the output of `tongban checkpoint`).",
+)
 @db_option
 @json_option
 def audit_check(since: Path, db_url: str, as_json: bool) -> None:
@@ -119,13 +134,21 @@ def audit_check(since: Path, db_url: str, as_json: bool) -> None:
     check = check_extends(ledger, log, since.read_text(encoding="utf-8"))
     old = check.checkpoint
     if as_json:
-        click.echo(json.dumps({"ok": check.ok, "checkpoint_size": old.size, "log_size": check.size, "problems": check.problems},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"ok": check.ok, "checkpoint_size": old.size, "log_size": check.size, "problems": check.problems},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for problem in check.problems:
             click.echo(f"BAD  {problem}")
-        verdict = ("日志延续该检查点 OK: every record logged then is still there, unchanged and in order"
-                   if check.ok else f"{len(check.problems)} problems: the log does not extend the checkpoint")
+        verdict = (
+            "日志延续该检查点 OK: every record logged then is still there, unchanged and in order"
+            if check.ok
+            else f"{len(check.problems)} problems: the log does not extend the checkpoint"
+        )
         click.echo(f"checkpoint of {old.size} records ({old.time}), log now {check.size} records: {verdict}")
     sys.exit(0 if check.ok else 1)
 
@@ -148,11 +171,21 @@ def log_inclusion(case_id: UUID, version: int, size: int | None, db_url: str) ->
     size = size or (read_checkpoint(ledger, latest).size if latest else log.size())
     entry = next((r for r in log.records_of(str(case_id)) if r.version == version and r.leaf_index < size), None)
     if entry is None:
-        raise DomainError("RECORD_NOT_LOGGED",
-                          f"案件 {case_id} 第 {version} 条记录不在 {size} 条记录的日志树中 (that record is not in a tree of {size}).")
-    click.echo(json.dumps({"leaf_index": entry.leaf_index, "tree_size": size, "record_hash": entry.record_hash.hex(),
-                           "root_hash": log.root(size).hex(), "proof": [h.hex() for h in log.inclusion_proof(entry.leaf_index, size)]},
-                          indent=2))
+        raise DomainError(
+            "RECORD_NOT_LOGGED", f"案件 {case_id} 第 {version} 条记录不在 {size} 条记录的日志树中 (that record is not in a tree of {size})."
+        )
+    click.echo(
+        json.dumps(
+            {
+                "leaf_index": entry.leaf_index,
+                "tree_size": size,
+                "record_hash": entry.record_hash.hex(),
+                "root_hash": log.root(size).hex(),
+                "proof": [h.hex() for h in log.inclusion_proof(entry.leaf_index, size)],
+            },
+            indent=2,
+        )
+    )
 
 
 @log_group.command("consistency")
@@ -165,9 +198,18 @@ def log_consistency(old_size: int, new_size: int, db_url: str) -> None:
     log.integrate()
     if not 0 < old_size <= new_size <= log.size():
         raise DomainError("BAD_TREE_SIZE", f"树大小应满足 0 < old <= new <= {log.size()} (tree sizes out of range).")
-    click.echo(json.dumps({"old_size": old_size, "new_size": new_size, "old_root": log.root(old_size).hex(),
-                           "new_root": log.root(new_size).hex(),
-                           "proof": [h.hex() for h in log.consistency_proof(old_size, new_size)]}, indent=2))
+    click.echo(
+        json.dumps(
+            {
+                "old_size": old_size,
+                "new_size": new_size,
+                "old_root": log.root(old_size).hex(),
+                "new_root": log.root(new_size).hex(),
+                "proof": [h.hex() for h in log.consistency_proof(old_size, new_size)],
+            },
+            indent=2,
+        )
+    )
 
 
 @click.command("erase-personal-data")

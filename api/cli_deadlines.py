@@ -40,8 +40,13 @@ def _deadlines_of(db_url: str, institution: str | None) -> tuple[ReadModels, Pro
 
 @click.command()
 @click.argument("rule")
-@click.option("--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]),
-              help="When the clock started (Asia/Shanghai).")
+@click.option(
+    "--from",
+    "start",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]),
+    help="When the clock started (Asia/Shanghai).",
+)
 @click.option("--complex", "complex_case", is_flag=True, help="A major, difficult, complex or special case (重大疑难复杂).")
 @json_option
 def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> None:
@@ -56,9 +61,17 @@ def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> N
         raise DomainError("UNKNOWN_RULE", f"没有期限规则 {rule} (no such rule; known: {known}).") from None
     due = due_date(calendar_for(settings), definition, start.replace(tzinfo=SHANGHAI), complex_case)
     limit = definition.complex_limit if complex_case and definition.complex_limit else definition.limit
-    result = {"rule": definition.rule_id, "description": definition.description, "from": start.isoformat(), "limit": limit,
-              "counted_in": definition.counting.value, "due": due.day.isoformat(), "due_by": due.at.isoformat(),
-              "provisional": due.provisional, "source": definition.source}
+    result = {
+        "rule": definition.rule_id,
+        "description": definition.description,
+        "from": start.isoformat(),
+        "limit": limit,
+        "counted_in": definition.counting.value,
+        "due": due.day.isoformat(),
+        "due_by": due.at.isoformat(),
+        "provisional": due.provisional,
+        "source": definition.source,
+    }
     note = "  (provisional: the official holiday schedule for that year is not known yet)" if due.provisional else ""
     _emit(result, as_json, f"{definition.rule_id} ({definition.description}): due {due.day} 23:59{note}")
 

@@ -48,8 +48,9 @@ class OneLineErrors(click.Group):
             if known is not None:
                 _fail(known.code, known.message)
             where = _log_traceback(exc)
-            _fail("UNEXPECTED_ERROR",
-                  f"意外错误，操作未完成，详情见 {where} (unexpected {type(exc).__name__}; the traceback is in {where}).")
+            _fail(
+                "UNEXPECTED_ERROR", f"意外错误，操作未完成，详情见 {where} (unexpected {type(exc).__name__}; the traceback is in {where})."
+            )
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)

@@ -60,8 +60,9 @@ def _echo_json(value: Any) -> None:
 
 @click.command("ledger")
 @_options()
-def ledger_report(institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None,
-                  xlsx_file: Path | None) -> None:
+def ledger_report(
+    institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None, xlsx_file: Path | None
+) -> None:
     """Each institution's ledger (市域通办工作台账): received first, handled, transferred, decided, closed, archived."""
     models, store, table, start, end = _open(db_url, period)
     result = institution_ledger(store, table, institution, start, end)
@@ -84,20 +85,30 @@ def ledger_report(institution: str | None, period: str | None, db_url: str, as_j
 
 @click.command("costs")
 @_options()
-def costs_report(institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None,
-                 xlsx_file: Path | None) -> None:
+def costs_report(
+    institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None, xlsx_file: Path | None
+) -> None:
     """Archiving and subsidy costs, carried by the first-receiving institution, and who pays for whose work."""
     models, store, table, start, end = _open(db_url, period)
     result = cost_attribution(store, table, start, end)
     if institution:
         result = {k: {i: v for i, v in part.items() if i == institution} for k, part in result.items()}
-    totals_rows = [[i, t["subsidies_paid"], t["subsidy_fen"], t["for_other_institutions_fen"], t["files_archived"]]
-                   for i, t in result["by_first_receiving_institution"].items()]
-    totals: Table = (["first_receiving_institution", "subsidies_paid", "subsidy_fen", "for_other_institutions_fen", "files_archived"],
-                     totals_rows)
-    matrix: Table = (["first_receiving_institution", "handling_institution", "subsidies_paid", "subsidy_fen", "files_archived"],
-                     [[f, h, c["subsidies_paid"], c["subsidy_fen"], c["files_archived"]]
-                      for f, row in result["first_receiving_x_handling"].items() for h, c in sorted(row.items())])
+    totals_rows = [
+        [i, t["subsidies_paid"], t["subsidy_fen"], t["for_other_institutions_fen"], t["files_archived"]]
+        for i, t in result["by_first_receiving_institution"].items()
+    ]
+    totals: Table = (
+        ["first_receiving_institution", "subsidies_paid", "subsidy_fen", "for_other_institutions_fen", "files_archived"],
+        totals_rows,
+    )
+    matrix: Table = (
+        ["first_receiving_institution", "handling_institution", "subsidies_paid", "subsidy_fen", "files_archived"],
+        [
+            [f, h, c["subsidies_paid"], c["subsidy_fen"], c["files_archived"]]
+            for f, row in result["first_receiving_x_handling"].items()
+            for h, c in sorted(row.items())
+        ],
+    )
     _export(totals, csv_file, xlsx_file, {"totals": totals, "matrix": matrix})
     if as_json:
         _echo_json({"period": period, **result})
@@ -110,17 +121,39 @@ def costs_report(institution: str | None, period: str | None, db_url: str, as_js
 
 @click.command("subsidies")
 @_options()
-@click.option("--statement", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="A payout statement (CSV: date, reference, payee, amount in yuan) to match against.")
-def subsidies_report(institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None,
-                     xlsx_file: Path | None, statement: Path | None) -> None:
+@click.option(
+    "--statement",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A payout statement (CSV: date, reference, payee, amount in yuan) to match against.",
+)
+def subsidies_report(
+    institution: str | None,
+    period: str | None,
+    db_url: str,
+    as_json: bool,
+    csv_file: Path | None,
+    xlsx_file: Path | None,
+    statement: Path | None,
+) -> None:
     """Reconcile subsidy payments against the bands, and against a payout statement."""
     lines = read_statement(statement.read_bytes()) if statement else None  # a statement it cannot read is refused before anything else
     models, store, table, start, end = _open(db_url, period)
     checked = check_payments(read_payments(store, table, institution, start, end), models.ledger.policy)
     matching = match_statement(checked, lines) if lines is not None else None
-    columns = ["case_id", "paid_at", "kind", "amount_fen", "band_min_fen", "band_max_fen", "payer", "first_receiving", "payee",
-               "reference", "findings"]
+    columns = [
+        "case_id",
+        "paid_at",
+        "kind",
+        "amount_fen",
+        "band_min_fen",
+        "band_max_fen",
+        "payer",
+        "first_receiving",
+        "payee",
+        "reference",
+        "findings",
+    ]
     payments: Table = (columns, [[p[c] for c in columns] for p in checked])
     sheets = {"payments": payments}
     if matching:

@@ -128,8 +128,12 @@ class DemoGenerator:
         rng, act = self.rng, self._act
         in_progress = n % 17 == 0  # about 6 % of cases are still being worked
         if rng.random() < 0.10:
-            act(case, "notify_missing_materials", clock.hours(1, 3),
-                items=rng.sample(["身份证明复印件", "经济困难状况说明表", "案件相关材料", "户口簿"], k=rng.randint(1, 2)))
+            act(
+                case,
+                "notify_missing_materials",
+                clock.hours(1, 3),
+                items=rng.sample(["身份证明复印件", "经济困难状况说明表", "案件相关材料", "户口簿"], k=rng.randint(1, 2)),
+            )
             if rng.random() < 0.2:
                 act(case, "withdraw", clock.days(10, 20), reason="逾期未补充材料", deemed=True)
                 return
@@ -141,8 +145,13 @@ class DemoGenerator:
         if target != receiver and rng.random() < 0.9:
             late = rng.random() < 0.12
             act(case, "request_transfer", clock.hours(1, 4), to_institution=target, applicant_consent=True)
-            act(case, "dispatch_materials", clock.working_days(3, 5) if late else clock.hours(2, 20),
-                method=rng.choice(list(DispatchMethod)), reference=f"SF{rng.randrange(10**11, 10**12)}")
+            act(
+                case,
+                "dispatch_materials",
+                clock.working_days(3, 5) if late else clock.hours(2, 20),
+                method=rng.choice(list(DispatchMethod)),
+                reference=f"SF{rng.randrange(10**11, 10**12)}",
+            )
             act(case, "receive_materials", clock.hours(20, 48), actor_institution=target)
             if in_progress:
                 return
@@ -152,8 +161,12 @@ class DemoGenerator:
         if not case.review or not case.review["eligible"]:
             self._refuse(case, clock)
             return
-        act(case, "enter_on_platform", clock.working_days(3, 4) if rng.random() < 0.1 else clock.hours(1, 20),
-            platform_number=f"NMG{clock.now:%Y%m%d}{n:06d}")
+        act(
+            case,
+            "enter_on_platform",
+            clock.working_days(3, 4) if rng.random() < 0.1 else clock.hours(1, 20),
+            platform_number=f"NMG{clock.now:%Y%m%d}{n:06d}",
+        )
         act(case, "grant_aid", clock.hours(1, 30), document_number=f"包援决字〔{clock.now:%Y}〕{n}号")
         if in_progress:
             return
@@ -162,43 +175,78 @@ class DemoGenerator:
         if rng.random() < 0.03:
             act(case, "change_lawyer", clock.days(3, 20), lawyer=self._lawyer(case), reason="受援人申请更换律师")
         if rng.random() < 0.04:
-            act(case, "terminate", clock.days(10, 60), ground=rng.choice(list(TerminationGround)),
-                document_number=f"包援终字〔{clock.now:%Y}〕{n}号", facts="经审查核实")
+            act(
+                case,
+                "terminate",
+                clock.days(10, 60),
+                ground=rng.choice(list(TerminationGround)),
+                document_number=f"包援终字〔{clock.now:%Y}〕{n}号",
+                facts="经审查核实",
+            )
             if rng.random() < 0.3:
                 self._object(case, clock, ObjectionRuling.UPHELD)
             act(case, "submit_closing_file", clock.days(5, 30), pages=rng.randint(10, 40))
             self._archive_and_pay(case, clock, receiver, n)
             return
         amount = rng.choice([0, 0, rng.randrange(100_000, 20_000_000)]) if case.matter_kind is not MatterKind.CRIMINAL else 0
-        act(case, "close", clock.days(30, 200), outcome=rng.choice(["调解结案", "判决胜诉", "部分支持", "判决", "撤诉"]),
-            amount_recovered_fen=amount)
+        act(
+            case,
+            "close",
+            clock.days(30, 200),
+            outcome=rng.choice(["调解结案", "判决胜诉", "部分支持", "判决", "撤诉"]),
+            amount_recovered_fen=amount,
+        )
         act(case, "submit_closing_file", clock.days(35, 45) if rng.random() < 0.1 else clock.days(3, 28), pages=rng.randint(15, 80))
         self._archive_and_pay(case, clock, receiver, n)
 
     def _review(self, case: Case, clock: _Clock) -> None:
         handling = case.handling_institution
         eligible, _ = case.assess_eligibility(self.ledger.policy)
-        self._act(case, "record_review_opinion", clock.hours(1, 6), reviewer=self._person(handling), opinion="材料齐全，经审查",
-                  recommendation=Recommendation.GRANT if eligible else Recommendation.REFUSE)
+        self._act(
+            case,
+            "record_review_opinion",
+            clock.hours(1, 6),
+            reviewer=self._person(handling),
+            opinion="材料齐全，经审查",
+            recommendation=Recommendation.GRANT if eligible else Recommendation.REFUSE,
+        )
         self._act(case, "sign_off_review", clock.hours(0, 4), role=Role.HEAD)
 
     def _refuse(self, case: Case, clock: _Clock) -> None:
-        self._act(case, "refuse_aid", clock.hours(1, 20), document_number=f"包援不字〔{clock.now:%Y}〕{self.rng.randrange(1, 9999)}号",
-                  reasons="家庭人均收入高于经济困难标准", legal_basis="《中华人民共和国法律援助法》第三十四条")
+        self._act(
+            case,
+            "refuse_aid",
+            clock.hours(1, 20),
+            document_number=f"包援不字〔{clock.now:%Y}〕{self.rng.randrange(1, 9999)}号",
+            reasons="家庭人均收入高于经济困难标准",
+            legal_basis="《中华人民共和国法律援助法》第三十四条",
+        )
         if self.rng.random() < 0.3:
             ruling = ObjectionRuling.CORRECTION_ORDERED if self.rng.random() < 0.2 else ObjectionRuling.UPHELD
             self._object(case, clock, ruling)
             if ruling is ObjectionRuling.CORRECTION_ORDERED:
                 return  # back with the handling institution for a new review: still in progress
-        self._act(case, "archive", clock.days(1, 20), actor_institution=case.first_receiving_institution,
-                  archive_number=f"档{clock.now:%Y}-{self.rng.randrange(1, 99999)}")
+        self._act(
+            case,
+            "archive",
+            clock.days(1, 20),
+            actor_institution=case.first_receiving_institution,
+            archive_number=f"档{clock.now:%Y}-{self.rng.randrange(1, 99999)}",
+        )
 
     def _object(self, case: Case, clock: _Clock, ruling: ObjectionRuling) -> None:
         bureau = self.directory.bureau().institution_id
         self._act(case, "file_objection", clock.days(1, 5), actor_institution=bureau, role=Role.BUREAU, grounds="申请人对决定不服")
         late = self.rng.random() < 0.1
-        self._act(case, "decide_objection", clock.days(6, 9) if late else clock.days(1, 4), actor_institution=bureau,
-                  role=Role.BUREAU, ruling=ruling, reasons="经审查")
+        self._act(
+            case,
+            "decide_objection",
+            clock.days(6, 9) if late else clock.days(1, 4),
+            actor_institution=bureau,
+            role=Role.BUREAU,
+            ruling=ruling,
+            reasons="经审查",
+        )
 
     def _archive_and_pay(self, case: Case, clock: _Clock, receiver: str, n: int) -> None:
         rng = self.rng
@@ -208,16 +256,33 @@ class DemoGenerator:
             amount = rng.randrange(band.minimum_fen, band.maximum_fen + 1, 10_000)
             if rng.random() < 0.05:
                 amount = band.maximum_fen + rng.randrange(10_000, 80_000, 10_000)
-                self._act(case, "approve_above_band_subsidy", clock.days(1, 5), actor_institution=receiver, role=Role.HEAD,
-                          kind=kind, amount_fen=amount, reason=rng.choice(["异地取证", "案情重大疑难复杂"]))
+                self._act(
+                    case,
+                    "approve_above_band_subsidy",
+                    clock.days(1, 5),
+                    actor_institution=receiver,
+                    role=Role.HEAD,
+                    kind=kind,
+                    amount_fen=amount,
+                    reason=rng.choice(["异地取证", "案情重大疑难复杂"]),
+                )
             pay_at = clock.days(31, 45) if rng.random() < 0.08 else clock.days(3, 25)
-            self._act(case, "pay_subsidy", pay_at, actor_institution=receiver, kind=kind, amount_fen=amount,
-                      payee=f"{case.lawyer['name']}（{case.lawyer['firm']}）", reference=f"PAY{clock.now:%Y%m}{n:06d}")
+            self._act(
+                case,
+                "pay_subsidy",
+                pay_at,
+                actor_institution=receiver,
+                kind=kind,
+                amount_fen=amount,
+                payee=f"{case.lawyer['name']}（{case.lawyer['firm']}）",
+                reference=f"PAY{clock.now:%Y%m}{n:06d}",
+            )
         self._act(case, "archive", clock.days(1, 15), actor_institution=receiver, archive_number=f"档{clock.now:%Y}-{n:06d}")
 
     # ------------------------------------------------------------------ helpers
-    def _act(self, case: Case, command: str, at: datetime, *, actor_institution: str | None = None,
-             role: Role = Role.STAFF, **arguments: Any) -> None:
+    def _act(
+        self, case: Case, command: str, at: datetime, *, actor_institution: str | None = None, role: Role = Role.STAFF, **arguments: Any
+    ) -> None:
         if at > DEMO_TODAY:
             raise _NotYet
         institution = actor_institution or case.handling_institution
@@ -239,7 +304,8 @@ class DemoGenerator:
         criminal = matter is MatterKind.CRIMINAL
         channel = rng.choice(
             [Channel.FORWARDED_BY_COURT, Channel.FORWARDED_BY_PROCURATORATE, Channel.FORWARDED_BY_POLICE, Channel.FORWARDED_BY_DETENTION]
-            if criminal and rng.random() < 0.8 else [Channel.WINDOW, Channel.WINDOW, Channel.PHONE, Channel.ONLINE, Channel.WORKSTATION]
+            if criminal and rng.random() < 0.8
+            else [Channel.WINDOW, Channel.WINDOW, Channel.PHONE, Channel.ONLINE, Channel.WORKSTATION]
         )
         place = DISTRICT_NAMES[district]
         court = f"{place}中级人民法院" if district == MUNICIPAL_DISTRICT else f"{place}人民法院"
@@ -261,12 +327,23 @@ class DemoGenerator:
             per_person = rng.randrange(60_000, 300_000) if rng.random() < 0.85 else rng.randrange(250_000, 600_000)
             hardship = {"basis": "hardship_statement", "household_monthly_income_fen": per_person * size, "household_size": size}
         return {
-            "channel": channel, "matter_kind": matter, "authority_name": authority, "authority_district": district,
-            "applicant": self._applicant(), "hardship": hardship, "key_groups": groups,
-            "group_case": rng.random() < 0.02, "complex_case": rng.random() < 0.08, "emergency": rng.random() < 0.02,
+            "channel": channel,
+            "matter_kind": matter,
+            "authority_name": authority,
+            "authority_district": district,
+            "applicant": self._applicant(),
+            "hardship": hardship,
+            "key_groups": groups,
+            "group_case": rng.random() < 0.02,
+            "complex_case": rng.random() < 0.08,
+            "emergency": rng.random() < 0.02,
             "possible_life_or_death": criminal and rng.random() < 0.05,
-            "summary": {MatterKind.CIVIL: "劳动争议", MatterKind.CRIMINAL: "刑事辩护", MatterKind.ADMINISTRATIVE: "行政诉讼",
-                        MatterKind.LEGAL_HELP: "法律帮助"}[matter],
+            "summary": {
+                MatterKind.CIVIL: "劳动争议",
+                MatterKind.CRIMINAL: "刑事辩护",
+                MatterKind.ADMINISTRATIVE: "行政诉讼",
+                MatterKind.LEGAL_HELP: "法律帮助",
+            }[matter],
         }
 
     def _applicant(self) -> dict[str, Any]:

@@ -83,15 +83,39 @@ def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
         return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
     return handler
+
+
 STATUS_OF = {
-    "CASE_NOT_FOUND": 404, "APPLICANT_NOT_FOUND": 404, "NO_CHECKPOINT": 404,
-    "VERSION_CONFLICT": 409, "INVALID_IDEMPOTENCY_KEY": 400, "INVALID_IF_MATCH": 400,
-    "NO_VALID_SIGNING_KEY": 503, "NETWORK_BUSY": 503, "FOREIGN_KEYSTORE": 503,
-    "MALFORMED_BODY": 400, "INVALID_QUERY": 400, "UNREADABLE_STATEMENT": 400, "UNSUPPORTED_MEDIA_TYPE": 415, "UNAUTHENTICATED": 401,
+    "CASE_NOT_FOUND": 404,
+    "APPLICANT_NOT_FOUND": 404,
+    "NO_CHECKPOINT": 404,
+    "VERSION_CONFLICT": 409,
+    "INVALID_IDEMPOTENCY_KEY": 400,
+    "INVALID_IF_MATCH": 400,
+    "NO_VALID_SIGNING_KEY": 503,
+    "NETWORK_BUSY": 503,
+    "FOREIGN_KEYSTORE": 503,
+    "MALFORMED_BODY": 400,
+    "INVALID_QUERY": 400,
+    "UNREADABLE_STATEMENT": 400,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    "UNAUTHENTICATED": 401,
     **dict.fromkeys(
-        ("NOT_HANDLING_INSTITUTION", "NOT_FIRST_RECEIVING_INSTITUTION", "NOT_BUREAU", "NOT_HEAD", "NOT_TRANSFERRING_INSTITUTION",
-         "NOT_TRANSFER_TARGET", "NOT_INVOLVED", "NOT_A_LEGAL_AID_CENTRE", "NOT_YOUR_CASE", "ROLE_NOT_ALLOWED",
-         "NOT_YOUR_INSTITUTION"), 403),
+        (
+            "NOT_HANDLING_INSTITUTION",
+            "NOT_FIRST_RECEIVING_INSTITUTION",
+            "NOT_BUREAU",
+            "NOT_HEAD",
+            "NOT_TRANSFERRING_INSTITUTION",
+            "NOT_TRANSFER_TARGET",
+            "NOT_INVOLVED",
+            "NOT_A_LEGAL_AID_CENTRE",
+            "NOT_YOUR_CASE",
+            "ROLE_NOT_ALLOWED",
+            "NOT_YOUR_INSTITUTION",
+        ),
+        403,
+    ),
 }
 HEAD_ACTIONS = {"sign_off_review", "approve_above_band_subsidy"}
 BUREAU_ACTIONS = {"designate_jurisdiction", "file_objection", "decide_objection"}
@@ -111,10 +135,26 @@ class Services:
 
 # ---------------------------------------------------------------------- errors as problem details
 def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
-    titles = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-              413: "Too large", 415: "Unsupported media type", 422: "Refused", 500: "Internal error", 503: "Service unavailable"}
-    body = {"type": f"https://tongban.invalid/problems/{code.lower().replace('_', '-')}", "title": titles.get(status, "Error"),
-            "status": status, "code": code, "detail": detail, **extra}
+    titles = {
+        400: "Bad request",
+        401: "Not authenticated",
+        403: "Forbidden",
+        404: "Not found",
+        409: "Conflict",
+        413: "Too large",
+        415: "Unsupported media type",
+        422: "Refused",
+        500: "Internal error",
+        503: "Service unavailable",
+    }
+    body = {
+        "type": f"https://tongban.invalid/problems/{code.lower().replace('_', '-')}",
+        "title": titles.get(status, "Error"),
+        "status": status,
+        "code": code,
+        "detail": detail,
+        **extra,
+    }
     return Response(body, status_code=status, media_type=PROBLEM)
 
 
@@ -123,24 +163,38 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
 
 
 def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
-    fields = [{"field": e.get("key") or e.get("source", ""), "message": e.get("message", "")} for e in (exc.extra or [])
-              if isinstance(e, dict)]
-    return problem(422, "INVALID_REQUEST", "请求内容不符合要求 (the request is not valid): " + "; ".join(
-        f"{f['field']}: {f['message']}" for f in fields), errors=fields)
+    fields = [
+        {"field": e.get("key") or e.get("source", ""), "message": e.get("message", "")} for e in (exc.extra or []) if isinstance(e, dict)
+    ]
+    return problem(
+        422,
+        "INVALID_REQUEST",
+        "请求内容不符合要求 (the request is not valid): " + "; ".join(f"{f['field']}: {f['message']}" for f in fields),
+        errors=fields,
+    )
 
 
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    code, chinese = {400: ("BAD_REQUEST", "请求有误"), 401: ("UNAUTHENTICATED", "未认证"), 403: ("FORBIDDEN", "无权访问"),
-                     404: ("NOT_FOUND", "没有这个地址"), 405: ("METHOD_NOT_ALLOWED", "不支持此方法"),
-                     413: ("BODY_TOO_LARGE", "请求体过大")}.get(exc.status_code, ("HTTP_ERROR", "请求未完成"))
+    code, chinese = {
+        400: ("BAD_REQUEST", "请求有误"),
+        401: ("UNAUTHENTICATED", "未认证"),
+        403: ("FORBIDDEN", "无权访问"),
+        404: ("NOT_FOUND", "没有这个地址"),
+        405: ("METHOD_NOT_ALLOWED", "不支持此方法"),
+        413: ("BODY_TOO_LARGE", "请求体过大"),
+    }.get(exc.status_code, ("HTTP_ERROR", "请求未完成"))
     return problem(exc.status_code, code, f"{chinese} ({exc.detail})")
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     request_id = request_id_of(request.scope)
     log.error("unexpected %s on %s %s, request_id=%s", type(exc).__name__, request.method, request.url.path, request_id, exc_info=exc)
-    return problem(500, "INTERNAL_ERROR", f"内部错误，未记录任何操作，请求编号 {request_id} (internal error; nothing was recorded; "
-                                          f"the server log has request {request_id}).", request_id=request_id)
+    return problem(
+        500,
+        "INTERNAL_ERROR",
+        f"内部错误，未记录任何操作，请求编号 {request_id} (internal error; nothing was recorded; the server log has request {request_id}).",
+        request_id=request_id,
+    )
 
 
 # ---------------------------------------------------------------------- who is asking
@@ -205,7 +259,10 @@ def expected_version(request: Request[Any, Any, Any]) -> int | None:
 
 
 def idempotent(
-    request: Request[Any, Any, Any], services: Services, principal: Principal, body: bytes,
+    request: Request[Any, Any, Any],
+    services: Services,
+    principal: Principal,
+    body: bytes,
     run: Callable[[RequestKey | None], tuple[int, dict[str, Any]]],
 ) -> Response[dict[str, Any]]:
     """Run a command once per Idempotency-Key: its answer is stored with its events (idempotency.py), so a
@@ -234,15 +291,19 @@ def _command_response(status: int, result: dict[str, Any]) -> Response[dict[str,
 
 def _case_for(principal: Principal, services: Services, case_id: UUID) -> Any:
     case = services.ledger.get_case(case_id)
-    if not (sees_everything(principal, services) or principal.institution_id in involved_institutions(case)
-            or (principal.has(Role.BUREAU) and services.ledger.directory().is_bureau(principal.institution_id))):
+    if not (
+        sees_everything(principal, services)
+        or principal.institution_id in involved_institutions(case)
+        or (principal.has(Role.BUREAU) and services.ledger.directory().is_bureau(principal.institution_id))
+    ):
         raise DomainError("NOT_YOUR_CASE", "本机构与该案件无关，无权查看或办理 (your institution has no part in this case).")
     return case
 
 
 @route(post, "/cases", summary="受理 Receive an application", tags=["commands"], status_code=201)
-def receive_application(request: Request[Any, Any, Any], data: ReceiveApplication, principal: Principal,
-                        services: Services) -> Response[dict[str, Any]]:
+def receive_application(
+    request: Request[Any, Any, Any], data: ReceiveApplication, principal: Principal, services: Services
+) -> Response[dict[str, Any]]:
     """Any legal aid centre of the city accepts an application, whatever the district; it becomes the
     first-receiving institution (首次受理机构) for good."""
 
@@ -255,24 +316,42 @@ def receive_application(request: Request[Any, Any, Any], data: ReceiveApplicatio
 
 
 def _action_handler(path: str, command: str, model: type[Command]) -> HTTPRouteHandler:
-    def handler(request: Request[Any, Any, Any], case_id: UUID, data: Command, principal: Principal,
-                services: Services) -> Response[dict[str, Any]]:
+    def handler(
+        request: Request[Any, Any, Any], case_id: UUID, data: Command, principal: Principal, services: Services
+    ) -> Response[dict[str, Any]]:
         def run(request_key: RequestKey | None) -> tuple[int, dict[str, Any]]:
             actor = actor_for(principal, command)
             if not (command in BUREAU_ACTIONS and principal.has(Role.BUREAU)):
                 _case_for(principal, services, case_id)
-            version = services.ledger.act(case_id, command, actor, when(data, datetime.now(SHANGHAI)),
-                                          expected_version=expected_version(request), request=request_key, **data.arguments())
+            version = services.ledger.act(
+                case_id,
+                command,
+                actor,
+                when(data, datetime.now(SHANGHAI)),
+                expected_version=expected_version(request),
+                request=request_key,
+                **data.arguments(),
+            )
             return 200, {"case_id": str(case_id), "version": version, "action": command}
 
         return idempotent(request, services, principal, data.model_dump_json().encode(), run)
 
     handler.__name__ = f"case_{command}"
     handler.__doc__ = (model.__doc__ or command.replace("_", " ")).strip()
-    handler.__annotations__ = {"request": Request, "case_id": UUID, "data": model, "principal": Principal, "services": Services,
-                               "return": Response[dict[str, Any]]}
-    return post(f"/cases/{{case_id:uuid}}/{path}", summary=(model.__doc__ or command).strip().split("\n")[0], tags=["commands"],
-                operation_id=f"case_{command}")(in_thread(handler))
+    handler.__annotations__ = {
+        "request": Request,
+        "case_id": UUID,
+        "data": model,
+        "principal": Principal,
+        "services": Services,
+        "return": Response[dict[str, Any]],
+    }
+    return post(
+        f"/cases/{{case_id:uuid}}/{path}",
+        summary=(model.__doc__ or command).strip().split("\n")[0],
+        tags=["commands"],
+        operation_id=f"case_{command}",
+    )(in_thread(handler))
 
 
 # ---------------------------------------------------------------------- reads
@@ -282,15 +361,30 @@ def health() -> dict[str, str]:
 
 
 @route(get, "/cases", summary="案件列表 Cases this principal may see", tags=["reads"])
-def cases_list(principal: Principal, services: Services, status: str | None = None, matter_kind: str | None = None,
-               period: str | None = None, page: int = Parameter(default=1, ge=1, le=1_000_000),
-               page_size: int = Parameter(default=50, ge=1, le=500)) -> dict[str, Any]:
+def cases_list(
+    principal: Principal,
+    services: Services,
+    status: str | None = None,
+    matter_kind: str | None = None,
+    period: str | None = None,
+    page: int = Parameter(default=1, ge=1, le=1_000_000),
+    page_size: int = Parameter(default=50, ge=1, le=500),
+) -> dict[str, Any]:
     """Paginated, newest first; filter by status, matter kind and the period the application was received in."""
     start, end = period_bounds(period)
     index = services.ledger_models.current("case_index")
     institution = None if sees_everything(principal, services) else principal.institution_id
-    total, items = list_cases(services.ledger_models.store, index.current_table(), institution=institution, status=status,
-                              matter_kind=matter_kind, start=start, end=end, limit=page_size, offset=(page - 1) * page_size)
+    total, items = list_cases(
+        services.ledger_models.store,
+        index.current_table(),
+        institution=institution,
+        status=status,
+        matter_kind=matter_kind,
+        start=start,
+        end=end,
+        limit=page_size,
+        offset=(page - 1) * page_size,
+    )
     return {"page": page, "page_size": page_size, "total": total, "items": items}
 
 
@@ -330,21 +424,28 @@ def _table_response(table: Table, fmt: str, name: str, as_json: dict[str, Any]) 
         writer = csv.writer(out)
         writer.writerow(headers)
         writer.writerows(rows)
-        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     if fmt == "xlsx":
         with TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{name}.xlsx"
             write_xlsx(path, {name: table})
             content = path.read_bytes()
-        return Response(BytesIO(content).getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+        return Response(
+            BytesIO(content).getvalue(),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
     raise DomainError("INVALID_FORMAT", "format 应为 json、csv 或 xlsx (format must be json, csv or xlsx).")
 
 
 @route(get, "/ledger", summary="台账 The institution ledger", tags=["reads"])
-def ledger_get(principal: Principal, services: Services, institution: str | None = None, period: str | None = None,
-               format: str = "json") -> Response[Any]:
+def ledger_get(
+    principal: Principal, services: Services, institution: str | None = None, period: str | None = None, format: str = "json"
+) -> Response[Any]:
     scope = scope_institution(principal, services, institution)
     start, end = period_bounds(period)
     runner = services.ledger_models.current("ledger")
@@ -355,8 +456,9 @@ def ledger_get(principal: Principal, services: Services, institution: str | None
 
 
 @route(get, "/compliance", summary="期限合规 Compliance per rule", tags=["reads"])
-def compliance_get(principal: Principal, services: Services, institution: str | None = None, period: str | None = None,
-                   on: date | None = None) -> dict[str, Any]:
+def compliance_get(
+    principal: Principal, services: Services, institution: str | None = None, period: str | None = None, on: date | None = None
+) -> dict[str, Any]:
     scope = scope_institution(principal, services, institution)
     runner = services.ledger_models.current("deadlines")
     where, params = ["responsible = ?"] if scope else [], [scope] if scope else []
@@ -368,8 +470,12 @@ def compliance_get(principal: Principal, services: Services, institution: str | 
     if on:
         check_supported(on)
     today = on or datetime.now(SHANGHAI).date()
-    return {"institution": scope, "period": period, "as_of": today.isoformat(),
-            "rules": summarise(rows, today, services.ledger_models.calendar)}
+    return {
+        "institution": scope,
+        "period": period,
+        "as_of": today.isoformat(),
+        "rules": summarise(rows, today, services.ledger_models.calendar),
+    }
 
 
 @route(get, "/worklist", summary="待办 What is due and overdue", tags=["reads"])
@@ -384,24 +490,37 @@ def worklist_get(principal: Principal, services: Services, institution: str | No
     order = {"overdue": 0, "due_soon": 1, "provisional": 2, "open": 3}
     items = [(r.status(today, services.ledger_models.calendar), r) for r in rows]
     open_items = sorted((i for i in items if i[0] in order), key=lambda i: (order[i[0]], i[1].due_day))
-    listing = [{"status": s, "case_id": r.case_id, "rule": r.rule_id, "due_day": r.due_day.isoformat(), "started_at": r.started_at,
-                "provisional": r.provisional} for s, r in open_items]
+    listing = [
+        {
+            "status": s,
+            "case_id": r.case_id,
+            "rule": r.rule_id,
+            "due_day": r.due_day.isoformat(),
+            "started_at": r.started_at,
+            "provisional": r.provisional,
+        }
+        for s, r in open_items
+    ]
     return {"institution": scope, "date": today.isoformat(), "items": listing}
 
 
 @route(get, "/costs", summary="成本归属 Costs carried by the first-receiving institution", tags=["reads"])
-def costs_get(principal: Principal, services: Services, period: str | None = None,
-              format: str = "json") -> Response[Any]:
+def costs_get(principal: Principal, services: Services, period: str | None = None, format: str = "json") -> Response[Any]:
     require(principal, Role.FINANCE, Role.HEAD, Role.BUREAU, Role.AUDITOR)
     start, end = period_bounds(period)
     runner = services.ledger_models.current("ledger")
     result = cost_attribution(services.ledger_models.store, runner.current_table(), start, end)
     if not sees_everything(principal, services):
         own = principal.institution_id
-        result = {"by_first_receiving_institution": {k: v for k, v in result["by_first_receiving_institution"].items() if k == own},
-                  "first_receiving_x_handling": {k: v for k, v in result["first_receiving_x_handling"].items() if k == own}}
-    matrix = [[first, handling, c["subsidies_paid"], c["subsidy_fen"], c["files_archived"]]
-              for first, row in result["first_receiving_x_handling"].items() for handling, c in sorted(row.items())]
+        result = {
+            "by_first_receiving_institution": {k: v for k, v in result["by_first_receiving_institution"].items() if k == own},
+            "first_receiving_x_handling": {k: v for k, v in result["first_receiving_x_handling"].items() if k == own},
+        }
+    matrix = [
+        [first, handling, c["subsidies_paid"], c["subsidy_fen"], c["files_archived"]]
+        for first, row in result["first_receiving_x_handling"].items()
+        for handling, c in sorted(row.items())
+    ]
     headers = ["first_receiving_institution", "handling_institution", "subsidies_paid", "subsidy_fen", "files_archived"]
     return _table_response((headers, matrix), format, "costs", {"period": period, **result})
 
@@ -416,11 +535,21 @@ def _payments(principal: Principal, services: Services, period: str | None) -> l
 
 
 @route(get, "/subsidies", summary="补贴对账 Subsidy payments against the bands", tags=["reads"])
-def subsidies_get(principal: Principal, services: Services, period: str | None = None,
-                  format: str = "json") -> Response[Any]:
+def subsidies_get(principal: Principal, services: Services, period: str | None = None, format: str = "json") -> Response[Any]:
     checked = _payments(principal, services, period)
-    columns = ["case_id", "paid_at", "kind", "amount_fen", "band_min_fen", "band_max_fen", "payer", "first_receiving", "payee",
-               "reference", "findings"]
+    columns = [
+        "case_id",
+        "paid_at",
+        "kind",
+        "amount_fen",
+        "band_min_fen",
+        "band_max_fen",
+        "payer",
+        "first_receiving",
+        "payee",
+        "reference",
+        "findings",
+    ]
     rows = [[", ".join(p[c]) if c == "findings" else p[c] for c in columns] for p in checked]
     return _table_response((columns, rows), format, "subsidies", {"period": period, "payments": checked})
 
@@ -453,7 +582,8 @@ def verification_get(principal: Principal, services: Services) -> dict[str, Any]
 # ---------------------------------------------------------------------- the global log (auditors)
 class Erasure(BaseModel):
     reason: Printable = Field(
-        min_length=1, max_length=2000,
+        min_length=1,
+        max_length=2000,
         description="删除理由 Why the applicant's personal data is erased, e.g. 依《个人信息保护法》第四十七条请求删除",
     )
 
@@ -474,8 +604,13 @@ def checkpoint_post(principal: Principal, services: Services) -> dict[str, Any]:
 
 def _checkpoint_view(services: Services, note: str) -> dict[str, Any]:
     checkpoint = read_checkpoint(services.ledger, note)
-    return {"origin": checkpoint.origin, "tree_size": checkpoint.size, "root_hash": checkpoint.root.hex(), "time": checkpoint.time,
-            "note": note}
+    return {
+        "origin": checkpoint.origin,
+        "tree_size": checkpoint.size,
+        "root_hash": checkpoint.root.hex(),
+        "time": checkpoint.time,
+        "note": note,
+    }
 
 
 @route(get, "/log/consistency", summary="一致性证明 Proof that the log of new_size extends the log of old_size (RFC 9162)", tags=["audit"])
@@ -484,19 +619,30 @@ def consistency_get(principal: Principal, services: Services, old_size: int, new
     log.integrate()
     if not 0 < old_size <= new_size <= log.size():
         raise DomainError("BAD_TREE_SIZE", f"树大小应满足 0 < old_size <= new_size <= {log.size()} (tree sizes out of range).")
-    return {"old_size": old_size, "new_size": new_size, "old_root": log.root(old_size).hex(), "new_root": log.root(new_size).hex(),
-            "proof": [h.hex() for h in log.consistency_proof(old_size, new_size)]}
+    return {
+        "old_size": old_size,
+        "new_size": new_size,
+        "old_root": log.root(old_size).hex(),
+        "new_root": log.root(new_size).hex(),
+        "proof": [h.hex() for h in log.consistency_proof(old_size, new_size)],
+    }
 
 
-@route(get, "/cases/{case_id:uuid}/audit-bundle", summary="审计包 A case's audit bundle, verifiable offline with the root key",
-       tags=["audit"])
+@route(
+    get, "/cases/{case_id:uuid}/audit-bundle", summary="审计包 A case's audit bundle, verifiable offline with the root key", tags=["audit"]
+)
 def audit_bundle_get(case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:
     _case_for(principal, services, case_id)
     return export_bundle(services.ledger, services.log, case_id, datetime.now(SHANGHAI))
 
 
-@route(post, "/applicants/{applicant_id:str}/erasure", summary="删除个人信息 Erase an applicant's personal data (bureau only)",
-       tags=["commands"], status_code=200)
+@route(
+    post,
+    "/applicants/{applicant_id:str}/erasure",
+    summary="删除个人信息 Erase an applicant's personal data (bureau only)",
+    tags=["commands"],
+    status_code=200,
+)
 def erasure_post(applicant_id: str, data: Erasure, principal: Principal, services: Services) -> dict[str, Any]:
     require(principal, Role.BUREAU)
     actor = Actor(principal.institution_id, f"{principal.name} ({principal.principal_id})", Role.BUREAU)
@@ -516,8 +662,11 @@ def _keep_current(models: ReadModels, transparency: TransparencyLog, stop: threa
                 background_log.exception("catching up the %s projection failed; retrying in 0.5 s", name)
         try:
             transparency.integrate()
-            if transparency.signer is not None and time.monotonic() - last_signed >= checkpoint_seconds \
-                    and transparency.size() != signed_size:
+            if (
+                transparency.signer is not None
+                and time.monotonic() - last_signed >= checkpoint_seconds
+                and transparency.size() != signed_size
+            ):
                 transparency.checkpoint(datetime.now(SHANGHAI))
                 signed_size, last_signed = transparency.size(), time.monotonic()
         except Exception:  # the next round integrates what this one could not
@@ -535,8 +684,9 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
 
     def start() -> None:
         if background:
-            threading.Thread(target=_keep_current, args=(models, log, stop, settings.checkpoint_seconds), daemon=True,
-                             name="projections").start()
+            threading.Thread(
+                target=_keep_current, args=(models, log, stop, settings.checkpoint_seconds), daemon=True, name="projections"
+            ).start()
 
     def shutdown() -> None:
         stop.set()
@@ -547,19 +697,28 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     actions = [_action_handler(path, command, model) for path, (command, model) in ACTIONS.items()]
     return Litestar(
         route_handlers=[*(decorator(*args, **kwargs)(fn) for decorator, args, kwargs, fn in _ROUTES), *actions],
-        dependencies={"services": Provide(provide_services, sync_to_thread=False),
-                      "principal": Provide(provide_principal, sync_to_thread=True)},
-        exception_handlers={DomainError: domain_error_handler, ValidationException: validation_handler,
-                            NotFoundException: http_error_handler, HTTPException: http_error_handler, Exception: internal_error_handler},
+        dependencies={
+            "services": Provide(provide_services, sync_to_thread=False),
+            "principal": Provide(provide_principal, sync_to_thread=True),
+        },
+        exception_handlers={
+            DomainError: domain_error_handler,
+            ValidationException: validation_handler,
+            NotFoundException: http_error_handler,
+            HTTPException: http_error_handler,
+            Exception: internal_error_handler,
+        },
         before_request=check_request,
         middleware=[request_logging],
         request_max_body_size=1_000_000,
         openapi_config=OpenAPIConfig(
-            title="tongban 通办 — signed case ledger of city-wide legal aid (法律援助“市域通办”)", version="0.1.0",
+            title="tongban 通办 — signed case ledger of city-wide legal aid (法律援助“市域通办”)",
+            version="0.1.0",
             components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
             security=[{"bearer": []}],
         ),
-        on_startup=[start], on_shutdown=[shutdown],
+        on_startup=[start],
+        on_shutdown=[shutdown],
     )
 
 

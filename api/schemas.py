@@ -44,9 +44,7 @@ CLOCK_TOLERANCE = timedelta(minutes=5)  # how far ahead of the server's clock a 
 
 class Command(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    at: AwareDatetime | None = Field(
-        default=None, description="When the action happened (ISO-8601 with offset). Default: now. 操作时间"
-    )
+    at: AwareDatetime | None = Field(default=None, description="When the action happened (ISO-8601 with offset). Default: now. 操作时间")
 
     def arguments(self) -> dict[str, Any]:
         """What the domain method takes, besides the actor and the time."""
@@ -67,11 +65,13 @@ class Hardship(BaseModel):
     basis: HardshipBasis = Field(
         description="经济困难依据: hardship_statement (说明表), credit_commitment (诚信承诺), exemption (免予核查)"
     )
-    household_monthly_income_fen: int | None = Field(default=None, ge=0, le=10**12,
-                                                     description="家庭月收入（分）, for a hardship statement")
+    household_monthly_income_fen: int | None = Field(
+        default=None, ge=0, le=10**12, description="家庭月收入（分）, for a hardship statement"
+    )
     household_size: int | None = Field(default=None, ge=1, le=50, description="家庭人口")
-    exemption: Printable | None = Field(default=None, max_length=64,
-                                        description="Exemption category of the policy, e.g. minor, migrant_worker_wages")
+    exemption: Printable | None = Field(
+        default=None, max_length=64, description="Exemption category of the policy, e.g. minor, migrant_worker_wages"
+    )
 
 
 class ReceiveApplication(Command):

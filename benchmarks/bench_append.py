@@ -80,10 +80,35 @@ def main() -> None:
                     plain.close()
             signed, unconfirmed_signed, unsigned = max(signed_rates), max(unconfirmed_rates), max(plain_rates)
             goal = 0.9 if backend == "postgres" else 0.8
-            rows.append([backend, pattern, events, unsigned, signed, signed / unsigned, f">= {goal:.2f}", unconfirmed_signed,
-                         signed / unconfirmed_signed])
-    print(table(["backend", "write pattern", "events", "unsigned ev/s", "signed ev/s", "ratio", "goal", "unconfirmed ev/s",
-                 "confirmed/unconfirmed (>= 0.95)"], rows))
+            rows.append(
+                [
+                    backend,
+                    pattern,
+                    events,
+                    unsigned,
+                    signed,
+                    signed / unsigned,
+                    f">= {goal:.2f}",
+                    unconfirmed_signed,
+                    signed / unconfirmed_signed,
+                ]
+            )
+    print(
+        table(
+            [
+                "backend",
+                "write pattern",
+                "events",
+                "unsigned ev/s",
+                "signed ev/s",
+                "ratio",
+                "goal",
+                "unconfirmed ev/s",
+                "confirmed/unconfirmed (>= 0.95)",
+            ],
+            rows,
+        )
+    )
 
 
 if __name__ == "__main__":

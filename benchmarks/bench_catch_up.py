@@ -58,8 +58,14 @@ def measure(backend: str, seconds: float) -> list[object]:
         lags.sort()
         per_save = seconds / max(len(committed), 1)
         models.store.close()
-        return [backend, len(committed), per_save * 1000, statistics.median(lags) * 1000, lags[int(len(lags) * 0.99) - 1] * 1000,
-                "< 1000 ms"]
+        return [
+            backend,
+            len(committed),
+            per_save * 1000,
+            statistics.median(lags) * 1000,
+            lags[int(len(lags) * 0.99) - 1] * 1000,
+            "< 1000 ms",
+        ]
 
 
 def main() -> None:

@@ -63,8 +63,12 @@ def main() -> None:
     unsigned = unsigned_rate(args.cases // 4)
     rows = [[f"demo, {w} worker(s)", demo_rate(args.cases, w)] for w in sorted({1, cores})]
     print(f"raw Ed25519 signing on one core: {signing:,.0f}/s; library's unsigned batched save: {unsigned:,.0f} events/s")
-    print(table(["run", "events/s", "vs 1-core signing", "vs unsigned save", "goal"],
-                [[name, rate, rate / signing, rate / unsigned, ">= 20,000/s"] for name, rate in rows]))
+    print(
+        table(
+            ["run", "events/s", "vs 1-core signing", "vs unsigned save", "goal"],
+            [[name, rate, rate / signing, rate / unsigned, ">= 20,000/s"] for name, rate in rows],
+        )
+    )
 
 
 if __name__ == "__main__":

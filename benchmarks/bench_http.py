@@ -28,8 +28,14 @@ from infrastructure.database import Database
 from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
 
-APPLICATION = {"channel": "window", "matter_kind": "civil", "authority_name": "昆都仑区人民法院", "authority_district": "kundulun",
-               "applicant": {"applicant_id": "p", "name": "张三"}, "hardship": {"basis": "credit_commitment"}}
+APPLICATION = {
+    "channel": "window",
+    "matter_kind": "civil",
+    "authority_name": "昆都仑区人民法院",
+    "authority_district": "kundulun",
+    "applicant": {"applicant_id": "p", "name": "张三"},
+    "hardship": {"basis": "credit_commitment"},
+}
 
 
 def free_port() -> int:
@@ -67,8 +73,12 @@ def measure(backend: str, seconds: float, clients: int) -> list[list[Any]]:
         token = PrincipalStore(SqlStore(Database(settings.db_url))).add("bench", "baotou-kundulun", {Role.STAFF})[1]
         port = free_port()
         env = {**os.environ, "TONGBAN_DATA_DIR": str(workdir), "TONGBAN_KEYSTORE": str(settings.keys), "TONGBAN_KEY_PASSPHRASE": "bench"}
-        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--db", settings.db_url, "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--db", settings.db_url, "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):

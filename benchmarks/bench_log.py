@@ -68,8 +68,13 @@ def fill(log: TransparencyLog, records: int, per_case: int = 8, batch: int = 50_
     """Append synthetic records through the log's own append path (the same code integrate() runs)."""
     for start in range(0, records, batch):
         notifications = [
-            Notification(id=i + 1, originator_id=UUID(int=i // per_case + 1), originator_version=i % per_case + 1,
-                         topic="bench:Record", state=i.to_bytes(8, "big") * 16)
+            Notification(
+                id=i + 1,
+                originator_id=UUID(int=i // per_case + 1),
+                originator_version=i % per_case + 1,
+                topic="bench:Record",
+                state=i.to_bytes(8, "big") * 16,
+            )
             for i in range(start, min(start + batch, records))
         ]
         with log.store.transaction():
@@ -89,8 +94,9 @@ def big_log(backend: str, records: int) -> list[list[object]]:
         size = log.size()
         root = log.root(size)
 
-        baseline = timings(lambda: store.fetchone("SELECT hash FROM tongban_log_nodes WHERE level = ? AND idx = ?",
-                                                  (0, rng.randrange(size))), 2000)
+        baseline = timings(
+            lambda: store.fetchone("SELECT hash FROM tongban_log_nodes WHERE level = ? AND idx = ?", (0, rng.randrange(size))), 2000
+        )
         inclusion = timings(lambda: log.inclusion_proof(rng.randrange(size), size), 2000)
         consistency = timings(lambda: log.consistency_proof(rng.randrange(1, size), size), 500)
         for name, times in (("inclusion proof", inclusion), ("consistency proof", consistency)):
@@ -115,8 +121,9 @@ def big_log(backend: str, records: int) -> list[list[object]]:
 
         scan = timings(lambda: store.fetchone("SELECT COUNT(*), MAX(version) FROM tongban_log_leaves"), 3)
         checkpoint = timings(lambda: log.checkpoint(datetime.now(SHANGHAI)), 3)
-        rows.append([backend, f"checkpoint of {size:,} (case heads)", p(checkpoint, 0.5), checkpoint[-1],
-                     p(checkpoint, 0.5) / p(scan, 0.5), ""])
+        rows.append(
+            [backend, f"checkpoint of {size:,} (case heads)", p(checkpoint, 0.5), checkpoint[-1], p(checkpoint, 0.5) / p(scan, 0.5), ""]
+        )
         rows.append([backend, "baseline: scan the leaves", p(scan, 0.5), scan[-1], 1.0, ""])
         rows.append([backend, f"(filling: {fill_rate:,.0f} leaves/s)", 0.0, 0.0, 0.0, ""])
         store.close()
@@ -153,8 +160,7 @@ def save_batched(app: Any, batches: list[list[Any]], log: TransparencyLog | None
 
 def append_overhead(backend: str, cases: int) -> list[list[object]]:
     rows: list[list[object]] = []
-    for pattern, save in (("1 event / transaction, log every 0.5 s", save_each),
-                          ("100 cases / transaction, log after each", save_batched)):
+    for pattern, save in (("1 event / transaction, log every 0.5 s", save_each), ("100 cases / transaction, log after each", save_batched)):
         rates: dict[bool, list[float]] = {False: [], True: []}
         for attempt in range(3):
             for with_log in (False, True):

@@ -61,8 +61,11 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
     print(f"{'projection':<11} {'backend':<10} {'events':>7} {'plain read ev/s':>16} {'rebuild ev/s':>13} {'ratio':>6}  goal >= 0.50")
-    for projection, backend in [(p, b) for p in ("deadlines", "ledger", "case_index")
-                                for b in (("sqlite", "postgres") if args.backend == "both" else (args.backend,))]:
+    for projection, backend in [
+        (p, b)
+        for p in ("deadlines", "ledger", "case_index")
+        for b in (("sqlite", "postgres") if args.backend == "both" else (args.backend,))
+    ]:
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
             schema = f"bench_{uuid.uuid4().hex[:8]}"

@@ -48,10 +48,15 @@ def main() -> None:
         single = best_rate(len(records), lambda: verify_records(records, root, network, processes=1))
         parallel = best_rate(len(records), lambda: verify_records(records, root, network, processes=cores))
     print(f"{len(records)} records, {cores} cores; raw Ed25519 verify: {one_core:,.0f}/s on one core, {all_cores:,.0f}/s on all")
-    print(table(["verify", "records/s", "baseline/s", "ratio", "goal"], [
-        ["1 process", single, one_core, single / one_core, ">= 0.85"],
-        [f"{cores} processes", parallel, all_cores, parallel / all_cores, ">= 0.85"],
-    ]))
+    print(
+        table(
+            ["verify", "records/s", "baseline/s", "ratio", "goal"],
+            [
+                ["1 process", single, one_core, single / one_core, ">= 0.85"],
+                [f"{cores} processes", parallel, all_cores, parallel / all_cores, ">= 0.85"],
+            ],
+        )
+    )
 
 
 if __name__ == "__main__":

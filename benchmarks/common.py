@@ -62,7 +62,12 @@ def best_rate(count: int, run: Callable[[], object], repeat: int = 3) -> float:
 
 
 def table(headers: list[str], rows: list[list[object]]) -> str:
-    cells = [headers, *[[f"{c:,.0f}" if isinstance(c, float) and c >= 100 else f"{c:.2f}" if isinstance(c, float) else str(c)
-                         for c in row] for row in rows]]
+    cells = [
+        headers,
+        *[
+            [f"{c:,.0f}" if isinstance(c, float) and c >= 100 else f"{c:.2f}" if isinstance(c, float) else str(c) for c in row]
+            for row in rows
+        ],
+    ]
     widths = [max(len(str(r[i])) for r in cells) for i in range(len(headers))]
     return "\n".join("  ".join(str(c).rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells)

@@ -137,17 +137,26 @@ class Case(Aggregate):
         if basis is HardshipBasis.EXEMPTION:
             code = hardship.get("exemption")
             if code not in policy.exemptions:
-                raise DomainError(
-                    "UNKNOWN_EXEMPTION", f"免予核查的类别 {code!r} 不在本市政策中 (not an exemption of this city's policy)."
-                )
+                raise DomainError("UNKNOWN_EXEMPTION", f"免予核查的类别 {code!r} 不在本市政策中 (not an exemption of this city's policy).")
             return {"basis": basis.value, "exemption": code, "legal_basis": policy.exemptions[code].legal_basis}
         return {"basis": basis.value}
 
     @event("ApplicationReceived")
     def __init__(
-        self, by: dict[str, str], at: str, channel: str, matter_kind: str, authority: dict[str, str],
-        applicant: Record, hardship: Record, key_groups: list[str], group_case: bool,
-        complex_case: bool, emergency: bool, possible_life_or_death: bool, summary: str,
+        self,
+        by: dict[str, str],
+        at: str,
+        channel: str,
+        matter_kind: str,
+        authority: dict[str, str],
+        applicant: Record,
+        hardship: Record,
+        key_groups: list[str],
+        group_case: bool,
+        complex_case: bool,
+        emergency: bool,
+        possible_life_or_death: bool,
+        summary: str,
     ) -> None:
         self.first_receiving_institution = by["institution"]  # 首次受理机构, fixed forever
         self.handling_institution = by["institution"]  # 承办机构, changes on transfer
@@ -228,8 +237,7 @@ class Case(Aggregate):
         if actor.institution_id != self.first_receiving_institution:
             raise DomainError(
                 "NOT_FIRST_RECEIVING_INSTITUTION",
-                f"只有首次受理机构 {self.first_receiving_institution} 可以{what} "
-                "(only the first-receiving institution may do this).",
+                f"只有首次受理机构 {self.first_receiving_institution} 可以{what} (only the first-receiving institution may do this).",
             )
 
     @staticmethod
@@ -253,9 +261,7 @@ class Case(Aggregate):
 
     def _no_transfer_pending(self) -> None:
         if self.transfer is not None and not self.transfer.get("received"):
-            raise DomainError(
-                "TRANSFER_PENDING", "材料正在转交，承办机构收到后方可办理 (materials are being transferred)."
-            )
+            raise DomainError("TRANSFER_PENDING", "材料正在转交，承办机构收到后方可办理 (materials are being transferred).")
 
     # ---------------------------------------------------------------- materials (材料)
     def notify_missing_materials(self, actor: Actor, at: datetime, items: list[str]) -> None:
@@ -288,9 +294,7 @@ class Case(Aggregate):
             raise DomainError("NO_MATERIALS_OUTSTANDING", "本案没有待补充的材料 (no materials are outstanding).")
         unknown = [i for i in items if i not in self.outstanding_materials]
         if not items or unknown:
-            raise DomainError(
-                "NOT_REQUESTED", f"补充的材料不在通知所列范围内: {unknown} (items were not requested in the notice)."
-            )
+            raise DomainError("NOT_REQUESTED", f"补充的材料不在通知所列范围内: {unknown} (items were not requested in the notice).")
         self._materials_supplemented(by=actor.record(), at=when, items=list(items))
 
     @event("MaterialsSupplemented")
@@ -304,9 +308,7 @@ class Case(Aggregate):
         self._by_handling(actor, "登记撤回申请")
         self._active()
         if self.lawyer is not None:
-            raise DomainError(
-                "ALREADY_APPOINTED", "已指派律师，应以终止法律援助处理 (after appointment, terminate instead)."
-            )
+            raise DomainError("ALREADY_APPOINTED", "已指派律师，应以终止法律援助处理 (after appointment, terminate instead).")
         if deemed and not self.outstanding_materials:
             raise DomainError(
                 "NOT_DEEMED_WITHDRAWN",
@@ -321,8 +323,14 @@ class Case(Aggregate):
 
     # ---------------------------------------------------------------- review (审查)
     def record_review_opinion(
-        self, actor: Actor, at: datetime, *, reviewer: str, opinion: str,
-        recommendation: Recommendation, policy: PolicyProfile,
+        self,
+        actor: Actor,
+        at: datetime,
+        *,
+        reviewer: str,
+        opinion: str,
+        recommendation: Recommendation,
+        policy: PolicyProfile,
     ) -> None:
         """The reviewer's opinion on the review form (审查表), with eligibility against the city's standard."""
         when = self._in_order(at)
@@ -330,13 +338,16 @@ class Case(Aggregate):
         self._undecided()
         self._no_transfer_pending()
         if self.outstanding_materials:
-            raise DomainError(
-                "MATERIALS_OUTSTANDING", "申请材料尚未补齐，不能审查 (materials are still outstanding)."
-            )
+            raise DomainError("MATERIALS_OUTSTANDING", "申请材料尚未补齐，不能审查 (materials are still outstanding).")
         eligible, reason = self.assess_eligibility(policy)
         self._review_recorded(
-            by=actor.record(), at=when, reviewer=_required(reviewer, "审查人"), opinion=_required(opinion, "审查意见"),
-            recommendation=recommendation.value, eligible=eligible, eligibility_reason=reason,
+            by=actor.record(),
+            at=when,
+            reviewer=_required(reviewer, "审查人"),
+            opinion=_required(opinion, "审查意见"),
+            recommendation=recommendation.value,
+            eligible=eligible,
+            eligibility_reason=reason,
         )
 
     def assess_eligibility(self, policy: PolicyProfile) -> tuple[bool, str]:
@@ -354,13 +365,22 @@ class Case(Aggregate):
 
     @event("ReviewOpinionRecorded")
     def _review_recorded(
-        self, by: dict[str, str], at: str, reviewer: str, opinion: str, recommendation: str,
-        eligible: bool, eligibility_reason: str,
+        self,
+        by: dict[str, str],
+        at: str,
+        reviewer: str,
+        opinion: str,
+        recommendation: str,
+        eligible: bool,
+        eligibility_reason: str,
     ) -> None:
         self.last_at = at
         self.review = {
-            "institution": by["institution"], "reviewer": reviewer, "recommendation": recommendation,
-            "eligible": eligible, "eligibility_reason": eligibility_reason,
+            "institution": by["institution"],
+            "reviewer": reviewer,
+            "recommendation": recommendation,
+            "eligible": eligible,
+            "eligibility_reason": eligibility_reason,
         }
         self.review_signed_off = False
 
@@ -383,36 +403,28 @@ class Case(Aggregate):
         self.review_signed_off = True
 
     # ---------------------------------------------------------------- transfer (转交)
-    def designate_jurisdiction(
-        self, actor: Actor, at: datetime, *, institution_id: str, reason: str, directory: Directory
-    ) -> None:
+    def designate_jurisdiction(self, actor: Actor, at: datetime, *, institution_id: str, reason: str, directory: Directory) -> None:
         """In a jurisdiction dispute the bureau designates the handling institution (指定管辖)."""
         when = self._in_order(at)
         self._by_bureau(actor, directory, "指定管辖")
         self._undecided()
         if directory.is_bureau(directory.get(institution_id).institution_id):
             raise DomainError("NOT_A_LEGAL_AID_CENTRE", "只能指定法律援助机构承办 (designate a legal aid centre).")
-        self._jurisdiction_designated(
-            by=actor.record(), at=when, institution_id=institution_id, reason=_required(reason, "指定理由")
-        )
+        self._jurisdiction_designated(by=actor.record(), at=when, institution_id=institution_id, reason=_required(reason, "指定理由"))
 
     @event("JurisdictionDesignated")
     def _jurisdiction_designated(self, by: dict[str, str], at: str, institution_id: str, reason: str) -> None:
         self.last_at = at
         self.designated_institution = institution_id
 
-    def request_transfer(
-        self, actor: Actor, at: datetime, *, to_institution: str, applicant_consent: bool, directory: Directory
-    ) -> None:
+    def request_transfer(self, actor: Actor, at: datetime, *, to_institution: str, applicant_consent: bool, directory: Directory) -> None:
         """Transfer to the centre where the case-handling authority sits, only with the applicant's consent."""
         when = self._in_order(at)
         self._by_handling(actor, "转交")
         self._undecided()
         self._no_transfer_pending()
         if not applicant_consent:
-            raise DomainError(
-                "NO_APPLICANT_CONSENT", "转交须经申请人同意 (the applicant has not consented to the transfer)."
-            )
+            raise DomainError("NO_APPLICANT_CONSENT", "转交须经申请人同意 (the applicant has not consented to the transfer).")
         target = directory.get(to_institution)
         if target.institution_id == actor.institution_id:
             raise DomainError("TRANSFER_TO_SELF", "不能转交给本机构 (cannot transfer to yourself).")
@@ -522,8 +534,11 @@ class Case(Aggregate):
         if not (self.review and self.review_signed_off):
             raise DomainError("REVIEW_NOT_SIGNED_OFF", "审查表尚未经负责人签批 (the review is not signed off).")
         self._aid_refused(
-            by=actor.record(), at=when, document_number=_required(document_number, "决定书编号"),
-            reasons=_required(reasons, "不予援助理由"), legal_basis=_required(legal_basis, "法律依据"),
+            by=actor.record(),
+            at=when,
+            document_number=_required(document_number, "决定书编号"),
+            reasons=_required(reasons, "不予援助理由"),
+            legal_basis=_required(legal_basis, "法律依据"),
         )
 
     @event("AidRefused")
@@ -585,8 +600,11 @@ class Case(Aggregate):
         if self.decision != "granted":
             raise DomainError("NOT_GRANTED", "只有已给予的法律援助可以终止 (only granted aid can be terminated).")
         self._terminated(
-            by=actor.record(), at=when, ground=ground.value,
-            document_number=_required(document_number, "决定书编号"), facts=_required(facts, "核实情况"),
+            by=actor.record(),
+            at=when,
+            ground=ground.value,
+            document_number=_required(document_number, "决定书编号"),
+            facts=_required(facts, "核实情况"),
         )
 
     @event("AidTerminated")
@@ -709,9 +727,7 @@ class Case(Aggregate):
         self.last_at = at
         self.archived = True
 
-    def approve_above_band_subsidy(
-        self, actor: Actor, at: datetime, *, kind: SubsidyKind, amount_fen: int, reason: str
-    ) -> None:
+    def approve_above_band_subsidy(self, actor: Actor, at: datetime, *, kind: SubsidyKind, amount_fen: int, reason: str) -> None:
         """Above the band only for remote evidence gathering or difficult cases, approved by the head (001 二(三))."""
         when = self._in_order(at)
         self._by_first_receiving(actor, "批准超标准补贴")
@@ -729,8 +745,16 @@ class Case(Aggregate):
         self.above_band_approvals[kind] = amount_fen
 
     def pay_subsidy(
-        self, actor: Actor, at: datetime, *, kind: SubsidyKind, amount_fen: int, payee: str, reference: str,
-        policy: PolicyProfile, working_days: int = 1,
+        self,
+        actor: Actor,
+        at: datetime,
+        *,
+        kind: SubsidyKind,
+        amount_fen: int,
+        payee: str,
+        reference: str,
+        policy: PolicyProfile,
+        working_days: int = 1,
     ) -> None:
         """The first-receiving institution pays the case subsidy (办案补贴), within the band unless approved."""
         when = self._in_order(at)
@@ -751,9 +775,7 @@ class Case(Aggregate):
         if not isinstance(amount_fen, int) or amount_fen <= 0:
             raise DomainError("INVALID_AMOUNT", "金额须为正整数（分） (amount must be positive whole fen).")
         if amount_fen < band.minimum_fen * units and not self.terminated:
-            raise DomainError(
-                "BELOW_BAND", f"补贴 {amount_fen} 分低于标准下限 {band.minimum_fen * units} 分 (below the band)."
-            )
+            raise DomainError("BELOW_BAND", f"补贴 {amount_fen} 分低于标准下限 {band.minimum_fen * units} 分 (below the band).")
         if amount_fen > band.maximum_fen * units and amount_fen > self.above_band_approvals.get(kind.value, 0):
             raise DomainError(
                 "ABOVE_BAND_NOT_APPROVED",
@@ -761,13 +783,16 @@ class Case(Aggregate):
                 "(above the band without the head's approval).",
             )
         self._subsidy_paid(
-            by=actor.record(), at=when, kind=kind.value, amount_fen=amount_fen, working_days=units,
-            payee=_required(payee, "收款人"), reference=_required(reference, "支付凭证号"),
+            by=actor.record(),
+            at=when,
+            kind=kind.value,
+            amount_fen=amount_fen,
+            working_days=units,
+            payee=_required(payee, "收款人"),
+            reference=_required(reference, "支付凭证号"),
         )
 
     @event("SubsidyPaid")
-    def _subsidy_paid(
-        self, by: dict[str, str], at: str, kind: str, amount_fen: int, working_days: int, payee: str, reference: str
-    ) -> None:
+    def _subsidy_paid(self, by: dict[str, str], at: str, kind: str, amount_fen: int, working_days: int, payee: str, reference: str) -> None:
         self.last_at = at
         self.subsidies_paid[kind] = amount_fen

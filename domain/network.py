@@ -38,9 +38,7 @@ class Directory:
         try:
             return self.institutions[institution_id]
         except KeyError:
-            raise DomainError(
-                "UNKNOWN_INSTITUTION", f"机构 {institution_id} 不在本市法律援助网络中 (unknown institution)."
-            ) from None
+            raise DomainError("UNKNOWN_INSTITUTION", f"机构 {institution_id} 不在本市法律援助网络中 (unknown institution).") from None
 
     def is_bureau(self, institution_id: str) -> bool:
         inst = self.institutions.get(institution_id)
@@ -51,9 +49,7 @@ class Directory:
         for inst in self.institutions.values():
             if inst.kind is not InstitutionKind.BUREAU and inst.district == district:
                 return inst
-        raise DomainError(
-            "UNKNOWN_DISTRICT", f"本市没有 {district} 的法律援助机构 (no legal aid centre for this district)."
-        )
+        raise DomainError("UNKNOWN_DISTRICT", f"本市没有 {district} 的法律援助机构 (no legal aid centre for this district).")
 
     def centres(self) -> list[Institution]:
         return [i for i in self.institutions.values() if i.kind is not InstitutionKind.BUREAU]
@@ -114,18 +110,29 @@ class Network(Aggregate):
         if inst.institution_id in self.institutions:
             raise DomainError("INSTITUTION_EXISTS", f"机构 {inst.institution_id} 已登记 (already registered).")
         self._institution_registered(
-            institution_id=inst.institution_id, name=inst.name, kind=inst.kind.value,
-            district=inst.district, address=inst.address, phone=inst.phone, by=by, at=at,
+            institution_id=inst.institution_id,
+            name=inst.name,
+            kind=inst.kind.value,
+            district=inst.district,
+            address=inst.address,
+            phone=inst.phone,
+            by=by,
+            at=at,
         )
 
     @event("InstitutionRegistered")
     def _institution_registered(
-        self, institution_id: str, name: str, kind: str, district: str, address: str, phone: str,
-        by: dict[str, str], at: str,
+        self,
+        institution_id: str,
+        name: str,
+        kind: str,
+        district: str,
+        address: str,
+        phone: str,
+        by: dict[str, str],
+        at: str,
     ) -> None:
-        self.institutions[institution_id] = Institution(
-            institution_id, name, InstitutionKind(kind), district, address, phone
-        )
+        self.institutions[institution_id] = Institution(institution_id, name, InstitutionKind(kind), district, address, phone)
 
     def change_contact(self, institution_id: str, address: str, phone: str, by: dict[str, str], at: str) -> None:
         """An institution moved or changed its phone; every other institution must learn it (000 三(四))."""
@@ -135,26 +142,41 @@ class Network(Aggregate):
     @event("InstitutionContactChanged")
     def _contact_changed(self, institution_id: str, address: str, phone: str, by: dict[str, str], at: str) -> None:
         old = self.institutions[institution_id]
-        self.institutions[institution_id] = Institution(
-            old.institution_id, old.name, old.kind, old.district, address, phone
-        )
+        self.institutions[institution_id] = Institution(old.institution_id, old.name, old.kind, old.district, address, phone)
 
     def certify_key(
-        self, key_id: str, institution_id: str, public_key_hex: str, valid_from: str,
-        valid_until: str | None, by: dict[str, str], at: str,
+        self,
+        key_id: str,
+        institution_id: str,
+        public_key_hex: str,
+        valid_from: str,
+        valid_until: str | None,
+        by: dict[str, str],
+        at: str,
     ) -> None:
         self.directory().get(institution_id)
         if key_id in self.keys:
             raise DomainError("KEY_EXISTS", f"密钥 {key_id} 已认证 (key already certified).")
         self._key_certified(
-            key_id=key_id, institution_id=institution_id, public_key_hex=public_key_hex,
-            valid_from=valid_from, valid_until=valid_until, by=by, at=at,
+            key_id=key_id,
+            institution_id=institution_id,
+            public_key_hex=public_key_hex,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            by=by,
+            at=at,
         )
 
     @event("KeyCertified")
     def _key_certified(
-        self, key_id: str, institution_id: str, public_key_hex: str, valid_from: str,
-        valid_until: str | None, by: dict[str, str], at: str,
+        self,
+        key_id: str,
+        institution_id: str,
+        public_key_hex: str,
+        valid_from: str,
+        valid_until: str | None,
+        by: dict[str, str],
+        at: str,
     ) -> None:
         self.keys[key_id] = KeyCertificate(key_id, institution_id, public_key_hex, valid_from, valid_until)
 
@@ -169,9 +191,7 @@ class Network(Aggregate):
     @event("KeyRevoked")
     def _key_revoked(self, key_id: str, reason: str, by: dict[str, str], at: str) -> None:
         cert = self.keys[key_id]
-        self.keys[key_id] = KeyCertificate(
-            cert.key_id, cert.institution_id, cert.public_key_hex, cert.valid_from, cert.valid_until, at
-        )
+        self.keys[key_id] = KeyCertificate(cert.key_id, cert.institution_id, cert.public_key_hex, cert.valid_from, cert.valid_until, at)
 
     def certify_log_key(self, key_id: str, origin: str, public_key_hex: str, valid_from: str, by: dict[str, str], at: str) -> None:
         """The bureau certifies the key that signs checkpoints of the global log (全局日志检查点)."""
@@ -185,7 +205,5 @@ class Network(Aggregate):
 
     def active_key_id(self, institution_id: str) -> str | None:
         """The newest unrevoked key certified for an institution."""
-        candidates = [
-            k for k in self.keys.values() if k.institution_id == institution_id and k.revoked_at is None
-        ]
+        candidates = [k for k in self.keys.values() if k.institution_id == institution_id and k.revoked_at is None]
         return max(candidates, key=lambda k: k.valid_from).key_id if candidates else None

@@ -33,11 +33,13 @@ def protect(database: Database, events_table: str) -> list[str]:
                     store,
                     "CREATE OR REPLACE FUNCTION tongban_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                     f"RAISE EXCEPTION '% on % refused: {REFUSAL}', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; "
-                    "END $$"
+                    "END $$",
                 )
                 for table in tables:
-                    for name, when in (("tongban_append_only", "UPDATE OR DELETE ON {} FOR EACH ROW"),
-                                       ("tongban_no_truncate", "TRUNCATE ON {} FOR EACH STATEMENT")):
+                    for name, when in (
+                        ("tongban_append_only", "UPDATE OR DELETE ON {} FOR EACH ROW"),
+                        ("tongban_no_truncate", "TRUNCATE ON {} FOR EACH STATEMENT"),
+                    ):
                         _ddl(store, f"DROP TRIGGER IF EXISTS {name} ON {table}")
                         _ddl(store, f"CREATE TRIGGER {name} BEFORE {when.format(table)} EXECUTE FUNCTION tongban_refuse_change()")
             else:  # SQLite has no TRUNCATE: a DELETE without WHERE fires the row trigger
@@ -46,7 +48,7 @@ def protect(database: Database, events_table: str) -> list[str]:
                         _ddl(
                             store,
                             f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                            f"BEGIN SELECT RAISE(ABORT, '{op} on {table} refused: {REFUSAL}'); END"
+                            f"BEGIN SELECT RAISE(ABORT, '{op} on {table} refused: {REFUSAL}'); END",
                         )
     finally:
         store.close()
@@ -74,8 +76,10 @@ def create_app_role(database: Database, events_table: str, role: str = APP_ROLE)
                 _ddl(store, SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(Identifier(table), Identifier(role)))
     finally:
         store.close()
-    return [f"role {role} may only insert into and select from {events_table} and the log's tables"
-            + ("" if exists else " (created; set its password, e.g. ALTER ROLE ... PASSWORD, before use)")]
+    return [
+        f"role {role} may only insert into and select from {events_table} and the log's tables"
+        + ("" if exists else " (created; set its password, e.g. ALTER ROLE ... PASSWORD, before use)")
+    ]
 
 
 def app_url(database: Database, role: str = APP_ROLE) -> str:

@@ -52,14 +52,23 @@ def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: d
     for stream in (ledger.network_id, case_id):
         stored = {e.originator_version: e.state for e in ledger.recorder.select_events(stream)}
         for entry in (e for e in logged[str(stream)] if e.leaf_index < checkpoint.size):
-            records.append({
-                "stream": str(stream), "version": entry.version, "leaf_index": entry.leaf_index,
-                "record": stored[entry.version].decode() if entry.version in stored else "",
-                "proof": [h.hex() for h in log.inclusion_proof(entry.leaf_index, checkpoint.size)],
-            })
+            records.append(
+                {
+                    "stream": str(stream),
+                    "version": entry.version,
+                    "leaf_index": entry.leaf_index,
+                    "record": stored[entry.version].decode() if entry.version in stored else "",
+                    "proof": [h.hex() for h in log.inclusion_proof(entry.leaf_index, checkpoint.size)],
+                }
+            )
     return {
-        "format": BUNDLE_FORMAT, "case_id": str(case_id), "network_id": str(ledger.network_id), "exported_at": at.isoformat(),
-        "checkpoint": latest, "records": records, "case_head": case_head_proof(log, str(case_id), checkpoint.size),
+        "format": BUNDLE_FORMAT,
+        "case_id": str(case_id),
+        "network_id": str(ledger.network_id),
+        "exported_at": at.isoformat(),
+        "checkpoint": latest,
+        "records": records,
+        "case_head": case_head_proof(log, str(case_id), checkpoint.size),
     }
 
 

@@ -245,8 +245,11 @@ class Report:
         lines += [("  [通过 OK]   " if f.ok else "  [不通过 FAIL] ") + f.text for f in self.findings]
         if self.timeline:
             lines += ["", "案件记录 The case's records (each signed, chained and included in the log):", *self.timeline]
-        verdict = ("核验通过 VERIFIED: nothing in this case's history was altered, removed or reordered"
-                   if self.ok else "核验不通过 NOT VERIFIED: see the failures above")
+        verdict = (
+            "核验通过 VERIFIED: nothing in this case's history was altered, removed or reordered"
+            if self.ok
+            else "核验不通过 NOT VERIFIED: see the failures above"
+        )
         return "\n".join([*lines, "", verdict, ""])
 
 
@@ -266,9 +269,11 @@ def _walk_stream(report: Report, entries: list[dict[str, Any]], stream: str, tru
         prev = hashlib.sha256(stored).hexdigest()
         bodies.append(body)
     what = "网络记录 network records (institutions and key certifications)" if network else "案件记录 case records"
-    report.check(not problems and bool(entries),
-                 f"{what}: {len(entries)} records, signed, chained from version 1 with no gap"
-                 + ("" if not problems else " — " + "; ".join(problems)))
+    report.check(
+        not problems and bool(entries),
+        f"{what}: {len(entries)} records, signed, chained from version 1 with no gap"
+        + ("" if not problems else " — " + "; ".join(problems)),
+    )
     return bodies
 
 
@@ -287,8 +292,11 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
     report.check(founded == root_public_key.hex(), "the network was founded under the root key you gave")
 
     checkpoint, why = open_checkpoint(bundle["checkpoint"], trust.log_keys)
-    if not report.check(checkpoint is not None, "检查点 checkpoint signed by a log key the root key certified"
-                        + (f": log {checkpoint.origin}, {checkpoint.size} records, time {checkpoint.time}" if checkpoint else f" — {why}")):
+    if not report.check(
+        checkpoint is not None,
+        "检查点 checkpoint signed by a log key the root key certified"
+        + (f": log {checkpoint.origin}, {checkpoint.size} records, time {checkpoint.time}" if checkpoint else f" — {why}"),
+    ):
         return report
     assert checkpoint is not None
 
@@ -300,8 +308,11 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
         if not verify_inclusion(leaf_hash(digest), entry["leaf_index"], checkpoint.size, proof, checkpoint.root):
             missing.append(f"{entry['stream'][:8]} v{entry['version']}")
     positions = [e["leaf_index"] for e in case_entries]
-    report.check(not missing, "全局日志 every record is in the global log as of the checkpoint (RFC 9162 inclusion proofs)"
-                 + ("" if not missing else " — not proven for " + ", ".join(missing)))
+    report.check(
+        not missing,
+        "全局日志 every record is in the global log as of the checkpoint (RFC 9162 inclusion proofs)"
+        + ("" if not missing else " — not proven for " + ", ".join(missing)),
+    )
     report.check(positions == sorted(set(positions)), "the case's records were logged in version order")
     _check_case_head(report, bundle.get("case_head"), case_id, case_entries, checkpoint)
 
@@ -319,8 +330,9 @@ def case_head_leaf(case_id: str, version: int, head_hash_hex: str) -> bytes:
     return f"tongban-case-head/v1\n{case_id}\n{version}\n{head_hash_hex}".encode()
 
 
-def _check_case_head(report: Report, head: dict[str, Any] | None, case_id: str, entries: list[dict[str, Any]],
-                     checkpoint: Checkpoint) -> None:
+def _check_case_head(
+    report: Report, head: dict[str, Any] | None, case_id: str, entries: list[dict[str, Any]], checkpoint: Checkpoint
+) -> None:
     committed = checkpoint.extensions.get("case-heads", "")
     if head is None or " " not in committed or not entries:
         report.check(True, "completeness not claimed: this bundle proves what it holds, not that no later record exists")
@@ -344,8 +356,11 @@ def _check_case_head(report: Report, head: dict[str, Any] | None, case_id: str, 
         else:
             ordered = n["case_id"] < case_id if offset < 0 else n["case_id"] > case_id
             ok = ok and ordered and included(position, n["case_id"], n["version"], n["head"], n["proof"])
-    report.check(ok, f"完整性 complete: the checkpoint commits to version {last['version']} as this case's last record"
-                 + ("" if ok else " — NOT proven: a later record of this case may have been left out"))
+    report.check(
+        ok,
+        f"完整性 complete: the checkpoint commits to version {last['version']} as this case's last record"
+        + ("" if ok else " — NOT proven: a later record of this case may have been left out"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -361,8 +376,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         report = Report(findings=[Finding(False, f"the bundle cannot be read: {type(exc).__name__}: {exc}")])
     if args.json:
-        print(json.dumps({"ok": report.ok, "case_id": report.case_id, "findings": [vars(f) for f in report.findings]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"ok": report.ok, "case_id": report.case_id, "findings": [vars(f) for f in report.findings]}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         print(report.render())
     return 0 if report.ok else 1

@@ -29,7 +29,6 @@ def institutions() -> list[Institution]:
         Institution(MUNICIPAL_CENTRE_ID, "包头市法律援助中心", InstitutionKind.MUNICIPAL_CENTRE, MUNICIPAL_DISTRICT),
     ]
     network += [
-        Institution(f"baotou-{district}", f"{name}法律援助中心", InstitutionKind.COUNTY_CENTRE, district)
-        for district, name in DISTRICTS
+        Institution(f"baotou-{district}", f"{name}法律援助中心", InstitutionKind.COUNTY_CENTRE, district) for district, name in DISTRICTS
     ]
     return network

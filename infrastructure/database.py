@@ -72,9 +72,12 @@ class Database:
         if not self.is_postgres:
             path = self.sqlite_path()
             path.parent.mkdir(parents=True, exist_ok=True)
-            return {"PERSISTENCE_MODULE": "infrastructure.sqlite_persistence:Factory", "SQLITE_DBNAME": str(path),
-                    "SQLITE_LOCK_TIMEOUT": "30",
-                    "APPLICATION_RECORDER_TOPIC": "infrastructure.recorders:ConfirmingSQLiteRecorder"}
+            return {
+                "PERSISTENCE_MODULE": "infrastructure.sqlite_persistence:Factory",
+                "SQLITE_DBNAME": str(path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+                "APPLICATION_RECORDER_TOPIC": "infrastructure.recorders:ConfirmingSQLiteRecorder",
+            }
         env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", **self._server(), "POSTGRES_POOL_SIZE": "4", "POSTGRES_LOCK_TIMEOUT": "30"}
         if self.schema:
             env["POSTGRES_SCHEMA"] = self.schema
@@ -109,8 +112,13 @@ class Database:
         env = self._server()
         try:
             conn = psycopg.connect(
-                dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=int(env["POSTGRES_PORT"]),
-                user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True, connect_timeout=10,
+                dbname=env["POSTGRES_DBNAME"],
+                host=env["POSTGRES_HOST"],
+                port=int(env["POSTGRES_PORT"]),
+                user=env["POSTGRES_USER"],
+                password=env["POSTGRES_PASSWORD"] or None,
+                autocommit=True,
+                connect_timeout=10,
             )
         except psycopg.OperationalError as exc:
             where = f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"

@@ -73,11 +73,13 @@ class IdempotencyStore:
 
     def find(self, request: RequestKey) -> StoredResponse | None:
         """The response a request with this key was first answered with, or None if it never committed."""
-        row = self.store.fetchone(f"SELECT fingerprint, status, body FROM {TABLE} WHERE principal_id = ? AND key = ?",
-                                  (request.principal_id, request.key))
+        row = self.store.fetchone(
+            f"SELECT fingerprint, status, body FROM {TABLE} WHERE principal_id = ? AND key = ?", (request.principal_id, request.key)
+        )
         if row is None:
             return None
         if row[0] != request.fingerprint:
-            raise DomainError("IDEMPOTENCY_KEY_REUSED",
-                              "同一幂等键已用于另一个请求 (this Idempotency-Key was used for a different request).")
+            raise DomainError(
+                "IDEMPOTENCY_KEY_REUSED", "同一幂等键已用于另一个请求 (this Idempotency-Key was used for a different request)."
+            )
         return StoredResponse(int(row[1]), json.loads(row[2]))

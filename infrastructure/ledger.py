@@ -35,10 +35,28 @@ _SIGNING_ATTEMPTS = 5  # a write is re-signed when the network's keys changed un
 
 # The case actions an entry point may invoke by name (each is a method of Case).
 CASE_COMMANDS = (
-    "notify_missing_materials", "supplement_materials", "withdraw", "record_review_opinion", "sign_off_review",
-    "designate_jurisdiction", "request_transfer", "dispatch_materials", "receive_materials", "enter_on_platform",
-    "grant_aid", "refuse_aid", "appoint_lawyer", "change_lawyer", "terminate", "file_objection",
-    "decide_objection", "close", "submit_closing_file", "archive", "approve_above_band_subsidy", "pay_subsidy",
+    "notify_missing_materials",
+    "supplement_materials",
+    "withdraw",
+    "record_review_opinion",
+    "sign_off_review",
+    "designate_jurisdiction",
+    "request_transfer",
+    "dispatch_materials",
+    "receive_materials",
+    "enter_on_platform",
+    "grant_aid",
+    "refuse_aid",
+    "appoint_lawyer",
+    "change_lawyer",
+    "terminate",
+    "file_objection",
+    "decide_objection",
+    "close",
+    "submit_closing_file",
+    "archive",
+    "approve_above_band_subsidy",
+    "pay_subsidy",
 )
 _NEEDS = {name: set(inspect.signature(getattr(Case, name)).parameters) & {"directory", "policy"} for name in CASE_COMMANDS}
 
@@ -46,9 +64,7 @@ _NEEDS = {name: set(inspect.signature(getattr(Case, name)).parameters) & {"direc
 class CaseLedger(Application[UUID]):
     name = "tongban"  # tables: tongban_events (and the library's tracking tables)
 
-    def __init__(
-        self, env: dict[str, str], *, keystore: Keystore, vault: PersonalDataVault, policy: PolicyProfile
-    ) -> None:
+    def __init__(self, env: dict[str, str], *, keystore: Keystore, vault: PersonalDataVault, policy: PolicyProfile) -> None:
         self.keystore = keystore
         self.vault = vault
         self.policy = policy
@@ -67,8 +83,12 @@ class CaseLedger(Application[UUID]):
 
     def construct_mapper(self) -> SigningMapper:
         return SigningMapper(
-            self.construct_transcoder(), keystore=self.keystore, vault=self.vault,
-            network_id=self.network_id, keyring=self.keyring, choose_key=self._signing_key_for,
+            self.construct_transcoder(),
+            keystore=self.keystore,
+            vault=self.vault,
+            network_id=self.network_id,
+            keyring=self.keyring,
+            choose_key=self._signing_key_for,
         )
 
     # ------------------------------------------------------------------ the network
@@ -133,16 +153,22 @@ class CaseLedger(Application[UUID]):
         return case.id
 
     def act(
-        self, case_id: UUID, command: str, actor: Actor, at: datetime, *, expected_version: int | None = None,
-        request: RequestKey | None = None, **arguments: Any,
+        self,
+        case_id: UUID,
+        command: str,
+        actor: Actor,
+        at: datetime,
+        *,
+        expected_version: int | None = None,
+        request: RequestKey | None = None,
+        **arguments: Any,
     ) -> int:
         """Run one named case action; returns the case's new version. Refusals raise DomainError."""
         case = self.get_case(case_id)
         if expected_version is not None and case.version != expected_version:
             raise DomainError(
                 "VERSION_CONFLICT",
-                f"案件已被更新（当前版本 {case.version}，而不是 {expected_version}），请刷新后重试 "
-                "(the case changed since you read it).",
+                f"案件已被更新（当前版本 {case.version}，而不是 {expected_version}），请刷新后重试 (the case changed since you read it).",
             )
         self.apply_command(case, command, actor, at, **arguments)
         self._save_answering(case, request, StoredResponse(200, {"case_id": str(case_id), "version": case.version, "action": command}))

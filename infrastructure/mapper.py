@@ -41,8 +41,14 @@ class SigningMapper(Mapper[UUID]):
     """
 
     def __init__(
-        self, transcoder: Transcoder, *, keystore: Keystore, vault: PersonalDataVault, network_id: UUID,
-        keyring: Callable[[], KeyRing], choose_key: Callable[[dict[str, Any]], str],
+        self,
+        transcoder: Transcoder,
+        *,
+        keystore: Keystore,
+        vault: PersonalDataVault,
+        network_id: UUID,
+        keyring: Callable[[], KeyRing],
+        choose_key: Callable[[dict[str, Any]], str],
     ) -> None:
         super().__init__(transcoder)
         self.keystore = keystore
@@ -124,7 +130,10 @@ class SigningMapper(Mapper[UUID]):
         assert isinstance(case_id, UUID)
         if self.verify_on_read:
             body, problems = check_record(
-                stored_event.state, str(case_id), stored_event.originator_version, self.keyring(),
+                stored_event.state,
+                str(case_id),
+                stored_event.originator_version,
+                self.keyring(),
                 case_id == self.network_id,
             )
             if problems:

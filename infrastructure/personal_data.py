@@ -65,9 +65,7 @@ class PersonalDataVault:
 
     def _key(self, applicant_id: str) -> bytes | None:
         # Read every time, never cached: an erasure by any process takes effect in every other at once.
-        row = self._conn().execute(
-            f"SELECT wrapped_key FROM {_TABLE} WHERE applicant_id = {self._p()}", (applicant_id,)
-        ).fetchone()
+        row = self._conn().execute(f"SELECT wrapped_key FROM {_TABLE} WHERE applicant_id = {self._p()}", (applicant_id,)).fetchone()
         if row is None:
             return None
         blob = bytes(row[0])
@@ -90,9 +88,7 @@ class PersonalDataVault:
         if key is None:
             return dict.fromkeys(field_names, ERASED)
         try:
-            plain = AESGCM(key).decrypt(
-                base64.b64decode(sealed["nonce"]), base64.b64decode(sealed["ciphertext"]), applicant_id.encode()
-            )
+            plain = AESGCM(key).decrypt(base64.b64decode(sealed["nonce"]), base64.b64decode(sealed["ciphertext"]), applicant_id.encode())
         except InvalidTag:
             return dict.fromkeys(field_names, ERASED)
         fields: dict[str, Any] = json.loads(plain)

@@ -56,8 +56,14 @@ class PrincipalStore:
         with self.store.transaction():
             self.store.execute(
                 f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                (principal.principal_id, token_hash(token), name, institution_id, ",".join(sorted(r.value for r in roles)),
-                 datetime.now(SHANGHAI).isoformat(timespec="seconds")),
+                (
+                    principal.principal_id,
+                    token_hash(token),
+                    name,
+                    institution_id,
+                    ",".join(sorted(r.value for r in roles)),
+                    datetime.now(SHANGHAI).isoformat(timespec="seconds"),
+                ),
             )
         return principal, token
 
@@ -78,5 +84,7 @@ class PrincipalStore:
             row = self.store.fetchone(f"SELECT revoked_at FROM {TABLE} WHERE principal_id = ?", (principal_id,))
             if row is None:
                 raise DomainError("UNKNOWN_PRINCIPAL", f"没有编号为 {principal_id} 的用户 (no such principal).")
-            self.store.execute(f"UPDATE {TABLE} SET revoked_at = ? WHERE principal_id = ?",
-                               (datetime.now(SHANGHAI).isoformat(timespec="seconds"), principal_id))
+            self.store.execute(
+                f"UPDATE {TABLE} SET revoked_at = ? WHERE principal_id = ?",
+                (datetime.now(SHANGHAI).isoformat(timespec="seconds"), principal_id),
+            )

@@ -198,8 +198,9 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
         with curs.connection.cursor() as checks:  # `curs` still holds the insert's notification ids
             if against is not None:
                 network = (against.network_id, against.network_version + len(_network_records(stored_events, against.network_id)))
-                chained = [(s.originator_id, s.originator_version - 1, bytes.fromhex(_prev_named(s.state)))
-                           for s in _first_chained(stored_events)]
+                chained = [
+                    (s.originator_id, s.originator_version - 1, bytes.fromhex(_prev_named(s.state))) for s in _first_chained(stored_events)
+                ]
                 if chained:
                     checks.execute(self._chain_and_network_check, (*chained[0], *network), prepare=True)
                 else:

@@ -1,8 +1,8 @@
 """Signed records: the one canonical form in which every event is stored (docs/ledger-format.md).
 
-    record   = {"body": BODY, "key_id": KID, "signature": base64(Ed25519(PREFIX || canonical(BODY)))}
-    stored   = canonical(record)
-    hash     = SHA-256(stored), hex; BODY.prev is the hash of the case's previous record
+record   = {"body": BODY, "key_id": KID, "signature": base64(Ed25519(PREFIX || canonical(BODY)))}
+stored   = canonical(record)
+hash     = SHA-256(stored), hex; BODY.prev is the hash of the case's previous record
 """
 
 from __future__ import annotations
@@ -61,8 +61,11 @@ class KeyRing:
 
     def certify(self, key_id: str, institution_id: str, public_key_hex: str, valid_from: str, valid_until: str | None) -> None:
         self.certificates[key_id] = Certificate(
-            key_id, institution_id, Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex)),
-            datetime.fromisoformat(valid_from), datetime.fromisoformat(valid_until) if valid_until else None,
+            key_id,
+            institution_id,
+            Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex)),
+            datetime.fromisoformat(valid_from),
+            datetime.fromisoformat(valid_until) if valid_until else None,
         )
 
     def revoke(self, key_id: str, at: str) -> None:

@@ -20,8 +20,12 @@ class StatementCachingPool(SQLiteConnectionPool):
     def _create_connection(self) -> SQLiteConnection:
         try:
             conn = sqlite3.connect(
-                database=self.db_name, uri=True, check_same_thread=False, isolation_level=None,
-                cached_statements=STATEMENT_CACHE, timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT,
+                database=self.db_name,
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,
+                cached_statements=STATEMENT_CACHE,
+                timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT,
             )
         except (sqlite3.Error, TypeError) as e:
             raise InterfaceError(e) from e

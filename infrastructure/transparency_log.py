@@ -158,7 +158,8 @@ class TransparencyLog:
         """Every logged record from a position on, in log order."""
         while rows := self.store.fetchall(
             f"SELECT leaf_index, notification_id, stream_id, version, record_hash FROM {LEAVES} "
-            f"WHERE leaf_index >= ? ORDER BY leaf_index LIMIT {batch}", (start,)
+            f"WHERE leaf_index >= ? ORDER BY leaf_index LIMIT {batch}",
+            (start,),
         ):
             yield from (LoggedRecord(int(i), int(n), s, int(v), bytes(h)) for i, n, s, v, h in rows)
             start = int(rows[-1][0]) + 1
@@ -203,4 +204,3 @@ class TransparencyLog:
 def case_heads(heads: Iterable[tuple[str, int, bytes]]) -> list[bytes]:
     """The leaves of the case-head tree: one per stream, sorted by stream id (see audit_verifier.case_head_leaf)."""
     return [case_head_leaf(stream, version, digest.hex()) for stream, version, digest in sorted(heads)]
-

@@ -14,13 +14,32 @@ from projections.runner import Projection, Record
 
 # What each event makes of the case's status (the domain's CaseStatus values).
 STATUS_AFTER = {
-    "ApplicationReceived": "received", "MissingMaterialsNotified": "awaiting_materials", "MaterialsSupplemented": "received",
-    "TransferRequested": "transfer_requested", "MaterialsDispatched": "materials_in_transit", "MaterialsReceived": "received",
-    "AidGranted": "granted", "AidRefused": "refused", "LawyerAppointed": "appointed", "AidTerminated": "terminated",
-    "ApplicationWithdrawn": "withdrawn", "CaseClosed": "closed", "CaseArchived": "archived",
+    "ApplicationReceived": "received",
+    "MissingMaterialsNotified": "awaiting_materials",
+    "MaterialsSupplemented": "received",
+    "TransferRequested": "transfer_requested",
+    "MaterialsDispatched": "materials_in_transit",
+    "MaterialsReceived": "received",
+    "AidGranted": "granted",
+    "AidRefused": "refused",
+    "LawyerAppointed": "appointed",
+    "AidTerminated": "terminated",
+    "ApplicationWithdrawn": "withdrawn",
+    "CaseClosed": "closed",
+    "CaseArchived": "archived",
 }
-COLUMNS = ("case_id", "first_receiving", "handling", "involved", "matter_kind", "status", "received_at", "last_at", "version",
-           "previous_status")
+COLUMNS = (
+    "case_id",
+    "first_receiving",
+    "handling",
+    "involved",
+    "matter_kind",
+    "status",
+    "received_at",
+    "last_at",
+    "version",
+    "previous_status",
+)
 
 
 class CaseIndexProjection(Projection):
@@ -44,8 +63,9 @@ class CaseIndexProjection(Projection):
             row = rows.get(case_id) or self._load(store, table, case_id)
             rows[case_id] = self.on_event(row, case_id, body)
         store.executemany(f"DELETE FROM {table('cases')} WHERE case_id = ?", [(c,) for c in rows])
-        store.executemany(f"INSERT INTO {table('cases')} VALUES ({', '.join('?' * len(COLUMNS))})",
-                          [tuple(r[c] for c in COLUMNS) for r in rows.values()])
+        store.executemany(
+            f"INSERT INTO {table('cases')} VALUES ({', '.join('?' * len(COLUMNS))})", [tuple(r[c] for c in COLUMNS) for r in rows.values()]
+        )
 
     @staticmethod
     def _load(store: SqlStore, table: Callable[[str], str], case_id: str) -> dict[str, Any]:
@@ -56,8 +76,16 @@ class CaseIndexProjection(Projection):
     def on_event(row: dict[str, Any], case_id: str, body: dict[str, Any]) -> dict[str, Any]:
         kind, by, at = body["type"].removeprefix("Case."), body["institution"], body["occurred_at"]
         if kind == "ApplicationReceived":
-            row = {"case_id": case_id, "first_receiving": by, "handling": by, "involved": f",{by},",
-                   "matter_kind": body["payload"]["matter_kind"], "received_at": at, "status": "received", "previous_status": ""}
+            row = {
+                "case_id": case_id,
+                "first_receiving": by,
+                "handling": by,
+                "involved": f",{by},",
+                "matter_kind": body["payload"]["matter_kind"],
+                "received_at": at,
+                "status": "received",
+                "previous_status": "",
+            }
         if kind == "MaterialsReceived":
             row["handling"] = by
         if f",{by}," not in row["involved"]:
@@ -72,13 +100,26 @@ class CaseIndexProjection(Projection):
 
 
 def list_cases(
-    store: SqlStore, table: Callable[[str], str], *, institution: str | None, status: str | None,
-    matter_kind: str | None, start: str | None, end: str | None, limit: int, offset: int,
+    store: SqlStore,
+    table: Callable[[str], str],
+    *,
+    institution: str | None,
+    status: str | None,
+    matter_kind: str | None,
+    start: str | None,
+    end: str | None,
+    limit: int,
+    offset: int,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Cases visible to `institution` (None: all), filtered, newest first; returns (total, page)."""
     where, params = [], []
-    for condition, value in (("involved LIKE ?", f"%,{institution},%" if institution else None), ("status = ?", status),
-                             ("matter_kind = ?", matter_kind), ("received_at >= ?", start), ("received_at < ?", end)):
+    for condition, value in (
+        ("involved LIKE ?", f"%,{institution},%" if institution else None),
+        ("status = ?", status),
+        ("matter_kind = ?", matter_kind),
+        ("received_at >= ?", start),
+        ("received_at < ?", end),
+    ):
         if value:
             where.append(condition)
             params.append(value)

@@ -67,9 +67,9 @@ class DeadlineProjection(Projection):
         store.executemany(
             f"INSERT INTO {table('rows')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (c, key, r["rule"], r["start"], r["due"], int(r["provisional"]), r["done"], r["stopped"],
-                 r["responsible"], s["first"])
-                for c, s in cases.items() for key, r in s["rows"].items()
+                (c, key, r["rule"], r["start"], r["due"], int(r["provisional"]), r["done"], r["stopped"], r["responsible"], s["first"])
+                for c, s in cases.items()
+                for key, r in s["rows"].items()
             ],
         )
 
@@ -77,8 +77,17 @@ class DeadlineProjection(Projection):
     def on_event(self, case: CaseState, body: dict[str, Any]) -> None:
         kind, at, by, p = body["type"].removeprefix("Case."), body["occurred_at"], body["institution"], body["payload"]
         if kind == "ApplicationReceived":
-            case.update(first=by, handling=by, complex=p["complex_case"], group=p["group_case"], received_at=at,
-                        matter=p["matter_kind"], rows={}, notices=0, outstanding=False)
+            case.update(
+                first=by,
+                handling=by,
+                complex=p["complex_case"],
+                group=p["group_case"],
+                received_at=at,
+                matter=p["matter_kind"],
+                rows={},
+                notices=0,
+                outstanding=False,
+            )
             if not (p["complex_case"] or p["group_case"]):
                 self._start(case, "SAME_DAY", at, by)
             self._start(case, "DECISION", at, by)
@@ -89,8 +98,15 @@ class DeadlineProjection(Projection):
             case["notices"] += 1
             case["outstanding"] = True
             key = "ONE_NOTICE" if case["notices"] == 1 else f"ONE_NOTICE#{case['notices']}"
-            case["rows"][key] = {"rule": "ONE_NOTICE", "start": at, "due": at[:10], "provisional": False,
-                                 "done": at if case["notices"] == 1 else None, "stopped": None, "responsible": by}
+            case["rows"][key] = {
+                "rule": "ONE_NOTICE",
+                "start": at,
+                "due": at[:10],
+                "provisional": False,
+                "done": at if case["notices"] == 1 else None,
+                "stopped": None,
+                "responsible": by,
+            }
         elif kind == "MaterialsSupplemented":
             if self.policy.decision_clock_restarts_when_materials_complete:
                 self._start(case, "DECISION", at, case["handling"])
@@ -141,8 +157,15 @@ class DeadlineProjection(Projection):
         due = self._due_cache.get(key)
         if due is None:
             due = self._due_cache[key] = due_date(self.calendar, self.policy.deadline(rule_id), datetime.fromisoformat(at), complex_case)
-        case["rows"][rule_id] = {"rule": rule_id, "start": at, "due": due.day.isoformat(), "provisional": due.provisional,
-                                 "done": None, "stopped": None, "responsible": responsible}
+        case["rows"][rule_id] = {
+            "rule": rule_id,
+            "start": at,
+            "due": due.day.isoformat(),
+            "provisional": due.provisional,
+            "done": None,
+            "stopped": None,
+            "responsible": responsible,
+        }
 
     @staticmethod
     def _done(case: CaseState, rule_id: str, at: str) -> None:

@@ -30,9 +30,17 @@ ACTIONS = {
 }
 LEDGER_COLUMNS = ("received_first", "handled", *list(ACTIONS.values())[1:])
 COLUMN_TITLES = {
-    "received_first": "首次受理", "handled": "承办", "transferred_out": "转出", "transferred_in": "转入",
-    "granted": "给予援助", "refused": "不予援助", "withdrawn": "撤回", "terminated": "终止", "appointed": "指派",
-    "closed": "结案", "archived": "归档",
+    "received_first": "首次受理",
+    "handled": "承办",
+    "transferred_out": "转出",
+    "transferred_in": "转入",
+    "granted": "给予援助",
+    "refused": "不予援助",
+    "withdrawn": "撤回",
+    "terminated": "终止",
+    "appointed": "指派",
+    "closed": "结案",
+    "archived": "归档",
 }
 
 
@@ -75,8 +83,15 @@ class InstitutionLedgerProjection(Projection):
     ) -> None:
         kind, at, by, p = body["type"].removeprefix("Case."), body["occurred_at"], body["institution"], body["payload"]
         if kind == "ApplicationReceived":
-            case.update(first=by, handling=by, matter=p["matter_kind"], groups=",".join(p["key_groups"]),
-                        district=p["authority"]["district"], applicant=p["applicant"]["applicant_id"], approved={})
+            case.update(
+                first=by,
+                handling=by,
+                matter=p["matter_kind"],
+                groups=",".join(p["key_groups"]),
+                district=p["authority"]["district"],
+                applicant=p["applicant"]["applicant_id"],
+                approved={},
+            )
         elif kind == "MaterialsReceived":
             case["handling"] = by
         elif kind == "CaseClosed":
@@ -88,15 +103,44 @@ class InstitutionLedgerProjection(Projection):
         elif kind == "AboveBandSubsidyApproved":
             case["approved"][p["kind"]] = p["amount_fen"]
         elif kind == "SubsidyPaid":
-            payments.append((
-                case_id, body["version"], at, p["kind"], p["amount_fen"], p["working_days"], p["payee"], p["reference"], by,
-                case["first"], case["handling"], case["matter"], case.get("closed_at"), case.get("terminated_at"),
-                case.get("file_at"), case["approved"].get(p["kind"], 0),
-            ))
+            payments.append(
+                (
+                    case_id,
+                    body["version"],
+                    at,
+                    p["kind"],
+                    p["amount_fen"],
+                    p["working_days"],
+                    p["payee"],
+                    p["reference"],
+                    by,
+                    case["first"],
+                    case["handling"],
+                    case["matter"],
+                    case.get("closed_at"),
+                    case.get("terminated_at"),
+                    case.get("file_at"),
+                    case["approved"].get(p["kind"], 0),
+                )
+            )
 
         def count(action: str, amount: int = 0) -> None:
-            actions.append((case_id, body["version"], action, by, at, case["matter"], case["groups"], case["first"],
-                            case["handling"], case["district"], amount, case["applicant"]))
+            actions.append(
+                (
+                    case_id,
+                    body["version"],
+                    action,
+                    by,
+                    at,
+                    case["matter"],
+                    case["groups"],
+                    case["first"],
+                    case["handling"],
+                    case["district"],
+                    amount,
+                    case["applicant"],
+                )
+            )
 
         if kind in ACTIONS:
             count(ACTIONS[kind], p.get("amount_recovered_fen", 0))
@@ -136,20 +180,22 @@ def institution_ledger(
     return dict(sorted(result.items()))
 
 
-def cost_attribution(
-    store: SqlStore, table: Callable[[str], str], start: str | None, end: str | None
-) -> dict[str, Any]:
+def cost_attribution(store: SqlStore, table: Callable[[str], str], start: str | None, end: str | None) -> dict[str, Any]:
     """Subsidies paid and files archived, carried by the first-receiving institution; and the matrix
     first-receiving x handling institution (who carries the cost of whose work)."""
     where, params = period_filter("paid_at", start, end)
     paid = store.fetchall(
         f"SELECT first_receiving, handling, COUNT(*), SUM(amount_fen) FROM {table('payments')}"
-        + (" WHERE " + " AND ".join(where) if where else "") + " GROUP BY first_receiving, handling", params,
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " GROUP BY first_receiving, handling",
+        params,
     )
     where, params = period_filter("at", start, end)
     archived = store.fetchall(
         f"SELECT first_receiving, handling, COUNT(*) FROM {table('actions')} WHERE action = 'archived'"
-        + ("".join(" AND " + w for w in where)) + " GROUP BY first_receiving, handling", params,
+        + ("".join(" AND " + w for w in where))
+        + " GROUP BY first_receiving, handling",
+        params,
     )
     totals: dict[str, dict[str, int]] = {}
     matrix: dict[str, dict[str, dict[str, int]]] = {}
@@ -178,7 +224,8 @@ def statistics(store: SqlStore, table: Callable[[str], str], start: str | None, 
     clause = " AND ".join(where)
     rows = store.fetchall(
         f"SELECT action, matter_kind, key_groups, amount_fen, applicant_id, first_receiving, handling, authority_district, institution "
-        f"FROM {table('actions')}" + (f" WHERE {clause}" if clause else ""), params,
+        f"FROM {table('actions')}" + (f" WHERE {clause}" if clause else ""),
+        params,
     )
     granted = [r for r in rows if r[0] == "granted"]
     by_kind: dict[str, int] = {}

@@ -13,8 +13,11 @@ def parse_period(period: str) -> tuple[date, date]:
     """The first day of the period and the first day after it."""
     year_of = re.match(r"\d{4}", period)
     if year_of and int(year_of[0]) not in SUPPORTED_YEARS:
-        raise DomainError("INVALID_PERIOD", f"期间 {period!r} 的年份超出 {SUPPORTED_YEARS.start}–{SUPPORTED_YEARS.stop - 1} "
-                                            f"(the period's year must fall in {SUPPORTED_YEARS.start} to {SUPPORTED_YEARS.stop - 1}).")
+        raise DomainError(
+            "INVALID_PERIOD",
+            f"期间 {period!r} 的年份超出 {SUPPORTED_YEARS.start}–{SUPPORTED_YEARS.stop - 1} "
+            f"(the period's year must fall in {SUPPORTED_YEARS.start} to {SUPPORTED_YEARS.stop - 1}).",
+        )
     if m := re.fullmatch(r"(\d{4})", period):
         year = int(m[1])
         return date(year, 1, 1), date(year + 1, 1, 1)

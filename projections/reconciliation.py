@@ -28,8 +28,22 @@ from infrastructure.sql_store import SqlStore
 from projections.institution_ledger import period_filter
 
 PAYMENT_COLUMNS = (
-    "case_id", "version", "paid_at", "kind", "amount_fen", "working_days", "payee", "reference", "payer",
-    "first_receiving", "handling", "matter_kind", "closed_at", "terminated_at", "file_submitted_at", "approved_fen",
+    "case_id",
+    "version",
+    "paid_at",
+    "kind",
+    "amount_fen",
+    "working_days",
+    "payee",
+    "reference",
+    "payer",
+    "first_receiving",
+    "handling",
+    "matter_kind",
+    "closed_at",
+    "terminated_at",
+    "file_submitted_at",
+    "approved_fen",
 )
 
 
@@ -87,8 +101,9 @@ def decode_statement(raw: bytes) -> str:
             continue
         if not any((ord(c) < 32 and c not in "\t\r\n") or c == "\x7f" for c in text):
             return text
-    raise DomainError("UNREADABLE_STATEMENT",
-                      "对账单应为 UTF-8 或 GB18030 编码的 CSV 文本 (the statement must be CSV text in UTF-8 or GB18030).")
+    raise DomainError(
+        "UNREADABLE_STATEMENT", "对账单应为 UTF-8 或 GB18030 编码的 CSV 文本 (the statement must be CSV text in UTF-8 or GB18030)."
+    )
 
 
 def read_statement(raw: bytes) -> list[StatementLine]:
@@ -104,8 +119,9 @@ def read_statement(raw: bytes) -> list[StatementLine]:
         except InvalidOperation:
             raise DomainError("INVALID_STATEMENT", f"第 {number} 行金额 {row['amount']!r} 不是数字 (amount is not a number).") from None
         if not fen.is_finite() or fen != fen.to_integral_value() or abs(fen) > 10**12:
-            raise DomainError("INVALID_STATEMENT",
-                              f"第 {number} 行金额 {row['amount']!r} 不是以分计的合理金额 (amount not a sane sum in fen).")
+            raise DomainError(
+                "INVALID_STATEMENT", f"第 {number} 行金额 {row['amount']!r} 不是以分计的合理金额 (amount not a sane sum in fen)."
+            )
         lines.append(StatementLine((row["date"] or "").strip(), (row["reference"] or "").strip(), (row["payee"] or "").strip(), int(fen)))
     return lines
 
@@ -115,7 +131,10 @@ def match_statement(payments: Iterable[dict[str, Any]], statement: list[Statemen
     recorded = {p["reference"]: p for p in payments}
     seen: set[str] = set()
     result: dict[str, list[dict[str, Any]]] = {
-        "matched": [], "amount_differs": [], "recorded_not_in_statement": [], "in_statement_not_recorded": [],
+        "matched": [],
+        "amount_differs": [],
+        "recorded_not_in_statement": [],
+        "in_statement_not_recorded": [],
     }
     for line in statement:
         payment = recorded.get(line.reference)
@@ -123,11 +142,18 @@ def match_statement(payments: Iterable[dict[str, Any]], statement: list[Statemen
             result["in_statement_not_recorded"].append(vars(line))
             continue
         seen.add(line.reference)
-        pair = {"reference": line.reference, "case_id": payment["case_id"], "recorded_fen": payment["amount_fen"],
-                "statement_fen": line.amount_fen, "payee": payment["payee"], "statement_payee": line.payee}
+        pair = {
+            "reference": line.reference,
+            "case_id": payment["case_id"],
+            "recorded_fen": payment["amount_fen"],
+            "statement_fen": line.amount_fen,
+            "payee": payment["payee"],
+            "statement_payee": line.payee,
+        }
         result["matched" if payment["amount_fen"] == line.amount_fen else "amount_differs"].append(pair)
     result["recorded_not_in_statement"] = [
         {"reference": ref, "case_id": p["case_id"], "recorded_fen": p["amount_fen"], "payee": p["payee"]}
-        for ref, p in recorded.items() if ref not in seen
+        for ref, p in recorded.items()
+        if ref not in seen
     ]
     return result

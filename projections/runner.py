@@ -75,17 +75,14 @@ class Status:
 
 
 class ProjectionRunner:
-    def __init__(
-        self, recorder: ApplicationRecorder, store: SqlStore, projection: Projection, batch_size: int = 5000
-    ) -> None:
+    def __init__(self, recorder: ApplicationRecorder, store: SqlStore, projection: Projection, batch_size: int = 5000) -> None:
         self.recorder = recorder
         self.store = store
         self.projection = projection
         self.batch_size = batch_size
         with store.transaction():
             store.execute(
-                f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (name TEXT PRIMARY KEY, generation INTEGER NOT NULL, "
-                "position BIGINT NOT NULL)"
+                f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (name TEXT PRIMARY KEY, generation INTEGER NOT NULL, position BIGINT NOT NULL)"
             )
             if store.fetchone(f"SELECT 1 FROM {STATE_TABLE} WHERE name = ?", (projection.name,)) is None:
                 self._create_tables(1)

@@ -21,12 +21,17 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from litestar.testing import TestClient
 
+from api.http_app import create_app
 from domain.actor import SHANGHAI
 from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
+from infrastructure.principals import PrincipalStore
+from infrastructure.sql_store import SqlStore
+from tests.http_client import USERS, Api
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 NETWORK_FOUNDED = datetime(2024, 12, 31, 9, 0, tzinfo=SHANGHAI)
@@ -61,7 +66,8 @@ def _throwaway_cluster() -> tuple[str, list[str]] | None:
     subprocess.run([*as_user, str(bindir / "initdb"), "-D", datadir, "-A", "trust", "-U", "postgres"], check=True, capture_output=True)
     subprocess.run(
         [*as_user, str(bindir / "pg_ctl"), "-D", datadir, "-o", f"-p {port} -k {datadir} -h 127.0.0.1", "-w", "start"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     return url, [*as_user, str(bindir / "pg_ctl"), "-D", datadir, "-m", "immediate", "stop"]
@@ -115,3 +121,10 @@ def ledger(settings: Settings) -> Iterator[CaseLedger]:
     yield ledger
     ledger.close()
 
+
+@pytest.fixture
+def api(ledger: CaseLedger, settings: Settings) -> Iterator[Api]:
+    principals = PrincipalStore(SqlStore(Database(settings.db_url)))
+    tokens = {who: principals.add(who, institution, roles)[1] for who, (institution, roles) in USERS.items()}
+    with TestClient(create_app(settings, background=False)) as client:
+        yield Api(client, tokens)

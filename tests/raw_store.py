@@ -28,9 +28,12 @@ class RawStore:
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Every stored record, in commit order, as the database holds it."""
-        return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in self.conn.execute(
-            f"SELECT originator_id, originator_version, topic, state FROM {self.table} ORDER BY {self.order}"
-        ).fetchall()]
+        return [
+            tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+            for row in self.conn.execute(
+                f"SELECT originator_id, originator_version, topic, state FROM {self.table} ORDER BY {self.order}"
+            ).fetchall()
+        ]
 
     def state(self, case_id: UUID, version: int) -> bytes:
         row = self.conn.execute(
@@ -76,8 +79,10 @@ class RawStore:
     def swap_commit_order(self, first: tuple[UUID, int], second: tuple[UUID, int]) -> None:
         """Exchange the commit positions (notification ids) of two records."""
         where = f"originator_id = {self.p} AND originator_version = {self.p}"
-        ids = [self.conn.execute(f"SELECT {self.order} FROM {self.table} WHERE {where}", (self._id(c), v)).fetchone()[0]
-               for c, v in (first, second)]
+        ids = [
+            self.conn.execute(f"SELECT {self.order} FROM {self.table} WHERE {where}", (self._id(c), v)).fetchone()[0]
+            for c, v in (first, second)
+        ]
         self.conn.execute(f"UPDATE {self.table} SET {self.order} = -1 WHERE {self.order} = {self.p}", (ids[0],))
         self.conn.execute(f"UPDATE {self.table} SET {self.order} = {self.p} WHERE {self.order} = {self.p}", (ids[0], ids[1]))
         self.conn.execute(f"UPDATE {self.table} SET {self.order} = {self.p} WHERE {self.order} = -1", (ids[1],))

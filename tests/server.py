@@ -25,9 +25,14 @@ def _free_port() -> int:
 
 def environment(settings: Settings) -> dict[str, str]:
     """What a process needs to open the same ledger and keystore as these settings."""
-    return {**os.environ, "TONGBAN_DB": settings.db_url, "TONGBAN_DATA_DIR": str(settings.data_dir),
-            "TONGBAN_KEYSTORE": str(settings.keys), "TONGBAN_KEY_PASSPHRASE": settings.key_passphrase,
-            "TONGBAN_CALENDAR": settings.calendar_file}
+    return {
+        **os.environ,
+        "TONGBAN_DB": settings.db_url,
+        "TONGBAN_DATA_DIR": str(settings.data_dir),
+        "TONGBAN_KEYSTORE": str(settings.keys),
+        "TONGBAN_KEY_PASSPHRASE": settings.key_passphrase,
+        "TONGBAN_CALENDAR": settings.calendar_file,
+    }
 
 
 class Server:
@@ -36,8 +41,11 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)], cwd=ROOT, env=environment(settings),
-            stdout=self._log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)],
+            cwd=ROOT,
+            env=environment(settings),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

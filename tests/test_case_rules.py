@@ -28,13 +28,15 @@ from domain.vocabulary import (
     TerminationGround,
 )
 
-DIRECTORY = Directory({
-    "bureau": Institution("bureau", "包头市司法局", InstitutionKind.BUREAU, MUNICIPAL_DISTRICT),
-    "municipal": Institution("municipal", "包头市法律援助中心", InstitutionKind.MUNICIPAL_CENTRE, MUNICIPAL_DISTRICT),
-    "kundulun": Institution("kundulun", "昆都仑区法律援助中心", InstitutionKind.COUNTY_CENTRE, "kundulun"),
-    "qingshan": Institution("qingshan", "青山区法律援助中心", InstitutionKind.COUNTY_CENTRE, "qingshan"),
-    "donghe": Institution("donghe", "东河区法律援助中心", InstitutionKind.COUNTY_CENTRE, "donghe"),
-})
+DIRECTORY = Directory(
+    {
+        "bureau": Institution("bureau", "包头市司法局", InstitutionKind.BUREAU, MUNICIPAL_DISTRICT),
+        "municipal": Institution("municipal", "包头市法律援助中心", InstitutionKind.MUNICIPAL_CENTRE, MUNICIPAL_DISTRICT),
+        "kundulun": Institution("kundulun", "昆都仑区法律援助中心", InstitutionKind.COUNTY_CENTRE, "kundulun"),
+        "qingshan": Institution("qingshan", "青山区法律援助中心", InstitutionKind.COUNTY_CENTRE, "qingshan"),
+        "donghe": Institution("donghe", "东河区法律援助中心", InstitutionKind.COUNTY_CENTRE, "donghe"),
+    }
+)
 STAFF = {i: Actor(i, f"{i}/staff") for i in DIRECTORY.institutions}
 HEAD = {i: Actor(i, f"{i}/head", Role.HEAD) for i in DIRECTORY.institutions}
 BUREAU = Actor("bureau", "处长", Role.BUREAU)
@@ -53,8 +55,11 @@ class Clock:
 
 def application(**changes: Any) -> dict[str, Any]:
     details: dict[str, Any] = {
-        "channel": Channel.WINDOW, "matter_kind": MatterKind.CIVIL, "authority_name": "青山区人民法院",
-        "authority_district": "qingshan", "applicant": {"applicant_id": "p1", "name": "张三"},
+        "channel": Channel.WINDOW,
+        "matter_kind": MatterKind.CIVIL,
+        "authority_name": "青山区人民法院",
+        "authority_district": "qingshan",
+        "applicant": {"applicant_id": "p1", "name": "张三"},
         "hardship": {"basis": "hardship_statement", "household_monthly_income_fen": 300_000, "household_size": 3},
     }
     return {**details, **changes}
@@ -81,13 +86,16 @@ class Story:
         return self
 
     def transferred(self) -> Story:
-        return (self.do("request_transfer", STAFF["kundulun"], to_institution="qingshan", applicant_consent=True)
-                .do("dispatch_materials", STAFF["kundulun"], method=DispatchMethod.COURIER, reference="SF1")
-                .do("receive_materials", STAFF["qingshan"]))
+        return (
+            self.do("request_transfer", STAFF["kundulun"], to_institution="qingshan", applicant_consent=True)
+            .do("dispatch_materials", STAFF["kundulun"], method=DispatchMethod.COURIER, reference="SF1")
+            .do("receive_materials", STAFF["qingshan"])
+        )
 
     def reviewed(self, by: str = "kundulun", recommendation: Recommendation = Recommendation.GRANT) -> Story:
-        return (self.do("record_review_opinion", STAFF[by], reviewer="r", opinion="o", recommendation=recommendation)
-                .do("sign_off_review", HEAD[by]))
+        return self.do("record_review_opinion", STAFF[by], reviewer="r", opinion="o", recommendation=recommendation).do(
+            "sign_off_review", HEAD[by]
+        )
 
     def granted(self, by: str = "kundulun") -> Story:
         return self.reviewed(by).do("enter_on_platform", STAFF[by], platform_number="P").do("grant_aid", STAFF[by], document_number="D")
@@ -166,8 +174,10 @@ def test_missing_materials_are_named_in_one_notice_and_supplemented() -> None:
     assert story.case.status is CaseStatus.AWAITING_MATERIALS
     assert refused(story, "notify_missing_materials", STAFF["kundulun"], items=["身份证"]) == "ONE_NOTICE_ONLY"
     assert refused(story, "supplement_materials", STAFF["kundulun"], items=["身份证"]) == "NOT_REQUESTED"
-    assert refused(story, "record_review_opinion", STAFF["kundulun"], reviewer="r", opinion="o",
-                   recommendation=Recommendation.GRANT) == "MATERIALS_OUTSTANDING"
+    assert (
+        refused(story, "record_review_opinion", STAFF["kundulun"], reviewer="r", opinion="o", recommendation=Recommendation.GRANT)
+        == "MATERIALS_OUTSTANDING"
+    )
     story.do("supplement_materials", STAFF["kundulun"], items=["户口簿", "收入证明"])
     assert story.case.status is CaseStatus.RECEIVED
     assert refused(story, "supplement_materials", STAFF["kundulun"], items=["户口簿"]) == "NO_MATERIALS_OUTSTANDING"
@@ -179,15 +189,20 @@ def test_an_empty_notice_is_refused() -> None:
 
 def test_only_an_application_with_outstanding_materials_is_deemed_withdrawn() -> None:
     assert refused(Story(), "withdraw", STAFF["kundulun"], reason="逾期", deemed=True) == "NOT_DEEMED_WITHDRAWN"
-    story = Story().do("notify_missing_materials", STAFF["kundulun"], items=["户口簿"]).do("withdraw", STAFF["kundulun"], reason="逾期",
-                                                                                           deemed=True)
+    story = (
+        Story()
+        .do("notify_missing_materials", STAFF["kundulun"], items=["户口簿"])
+        .do("withdraw", STAFF["kundulun"], reason="逾期", deemed=True)
+    )
     assert story.case.status is CaseStatus.WITHDRAWN
 
 
 def test_after_withdrawal_nothing_but_archiving_is_allowed() -> None:
     story = Story().do("withdraw", STAFF["kundulun"], reason="申请人撤回")
-    assert refused(story, "record_review_opinion", STAFF["kundulun"], reviewer="r", opinion="o",
-                   recommendation=Recommendation.GRANT) == "CASE_WITHDRAWN"
+    assert (
+        refused(story, "record_review_opinion", STAFF["kundulun"], reviewer="r", opinion="o", recommendation=Recommendation.GRANT)
+        == "CASE_WITHDRAWN"
+    )
     assert refused(story, "request_transfer", STAFF["kundulun"], to_institution="qingshan", applicant_consent=True) == "CASE_WITHDRAWN"
     story.do("archive", STAFF["kundulun"], archive_number="A1")
     assert story.case.status is CaseStatus.ARCHIVED
@@ -252,8 +267,10 @@ def test_materials_in_transit_are_sent_by_the_sender_and_received_by_the_target(
     story.do("dispatch_materials", STAFF["kundulun"], method=DispatchMethod.ELECTRONIC, reference="E1")
     assert refused(story, "dispatch_materials", STAFF["kundulun"], **courier) == "ALREADY_DISPATCHED"
     assert refused(story, "receive_materials", STAFF["donghe"]) == "NOT_TRANSFER_TARGET"
-    assert refused(story, "record_review_opinion", STAFF["qingshan"], reviewer="r", opinion="o",
-                   recommendation=Recommendation.GRANT) == "NOT_HANDLING_INSTITUTION"
+    assert (
+        refused(story, "record_review_opinion", STAFF["qingshan"], reviewer="r", opinion="o", recommendation=Recommendation.GRANT)
+        == "NOT_HANDLING_INSTITUTION"
+    )
     story.do("receive_materials", STAFF["qingshan"])
     assert story.case.handling_institution == "qingshan"
     assert story.case.first_receiving_institution == "kundulun"  # fixed forever
@@ -304,8 +321,10 @@ def test_a_possible_life_or_death_sentence_needs_three_years_of_criminal_practic
     assert refused(story, "appoint_lawyer", STAFF["kundulun"], lawyer={**LAWYER, "criminal_practice_years": 2}) == "LAWYER_NOT_QUALIFIED"
     story.do("appoint_lawyer", STAFF["kundulun"], lawyer={**LAWYER, "criminal_practice_years": 3})
     assert refused(story, "appoint_lawyer", STAFF["kundulun"], lawyer=LAWYER) == "ALREADY_APPOINTED"
-    assert refused(story, "change_lawyer", STAFF["kundulun"], lawyer={**LAWYER, "criminal_practice_years": 1},
-                   reason="更换") == "LAWYER_NOT_QUALIFIED"
+    assert (
+        refused(story, "change_lawyer", STAFF["kundulun"], lawyer={**LAWYER, "criminal_practice_years": 1}, reason="更换")
+        == "LAWYER_NOT_QUALIFIED"
+    )
     story.do("change_lawyer", STAFF["kundulun"], lawyer={**LAWYER, "name": "李律师"}, reason="受援人要求")
     assert story.case.lawyer is not None and story.case.lawyer["name"] == "李律师"
 
@@ -316,10 +335,15 @@ def test_a_lawyer_is_changed_only_once_appointed() -> None:
 
 # ------------------------------------------------------------------ termination and objections
 def test_only_granted_aid_is_terminated_and_nothing_is_closed_after() -> None:
-    assert refused(Story(), "terminate", STAFF["kundulun"], ground=TerminationGround.OWN_LAWYER, document_number="T",
-                   facts="f") == "NOT_GRANTED"
-    story = Story().appointed().do("terminate", STAFF["kundulun"], ground=TerminationGround.OWN_LAWYER, document_number="T",
-                                   facts="自行委托律师")
+    assert (
+        refused(Story(), "terminate", STAFF["kundulun"], ground=TerminationGround.OWN_LAWYER, document_number="T", facts="f")
+        == "NOT_GRANTED"
+    )
+    story = (
+        Story()
+        .appointed()
+        .do("terminate", STAFF["kundulun"], ground=TerminationGround.OWN_LAWYER, document_number="T", facts="自行委托律师")
+    )
     assert refused(story, "close", STAFF["kundulun"], outcome="x", amount_recovered_fen=0) == "CASE_TERMINATED"
 
 
@@ -339,8 +363,9 @@ def test_objections_are_filed_with_and_decided_by_the_bureau() -> None:
 
 def test_a_corrected_termination_resumes_the_aid() -> None:
     story = Story().appointed().do("terminate", STAFF["kundulun"], ground=TerminationGround.DECEPTION, document_number="T", facts="f")
-    story.do("file_objection", BUREAU, grounds="不服").do("decide_objection", BUREAU, ruling=ObjectionRuling.CORRECTION_ORDERED,
-                                                        reasons="终止不当")
+    story.do("file_objection", BUREAU, grounds="不服").do(
+        "decide_objection", BUREAU, ruling=ObjectionRuling.CORRECTION_ORDERED, reasons="终止不当"
+    )
     assert story.case.status is CaseStatus.APPOINTED
 
 

@@ -29,8 +29,7 @@ def tongban(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> su
     for name in ("TONGBAN_DB", "TONGBAN_KEYSTORE"):
         if name not in (env or {}):
             environment.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=environment, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -93,19 +92,33 @@ MISTAKES = [
     Mistake("a period in the year 9999", ["ledger", "--period", "9999"], "INVALID_PERIOD"),
     Mistake("a period that is no period", ["costs", "--period", "0000"], "INVALID_PERIOD"),
     Mistake("a deadline from the last day of 9999", ["deadline", "DECISION", "--from", "9999-12-31"], "DATE_OUT_OF_RANGE"),
-    Mistake("a principal of an institution that does not exist", ["principals", "add", "--name", "王芳", "--institution",
-                                                                   "baotou-nowhere", "--roles", "staff"], "UNKNOWN_INSTITUTION"),
-    Mistake("a principal whose name holds a control character", ["principals", "add", "--name", "王\x07芳", "--institution",
-                                                                  "baotou-kundulun", "--roles", "staff"], "INVALID_NAME"),
+    Mistake(
+        "a principal of an institution that does not exist",
+        ["principals", "add", "--name", "王芳", "--institution", "baotou-nowhere", "--roles", "staff"],
+        "UNKNOWN_INSTITUTION",
+    ),
+    Mistake(
+        "a principal whose name holds a control character",
+        ["principals", "add", "--name", "王\x07芳", "--institution", "baotou-kundulun", "--roles", "staff"],
+        "INVALID_NAME",
+    ),
     Mistake("a worklist of an institution that does not exist", ["worklist", "--institution", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
     Mistake("a key rotation for an institution that does not exist", ["keys", "rotate", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
     Mistake("a demo of minus five cases", ["demo", "--cases", "-5"], "INVALID_OPTION"),
-    Mistake("a bundle that is not a bundle", ["audit", "verify", "{data}/bundle.json", "--root-key", "{data}/keys/root.pub"],
-            "NOT_A_BUNDLE", prepare=_not_a_bundle),
+    Mistake(
+        "a bundle that is not a bundle",
+        ["audit", "verify", "{data}/bundle.json", "--root-key", "{data}/keys/root.pub"],
+        "NOT_A_BUNDLE",
+        prepare=_not_a_bundle,
+    ),
     Mistake("a case that does not exist", ["history", UNKNOWN_CASE], "CASE_NOT_FOUND"),
     Mistake("a case id that is no id", ["history", "case-42"], "INVALID_OPTION"),
-    Mistake("a statement that is not text", ["subsidies", "--statement", "{data}/statement.csv"], "UNREADABLE_STATEMENT",
-            prepare=_binary_statement),
+    Mistake(
+        "a statement that is not text",
+        ["subsidies", "--statement", "{data}/statement.csv"],
+        "UNREADABLE_STATEMENT",
+        prepare=_binary_statement,
+    ),
     Mistake("an unknown command", ["verfy"], "INVALID_OPTION"),
 ]
 

@@ -28,8 +28,13 @@ SECONDS = 2.0
 
 
 def lawyer(n: int) -> dict[str, object]:
-    return {"name": f"律师{n}", "firm": "内蒙古慧丰律师事务所", "office_address": "青山区幸福路 1 号", "office_phone": "0472-1234567",
-            "criminal_practice_years": 5}
+    return {
+        "name": f"律师{n}",
+        "firm": "内蒙古慧丰律师事务所",
+        "office_address": "青山区幸福路 1 号",
+        "office_phone": "0472-1234567",
+        "criminal_practice_years": 5,
+    }
 
 
 def change_lawyer_until(ledger: CaseLedger, case_id: UUID, deadline: float, accepted: list[int], *, if_match: bool) -> None:
@@ -38,8 +43,17 @@ def change_lawyer_until(ledger: CaseLedger, case_id: UUID, deadline: float, acce
         n += 1
         expected = ledger.get_case(case_id).version if if_match else None
         try:
-            accepted.append(ledger.act(case_id, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30),
-                                       expected_version=expected, lawyer=lawyer(n), reason="当事人要求更换"))
+            accepted.append(
+                ledger.act(
+                    case_id,
+                    "change_lawyer",
+                    staff(HANDLING),
+                    RECEIVED_AT + timedelta(days=30),
+                    expected_version=expected,
+                    lawyer=lawyer(n),
+                    reason="当事人要求更换",
+                )
+            )
         except DomainError as refusal:
             assert refusal.code == "VERSION_CONFLICT", refusal
 
@@ -47,8 +61,12 @@ def change_lawyer_until(ledger: CaseLedger, case_id: UUID, deadline: float, acce
 def race(ledgers: list[CaseLedger], case_id: UUID) -> list[int]:
     accepted: list[int] = []
     deadline = time.monotonic() + SECONDS
-    threads = [threading.Thread(target=change_lawyer_until, args=(ledgers[n % len(ledgers)], case_id, deadline, accepted),
-                                kwargs={"if_match": n % 2 == 0}) for n in range(WRITERS)]
+    threads = [
+        threading.Thread(
+            target=change_lawyer_until, args=(ledgers[n % len(ledgers)], case_id, deadline, accepted), kwargs={"if_match": n % 2 == 0}
+        )
+        for n in range(WRITERS)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -107,8 +125,14 @@ def test_any_interleaving_of_commands_from_several_threads_and_desks_leaves_a_le
                     if command == "receive":
                         receive(desk)
                     elif command == "change_lawyer":
-                        desk.act(case_id, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(n),
-                                 reason="当事人要求更换")
+                        desk.act(
+                            case_id,
+                            "change_lawyer",
+                            staff(HANDLING),
+                            RECEIVED_AT + timedelta(days=30),
+                            lawyer=lawyer(n),
+                            reason="当事人要求更换",
+                        )
                     elif command == "rotate_handling_key":
                         rotate_key(desk, HANDLING, datetime.now(SHANGHAI))
                     else:
@@ -137,8 +161,9 @@ def test_a_record_chained_to_anything_but_the_stored_record_is_refused_in_its_tr
     case = ledger.get_case(case_id)
     version = case.version
     ledger.signing_mapper._stored[(case_id, version)] = "f" * 64  # what the old cache kept from a write that lost a race
-    ledger.apply_command(case, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(1),
-                         reason="当事人要求更换")
+    ledger.apply_command(
+        case, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(1), reason="当事人要求更换"
+    )
     raw = RawStore(database_url)
     before = raw.rows()
 
@@ -148,7 +173,9 @@ def test_a_record_chained_to_anything_but_the_stored_record_is_refused_in_its_tr
     assert refused.value.code == "VERSION_CONFLICT"
     assert raw.rows() == before
     raw.close()
-    assert ledger.act(case_id, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(1),
-                      reason="当事人要求更换") == version + 1  # the cache is not trusted again: the retry reads the record
+    assert (
+        ledger.act(case_id, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(1), reason="当事人要求更换")
+        == version + 1
+    )  # the cache is not trusted again: the retry reads the record
     report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
     assert report.ok, report.problems

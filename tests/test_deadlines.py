@@ -104,8 +104,14 @@ LAWYER = {"name": "张律师", "firm": "所", "office_address": "址", "office_p
 
 def transfer(ledger: CaseLedger, case_id: UUID, dispatched: datetime) -> None:
     t = ledger.get_case(case_id).received_at
-    ledger.act(case_id, "request_transfer", staff(FIRST_RECEIVING), datetime.fromisoformat(t) + timedelta(minutes=30),
-               to_institution=HANDLING, applicant_consent=True)
+    ledger.act(
+        case_id,
+        "request_transfer",
+        staff(FIRST_RECEIVING),
+        datetime.fromisoformat(t) + timedelta(minutes=30),
+        to_institution=HANDLING,
+        applicant_consent=True,
+    )
     ledger.act(case_id, "dispatch_materials", staff(FIRST_RECEIVING), dispatched, method=DispatchMethod.COURIER, reference="SF1")
 
 
@@ -136,12 +142,9 @@ def test_an_open_limit_due_in_an_unknown_year_is_provisional(ledger: CaseLedger,
     assert row.status(date(2026, 12, 28), models.calendar) == "provisional"
 
 
-def test_loading_next_years_schedule_and_rebuilding_recomputes_provisional_deadlines(
-    ledger: CaseLedger, settings: Settings
-) -> None:
+def test_loading_next_years_schedule_and_rebuilding_recomputes_provisional_deadlines(ledger: CaseLedger, settings: Settings) -> None:
     case_id = receive(ledger, at("2026-12-29T09:00"))
-    ledger.act(case_id, "request_transfer", staff(FIRST_RECEIVING), at("2026-12-29T10:00"), to_institution=HANDLING,
-               applicant_consent=True)
+    ledger.act(case_id, "request_transfer", staff(FIRST_RECEIVING), at("2026-12-29T10:00"), to_institution=HANDLING, applicant_consent=True)
     before = build_read_models(settings, ledger)
     assert rows_of(before, case_id)["TRANSFER"].due_day == date(2026, 12, 31)
 
@@ -151,8 +154,11 @@ def test_loading_next_years_schedule_and_rebuilding_recomputes_provisional_deadl
     WorkingDayCalendar(Path(settings.calendar_file)).load_year(2027, holidays=[date(2027, 1, 1), date(2027, 1, 4)], working_days=[])
     after = build_read_models(settings, ledger)
     after.runners["deadlines"].rebuild()
-    recomputed = [r for r in read_rows(after.store, after.runners["deadlines"].current_table(), "rule_id = 'PLATFORM'")
-                  if r.started_at.startswith("2026-12-31")]
+    recomputed = [
+        r
+        for r in read_rows(after.store, after.runners["deadlines"].current_table(), "rule_id = 'PLATFORM'")
+        if r.started_at.startswith("2026-12-31")
+    ]
     # Jan 1 and Jan 4 are rest days, Jan 2–3 the weekend: Jan 5 and Jan 6 are the two working days
     assert {(r.due_day, r.provisional) for r in recomputed} == {(date(2027, 1, 6), False)}
     before.store.close()
@@ -161,9 +167,15 @@ def test_loading_next_years_schedule_and_rebuilding_recomputes_provisional_deadl
 
 def walk_to_appointment(ledger: CaseLedger, received: datetime, *, appoint_after: timedelta, complex_case: bool = False) -> UUID:
     case_id = ledger.receive_application(
-        staff(FIRST_RECEIVING), received, channel=Channel.FORWARDED_BY_COURT, matter_kind=MatterKind.CRIMINAL,
-        authority_name="昆都仑区人民法院", authority_district="kundulun", applicant={"applicant_id": "a", "name": "某"},
-        hardship={"basis": "exemption", "exemption": "minor"}, complex_case=complex_case,
+        staff(FIRST_RECEIVING),
+        received,
+        channel=Channel.FORWARDED_BY_COURT,
+        matter_kind=MatterKind.CRIMINAL,
+        authority_name="昆都仑区人民法院",
+        authority_district="kundulun",
+        applicant={"applicant_id": "a", "name": "某"},
+        hardship={"basis": "exemption", "exemption": "minor"},
+        complex_case=complex_case,
     )
     t = received
     for command, actor, arguments in [
@@ -202,8 +214,12 @@ def test_an_objection_is_the_bureaus_to_decide_within_five_days(ledger: CaseLedg
     case_id = receive(ledger, at("2026-03-02T09:00"))
     bureau = Actor(BUREAU_ID, "处长", Role.BUREAU)
     for command, actor, when, arguments in [
-        ("record_review_opinion", staff(FIRST_RECEIVING), "2026-03-02T10:00",
-         {"reviewer": "r", "opinion": "o", "recommendation": Recommendation.REFUSE}),
+        (
+            "record_review_opinion",
+            staff(FIRST_RECEIVING),
+            "2026-03-02T10:00",
+            {"reviewer": "r", "opinion": "o", "recommendation": Recommendation.REFUSE},
+        ),
         ("sign_off_review", head(FIRST_RECEIVING), "2026-03-02T11:00", {}),
         ("refuse_aid", staff(FIRST_RECEIVING), "2026-03-02T12:00", {"document_number": "D", "reasons": "r", "legal_basis": "b"}),
         ("file_objection", bureau, "2026-03-03T09:00", {"grounds": "不服"}),
@@ -223,11 +239,11 @@ def test_compliance_rates_count_met_against_missed_and_overdue(ledger: CaseLedge
     runner = models.runners["deadlines"]
     runner.catch_up()
 
-    summary = summarise(read_rows(models.store, runner.current_table(), "responsible = ?", (FIRST_RECEIVING,)),
-                        date(2026, 4, 1), models.calendar)
+    summary = summarise(
+        read_rows(models.store, runner.current_table(), "responsible = ?", (FIRST_RECEIVING,)), date(2026, 4, 1), models.calendar
+    )
 
-    assert summary["APPOINT"] | {} == {"total": 2, "met": 1, "missed": 1, "overdue": 0, "stopped": 0, "open": 0,
-                                        "rate": 0.5, "late": 1}
+    assert summary["APPOINT"] | {} == {"total": 2, "met": 1, "missed": 1, "overdue": 0, "stopped": 0, "open": 0, "rate": 0.5, "late": 1}
     assert summary["DECISION"]["rate"] == 1.0
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from domain.actor import SHANGHAI
 from infrastructure.ledger import CaseLedger
+from tests.http_client import APPLICATION, LAWYER, Api, received
 from tests.raw_store import RawStore
-from tests.test_http import APPLICATION, LAWYER, Api, api, received  # noqa: F401 - the api fixture
 from tests.walkthrough import HANDLING
 
 DEEP = "[" * 1000 + "]" * 1000
@@ -22,29 +22,89 @@ CSV = {"Content-Type": "text/csv"}
 
 # (name, method, path, request keyword arguments, expected status, expected code); {case} is a received case
 MALFORMED: list[tuple[str, str, str, dict[str, Any], int, str]] = [
-    ("invalid UTF-8 body", "POST", "/cases", {"content": b'{"channel": "\xff\xfe"}', "headers": {"Content-Type": "application/json"}},
-     400, "MALFORMED_BODY"),
-    ("JSON that is not JSON", "POST", "/cases", {"content": b"{not json", "headers": {"Content-Type": "application/json"}},
-     400, "MALFORMED_BODY"),
-    ("JSON nested 1,000 deep", "POST", "/cases", {"content": DEEP.encode(), "headers": {"Content-Type": "application/json"}},
-     400, "MALFORMED_BODY"),
-    ("JSON sent as text/plain", "POST", "/cases", {"content": json.dumps(APPLICATION).encode(), "headers": {"Content-Type": "text/plain"}},
-     415, "UNSUPPORTED_MEDIA_TYPE"),
+    (
+        "invalid UTF-8 body",
+        "POST",
+        "/cases",
+        {"content": b'{"channel": "\xff\xfe"}', "headers": {"Content-Type": "application/json"}},
+        400,
+        "MALFORMED_BODY",
+    ),
+    (
+        "JSON that is not JSON",
+        "POST",
+        "/cases",
+        {"content": b"{not json", "headers": {"Content-Type": "application/json"}},
+        400,
+        "MALFORMED_BODY",
+    ),
+    (
+        "JSON nested 1,000 deep",
+        "POST",
+        "/cases",
+        {"content": DEEP.encode(), "headers": {"Content-Type": "application/json"}},
+        400,
+        "MALFORMED_BODY",
+    ),
+    (
+        "JSON sent as text/plain",
+        "POST",
+        "/cases",
+        {"content": json.dumps(APPLICATION).encode(), "headers": {"Content-Type": "text/plain"}},
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+    ),
     ("a command with no content type", "POST", "/cases/{case}/withdrawal", {"content": b'{"reason": "x"}'}, 415, "UNSUPPORTED_MEDIA_TYPE"),
-    ("a time at the end of year 9999 west of Greenwich", "POST", "/cases/{case}/withdrawal",
-     {"json": {"reason": "撤回", "at": "9999-12-31T23:00:00-12:00"}}, 422, "TIME_OUT_OF_RANGE"),
+    (
+        "a time at the end of year 9999 west of Greenwich",
+        "POST",
+        "/cases/{case}/withdrawal",
+        {"json": {"reason": "撤回", "at": "9999-12-31T23:00:00-12:00"}},
+        422,
+        "TIME_OUT_OF_RANGE",
+    ),
     ("a time in 2099", "POST", "/cases/{case}/withdrawal", {"json": {"reason": "撤回", "at": FUTURE}}, 422, "TIME_OUT_OF_RANGE"),
-    ("a time before the case", "POST", "/cases/{case}/withdrawal", {"json": {"reason": "撤回", "at": "2026-03-01T09:00:00+08:00"}},
-     422, "TIME_BEFORE_PREVIOUS_ACTION"),
-    ("an income of 10^30 fen", "POST", "/cases", {"json": {**APPLICATION, "hardship": {
-        "basis": "hardship_statement", "household_monthly_income_fen": 10**30, "household_size": 3}}}, 422, "INVALID_REQUEST"),
-    ("a NUL in a name", "POST", "/cases", {"json": {**APPLICATION, "applicant": {**APPLICATION["applicant"], "name": "张\x00三"}}},
-     422, "INVALID_REQUEST"),
-    ("a NUL in a payee", "POST", "/cases/{case}/subsidy-payment", {"json": {
-        "kind": "civil_administrative_case", "amount_fen": 150000, "payee": "张律师\x00", "reference": "PAY-1"}}, 422, "INVALID_REQUEST"),
+    (
+        "a time before the case",
+        "POST",
+        "/cases/{case}/withdrawal",
+        {"json": {"reason": "撤回", "at": "2026-03-01T09:00:00+08:00"}},
+        422,
+        "TIME_BEFORE_PREVIOUS_ACTION",
+    ),
+    (
+        "an income of 10^30 fen",
+        "POST",
+        "/cases",
+        {"json": {**APPLICATION, "hardship": {"basis": "hardship_statement", "household_monthly_income_fen": 10**30, "household_size": 3}}},
+        422,
+        "INVALID_REQUEST",
+    ),
+    (
+        "a NUL in a name",
+        "POST",
+        "/cases",
+        {"json": {**APPLICATION, "applicant": {**APPLICATION["applicant"], "name": "张\x00三"}}},
+        422,
+        "INVALID_REQUEST",
+    ),
+    (
+        "a NUL in a payee",
+        "POST",
+        "/cases/{case}/subsidy-payment",
+        {"json": {"kind": "civil_administrative_case", "amount_fen": 150000, "payee": "张律师\x00", "reference": "PAY-1"}},
+        422,
+        "INVALID_REQUEST",
+    ),
     ("a bell and an escape in a summary", "POST", "/cases", {"json": {**APPLICATION, "summary": "\x07\x1b[31m"}}, 422, "INVALID_REQUEST"),
-    ("a lawyer's name of 100,000 characters", "POST", "/cases/{case}/lawyer-change", {"json": {
-        "lawyer": {**LAWYER, "name": "张" * 100_000}, "reason": "x"}}, 422, "INVALID_REQUEST"),
+    (
+        "a lawyer's name of 100,000 characters",
+        "POST",
+        "/cases/{case}/lawyer-change",
+        {"json": {"lawyer": {**LAWYER, "name": "张" * 100_000}, "reason": "x"}},
+        422,
+        "INVALID_REQUEST",
+    ),
     ("page 10^20", "GET", "/cases?page=100000000000000000000", {}, 422, "INVALID_REQUEST"),
     ("period 0000", "GET", "/cases?period=0000", {}, 422, "INVALID_PERIOD"),
     ("period 9999", "GET", "/ledger?period=9999", {}, 422, "INVALID_PERIOD"),
@@ -52,14 +112,38 @@ MALFORMED: list[tuple[str, str, str, dict[str, Any], int, str]] = [
     ("a NUL in an institution", "GET", "/ledger?institution=baotou%00", {}, 400, "INVALID_QUERY"),
     ("as_of in year 9999", "GET", "/cases/{case}?as_of=9999-12-31T23:00:00-12:00", {}, 422, "TIME_OUT_OF_RANGE"),
     ("a worklist on 9999-12-31", "GET", "/worklist?on=9999-12-31", {}, 422, "DATE_OUT_OF_RANGE"),
-    ("a UTF-16 statement", "POST", "/subsidies/reconciliation",
-     {"content": "date,reference,payee,amount\n".encode("utf-16"), "headers": CSV}, 400, "UNREADABLE_STATEMENT"),
-    ("a statement that is binary", "POST", "/subsidies/reconciliation", {"content": bytes(range(256)), "headers": CSV},
-     400, "UNREADABLE_STATEMENT"),
-    ("an If-Match that is no version", "POST", "/cases/{case}/withdrawal", {"json": {"reason": "x"}, "headers": {"If-Match": "abc"}},
-     400, "INVALID_IF_MATCH"),
-    ("an Idempotency-Key of 300 characters", "POST", "/cases", {"json": APPLICATION, "headers": {"Idempotency-Key": "k" * 300}},
-     400, "INVALID_IDEMPOTENCY_KEY"),
+    (
+        "a UTF-16 statement",
+        "POST",
+        "/subsidies/reconciliation",
+        {"content": "date,reference,payee,amount\n".encode("utf-16"), "headers": CSV},
+        400,
+        "UNREADABLE_STATEMENT",
+    ),
+    (
+        "a statement that is binary",
+        "POST",
+        "/subsidies/reconciliation",
+        {"content": bytes(range(256)), "headers": CSV},
+        400,
+        "UNREADABLE_STATEMENT",
+    ),
+    (
+        "an If-Match that is no version",
+        "POST",
+        "/cases/{case}/withdrawal",
+        {"json": {"reason": "x"}, "headers": {"If-Match": "abc"}},
+        400,
+        "INVALID_IF_MATCH",
+    ),
+    (
+        "an Idempotency-Key of 300 characters",
+        "POST",
+        "/cases",
+        {"json": APPLICATION, "headers": {"Idempotency-Key": "k" * 300}},
+        400,
+        "INVALID_IDEMPOTENCY_KEY",
+    ),
 ]
 
 
@@ -72,7 +156,14 @@ def raw(ledger: CaseLedger, database_url: str) -> Iterator[RawStore]:
 
 @pytest.mark.parametrize(("name", "method", "path", "sent", "status", "code"), MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_a_malformed_request_is_refused_at_the_boundary_and_changes_nothing(
-    api: Api, raw: RawStore, name: str, method: str, path: str, sent: dict[str, Any], status: int, code: str  # noqa: F811
+    api: Api,
+    raw: RawStore,
+    name: str,
+    method: str,
+    path: str,
+    sent: dict[str, Any],
+    status: int,
+    code: str,
 ) -> None:
     case_id = received(api)
     who = "kundulun_finance" if "reconciliation" in path else "qingshan_staff" if "lawyer" in path else "kundulun_staff"
@@ -89,7 +180,7 @@ def test_a_malformed_request_is_refused_at_the_boundary_and_changes_nothing(
     assert api.get("bureau", "/ledger").json() == ledger_before
 
 
-def test_no_text_field_of_any_command_takes_a_nul(api: Api, raw: RawStore) -> None:  # noqa: F811
+def test_no_text_field_of_any_command_takes_a_nul(api: Api, raw: RawStore) -> None:
     """Every text a command takes is refused with a NUL in it: on PostgreSQL one would be stored, signed, and
     then jam every read model that copies it into a text column."""
     case_id = received(api)

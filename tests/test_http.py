@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,60 +17,8 @@ from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
+from tests.http_client import APPLICATION, LAWYER, Api, received
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
-
-APPLICATION = {
-    "at": "2026-03-02T09:00:00+08:00", "channel": "window", "matter_kind": "civil", "authority_name": "青山区人民法院",
-    "authority_district": "qingshan", "applicant": APPLICANT,
-    "hardship": {"basis": "hardship_statement", "household_monthly_income_fen": 360000, "household_size": 3},
-}
-LAWYER = {"name": "张律师", "firm": "内蒙古慧丰律师事务所", "office_address": "青山区幸福路 1 号", "office_phone": "0472-1234567",
-          "criminal_practice_years": 5}
-
-
-class Api:
-    """A test client with one bearer token per kind of user."""
-
-    def __init__(self, client: TestClient[Any], tokens: dict[str, str]) -> None:
-        self.client = client
-        self.tokens = tokens
-
-    def call(self, method: str, who: str, path: str, **kwargs: Any) -> Any:
-        headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {self.tokens[who]}"} if who else {})}
-        return self.client.request(method, path, headers=headers, **kwargs)
-
-    def post(self, who: str, path: str, json: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-        return self.call("POST", who, path, json=json or {}, **kwargs)
-
-    def get(self, who: str, path: str, **kwargs: Any) -> Any:
-        return self.call("GET", who, path, **kwargs)
-
-
-USERS = {
-    "kundulun_staff": (FIRST_RECEIVING, {Role.STAFF}),
-    "kundulun_head": (FIRST_RECEIVING, {Role.STAFF, Role.HEAD}),
-    "qingshan_staff": (HANDLING, {Role.STAFF}),
-    "qingshan_head": (HANDLING, {Role.STAFF, Role.HEAD}),
-    "donghe_staff": ("baotou-donghe", {Role.STAFF}),
-    "bureau": ("baotou-bureau", {Role.BUREAU}),
-    "auditor": ("baotou-bureau", {Role.AUDITOR}),
-    "kundulun_finance": (FIRST_RECEIVING, {Role.FINANCE}),
-}
-
-
-@pytest.fixture
-def api(ledger: CaseLedger, settings: Settings) -> Iterator[Api]:
-    principals = PrincipalStore(SqlStore(Database(settings.db_url)))
-    tokens = {who: principals.add(who, institution, roles)[1] for who, (institution, roles) in USERS.items()}
-    with TestClient(create_app(settings, background=False)) as client:
-        yield Api(client, tokens)
-
-
-def received(api: Api) -> str:
-    response = api.post("kundulun_staff", "/cases", APPLICATION)
-    assert response.status_code == 201, response.text
-    return str(response.json()["case_id"])
-
 
 WHOLE_LIFE = [
     ("kundulun_staff", "transfer", {"to_institution": HANDLING, "applicant_consent": True}),
@@ -84,8 +31,11 @@ WHOLE_LIFE = [
     ("qingshan_staff", "appointment", {"lawyer": LAWYER}),
     ("qingshan_staff", "closure", {"outcome": "调解结案", "amount_recovered_fen": 1250000}),
     ("kundulun_staff", "closing-file", {"pages": 32}),
-    ("kundulun_staff", "subsidy-payment", {"kind": "civil_administrative_case", "amount_fen": 150000, "payee": "张律师",
-                                           "reference": "PAY-1"}),
+    (
+        "kundulun_staff",
+        "subsidy-payment",
+        {"kind": "civil_administrative_case", "amount_fen": 150000, "payee": "张律师", "reference": "PAY-1"},
+    ),
     ("kundulun_staff", "archiving", {"archive_number": "昆档-2026-1"}),
 ]
 
@@ -217,8 +167,12 @@ def test_a_refusal_is_422_with_the_domain_code_and_records_nothing(api: Api, led
 
 def test_a_stale_if_match_is_409_and_records_nothing(api: Api) -> None:
     case_id = received(api)
-    assert api.post("kundulun_staff", f"/cases/{case_id}/missing-materials-notice", {"items": ["户口簿"]},
-                    headers={"If-Match": '"1"'}).status_code == 200
+    assert (
+        api.post(
+            "kundulun_staff", f"/cases/{case_id}/missing-materials-notice", {"items": ["户口簿"]}, headers={"If-Match": '"1"'}
+        ).status_code
+        == 200
+    )
     stale = api.post("kundulun_staff", f"/cases/{case_id}/withdrawal", {"reason": "撤回"}, headers={"If-Match": '"1"'})
     assert (stale.status_code, stale.json()["code"]) == (409, "VERSION_CONFLICT")
     assert api.get("kundulun_staff", f"/cases/{case_id}").json()["status"] == "awaiting_materials"
@@ -272,8 +226,9 @@ def test_concurrent_commands_on_one_case_exactly_one_wins_per_version(api: Api) 
     results: list[int] = []
 
     def clerk(n: int) -> None:
-        response = api.post("kundulun_staff", f"/cases/{case_id}/missing-materials-notice", {"items": [f"材料{n}"]},
-                            headers={"If-Match": '"1"'})
+        response = api.post(
+            "kundulun_staff", f"/cases/{case_id}/missing-materials-notice", {"items": [f"材料{n}"]}, headers={"If-Match": '"1"'}
+        )
         results.append(response.status_code)
 
     threads = [threading.Thread(target=clerk, args=(n,)) for n in range(6)]

@@ -92,7 +92,11 @@ def test_costs_fall_on_the_first_receiving_institution_even_when_another_handled
     costs = cost_attribution(models.store, runner.current_table(), None, None)
 
     assert costs["by_first_receiving_institution"][FIRST_RECEIVING] == {
-        "subsidies_paid": 1, "subsidy_fen": 150_000, "files_archived": 1, "for_other_institutions_fen": 150_000}
+        "subsidies_paid": 1,
+        "subsidy_fen": 150_000,
+        "files_archived": 1,
+        "for_other_institutions_fen": 150_000,
+    }
     assert costs["first_receiving_x_handling"][FIRST_RECEIVING][HANDLING]["subsidy_fen"] == 150_000
     assert HANDLING not in costs["by_first_receiving_institution"]
 
@@ -174,10 +178,24 @@ def test_readers_never_see_a_half_built_ledger_during_a_rebuild(ledger: CaseLedg
 
 # ------------------------------------------------------------------ finance reconciliation
 def payment(**changes: Any) -> dict[str, Any]:
-    base = {"case_id": "c1", "version": 12, "paid_at": "2026-05-01T10:00:00+08:00", "kind": "civil_administrative_case",
-            "amount_fen": 150_000, "working_days": 1, "payee": "张律师", "reference": "PAY-1", "payer": "a", "first_receiving": "a",
-            "handling": "b", "matter_kind": "civil", "closed_at": "2026-04-01T10:00:00+08:00", "terminated_at": None,
-            "file_submitted_at": "2026-04-10T10:00:00+08:00", "approved_fen": 0}
+    base = {
+        "case_id": "c1",
+        "version": 12,
+        "paid_at": "2026-05-01T10:00:00+08:00",
+        "kind": "civil_administrative_case",
+        "amount_fen": 150_000,
+        "working_days": 1,
+        "payee": "张律师",
+        "reference": "PAY-1",
+        "payer": "a",
+        "first_receiving": "a",
+        "handling": "b",
+        "matter_kind": "civil",
+        "closed_at": "2026-04-01T10:00:00+08:00",
+        "terminated_at": None,
+        "file_submitted_at": "2026-04-10T10:00:00+08:00",
+        "approved_fen": 0,
+    }
     return {**base, **changes}
 
 
@@ -224,8 +242,13 @@ def test_a_payout_statement_is_matched_against_recorded_payments(ledger: CaseLed
 def test_a_malformed_statement_is_refused_with_a_reason(tmp_path: Path) -> None:
     from domain.errors import DomainError
 
-    for content in ("date,reference,amount\n", "date,reference,payee,amount\nd,r,p,12.345\n", "date,reference,payee,amount\nd,r,p,abc\n",
-                    "date,reference,payee,amount\nd,r,p,NaN\n", "date,reference,payee,amount\nd,r,p,1e30\n"):
+    for content in (
+        "date,reference,amount\n",
+        "date,reference,payee,amount\nd,r,p,12.345\n",
+        "date,reference,payee,amount\nd,r,p,abc\n",
+        "date,reference,payee,amount\nd,r,p,NaN\n",
+        "date,reference,payee,amount\nd,r,p,1e30\n",
+    ):
         with pytest.raises(DomainError) as refused:
             read_statement(content.encode())
         assert refused.value.code == "INVALID_STATEMENT"
@@ -248,8 +271,13 @@ def test_ledger_costs_and_subsidies_export_to_csv_and_xlsx(ledger: CaseLedger, s
     from api.cli import main
 
     walk_whole_case(ledger)
-    runner = CliRunner(env={"TONGBAN_DATA_DIR": str(settings.data_dir), "TONGBAN_KEYSTORE": str(settings.keys),
-                            "TONGBAN_KEY_PASSPHRASE": settings.key_passphrase})
+    runner = CliRunner(
+        env={
+            "TONGBAN_DATA_DIR": str(settings.data_dir),
+            "TONGBAN_KEYSTORE": str(settings.keys),
+            "TONGBAN_KEY_PASSPHRASE": settings.key_passphrase,
+        }
+    )
     db = ["--db", settings.db_url]
     exports = ["--csv", str(tmp_path / "l.csv"), "--xlsx", str(tmp_path / "l.xlsx")]
     result = runner.invoke(main, ["ledger", "--period", "2026-Q1", *exports, *db])

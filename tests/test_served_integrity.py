@@ -25,10 +25,10 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
+from tests.http_client import APPLICATION
 from tests.raw_store import RawStore
 from tests.server import ROOT, Server, environment
 from tests.test_concurrent_writers import SECONDS, WRITERS, lawyer
-from tests.test_http import APPLICATION
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, appointed_case
 
 
@@ -78,8 +78,11 @@ def test_eight_clients_through_two_servers_changing_one_lawyer_leave_a_ledger_th
                 extra = {}
                 if n % 2 == 0:  # half the clients read the version first and send If-Match
                     extra = {"If-Match": http.get(f"/cases/{case_id}").headers["etag"]}
-                response = http.post(f"/cases/{case_id}/lawyer-change", headers=extra,
-                                     json={"lawyer": lawyer(attempt), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"})
+                response = http.post(
+                    f"/cases/{case_id}/lawyer-change",
+                    headers=extra,
+                    json={"lawyer": lawyer(attempt), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"},
+                )
                 if response.status_code == 200:
                     accepted.append(response.json()["version"])
                 elif response.status_code != 409:
@@ -153,8 +156,14 @@ def test_a_key_rotated_by_another_process_is_used_by_a_running_server_and_a_revo
     with httpx.Client(base_url=servers[0].url, headers=headers, timeout=30) as http:
         assert http.post(f"/cases/{case_id}/lawyer-change", json=change).status_code == 200  # the server has read the network
 
-        rotated = subprocess.run([sys.executable, "-m", "api.cli", "keys", "rotate", HANDLING], cwd=ROOT, env=environment(settings),
-                                 capture_output=True, text=True, timeout=60)
+        rotated = subprocess.run(
+            [sys.executable, "-m", "api.cli", "keys", "rotate", HANDLING],
+            cwd=ROOT,
+            env=environment(settings),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert rotated.returncode == 0, rotated.stderr
         new_key = ledger.network(refresh=True).active_key_id(HANDLING)
         assert new_key != old_key
@@ -165,8 +174,12 @@ def test_a_key_rotated_by_another_process_is_used_by_a_running_server_and_a_revo
         # the network it read before, in which the new key is valid.
         assert new_key is not None
         network = ledger.network_for_change()
-        network.revoke_key(new_key, "compromised", by={"institution": "baotou-bureau", "person": "system", "role": "bureau"},
-                           at=datetime.now(SHANGHAI).isoformat(timespec="microseconds"))
+        network.revoke_key(
+            new_key,
+            "compromised",
+            by={"institution": "baotou-bureau", "person": "system", "role": "bureau"},
+            at=datetime.now(SHANGHAI).isoformat(timespec="microseconds"),
+        )
         ledger.save_network(network)
         before = raw_rows()
         refused = http.post(f"/cases/{case_id}/lawyer-change", json=change)

@@ -80,12 +80,19 @@ def test_a_refused_command_leaves_the_stored_events_exactly_as_they_were(ledger:
     before = raw.rows()
 
     with pytest.raises(DomainError) as refused:
-        ledger.act(case_id, "pay_subsidy", staff(HANDLING), RECEIVED_AT + timedelta(days=90), kind="civil_administrative_case",
-                   amount_fen=100_000, payee="x", reference="y")
+        ledger.act(
+            case_id,
+            "pay_subsidy",
+            staff(HANDLING),
+            RECEIVED_AT + timedelta(days=90),
+            kind="civil_administrative_case",
+            amount_fen=100_000,
+            payee="x",
+            reference="y",
+        )
     assert refused.value.code == "NOT_FIRST_RECEIVING_INSTITUTION"
     with pytest.raises(DomainError) as conflict:
-        ledger.act(case_id, "archive", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(days=90), expected_version=3,
-                   archive_number="again")
+        ledger.act(case_id, "archive", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(days=90), expected_version=3, archive_number="again")
     assert conflict.value.code == "VERSION_CONFLICT"
 
     assert raw.rows() == before
@@ -98,8 +105,7 @@ def test_when_two_clerks_act_on_the_same_version_exactly_one_is_recorded(ledger:
     case_here, case_there = ledger.get_case(case_id), other_desk.get_case(case_id)
 
     ledger.apply_command(case_here, "notify_missing_materials", staff(FIRST_RECEIVING), later, items=["户口簿"])
-    other_desk.apply_command(case_there, "request_transfer", staff(FIRST_RECEIVING), later, to_institution=HANDLING,
-                             applicant_consent=True)
+    other_desk.apply_command(case_there, "request_transfer", staff(FIRST_RECEIVING), later, to_institution=HANDLING, applicant_consent=True)
     ledger.save(case_here)
     with pytest.raises(DomainError) as lost:
         other_desk.save(case_there)
@@ -176,8 +182,12 @@ def forge_next_record(ledger: CaseLedger, raw: RawStore, case_id: UUID, key_id: 
     chained as the ledger would: only the key and its time are wrong."""
     version = ledger.get_case(case_id).version
     last = raw.state(case_id, version)
-    body = {**json.loads(last)["body"], "version": version + 1, "prev": hashlib.sha256(last).hexdigest(),
-            "recorded_at": recorded_at.isoformat(timespec="microseconds")}
+    body = {
+        **json.loads(last)["body"],
+        "version": version + 1,
+        "prev": hashlib.sha256(last).hexdigest(),
+        "recorded_at": recorded_at.isoformat(timespec="microseconds"),
+    }
     raw.insert(case_id, version + 1, raw.topic(case_id, version), encode_record(body, key_id, ledger.keystore.signing_key(key_id)))
 
 
@@ -186,8 +196,12 @@ def test_a_record_signed_with_a_key_not_yet_valid_is_detected(ledger: CaseLedger
     network = ledger.network_for_change()
     future_key = ledger.keystore.create_signing_key("baotou-kundulun.future")
     network.certify_key(
-        "baotou-kundulun.future", FIRST_RECEIVING, future_key.public_key().public_bytes_raw().hex(),
-        "2099-01-01T00:00:00+08:00", None, by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
+        "baotou-kundulun.future",
+        FIRST_RECEIVING,
+        future_key.public_key().public_bytes_raw().hex(),
+        "2099-01-01T00:00:00+08:00",
+        None,
+        by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
         at="2099-01-01T00:00:00+08:00",
     )
     ledger.save_network(network)
@@ -203,9 +217,15 @@ def test_the_ledger_signs_with_the_key_valid_now_not_a_newer_one_not_yet_valid(l
     current = ledger.network().active_key_id(FIRST_RECEIVING)
     network = ledger.network_for_change()
     future_key = ledger.keystore.create_signing_key("baotou-kundulun.future")
-    network.certify_key("baotou-kundulun.future", FIRST_RECEIVING, future_key.public_key().public_bytes_raw().hex(),
-                        "2099-01-01T00:00:00+08:00", None, by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
-                        at="2099-01-01T00:00:00+08:00")
+    network.certify_key(
+        "baotou-kundulun.future",
+        FIRST_RECEIVING,
+        future_key.public_key().public_bytes_raw().hex(),
+        "2099-01-01T00:00:00+08:00",
+        None,
+        by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
+        at="2099-01-01T00:00:00+08:00",
+    )
     ledger.save_network(network)
 
     ledger.act(case_id, "notify_missing_materials", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(hours=1), items=["户口簿"])
@@ -261,8 +281,12 @@ def test_an_institution_without_a_valid_key_is_refused_and_nothing_is_recorded(l
     network = ledger.network_for_change()
     only_key = network.active_key_id(FIRST_RECEIVING)
     assert only_key is not None
-    network.revoke_key(only_key, "compromised", by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
-                       at=datetime.now(SHANGHAI).isoformat(timespec="microseconds"))
+    network.revoke_key(
+        only_key,
+        "compromised",
+        by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
+        at=datetime.now(SHANGHAI).isoformat(timespec="microseconds"),
+    )
     ledger.save_network(network)
     before = raw.rows()
 
@@ -275,13 +299,18 @@ def test_an_institution_without_a_valid_key_is_refused_and_nothing_is_recorded(l
 
 def test_a_keystore_of_another_ledger_is_refused(ledger: CaseLedger, settings: Settings, tmp_path: Path) -> None:
     receive(ledger)
-    other = Settings(data_dir=tmp_path / "other", db_url=f"sqlite:///{tmp_path / 'other.sqlite3'}", keystore_dir=tmp_path / "other-keys",
-                     key_passphrase="test-passphrase")
+    other = Settings(
+        data_dir=tmp_path / "other",
+        db_url=f"sqlite:///{tmp_path / 'other.sqlite3'}",
+        keystore_dir=tmp_path / "other-keys",
+        key_passphrase="test-passphrase",
+    )
     other_ledger = build_ledger(other)
     set_up(other_ledger, Database(other.db_url), datetime.now(SHANGHAI))
     other_ledger.close()
-    mixed = build_ledger(Settings(data_dir=tmp_path, db_url=settings.db_url, keystore_dir=tmp_path / "other-keys",
-                                  key_passphrase="test-passphrase"))
+    mixed = build_ledger(
+        Settings(data_dir=tmp_path, db_url=settings.db_url, keystore_dir=tmp_path / "other-keys", key_passphrase="test-passphrase")
+    )
 
     with pytest.raises(DomainError) as refused:
         mixed.network()

@@ -140,8 +140,12 @@ def reorder_two_records(raw: RawStore, cases: list[UUID]) -> None:
 
 
 TAMPERING: dict[str, Callable[[RawStore, list[UUID]], None]] = {
-    "byte flip": flip_a_byte, "row swap": swap_two_rows, "middle deletion": delete_from_the_middle,
-    "tail truncation": cut_off_the_tail, "whole-case deletion": delete_a_whole_case, "reordering": reorder_two_records,
+    "byte flip": flip_a_byte,
+    "row swap": swap_two_rows,
+    "middle deletion": delete_from_the_middle,
+    "tail truncation": cut_off_the_tail,
+    "whole-case deletion": delete_a_whole_case,
+    "reordering": reorder_two_records,
 }
 
 
@@ -212,7 +216,10 @@ def test_a_bundle_verifies_with_only_the_root_key_and_the_standalone_script(
     (elsewhere / "bundle.json").write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-I", str(script), "bundle.json", "--root-key", ledger.keystore.root_public_key_hex()],
-        cwd=elsewhere, capture_output=True, text=True, check=False,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "核验通过 VERIFIED" in run.stdout
@@ -249,9 +256,12 @@ def _forged_key_certification(bundle: dict[str, Any]) -> None:
 
 
 BUNDLE_TAMPERING = {
-    "altered record": _altered_record, "removed middle record": _removed_middle_record,
-    "removed last record": _removed_last_record, "altered checkpoint": _altered_checkpoint,
-    "wrong proof": _wrong_proof, "forged key certification": _forged_key_certification,
+    "altered record": _altered_record,
+    "removed middle record": _removed_middle_record,
+    "removed last record": _removed_last_record,
+    "altered checkpoint": _altered_checkpoint,
+    "wrong proof": _wrong_proof,
+    "forged key certification": _forged_key_certification,
 }
 
 
@@ -285,8 +295,13 @@ def test_the_event_and_log_tables_refuse_update_and_delete(ledger: CaseLedger, l
     before = [n.state for n in ledger.all_records()]
     errors = (psycopg.Error,) if database.is_postgres else (sqlite3.Error,)
 
-    statements = [f"UPDATE {events} SET topic = 'x'", f"DELETE FROM {events}", "DELETE FROM tongban_log_nodes",
-                  "UPDATE tongban_log_leaves SET record_hash = record_hash", "DELETE FROM tongban_log_checkpoints"]
+    statements = [
+        f"UPDATE {events} SET topic = 'x'",
+        f"DELETE FROM {events}",
+        "DELETE FROM tongban_log_nodes",
+        "UPDATE tongban_log_leaves SET record_hash = record_hash",
+        "DELETE FROM tongban_log_checkpoints",
+    ]
     if database.is_postgres:
         statements += [f"TRUNCATE {events}", "TRUNCATE tongban_log_leaves"]
     for statement in statements:
@@ -310,8 +325,13 @@ def test_the_application_role_may_only_insert_and_select_yet_does_all_its_work(
     principal_store(as_app).add("审计员", BUREAU_ID, {Role.AUDITOR})
 
     conn = Database(as_app).connect_postgres()
-    for statement in ("UPDATE tongban_events SET topic = 'x'", "DELETE FROM tongban_events", "TRUNCATE tongban_events",
-                      "DELETE FROM tongban_log_nodes", "UPDATE tongban_log_checkpoints SET note = ''"):
+    for statement in (
+        "UPDATE tongban_events SET topic = 'x'",
+        "DELETE FROM tongban_events",
+        "TRUNCATE tongban_events",
+        "DELETE FROM tongban_log_nodes",
+        "UPDATE tongban_log_checkpoints SET note = ''",
+    ):
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
             conn.execute(statement)
     conn.close()
@@ -335,24 +355,31 @@ def test_erasing_a_person_records_a_signed_erasure_and_everything_still_verifies
         case = ledger.get_case(case_id)
         assert case.personal_data_erased
         assert {k: case.applicant[k] for k in ("name", "id_number", "phone", "address")} == dict.fromkeys(
-            ("name", "id_number", "phone", "address"), ERASED)
+            ("name", "id_number", "phone", "address"), ERASED
+        )
     assert ledger.get_case(other).applicant["name"] == "其他人"
     elsewhere = build_ledger(settings)  # another process reads it as erased too
     assert elsewhere.get_case(first).applicant["name"] == ERASED
     elsewhere.close()
     erasure = json.loads(ledger.recorder.select_events(first, desc=True, limit=1)[0].state)["body"]
     assert (erasure["type"], erasure["institution"], erasure["payload"]["reason"]) == (
-        "Case.PersonalDataErased", BUREAU_ID, "申请人依法请求删除个人信息")
+        "Case.PersonalDataErased",
+        BUREAU_ID,
+        "申请人依法请求删除个人信息",
+    )
     assert verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id)).ok
     assert check_extends(ledger, log, before).ok
     assert verify_bundle(export_bundle(ledger, log, first, NOW), root_key(ledger)).ok
 
 
-@pytest.mark.parametrize(("who", "applicant_id", "reason", "code"), [
-    (Actor(FIRST_RECEIVING, "caseworker", Role.HEAD), "applicant-0001", "请求删除", "NOT_BUREAU"),
-    (BUREAU, "applicant-9999", "请求删除", "APPLICANT_NOT_FOUND"),
-    (BUREAU, "applicant-0001", "  ", "MISSING_FIELD"),
-])
+@pytest.mark.parametrize(
+    ("who", "applicant_id", "reason", "code"),
+    [
+        (Actor(FIRST_RECEIVING, "caseworker", Role.HEAD), "applicant-0001", "请求删除", "NOT_BUREAU"),
+        (BUREAU, "applicant-9999", "请求删除", "APPLICANT_NOT_FOUND"),
+        (BUREAU, "applicant-0001", "  ", "MISSING_FIELD"),
+    ],
+)
 def test_an_erasure_that_is_refused_changes_nothing(
     who: Actor, applicant_id: str, reason: str, code: str, ledger: CaseLedger, raw: RawStore
 ) -> None:

@@ -32,8 +32,13 @@ def head(institution: str) -> Actor:
 
 def receive(ledger: CaseLedger, at: datetime = RECEIVED_AT, applicant: dict[str, str] | None = None) -> UUID:
     return ledger.receive_application(
-        staff(FIRST_RECEIVING), at, channel=Channel.WINDOW, matter_kind=MatterKind.CIVIL,
-        authority_name="青山区人民法院", authority_district="qingshan", applicant=dict(applicant or APPLICANT),
+        staff(FIRST_RECEIVING),
+        at,
+        channel=Channel.WINDOW,
+        matter_kind=MatterKind.CIVIL,
+        authority_name="青山区人民法院",
+        authority_district="qingshan",
+        applicant=dict(applicant or APPLICANT),
         hardship={"basis": "hardship_statement", "household_monthly_income_fen": 360_000, "household_size": 3},
     )
 
@@ -43,18 +48,30 @@ def _steps() -> list[tuple[str, Actor, dict[str, object]]]:
         ("request_transfer", staff(FIRST_RECEIVING), {"to_institution": HANDLING, "applicant_consent": True}),
         ("dispatch_materials", staff(FIRST_RECEIVING), {"method": DispatchMethod.ELECTRONIC, "reference": "EMS-1"}),
         ("receive_materials", staff(HANDLING), {}),
-        ("record_review_opinion", staff(HANDLING),
-         {"reviewer": "审查员", "opinion": "材料齐全", "recommendation": Recommendation.GRANT}),
+        ("record_review_opinion", staff(HANDLING), {"reviewer": "审查员", "opinion": "材料齐全", "recommendation": Recommendation.GRANT}),
         ("sign_off_review", head(HANDLING), {}),
         ("enter_on_platform", staff(HANDLING), {"platform_number": "NMG-2026-1"}),
         ("grant_aid", staff(HANDLING), {"document_number": "青援决字〔2026〕1号"}),
-        ("appoint_lawyer", staff(HANDLING), {"lawyer": {
-            "name": "张律师", "firm": "内蒙古慧丰律师事务所", "office_address": "青山区幸福路 1 号",
-            "office_phone": "0472-1234567", "criminal_practice_years": 5}}),
+        (
+            "appoint_lawyer",
+            staff(HANDLING),
+            {
+                "lawyer": {
+                    "name": "张律师",
+                    "firm": "内蒙古慧丰律师事务所",
+                    "office_address": "青山区幸福路 1 号",
+                    "office_phone": "0472-1234567",
+                    "criminal_practice_years": 5,
+                }
+            },
+        ),
         ("close", staff(HANDLING), {"outcome": "调解结案", "amount_recovered_fen": 1_250_000}),
         ("submit_closing_file", staff(FIRST_RECEIVING), {"pages": 32}),
-        ("pay_subsidy", staff(FIRST_RECEIVING), {
-            "kind": SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, "amount_fen": 150_000, "payee": "张律师", "reference": "PAY-1"}),
+        (
+            "pay_subsidy",
+            staff(FIRST_RECEIVING),
+            {"kind": SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, "amount_fen": 150_000, "payee": "张律师", "reference": "PAY-1"},
+        ),
         ("archive", staff(FIRST_RECEIVING), {"archive_number": "昆档-2026-1"}),
     ]
 

@@ -1,0 +1,63 @@
+"""A test client of the HTTP API with one bearer token per kind of user, shared by the HTTP tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import TestClient
+
+from domain.vocabulary import Role
+from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
+
+APPLICATION = {
+    "at": "2026-03-02T09:00:00+08:00",
+    "channel": "window",
+    "matter_kind": "civil",
+    "authority_name": "青山区人民法院",
+    "authority_district": "qingshan",
+    "applicant": APPLICANT,
+    "hardship": {"basis": "hardship_statement", "household_monthly_income_fen": 360000, "household_size": 3},
+}
+LAWYER = {
+    "name": "张律师",
+    "firm": "内蒙古慧丰律师事务所",
+    "office_address": "青山区幸福路 1 号",
+    "office_phone": "0472-1234567",
+    "criminal_practice_years": 5,
+}
+
+
+class Api:
+    """A test client with one bearer token per kind of user."""
+
+    def __init__(self, client: TestClient[Any], tokens: dict[str, str]) -> None:
+        self.client = client
+        self.tokens = tokens
+
+    def call(self, method: str, who: str, path: str, **kwargs: Any) -> Any:
+        headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {self.tokens[who]}"} if who else {})}
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def post(self, who: str, path: str, json: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return self.call("POST", who, path, json=json or {}, **kwargs)
+
+    def get(self, who: str, path: str, **kwargs: Any) -> Any:
+        return self.call("GET", who, path, **kwargs)
+
+
+USERS = {
+    "kundulun_staff": (FIRST_RECEIVING, {Role.STAFF}),
+    "kundulun_head": (FIRST_RECEIVING, {Role.STAFF, Role.HEAD}),
+    "qingshan_staff": (HANDLING, {Role.STAFF}),
+    "qingshan_head": (HANDLING, {Role.STAFF, Role.HEAD}),
+    "donghe_staff": ("baotou-donghe", {Role.STAFF}),
+    "bureau": ("baotou-bureau", {Role.BUREAU}),
+    "auditor": ("baotou-bureau", {Role.AUDITOR}),
+    "kundulun_finance": (FIRST_RECEIVING, {Role.FINANCE}),
+}
+
+
+def received(api: Api) -> str:
+    response = api.post("kundulun_staff", "/cases", APPLICATION)
+    assert response.status_code == 201, response.text
+    return str(response.json()["case_id"])
