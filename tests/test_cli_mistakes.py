@@ -148,3 +148,25 @@ def test_a_mistake_gets_one_clear_line_and_changes_nothing(mistake: Mistake, ini
 
 def _data_beside_the_code() -> dict[str, tuple[int, int]] | None:
     return snapshot(ROOT / "data") if (ROOT / "data").is_dir() else None
+
+
+def test_an_unexpected_failure_is_one_line_naming_the_log_that_holds_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import api.cli
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug nobody foresaw")
+
+    monkeypatch.setattr(api.cli, "build_ledger", broken)  # init's first step fails in a way nothing names
+    monkeypatch.setenv("TONGBAN_DATA_DIR", str(tmp_path))
+
+    result = CliRunner().invoke(api.cli.main, ["init"])
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    line = result.output.strip()
+    assert len(line.splitlines()) == 1 and line.startswith("tongban: UNEXPECTED_ERROR: ")
+    log = tmp_path / "logs" / "tongban-cli.log"
+    assert str(log) in line
+    assert "RuntimeError: a bug nobody foresaw" in log.read_text() and "Traceback" in log.read_text()

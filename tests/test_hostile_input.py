@@ -236,3 +236,21 @@ def _with(body: Any, path: tuple[Any, ...], value: str) -> Any:
         target = target[step]
     target[path[-1]] = value
     return copy
+
+
+def test_a_failure_nobody_foresaw_is_a_500_problem_whose_request_id_is_in_the_log(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from api import http_app
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug nobody foresaw")
+
+    monkeypatch.setattr(http_app, "list_cases", broken)
+    with caplog.at_level("ERROR", logger="tongban.http"):
+        response = api.get("auditor", "/cases", headers={"X-Request-ID": "trace-me-42"})
+
+    assert (response.status_code, response.json()["code"]) == (500, "INTERNAL_ERROR")
+    assert response.headers["x-request-id"] == response.json()["request_id"] == "trace-me-42"
+    assert "RuntimeError" not in response.text  # the client learns the request id, not the server's internals
+    assert any("trace-me-42" in r.getMessage() and r.exc_info for r in caplog.records)
