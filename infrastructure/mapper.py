@@ -7,6 +7,7 @@ stored state is the signed record of docs/ledger-format.md instead of the librar
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -19,10 +20,12 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.actor import SHANGHAI
 from domain.case import PERSONAL_DATA_FIELDS
+from domain.errors import DomainError
 from infrastructure.keystore import ROOT_KEY_ID, Keystore
 from infrastructure.personal_data import PersonalDataVault
 from infrastructure.records import GENESIS, KeyRing, check_record, encode_record, record_hash
 
+_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # an escaped NUL in canonical JSON, not a literal backslash before "u0000"
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "by", "at")
 _HEADS_MAX = 100_000
 
@@ -99,6 +102,10 @@ class SigningMapper(Mapper[UUID]):
         }
         key_id = ROOT_KEY_ID if case_id == self.network_id else self.choose_key(body)
         stored = encode_record(body, key_id, self.keystore.signing_key(key_id))
+        if b"\\u0000" in stored and _NUL.search(stored):
+            # The boundaries refuse control characters; this is the last line: PostgreSQL text cannot hold a
+            # NUL, so a read model copying it would be stuck on this record for good.
+            raise DomainError("CONTROL_CHARACTER", "记录中含有 NUL 字符，未记录 (a text holds a NUL character; nothing was recorded).")
         self._pending()[(case_id, version)] = record_hash(stored)
         return StoredEvent(originator_id=case_id, originator_version=version, topic=get_topic(cls), state=stored)
 

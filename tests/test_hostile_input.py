@@ -113,6 +113,14 @@ MALFORMED: list[tuple[str, str, str, dict[str, Any], int, str]] = [
     ("as_of in year 9999", "GET", "/cases/{case}?as_of=9999-12-31T23:00:00-12:00", {}, 422, "TIME_OUT_OF_RANGE"),
     ("a worklist on 9999-12-31", "GET", "/worklist?on=9999-12-31", {}, 422, "DATE_OUT_OF_RANGE"),
     (
+        "a body of 2 MB",
+        "POST",
+        "/cases",
+        {"content": b'{"summary": "' + b"x" * 2_000_000 + b'"}', "headers": {"Content-Type": "application/json"}},
+        413,
+        "BODY_TOO_LARGE",
+    ),
+    (
         "a UTF-16 statement",
         "POST",
         "/subsidies/reconciliation",

@@ -15,6 +15,7 @@ import pytest
 from domain.actor import SHANGHAI
 from domain.case import CaseStatus
 from domain.errors import DomainError
+from domain.vocabulary import SubsidyKind
 from infrastructure.baotou import BUREAU_ID, institutions
 from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
@@ -25,7 +26,7 @@ from infrastructure.personal_data import ERASED
 from infrastructure.records import GENESIS, PREFIX, encode_record
 from infrastructure.verification import VerificationReport, verify_records
 from tests.raw_store import RawStore
-from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING, RECEIVED_AT, head, receive, staff, walk_whole_case
+from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING, RECEIVED_AT, head, receive, staff, walk, walk_whole_case
 
 
 @pytest.fixture
@@ -349,3 +350,26 @@ def test_sign_off_by_the_head_is_recorded_with_the_heads_role(ledger: CaseLedger
     case_id = walk_whole_case(ledger)
     body = json.loads(raw.state(case_id, 6))["body"]
     assert (body["type"], body["role"], body["person"]) == ("Case.ReviewSignedOff", "head", head(HANDLING).person)
+
+
+def test_a_nul_reaching_the_ledger_past_every_boundary_is_refused_before_it_is_signed(ledger: CaseLedger, raw: RawStore) -> None:
+    """PostgreSQL text cannot hold a NUL: a record carrying one would stop every read model that copies it."""
+    case_id = walk(ledger, until="close")
+    before = raw.rows()
+
+    with pytest.raises(DomainError) as refused:
+        ledger.act(case_id, "submit_closing_file", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(days=80), pages=3)
+        ledger.act(
+            case_id,
+            "pay_subsidy",
+            staff(FIRST_RECEIVING),
+            RECEIVED_AT + timedelta(days=81),
+            kind=SubsidyKind.CIVIL_ADMINISTRATIVE_CASE,
+            amount_fen=150_000,
+            payee="张律师\x00",
+            reference="PAY-1",
+        )
+
+    assert refused.value.code == "CONTROL_CHARACTER"
+    assert len(raw.rows()) == len(before) + 1  # the closing file, not the payment
+    assert verify(ledger).ok
