@@ -44,15 +44,16 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
         raise DomainError("INVALID_QUERY", "路径含有控制字符 (the path holds control characters).")
     if request.method != "POST" or request.url.path in NON_JSON_BODIES:
         return
+    body = await request.body()
+    if not body:  # e.g. POST /log/checkpoints: nothing to parse, whatever the type says
+        return
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise DomainError(
             "UNSUPPORTED_MEDIA_TYPE",
             f"命令须以 application/json 发送，而不是 {media_type or '无类型'} (commands take application/json bodies only).",
         )
-    body = await request.body()
-    if body:
-        _check_json(body)
+    _check_json(body)
 
 
 def _check_json(body: bytes) -> None:

@@ -188,6 +188,11 @@ def test_a_malformed_request_is_refused_at_the_boundary_and_changes_nothing(
     assert api.get("bureau", "/ledger").json() == ledger_before
 
 
+def test_a_post_without_a_body_needs_no_content_type(api: Api) -> None:
+    signed = api.call("POST", "auditor", "/log/checkpoints")  # no body, no Content-Type, as curl -X POST sends it
+    assert signed.status_code == 201, signed.text
+
+
 def test_no_text_field_of_any_command_takes_a_nul(api: Api, raw: RawStore) -> None:
     """Every text a command takes is refused with a NUL in it: on PostgreSQL one would be stored, signed, and
     then jam every read model that copies it into a text column."""
