@@ -24,13 +24,12 @@ from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
 from infrastructure.append_only import app_url
 from infrastructure.audit import compare_with_records, read_checkpoint
-from infrastructure.bootstrap import build_ledger, open_ledger, set_up
+from infrastructure.bootstrap import build_ledger, open_ledger, principal_store, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
-from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
 from projections.registry import build_read_models
@@ -61,12 +60,13 @@ def init(db_url: str) -> None:
     settings = Settings(db_url=db_url)
     ledger = build_ledger(settings)
     database = Database(settings.db_url)
-    done = set_up(ledger, database, _now())
-    # Every table a later command reads, made now, so that reading never changes the database's shape.
+    # Every table a later command reads, made first: reading never changes the database's shape, and on
+    # PostgreSQL set_up's grants to the application role cover them all (and it owns none of them).
     build_read_models(settings, ledger).store.close()
     with SqlStore(database) as control:
-        PrincipalStore(control)
+        principal_store(settings, control)
         IdempotencyStore(control)
+    done = set_up(ledger, database, _now())
     click.echo("\n".join(f"  {line}" for line in done))
     click.echo(f"network: {ledger.policy.city}, {len(ledger.directory().institutions)} institutions, keys in {ledger.keystore.directory}")
     if database.is_postgres:

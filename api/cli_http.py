@@ -8,6 +8,7 @@ import click
 
 from domain.errors import DomainError
 from domain.vocabulary import Role
+from infrastructure import bootstrap
 from infrastructure.bootstrap import open_ledger
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -17,8 +18,9 @@ from infrastructure.sql_store import SqlStore
 db_option = click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file).")
 
 
-def principal_store(db_url: str) -> PrincipalStore:
-    return PrincipalStore(SqlStore(Database(Settings(db_url=db_url).db_url)))
+def principal_store(db_url: str, with_token_key: bool = True) -> PrincipalStore:
+    settings = Settings(db_url=db_url)
+    return bootstrap.principal_store(settings, SqlStore(Database(settings.db_url)), with_token_key=with_token_key)
 
 
 @click.command()
@@ -63,7 +65,7 @@ def principals_add(name: str, institution: str, roles: str, db_url: str) -> None
 @principals.command("list")
 @db_option
 def principals_list(db_url: str) -> None:
-    for p in principal_store(db_url).list():
+    for p in principal_store(db_url, with_token_key=False).list():
         state = f"revoked {p.revoked_at}" if p.revoked_at else "active"
         click.echo(f"{p.principal_id}  {p.name:<16} {p.institution_id:<28} {','.join(sorted(r.value for r in p.roles)):<24} {state}")
 
@@ -72,7 +74,7 @@ def principals_list(db_url: str) -> None:
 @click.argument("principal_id")
 @db_option
 def principals_revoke(principal_id: str, db_url: str) -> None:
-    principal_store(db_url).revoke(principal_id)
+    principal_store(db_url, with_token_key=False).revoke(principal_id)
     click.echo(f"revoked {principal_id}: its token no longer works")
 
 

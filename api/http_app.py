@@ -43,7 +43,7 @@ from domain.actor import SHANGHAI, Actor, check_supported
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import export_bundle, read_checkpoint
-from infrastructure.bootstrap import build_transparency_log
+from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.idempotency import IdempotencyStore, RequestKey, request_fingerprint
@@ -679,7 +679,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     models = build_read_models(settings)
     control = SqlStore(Database(settings.db_url))
     log = build_transparency_log(models.ledger, SqlStore(Database(settings.db_url)))
-    services = Services(models, PrincipalStore(control), IdempotencyStore(control), log)
+    services = Services(models, principal_store(settings, control), IdempotencyStore(control), log)
     stop = threading.Event()
 
     def start() -> None:

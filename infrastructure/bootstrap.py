@@ -14,6 +14,7 @@ from infrastructure.keystore import Keystore
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import initialise_network
 from infrastructure.personal_data import PersonalDataVault
+from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import LogSigner, TransparencyLog
 
@@ -41,6 +42,12 @@ def _ledger(settings: Settings, create: bool) -> CaseLedger:
     with database.schema_lock():
         vault = PersonalDataVault(database, master_key)
         return CaseLedger(database.eventsourcing_env(), keystore=keystore, vault=vault, policy=PROFILES[settings.policy])
+
+
+def principal_store(settings: Settings, store: SqlStore, *, with_token_key: bool = True) -> PrincipalStore:
+    """API principals in the database, their tokens hashed under the keystore's token key."""
+    key = Keystore(settings.keys, settings.key_passphrase).principal_token_key() if with_token_key else None
+    return PrincipalStore(store, key)
 
 
 def build_transparency_log(ledger: CaseLedger, store: SqlStore) -> TransparencyLog:

@@ -91,21 +91,31 @@ class Keystore:
         """The key that wraps every applicant's data key. Created only for a new ledger (`create`): for an
         existing one, a new key would make every applicant's data unreadable, so a missing key is an error."""
         path = self.directory / "personal-data-master.key"
+        if not path.exists() and not create:
+            raise DomainError(
+                "MISSING_MASTER_KEY",
+                f"个人信息主密钥 {path} 不存在，台账已存在时不会重新生成，请从备份恢复 (the personal-data master key is missing; "
+                "it is never regenerated for an existing ledger: restore it from a backup).",
+            )
+        return self._secret(path, b"tongban-master")
+
+    def principal_token_key(self) -> bytes:
+        """The key under which API tokens are hashed (HMAC-SHA-256). It lives here, not in the database, so
+        that a row written into the principals table by someone who can write there authenticates nobody.
+        Losing it only invalidates the tokens issued: it is created when missing."""
+        return self._secret(self.directory / "principal-tokens.key", b"tongban-principal-tokens")
+
+    def _secret(self, path: Path, purpose: bytes) -> bytes:
+        """A 256-bit secret kept encrypted under the passphrase (AES-GCM, scrypt), created on first use."""
         if not path.exists():
-            if not create:
-                raise DomainError(
-                    "MISSING_MASTER_KEY",
-                    f"个人信息主密钥 {path} 不存在，台账已存在时不会重新生成，请从备份恢复 (the personal-data master key is missing; "
-                    "it is never regenerated for an existing ledger: restore it from a backup).",
-                )
             path.parent.mkdir(parents=True, exist_ok=True)
             salt, nonce, key = os.urandom(16), os.urandom(12), AESGCM.generate_key(256)
-            _write_private(path, salt + nonce + AESGCM(self._kek(salt)).encrypt(nonce, key, b"tongban-master"))
+            _write_private(path, salt + nonce + AESGCM(self._kek(salt)).encrypt(nonce, key, purpose))
             return key
         blob = path.read_bytes()
         salt, nonce, wrapped = blob[:16], blob[16:28], blob[28:]
         try:
-            return AESGCM(self._kek(salt)).decrypt(nonce, wrapped, b"tongban-master")
+            return AESGCM(self._kek(salt)).decrypt(nonce, wrapped, purpose)
         except InvalidTag:
             raise _wrong_passphrase(self.directory) from None
 

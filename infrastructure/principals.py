@@ -1,12 +1,15 @@
-"""Who may call the API: principals with bearer tokens, stored only as SHA-256 hashes.
+"""Who may call the API: principals with bearer tokens, stored only as keyed hashes.
 
 A principal belongs to one institution (or the bureau) and has roles: staff, head, bureau, auditor,
-finance. Tokens are shown once, when issued, and can be revoked.
+finance. Tokens are shown once, when issued, and can be revoked. A token's hash is HMAC-SHA-256 under a
+key kept in the keystore (Keystore.principal_token_key), never in the database: whoever can write to the
+principals table cannot make a token of their own authenticate.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -32,13 +35,11 @@ class Principal:
         return bool(self.roles & set(roles))
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class PrincipalStore:
-    def __init__(self, store: SqlStore) -> None:
+    def __init__(self, store: SqlStore, token_key: bytes | None) -> None:
+        """`token_key` may be None where no token is issued or checked (listing, revoking)."""
         self.store = store
+        self._token_key = token_key
         with store.transaction():
             store.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} (principal_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, "
@@ -58,7 +59,7 @@ class PrincipalStore:
                 f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, NULL)",
                 (
                     principal.principal_id,
-                    token_hash(token),
+                    self._token_hash(token),
                     name,
                     institution_id,
                     ",".join(sorted(r.value for r in roles)),
@@ -69,11 +70,15 @@ class PrincipalStore:
 
     def authenticate(self, token: str) -> Principal | None:
         row = self.store.fetchone(
-            f"SELECT principal_id, name, institution_id, roles, revoked_at FROM {TABLE} WHERE token_hash = ?", (token_hash(token),)
+            f"SELECT principal_id, name, institution_id, roles, revoked_at FROM {TABLE} WHERE token_hash = ?", (self._token_hash(token),)
         )
         if row is None or row[4] is not None:
             return None
         return Principal(row[0], row[1], row[2], frozenset(Role(r) for r in row[3].split(",")))
+
+    def _token_hash(self, token: str) -> str:
+        assert self._token_key is not None, "issuing or checking a token needs the keystore's token key"
+        return hmac.new(self._token_key, token.encode(), hashlib.sha256).hexdigest()
 
     def list(self) -> list[Principal]:
         rows = self.store.fetchall(f"SELECT principal_id, name, institution_id, roles, revoked_at FROM {TABLE} ORDER BY created_at, name")

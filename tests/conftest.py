@@ -25,11 +25,10 @@ from litestar.testing import TestClient
 
 from api.http_app import create_app
 from domain.actor import SHANGHAI
-from infrastructure.bootstrap import build_ledger, set_up
+from infrastructure.bootstrap import build_ledger, principal_store, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
-from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
 from tests.http_client import USERS, Api
 
@@ -124,7 +123,7 @@ def ledger(settings: Settings) -> Iterator[CaseLedger]:
 
 @pytest.fixture
 def api(ledger: CaseLedger, settings: Settings) -> Iterator[Api]:
-    principals = PrincipalStore(SqlStore(Database(settings.db_url)))
+    principals = principal_store(settings, SqlStore(Database(settings.db_url)))
     tokens = {who: principals.add(who, institution, roles)[1] for who, (institution, roles) in USERS.items()}
     with TestClient(create_app(settings, background=False)) as client:
         yield Api(client, tokens)

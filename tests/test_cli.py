@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from api.cli import main
+from domain.vocabulary import Role
 from infrastructure.baotou import DISTRICTS
 from tests.raw_store import RawStore
 
@@ -174,3 +175,36 @@ def test_an_auditor_saves_a_checkpoint_exports_a_bundle_and_later_catches_a_dele
     assert caught.exit_code == 1
     assert f"case {case_id} version 1" in caught.output and "removed" in caught.output
     assert tongban("verify").exit_code == 1  # the newest checkpoint in the database catches it too
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_the_documented_postgresql_order_works_init_and_demo_as_owner_then_serve_as_the_application_role(
+    tongban: Callable[..., Result], database_url: str, tmp_path: Path
+) -> None:
+    from litestar.testing import TestClient
+
+    from api.http_app import create_app
+    from infrastructure.append_only import app_url
+    from infrastructure.bootstrap import principal_store
+    from infrastructure.config import Settings
+    from infrastructure.database import Database
+    from infrastructure.sql_store import SqlStore
+    from tests.http_client import APPLICATION
+
+    assert tongban("init").exit_code == 0
+    assert tongban("demo", "--cases", "20", "--workers", "1").exit_code == 0
+    as_app = app_url(Database(database_url))
+    settings = Settings(data_dir=tmp_path, db_url=as_app, key_passphrase="cli-test")
+    token = principal_store(
+        Settings(data_dir=tmp_path, db_url=database_url, key_passphrase="cli-test"), SqlStore(Database(database_url))
+    ).add("王芳", "baotou-kundulun", {Role.STAFF})[1]
+
+    with TestClient(create_app(settings, background=False)) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        listed = client.get("/cases", headers=headers)
+        received = client.post("/cases", json=APPLICATION, headers=headers)
+        ledger = client.get("/ledger", headers=headers)
+
+    assert listed.status_code == 200 and listed.json()["total"] > 0
+    assert received.status_code == 201, received.text
+    assert ledger.status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 from typing import Any
 
@@ -12,10 +14,10 @@ from api.http_app import create_app
 from api.schemas import ACTIONS
 from domain.vocabulary import Role
 from infrastructure.audit_verifier import verify_bundle
+from infrastructure.bootstrap import principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
-from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
 from tests.http_client import APPLICATION, LAWYER, Api, received
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
@@ -136,12 +138,36 @@ def test_a_case_list_shows_only_the_cases_an_institution_has_a_part_in(api: Api)
 # ------------------------------------------------------------------ errors
 def test_an_unknown_or_revoked_token_gets_401(api: Api, settings: Settings) -> None:
     assert api.client.get("/cases", headers={"Authorization": "Bearer tb_not_a_token"}).status_code == 401
-    principals = PrincipalStore(SqlStore(Database(settings.db_url)))
+    principals = principal_store(settings, SqlStore(Database(settings.db_url)))
     principal, token = principals.add("temporary", FIRST_RECEIVING, {Role.STAFF})
     assert api.client.get("/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     principals.revoke(principal.principal_id)
     revoked = api.client.get("/cases", headers={"Authorization": f"Bearer {token}"})
     assert revoked.status_code == 401 and revoked.json()["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize("keyed_with", ["sha256", "another key"])
+def test_a_principal_row_written_into_the_database_by_an_intruder_authenticates_nobody(
+    api: Api, settings: Settings, keyed_with: str
+) -> None:
+    """Whoever can write to the principals table cannot mint a token: its hash is keyed by a secret in the keystore."""
+    token = "tb_" + "intruder" * 5
+    digest = (
+        hashlib.sha256(token.encode()).hexdigest()
+        if keyed_with == "sha256"
+        else hmac.new(b"k" * 32, token.encode(), hashlib.sha256).hexdigest()
+    )
+    store = SqlStore(Database(settings.db_url))
+    store.execute(
+        "INSERT INTO tongban_principals VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        ("intruder0001", digest, "intruder", "baotou-bureau", "auditor,bureau", "2026-01-01T00:00:00+08:00"),
+    )
+    store.close()
+
+    minted = api.client.get("/cases", headers={"Authorization": f"Bearer {token}"})
+
+    assert (minted.status_code, minted.json()["code"]) == (401, "UNAUTHENTICATED")
+    assert api.get("auditor", "/cases").status_code == 200  # the real principals still work
 
 
 def test_an_unknown_case_is_404(api: Api) -> None:

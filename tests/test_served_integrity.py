@@ -19,10 +19,10 @@ import pytest
 
 from domain.actor import SHANGHAI
 from domain.vocabulary import Role
+from infrastructure.bootstrap import principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
-from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
 from tests.http_client import APPLICATION
@@ -35,7 +35,7 @@ from tests.walkthrough import FIRST_RECEIVING, HANDLING, appointed_case
 def token(settings: Settings, institution: str) -> str:
     store = SqlStore(Database(settings.db_url))
     try:
-        return PrincipalStore(store).add("clerk", institution, {Role.STAFF})[1]
+        return principal_store(settings, store).add("clerk", institution, {Role.STAFF})[1]
     finally:
         store.close()
 

@@ -18,7 +18,6 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from api.cli_http import principal_store
 from domain.actor import SHANGHAI, Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
@@ -27,7 +26,7 @@ from infrastructure.append_only import app_url
 from infrastructure.audit import check_extends, compare_with_records, export_bundle, read_checkpoint
 from infrastructure.audit_verifier import verify_bundle, verify_consistency, verify_inclusion
 from infrastructure.baotou import BUREAU_ID
-from infrastructure.bootstrap import build_ledger, build_transparency_log
+from infrastructure.bootstrap import build_ledger, build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
@@ -322,7 +321,7 @@ def test_the_application_role_may_only_insert_and_select_yet_does_all_its_work(
     case_id = walk_whole_case(app_ledger)  # records through the advisory-lock recorder, as tongban_app
     app_log = build_transparency_log(app_ledger, SqlStore(Database(as_app)))
     assert check_extends(app_ledger, app_log, app_log.checkpoint(NOW)).ok
-    principal_store(as_app).add("审计员", BUREAU_ID, {Role.AUDITOR})
+    principal_store(app_settings, SqlStore(Database(as_app))).add("审计员", BUREAU_ID, {Role.AUDITOR})
 
     conn = Database(as_app).connect_postgres()
     for statement in (
