@@ -30,6 +30,7 @@ from infrastructure.database import Database
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
+from infrastructure.personal_data import applicants_in
 from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
 from projections.registry import build_read_models
@@ -117,8 +118,9 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     # Per-case chains cannot show a removed case or a cut-off tail: the global log and its newest checkpoint can.
     latest = log.latest_checkpoint()
     log_problems = compare_with_records(records, log, read_checkpoint(ledger, latest) if latest else None)
+    key_problems = ledger.vault.key_problems(*applicants_in(records))  # beside the records: the data keys
     elapsed = time.perf_counter() - started
-    ok = report.ok and not log_problems
+    ok = report.ok and not log_problems and not key_problems
     if as_json:
         click.echo(
             json.dumps(
@@ -129,6 +131,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
                     "seconds": round(elapsed, 3),
                     "problems": [vars(p) for p in report.problems],
                     "log_problems": log_problems,
+                    "key_problems": key_problems,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -139,10 +142,14 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
             click.echo(f"BAD  case {p.case_id} version {p.version}: {p.what}")
         for problem in log_problems:
             click.echo(f"LOG  {problem}")
+        for problem in key_problems:
+            click.echo(f"KEY  {problem}")
         verdict = "all records verify" if report.ok else f"{len(report.problems)} problems in {len(report.bad_cases())} cases"
         against = f"the log and its checkpoint of {read_checkpoint(ledger, latest).size} records" if latest else "the log (no checkpoint)"
         log_verdict = "agree" if not log_problems else f"{len(log_problems)} log problems"
-        click.echo(f"{report.records} records, {report.cases} cases checked in {elapsed:.2f} s: {verdict}; {against}: {log_verdict}")
+        keys = "data keys: ok" if not key_problems else f"data keys: {len(key_problems)} problems"
+        checked = f"{report.records} records, {report.cases} cases checked in {elapsed:.2f} s"
+        click.echo(f"{checked}: {verdict}; {against}: {log_verdict}; {keys}")
     sys.exit(0 if ok else 1)
 
 

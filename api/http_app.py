@@ -47,6 +47,7 @@ from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.idempotency import IdempotencyStore, RequestKey, request_fingerprint
+from infrastructure.personal_data import applicants_in
 from infrastructure.principals import Principal, PrincipalStore
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
@@ -575,8 +576,16 @@ def stats_get(principal: Principal, services: Services, period: str | None = Non
 def verification_get(principal: Principal, services: Services) -> dict[str, Any]:
     require(principal, Role.AUDITOR, Role.BUREAU)
     ledger = services.ledger
-    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
-    return {"ok": report.ok, "records": report.records, "cases": report.cases, "problems": [vars(p) for p in report.problems]}
+    records = list(ledger.all_records())
+    report = verify_records(records, ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    key_problems = ledger.vault.key_problems(*applicants_in(records))
+    return {
+        "ok": report.ok and not key_problems,
+        "records": report.records,
+        "cases": report.cases,
+        "problems": [vars(p) for p in report.problems],
+        "key_problems": key_problems,
+    }
 
 
 # ---------------------------------------------------------------------- the global log (auditors)

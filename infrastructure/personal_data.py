@@ -16,10 +16,13 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import Notification
 
+from domain.errors import DomainError
 from infrastructure.database import Database
 
 ERASED = "[已删除 erased]"
+KEY_INVALID = "[密钥无效 data key invalid]"
 _TABLE = "tongban_personal_data_keys"
 
 
@@ -46,7 +49,7 @@ class PersonalDataVault:
 
     def ensure_keys(self, applicant_ids: Iterable[str]) -> None:
         """Create data keys for applicants who have none yet, in one transaction."""
-        missing = [a for a in dict.fromkeys(applicant_ids) if self._key(a) is None]
+        missing = [a for a in dict.fromkeys(applicant_ids) if self._wrapped(a) is None]
         if not missing:
             return
         rows = []
@@ -63,18 +66,30 @@ class PersonalDataVault:
             conn.executemany(f"INSERT INTO {_TABLE} VALUES ({p}, {p}) {conflict}", rows)
             conn.execute("COMMIT")
 
-    def _key(self, applicant_id: str) -> bytes | None:
+    def _wrapped(self, applicant_id: str) -> bytes | None:
         # Read every time, never cached: an erasure by any process takes effect in every other at once.
         row = self._conn().execute(f"SELECT wrapped_key FROM {_TABLE} WHERE applicant_id = {self._p()}", (applicant_id,)).fetchone()
-        if row is None:
+        return None if row is None else bytes(row[0])
+
+    def _unwrap(self, applicant_id: str, blob: bytes) -> bytes | None:
+        """The data key, or None when the row's key was not wrapped for this applicant (swapped or altered):
+        the applicant's id is the wrapping's associated data."""
+        try:
+            return self._master.decrypt(blob[:12], blob[12:], applicant_id.encode())
+        except InvalidTag:
             return None
-        blob = bytes(row[0])
-        return self._master.decrypt(blob[:12], blob[12:], applicant_id.encode())
 
     def seal(self, applicant_id: str, fields: dict[str, Any]) -> dict[str, str]:
-        key = self._key(applicant_id)
-        if key is None:
+        blob = self._wrapped(applicant_id)
+        if blob is None:
             raise LookupError(f"no personal-data key for applicant {applicant_id}")
+        key = self._unwrap(applicant_id, blob)
+        if key is None:
+            raise DomainError(
+                "DATA_KEY_INVALID",
+                f"申请人 {applicant_id} 的数据密钥不属于该申请人（被替换或篡改），未记录 (the applicant's data key was swapped or "
+                "altered; nothing was recorded; run `tongban verify`).",
+            )
         nonce = os.urandom(12)
         ciphertext = AESGCM(key).encrypt(nonce, json.dumps(fields, ensure_ascii=False).encode(), applicant_id.encode())
         return {
@@ -84,20 +99,48 @@ class PersonalDataVault:
         }
 
     def unseal(self, applicant_id: str, sealed: dict[str, str], field_names: Iterable[str]) -> dict[str, Any]:
-        key = self._key(applicant_id)
-        if key is None:
+        blob = self._wrapped(applicant_id)
+        if blob is None:
             return dict.fromkeys(field_names, ERASED)
+        key = self._unwrap(applicant_id, blob)
+        if key is None:
+            return dict.fromkeys(field_names, KEY_INVALID)
         try:
             plain = AESGCM(key).decrypt(base64.b64decode(sealed["nonce"]), base64.b64decode(sealed["ciphertext"]), applicant_id.encode())
         except InvalidTag:
-            return dict.fromkeys(field_names, ERASED)
+            return dict.fromkeys(field_names, KEY_INVALID)
         fields: dict[str, Any] = json.loads(plain)
         return fields
 
     def has_key(self, applicant_id: str) -> bool:
-        return self._key(applicant_id) is not None
+        return self._wrapped(applicant_id) is not None
+
+    def key_problems(self, applicants: Iterable[str], erased: set[str]) -> list[str]:
+        """Every applicant whose data key is gone without a signed erasure record, or is not theirs."""
+        rows = {str(a): bytes(k) for a, k in self._conn().execute(f"SELECT applicant_id, wrapped_key FROM {_TABLE}").fetchall()}
+        problems = []
+        for applicant_id in dict.fromkeys(applicants):
+            blob = rows.get(applicant_id)
+            if blob is None and applicant_id not in erased:
+                problems.append(f"applicant {applicant_id}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)")
+            elif blob is not None and self._unwrap(applicant_id, blob) is None:
+                problems.append(
+                    f"applicant {applicant_id}: data key not wrapped for this applicant: swapped or altered (数据密钥被替换或篡改)"
+                )
+        return problems
 
     def destroy_key(self, applicant_id: str) -> bool:
         """Erase one person's data for good (crypto-shredding). Returns whether a key existed."""
         cur = self._conn().execute(f"DELETE FROM {_TABLE} WHERE applicant_id = {self._p()}", (applicant_id,))
         return bool(cur.rowcount)
+
+
+def applicants_in(records: Iterable[Notification]) -> tuple[list[str], set[str]]:
+    """The applicants of the records' applications, and those whose erasure a record shows."""
+    applicants, erased = [], set()
+    for n in records:
+        if n.topic.endswith(".ApplicationReceived"):
+            applicants.append(json.loads(n.state)["body"]["payload"]["applicant"]["applicant_id"])
+        elif n.topic.endswith(".PersonalDataErased"):
+            erased.add(json.loads(n.state)["body"]["payload"]["applicant_id"])
+    return applicants, erased

@@ -208,3 +208,20 @@ def test_the_documented_postgresql_order_works_init_and_demo_as_owner_then_serve
     assert listed.status_code == 200 and listed.json()["total"] > 0
     assert received.status_code == 201, received.text
     assert ledger.status_code == 200
+
+
+def test_verify_reports_a_data_key_removed_without_an_erasure_record(tongban: Callable[..., Result], database_url: str) -> None:
+    from infrastructure.database import Database
+    from infrastructure.sql_store import SqlStore
+
+    assert tongban("demo", "--cases", "5", "--workers", "1").exit_code == 0
+    store = SqlStore(Database(database_url))
+    (applicant,) = store.fetchone("SELECT applicant_id FROM tongban_personal_data_keys ORDER BY applicant_id") or ("?",)
+    store.execute("DELETE FROM tongban_personal_data_keys WHERE applicant_id = ?", (applicant,))
+    store.close()
+
+    verified = tongban("verify")
+
+    assert verified.exit_code == 1
+    assert f"KEY  applicant {applicant}: data key missing, yet no signed erasure record" in verified.output
+    assert "data keys: 1 problems" in verified.output
