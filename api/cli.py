@@ -23,7 +23,7 @@ from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
 from infrastructure.append_only import app_url
-from infrastructure.audit import compare_with_records, read_checkpoint
+from infrastructure.audit import compare_with_records, newest_valid_checkpoint
 from infrastructure.bootstrap import build_ledger, open_ledger, principal_store, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -116,8 +116,8 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     records = list(ledger.all_records())  # read once, for the signatures and for the log
     report = verify_records(records, ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes)
     # Per-case chains cannot show a removed case or a cut-off tail: the global log and its newest checkpoint can.
-    latest = log.latest_checkpoint()
-    log_problems = compare_with_records(records, log, read_checkpoint(ledger, latest) if latest else None)
+    newest, log_problems = newest_valid_checkpoint(ledger, log)
+    log_problems += compare_with_records(records, log, newest[1] if newest else None)
     key_problems = ledger.vault.key_problems(*applicants_in(records))  # beside the records: the data keys
     elapsed = time.perf_counter() - started
     ok = report.ok and not log_problems and not key_problems
@@ -145,7 +145,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
         for problem in key_problems:
             click.echo(f"KEY  {problem}")
         verdict = "all records verify" if report.ok else f"{len(report.problems)} problems in {len(report.bad_cases())} cases"
-        against = f"the log and its checkpoint of {read_checkpoint(ledger, latest).size} records" if latest else "the log (no checkpoint)"
+        against = f"the log and its checkpoint of {newest[1].size} records" if newest else "the log (no valid checkpoint)"
         log_verdict = "agree" if not log_problems else f"{len(log_problems)} log problems"
         keys = "data keys: ok" if not key_problems else f"data keys: {len(key_problems)} problems"
         checked = f"{report.records} records, {report.cases} cases checked in {elapsed:.2f} s"

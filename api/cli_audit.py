@@ -15,7 +15,7 @@ import click
 from domain.actor import SHANGHAI, Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
-from infrastructure.audit import check_extends, export_bundle, read_checkpoint
+from infrastructure.audit import check_extends, export_bundle, newest_valid_checkpoint, read_checkpoint
 from infrastructure.audit_verifier import BUNDLE_FORMAT, verify_bundle
 from infrastructure.baotou import BUREAU_ID
 from infrastructure.bootstrap import build_transparency_log, open_ledger
@@ -167,8 +167,8 @@ def log_inclusion(case_id: UUID, version: int, size: int | None, db_url: str) ->
     """The inclusion proof of one record (RFC 9162), as JSON."""
     ledger, log = open_ledger_and_log(db_url)
     log.integrate()
-    latest = log.latest_checkpoint()
-    size = size or (read_checkpoint(ledger, latest).size if latest else log.size())
+    newest, _ = newest_valid_checkpoint(ledger, log)
+    size = size or (newest[1].size if newest else log.size())
     entry = next((r for r in log.records_of(str(case_id)) if r.version == version and r.leaf_index < size), None)
     if entry is None:
         raise DomainError(

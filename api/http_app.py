@@ -42,7 +42,7 @@ from api.schemas import ACTIONS, Command, Printable, ReceiveApplication, check_t
 from domain.actor import SHANGHAI, Actor, check_supported
 from domain.errors import DomainError
 from domain.vocabulary import Role
-from infrastructure.audit import export_bundle, read_checkpoint
+from infrastructure.audit import export_bundle, newest_valid_checkpoint, read_checkpoint
 from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -599,10 +599,10 @@ class Erasure(BaseModel):
 
 @route(get, "/log/checkpoint", summary="检查点 The newest signed checkpoint of the global log (C2SP signed note)", tags=["audit"])
 def checkpoint_get(principal: Principal, services: Services) -> dict[str, Any]:
-    note = services.log.latest_checkpoint()
-    if note is None:
-        raise DomainError("NO_CHECKPOINT", "尚无检查点 (no checkpoint has been signed yet).")
-    return _checkpoint_view(services, note)
+    newest, _ = newest_valid_checkpoint(services.ledger, services.log)
+    if newest is None:
+        raise DomainError("NO_CHECKPOINT", "尚无有效的检查点 (no valid checkpoint has been signed yet).")
+    return _checkpoint_view(services, newest[0])
 
 
 @route(post, "/log/checkpoints", summary="签署检查点 Sign a checkpoint now (auditors, bureau)", tags=["audit"], status_code=201)

@@ -34,6 +34,21 @@ def read_checkpoint(ledger: CaseLedger, note: str) -> Checkpoint:
     return checkpoint
 
 
+def newest_valid_checkpoint(ledger: CaseLedger, log: TransparencyLog) -> tuple[tuple[str, Checkpoint] | None, list[str]]:
+    """The newest stored checkpoint whose signature verifies under a log key the root certified, and a
+    report of every stored one that does not (a row in the checkpoints table is checked, never trusted)."""
+    keys = log_keys(ledger)
+    newest: tuple[str, Checkpoint] | None = None
+    problems = []
+    for number, note in enumerate(log.checkpoints(), start=1):
+        checkpoint, why = open_checkpoint(note, keys)
+        if checkpoint is None:
+            problems.append(f"stored checkpoint #{number} does not verify, ignored: {why} (检查点签名无效)")
+        elif newest is None or checkpoint.size >= newest[1].size:
+            newest = (note, checkpoint)
+    return newest, problems
+
+
 # --------------------------------------------------------------------------- bundles
 def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: datetime) -> dict[str, Any]:
     """A case's records with their inclusion proofs, the network's key certifications, a checkpoint that
@@ -42,8 +57,8 @@ def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: d
         raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
     log.integrate()
     logged = {str(ledger.network_id): log.records_of(str(ledger.network_id)), str(case_id): log.records_of(str(case_id))}
-    latest = log.latest_checkpoint()
-    checkpoint = read_checkpoint(ledger, latest) if latest else None
+    newest, _ = newest_valid_checkpoint(ledger, log)
+    latest, checkpoint = newest if newest else (None, None)
     if checkpoint is None or checkpoint.size <= logged[str(case_id)][-1].leaf_index:
         latest = log.checkpoint(at)  # the newest checkpoint does not cover the case's last record yet
         checkpoint = read_checkpoint(ledger, latest)

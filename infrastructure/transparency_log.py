@@ -184,11 +184,8 @@ class TransparencyLog:
         return note
 
     def checkpoints(self) -> list[str]:
+        """Every stored note, unchecked: use audit.newest_valid_checkpoint, which verifies them."""
         return [str(r[0]) for r in self.store.fetchall(f"SELECT note FROM {CHECKPOINTS} ORDER BY tree_size, signed_at")]
-
-    def latest_checkpoint(self) -> str | None:
-        notes = self.checkpoints()
-        return notes[-1] if notes else None
 
     def logged_heads(self, size: int) -> list[tuple[str, int, bytes]]:
         """Each stream's last record below a tree size: (stream id, version, record hash)."""

@@ -225,3 +225,24 @@ def test_verify_reports_a_data_key_removed_without_an_erasure_record(tongban: Ca
     assert verified.exit_code == 1
     assert f"KEY  applicant {applicant}: data key missing, yet no signed erasure record" in verified.output
     assert "data keys: 1 problems" in verified.output
+
+
+def test_a_forged_checkpoint_row_is_reported_by_verify_and_does_not_stop_an_export(
+    tongban: Callable[..., Result], database_url: str, tmp_path: Path
+) -> None:
+    from infrastructure.database import Database
+    from infrastructure.sql_store import SqlStore
+
+    assert tongban("demo", "--cases", "3", "--workers", "1").exit_code == 0
+    assert tongban("checkpoint").exit_code == 0
+    store = SqlStore(Database(database_url))
+    store.execute("INSERT INTO tongban_log_checkpoints (tree_size, signed_at, note) VALUES (?, ?, ?)", (10**9, "x", "garbage"))
+    store.close()
+
+    verified = tongban("verify")
+    exported = tongban("audit", "export", str(first_case(database_url)), "--out", str(tmp_path / "bundle.json"))
+
+    assert verified.exit_code == 1 and "Traceback" not in verified.output
+    assert "LOG  stored checkpoint #2 does not verify, ignored" in verified.output
+    assert "all records verify" in verified.output
+    assert exported.exit_code == 0, exported.output

@@ -23,7 +23,7 @@ from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure import audit_verifier
 from infrastructure.append_only import app_url
-from infrastructure.audit import check_extends, compare_with_records, export_bundle, read_checkpoint
+from infrastructure.audit import check_extends, compare_with_records, export_bundle, newest_valid_checkpoint, read_checkpoint
 from infrastructure.audit_verifier import verify_bundle, verify_consistency, verify_inclusion
 from infrastructure.baotou import BUREAU_ID
 from infrastructure.bootstrap import build_ledger, build_transparency_log, principal_store
@@ -308,7 +308,7 @@ def test_the_event_and_log_tables_refuse_update_and_delete(ledger: CaseLedger, l
             conn.execute(statement)
     conn.close()
     assert [n.state for n in ledger.all_records()] == before
-    assert check_extends(ledger, log, log.latest_checkpoint() or "").ok
+    assert check_extends(ledger, log, log.checkpoints()[-1]).ok
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
@@ -401,3 +401,27 @@ def test_erasing_twice_is_refused(ledger: CaseLedger) -> None:
         ledger.erase_personal_data(BUREAU, NOW, "applicant-0001", "请求删除")
 
     assert again.value.code == "ALREADY_ERASED"
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "tongban.legal-aid/baotou\n999999999\nAAAA\n\n\u2014 tongban.legal-aid/baotou AAAAAAAA\n",  # a larger tree, no real signature
+        "garbage",
+    ],
+)
+def test_a_checkpoint_row_written_by_an_intruder_is_reported_and_skipped(
+    ledger: CaseLedger, log: TransparencyLog, database_url: str, forged: str
+) -> None:
+    case_id = walk_whole_case(ledger)
+    genuine = read_checkpoint(ledger, log.checkpoint(NOW))
+    store = SqlStore(Database(database_url))  # the insert-only application role may do just this
+    store.execute("INSERT INTO tongban_log_checkpoints (tree_size, signed_at, note) VALUES (?, ?, ?)", (10**9, NOW.isoformat(), forged))
+    store.close()
+
+    newest, problems = newest_valid_checkpoint(ledger, log)
+
+    assert newest is not None and newest[1] == genuine  # the newest VALID one, not the largest stored
+    assert len(problems) == 1 and "does not verify" in problems[0]
+    bundle = export_bundle(ledger, log, case_id, NOW)  # exports still work
+    assert verify_bundle(bundle, bytes.fromhex(ledger.keystore.root_public_key_hex())).ok
