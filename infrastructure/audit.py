@@ -20,16 +20,15 @@ from infrastructure.transparency_log import LoggedRecord, TransparencyLog, case_
 
 
 def log_keys(ledger: CaseLedger) -> dict[str, list[bytes]]:
-    """The certified log keys, by log name, as the network records state them."""
-    keys: dict[str, list[bytes]] = {}
-    for cert in ledger.network().log_keys.values():
-        keys.setdefault(cert.origin, []).append(bytes.fromhex(cert.public_key_hex))
-    return keys
+    """The certified log keys, by log name, as far as the network's records verify (network_view.py)."""
+    return ledger.verified_network().log_public_keys()
 
 
 def read_checkpoint(ledger: CaseLedger, note: str) -> Checkpoint:
-    checkpoint, why = open_checkpoint(note, log_keys(ledger))
+    network = ledger.verified_network()
+    checkpoint, why = open_checkpoint(note, network.log_public_keys())
     if checkpoint is None:
+        why += "".join(f"; {problem}" for problem in network.problems[:1])  # a broken network stream is often why
         raise DomainError("BAD_CHECKPOINT", f"检查点无效：{why} (the checkpoint does not verify: {why}).")
     return checkpoint
 

@@ -53,9 +53,10 @@ def principal_store(settings: Settings, store: SqlStore, *, with_token_key: bool
 def build_transparency_log(ledger: CaseLedger, store: SqlStore) -> TransparencyLog:
     """The global log over this ledger's records, signing checkpoints with the log key if this keystore holds it."""
     signer = None
-    for cert in ledger.network().log_keys.values():
-        if ledger.keystore.has_key(cert.key_id):
-            signer = LogSigner(cert.origin, ledger.keystore.signing_key(cert.key_id))
+    for origin, keys in ledger.verified_network().log_keys.items():
+        for key_id, _ in keys:
+            if ledger.keystore.has_key(key_id):
+                signer = LogSigner(origin, ledger.keystore.signing_key(key_id))
     return TransparencyLog(store, ledger.recorder, signer)
 
 

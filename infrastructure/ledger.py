@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import OriginatorVersionError
 from eventsourcing.persistence import IntegrityError, Notification, Recording
 
 from domain.actor import Actor
@@ -26,10 +27,11 @@ from domain.policy import PolicyProfile
 from infrastructure.idempotency import RequestKey, RequestOutcome, StoredResponse
 from infrastructure.keystore import Keystore
 from infrastructure.mapper import SigningMapper
+from infrastructure.network_view import VerifiedNetwork
 from infrastructure.personal_data import PersonalDataVault
 from infrastructure.recorders import ChainMoved, KeyUsedAfterRevocation, NetworkMoved, SignedAgainst
 from infrastructure.records import KeyRing
-from infrastructure.signing_keys import SigningKeys, keyring_of
+from infrastructure.signing_keys import SigningKeys
 
 _SIGNING_ATTEMPTS = 5  # a write is re-signed when the network's keys changed under it; more in a row is an error
 
@@ -116,6 +118,12 @@ class CaseLedger(Application[UUID]):
             network: Network = self.repository.get(self.network_id)
         except AggregateNotFoundError:
             raise DomainError("NO_NETWORK", "尚未初始化法律援助网络，请先运行 tongban init (run `tongban init` first).") from None
+        except OriginatorVersionError:
+            raise DomainError(
+                "NETWORK_STREAM_BROKEN",
+                "网络记录缺失或顺序错乱，请运行 tongban verify 查明 (the network's records have a gap or are out of order: "
+                "run `tongban verify` to see which).",
+            ) from None
         assert isinstance(network, Network)
         return network
 
@@ -126,7 +134,12 @@ class CaseLedger(Application[UUID]):
         return self.network().directory()
 
     def keyring(self) -> KeyRing:
-        return keyring_of(self.network())
+        """The keys the root certified, as far as the network's records verify (for reads that report
+        verification; signing uses the network the transaction confirms)."""
+        return self.verified_network().keyring
+
+    def verified_network(self) -> VerifiedNetwork:
+        return VerifiedNetwork.read(self.recorder.select_events(self.network_id), self.network_id, self.keystore.root_public_key_hex())
 
     def save_network(self, network: Network) -> None:
         self.save(network)

@@ -246,3 +246,26 @@ def test_a_forged_checkpoint_row_is_reported_by_verify_and_does_not_stop_an_expo
     assert "LOG  stored checkpoint #2 does not verify, ignored" in verified.output
     assert "all records verify" in verified.output
     assert exported.exit_code == 0, exported.output
+
+
+def test_a_network_record_deleted_from_the_middle_is_named_by_verify_history_and_audit_check(
+    tongban: Callable[..., Result], database_url: str, tmp_path: Path
+) -> None:
+    assert tongban("demo", "--cases", "3", "--workers", "1").exit_code == 0
+    saved = tongban("checkpoint")
+    (tmp_path / "checkpoint.txt").write_text(saved.output)
+    case_id = first_case(database_url)
+    raw = RawStore(database_url)
+    network_id = next(r[0] for r in raw.rows() if r[2].startswith("domain.network:"))
+    raw.delete(UUID(str(network_id)), 5)  # an institution's registration, or a key certification
+    raw.close()
+
+    verified = tongban("verify")
+    history = tongban("history", str(case_id))
+    checked = tongban("audit", "check", "--since", str(tmp_path / "checkpoint.txt"))
+
+    for result in (verified, history, checked):
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and "OriginatorVersionError" not in result.output
+    assert re.search(rf"BAD  case {UUID(str(network_id))} version 6: version 5 is missing", verified.output), verified.output
+    assert "BAD" in history.output  # what was signed under keys the broken network can no longer vouch for
