@@ -3,6 +3,7 @@ bureau's `erase-personal-data`."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sys
@@ -16,7 +17,7 @@ from domain.actor import SHANGHAI, Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import check_extends, export_bundle, newest_valid_checkpoint, read_checkpoint
-from infrastructure.audit_verifier import BUNDLE_FORMAT, verify_bundle
+from infrastructure.audit_verifier import BUNDLE_FORMAT, note_key_id, verify_bundle
 from infrastructure.baotou import BUREAU_ID
 from infrastructure.bootstrap import build_transparency_log, open_ledger
 from infrastructure.config import Settings
@@ -156,6 +157,21 @@ def audit_check(since: Path, db_url: str, as_json: bool) -> None:
 @click.group("log")
 def log_group() -> None:
     """Proofs from the global log (全局日志证明)."""
+
+
+ED25519_ALGORITHM = b"\x01"  # signed-note algorithm byte for Ed25519
+
+
+@log_group.command("key")
+@db_option
+def log_key(db_url: str) -> None:
+    """The log's public key(s) as signed-note verifier keys (<name>+<key id>+<base64>), for witnesses and
+    monitors that follow the checkpoints with standard tools (golang.org/x/mod/sumdb/note)."""
+    ledger, _ = open_ledger_and_log(db_url)
+    for origin, keys in ledger.verified_network().log_keys.items():
+        for _, public in keys:
+            ed25519_key = base64.b64encode(ED25519_ALGORITHM + public).decode()
+            click.echo(f"{origin}+{note_key_id(origin, public).hex()}+{ed25519_key}")
 
 
 @log_group.command("inclusion")

@@ -598,11 +598,14 @@ class Erasure(BaseModel):
 
 
 @route(get, "/log/checkpoint", summary="检查点 The newest signed checkpoint of the global log (C2SP signed note)", tags=["audit"])
-def checkpoint_get(principal: Principal, services: Services) -> dict[str, Any]:
+def checkpoint_get(request: Request[Any, Any, Any], principal: Principal, services: Services) -> Response[Any]:
+    """As JSON, or with `Accept: text/plain` the signed note itself, as witnesses and monitors read it."""
     newest, _ = newest_valid_checkpoint(services.ledger, services.log)
     if newest is None:
         raise DomainError("NO_CHECKPOINT", "尚无有效的检查点 (no valid checkpoint has been signed yet).")
-    return _checkpoint_view(services, newest[0])
+    if "text/plain" in request.headers.get("accept", ""):
+        return Response(newest[0], media_type="text/plain; charset=utf-8")
+    return Response(_checkpoint_view(services, newest[0]))
 
 
 @route(post, "/log/checkpoints", summary="签署检查点 Sign a checkpoint now (auditors, bureau)", tags=["audit"], status_code=201)

@@ -275,6 +275,8 @@ def test_an_auditor_takes_a_checkpoint_and_a_bundle_that_verifies_offline(api: A
     signed = api.post("auditor", "/log/checkpoints")
     assert signed.status_code == 201
     assert api.get("kundulun_staff", "/log/checkpoint").json()["note"] == signed.json()["note"]
+    as_text = api.get("kundulun_staff", "/log/checkpoint", headers={"Accept": "text/plain"})
+    assert as_text.headers["content-type"].startswith("text/plain") and as_text.text == signed.json()["note"]
 
     assert api.get("donghe_staff", f"/cases/{case_id}/audit-bundle").status_code == 403  # not its case
     bundle = api.get("auditor", f"/cases/{case_id}/audit-bundle")

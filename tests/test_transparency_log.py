@@ -3,6 +3,7 @@ append-only tables and erasure — what an auditor relies on when the operator c
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import json
@@ -425,3 +426,48 @@ def test_a_checkpoint_row_written_by_an_intruder_is_reported_and_skipped(
     assert len(problems) == 1 and "does not verify" in problems[0]
     bundle = export_bundle(ledger, log, case_id, NOW)  # exports still work
     assert verify_bundle(bundle, bytes.fromhex(ledger.keystore.root_public_key_hex())).ok
+
+
+def test_the_log_key_printed_for_witnesses_verifies_the_checkpoint_as_the_signed_note_spec_says(
+    ledger: CaseLedger, log: TransparencyLog, settings: Settings
+) -> None:
+    """Checked from the C2SP signed-note rules alone: <name>+<hex key id>+<base64(0x01 || key)>, and each
+    signature line '— <name> <base64(key id || Ed25519 signature over the text)>'."""
+    from click.testing import CliRunner
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from api.cli import main
+
+    walk_whole_case(ledger)
+    note = log.checkpoint(NOW)
+    env = {
+        "TONGBAN_DATA_DIR": str(settings.data_dir),
+        "TONGBAN_KEYSTORE": str(settings.keys),
+        "TONGBAN_KEY_PASSPHRASE": settings.key_passphrase,
+    }
+    printed = CliRunner(env=env).invoke(main, ["log", "key", "--db", settings.db_url])
+    assert printed.exit_code == 0, printed.output
+
+    name, key_id, encoded = printed.output.strip().split("+", 2)  # the key's base64 may itself hold a "+"
+    raw = base64.b64decode(encoded)
+    assert raw[0] == 1 and len(raw) == 33 and key_id == hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4].hex()
+    text, _, signatures = note.partition("\n\n")
+    line = next(s for s in signatures.splitlines() if s.startswith(f"\u2014 {name} "))
+    blob = base64.b64decode(line.rsplit(" ", 1)[1])
+    assert blob[:4].hex() == key_id
+    Ed25519PublicKey.from_public_bytes(raw[1:]).verify(blob[4:], (text + "\n").encode())  # raises if it does not verify
+
+
+def test_an_audit_check_writes_nothing_and_names_missing_log_nodes(ledger: CaseLedger, log: TransparencyLog, raw: RawStore) -> None:
+    walk_whole_case(ledger)
+    saved = log.checkpoint(NOW)
+    walk_whole_case(ledger)  # committed, not yet integrated into the log
+    size_before = log.size()
+
+    assert check_extends(ledger, log, saved).ok
+    assert log.size() == size_before  # the auditor's check did not integrate (write) anything
+
+    raw.execute("DELETE FROM tongban_log_nodes")
+    check = check_extends(ledger, log, log.checkpoints()[-1])
+    assert not check.ok
+    assert any("lacks nodes" in p for p in check.problems), check.problems
