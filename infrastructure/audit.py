@@ -83,6 +83,9 @@ def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: d
         "checkpoint": latest,
         "records": records,
         "case_head": case_head_proof(log, str(case_id), checkpoint.size),
+        # The network stream is a leaf of the same tree: proving its head shows no certification or
+        # revocation was left out at its end (a gap in its middle breaks its chain).
+        "network_head": case_head_proof(log, str(ledger.network_id), checkpoint.size),
     }
 
 

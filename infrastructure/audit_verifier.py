@@ -314,7 +314,8 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
         + ("" if not missing else " — not proven for " + ", ".join(missing)),
     )
     report.check(positions == sorted(set(positions)), "the case's records were logged in version order")
-    _check_case_head(report, bundle.get("case_head"), case_id, case_entries, checkpoint)
+    _check_case_head(report, bundle.get("case_head"), case_id, case_entries, checkpoint, "this case's")
+    _check_case_head(report, bundle.get("network_head"), network_id, network_entries, checkpoint, "the network's")
 
     for entry, body in zip(case_entries, case_bodies, strict=True):
         if body:
@@ -331,11 +332,20 @@ def case_head_leaf(case_id: str, version: int, head_hash_hex: str) -> bytes:
 
 
 def _check_case_head(
-    report: Report, head: dict[str, Any] | None, case_id: str, entries: list[dict[str, Any]], checkpoint: Checkpoint
+    report: Report, head: dict[str, Any] | None, case_id: str, entries: list[dict[str, Any]], checkpoint: Checkpoint, whose: str
 ) -> None:
+    """The stream's last record in the bundle is the one the checkpoint's case-head tree commits to. When the
+    checkpoint carries that tree, the proof is required: without it, records cut off the end would go unseen."""
     committed = checkpoint.extensions.get("case-heads", "")
-    if head is None or " " not in committed or not entries:
-        report.check(True, "completeness not claimed: this bundle proves what it holds, not that no later record exists")
+    if " " not in committed:
+        report.check(True, "completeness not claimed: this checkpoint commits to no case heads, so the bundle proves what it holds")
+        return
+    if head is None or not entries:
+        report.check(
+            False,
+            f"完整性 complete: NOT proven — the checkpoint commits to every stream's last record, but the bundle "
+            f"omits the proof of {whose} (records may have been cut off the end)",
+        )
         return
     count, root_b64 = committed.split(" ", 1)
     size, root = int(count), base64.b64decode(root_b64)
@@ -358,7 +368,7 @@ def _check_case_head(
             ok = ok and ordered and included(position, n["case_id"], n["version"], n["head"], n["proof"])
     report.check(
         ok,
-        f"完整性 complete: the checkpoint commits to version {last['version']} as this case's last record"
+        f"完整性 complete: the checkpoint commits to version {last['version']} as {whose} last record"
         + ("" if ok else " — NOT proven: a later record of this case may have been left out"),
     )
 

@@ -32,6 +32,7 @@ from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.merkle import leaf_hash
+from infrastructure.network_setup import rotate_key
 from infrastructure.personal_data import ERASED
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
@@ -255,7 +256,26 @@ def _forged_key_certification(bundle: dict[str, Any]) -> None:
     network[-1]["record"] = network[-1]["record"].replace('"public_key_hex":"', '"public_key_hex":"ff', 1)
 
 
+def _cut_last_records_and_their_proof(bundle: dict[str, Any]) -> None:
+    """The last records cut off, and the case-head proof that would expose it dropped with them."""
+    for record in [r for r in bundle["records"] if r["stream"] == bundle["case_id"]][-2:]:
+        bundle["records"].remove(record)
+    del bundle["case_head"]
+
+
+def _dropped_last_network_record(bundle: dict[str, Any]) -> None:
+    """A revocation or certification at the end of the network stream left out (no gap shows it)."""
+    bundle["records"].remove([r for r in bundle["records"] if r["stream"] == bundle["network_id"]][-1])
+
+
+def _dropped_network_head(bundle: dict[str, Any]) -> None:
+    _dropped_last_network_record(bundle)
+    del bundle["network_head"]
+
+
 BUNDLE_TAMPERING = {
+    "last records cut off with their case-head proof": _cut_last_records_and_their_proof,
+    "last network record dropped with the network-head proof": _dropped_network_head,
     "altered record": _altered_record,
     "removed middle record": _removed_middle_record,
     "removed last record": _removed_last_record,
@@ -276,6 +296,23 @@ def test_a_tampered_bundle_fails(tamper: str, ledger: CaseLedger, log: Transpare
     report = verify_bundle(tampered, root_key(ledger))
     assert not report.ok
     assert "核验不通过 NOT VERIFIED" in report.render()
+
+
+def test_a_revocation_dropped_from_the_end_of_the_bundles_network_stream_is_detected(ledger: CaseLedger, log: TransparencyLog) -> None:
+    case_id = walk_whole_case(ledger)
+    rotate_key(ledger, "baotou-donghe", NOW)  # the network's last record is now a revocation
+    bundle = export_bundle(ledger, log, case_id, NOW + timedelta(minutes=1))
+    assert json.loads([r for r in bundle["records"] if r["stream"] == bundle["network_id"]][-1]["record"])["body"]["type"] == (
+        "Network.KeyRevoked"
+    )
+    assert verify_bundle(bundle, root_key(ledger)).ok
+
+    _dropped_last_network_record(bundle)  # nothing else changed: no gap, every remaining proof holds
+
+    report = verify_bundle(bundle, root_key(ledger))
+    assert not report.ok
+    failed = [f.text for f in report.findings if not f.ok]
+    assert failed == [next(w for w in failed if "the network's last record" in w)], failed
 
 
 def test_a_bundle_checked_against_another_root_key_fails(ledger: CaseLedger, log: TransparencyLog) -> None:
