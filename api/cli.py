@@ -64,8 +64,8 @@ def init(db_url: str) -> None:
     # Every table a later command reads, made first: reading never changes the database's shape, and on
     # PostgreSQL set_up's grants to the application role cover them all (and it owns none of them).
     build_read_models(settings, ledger).store.close()
+    principal_store(ledger, settings)  # makes the keystore's token key
     with SqlStore(database) as control:
-        principal_store(settings, control)
         IdempotencyStore(control)
     done = set_up(ledger, database, _now())
     click.echo("\n".join(f"  {line}" for line in done))

@@ -11,16 +11,14 @@ from domain.vocabulary import Role
 from infrastructure import bootstrap
 from infrastructure.bootstrap import open_ledger
 from infrastructure.config import Settings
-from infrastructure.database import Database
 from infrastructure.principals import PrincipalStore
-from infrastructure.sql_store import SqlStore
 
 db_option = click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file).")
 
 
 def principal_store(db_url: str, with_token_key: bool = True) -> PrincipalStore:
     settings = Settings(db_url=db_url)
-    return bootstrap.principal_store(settings, SqlStore(Database(settings.db_url)), with_token_key=with_token_key)
+    return bootstrap.principal_store(open_ledger(settings), settings, with_token_key=with_token_key)
 
 
 @click.command()
@@ -56,8 +54,7 @@ def principals_add(name: str, institution: str, roles: str, db_url: str) -> None
         chosen = {Role(r.strip()) for r in roles.split(",") if r.strip()}
     except ValueError:
         raise DomainError("UNKNOWN_ROLE", f"角色 {roles!r} 不存在，可选: {known} (unknown role; choose from {known}).") from None
-    open_ledger(Settings(db_url=db_url)).directory().get(institution)  # an institution of this network, or UNKNOWN_INSTITUTION
-    principal, token = principal_store(db_url).add(name, institution, chosen)
+    principal, token = principal_store(db_url).add(name, institution, chosen)  # UNKNOWN_INSTITUTION before anything is made
     click.echo(f"principal {principal.principal_id} ({name}, {institution}, {','.join(sorted(r.value for r in chosen))})")
     click.echo(f"token: {token}")
 
@@ -65,8 +62,9 @@ def principals_add(name: str, institution: str, roles: str, db_url: str) -> None
 @principals.command("list")
 @db_option
 def principals_list(db_url: str) -> None:
+    """Every principal ever issued, from the signed network records: who could act, and from when to when."""
     for p in principal_store(db_url, with_token_key=False).list():
-        state = f"revoked {p.revoked_at}" if p.revoked_at else "active"
+        state = f"issued {p.issued_at}, " + (f"revoked {p.revoked_at}" if p.revoked_at else "active")
         click.echo(f"{p.principal_id}  {p.name:<16} {p.institution_id:<28} {','.join(sorted(r.value for r in p.roles)):<24} {state}")
 
 

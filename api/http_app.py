@@ -96,6 +96,7 @@ STATUS_OF = {
     "NO_VALID_SIGNING_KEY": 503,
     "NETWORK_BUSY": 503,
     "FOREIGN_KEYSTORE": 503,
+    "NETWORK_STREAM_BROKEN": 503,
     "MALFORMED_BODY": 400,
     "INVALID_QUERY": 400,
     "UNREADABLE_STATEMENT": 400,
@@ -691,7 +692,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     models = build_read_models(settings)
     control = SqlStore(Database(settings.db_url))
     log = build_transparency_log(models.ledger, SqlStore(Database(settings.db_url)))
-    services = Services(models, principal_store(settings, control), IdempotencyStore(control), log)
+    services = Services(models, principal_store(models.ledger, settings), IdempotencyStore(control), log)
     stop = threading.Event()
 
     def start() -> None:

@@ -25,8 +25,6 @@ import httpx
 from benchmarks.common import backends, fresh_ledger, table
 from domain.vocabulary import Role
 from infrastructure.bootstrap import principal_store
-from infrastructure.database import Database
-from infrastructure.sql_store import SqlStore
 
 APPLICATION = {
     "channel": "window",
@@ -69,8 +67,8 @@ def load(clients: int, seconds: float, request: Callable[[httpx.Client, int], No
 
 
 def measure(backend: str, seconds: float, clients: int) -> list[list[Any]]:
-    with fresh_ledger(backend) as (_, settings, workdir):
-        token = principal_store(settings, SqlStore(Database(settings.db_url))).add("bench", "baotou-kundulun", {Role.STAFF})[1]
+    with fresh_ledger(backend) as (ledger, settings, workdir):
+        token = principal_store(ledger, settings).add("bench", "baotou-kundulun", {Role.STAFF})[1]
         port = free_port()
         env = {**os.environ, "TONGBAN_DATA_DIR": str(workdir), "TONGBAN_KEYSTORE": str(settings.keys), "TONGBAN_KEY_PASSPHRASE": "bench"}
         server = subprocess.Popen(

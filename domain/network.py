@@ -102,6 +102,7 @@ class Network(Aggregate):
         self.institutions: dict[str, Institution] = {}
         self.keys: dict[str, KeyCertificate] = {}
         self.log_keys: dict[str, LogKeyCertificate] = {}
+        self.principals: dict[str, str | None] = {}  # principal id -> when revoked (None while it may act)
 
     def directory(self) -> Directory:
         return Directory(dict(self.institutions))
@@ -202,6 +203,43 @@ class Network(Aggregate):
     @event("LogKeyCertified")
     def _log_key_certified(self, key_id: str, origin: str, public_key_hex: str, valid_from: str, by: dict[str, str], at: str) -> None:
         self.log_keys[key_id] = LogKeyCertificate(key_id, origin, public_key_hex, valid_from)
+
+    def issue_principal(
+        self, principal_id: str, name: str, institution_id: str, roles: list[str], token_digest: str, by: dict[str, str], at: str
+    ) -> None:
+        """An API user (用户) of an institution with roles, identified by the keyed hash of its token. Issuing
+        and revoking are records of the network, so who could act, and when, is signed and never rewritten."""
+        self.directory().get(institution_id)
+        if principal_id in self.principals:
+            raise DomainError("PRINCIPAL_EXISTS", f"用户 {principal_id} 已存在 (the principal already exists).")
+        if not roles:
+            raise DomainError("NO_ROLES", "至少需要一个角色 (give the principal at least one role).")
+        self._principal_issued(
+            principal_id=principal_id,
+            name=name,
+            institution_id=institution_id,
+            roles=sorted(roles),
+            token_digest=token_digest,
+            by=by,
+            at=at,
+        )
+
+    @event("PrincipalIssued")
+    def _principal_issued(
+        self, principal_id: str, name: str, institution_id: str, roles: list[str], token_digest: str, by: dict[str, str], at: str
+    ) -> None:
+        self.principals[principal_id] = None
+
+    def revoke_principal(self, principal_id: str, by: dict[str, str], at: str) -> None:
+        if principal_id not in self.principals:
+            raise DomainError("UNKNOWN_PRINCIPAL", f"没有编号为 {principal_id} 的用户 (no such principal).")
+        if self.principals[principal_id] is not None:
+            raise DomainError("PRINCIPAL_ALREADY_REVOKED", f"用户 {principal_id} 已被撤销 (already revoked).")
+        self._principal_revoked(principal_id=principal_id, by=by, at=at)
+
+    @event("PrincipalRevoked")
+    def _principal_revoked(self, principal_id: str, by: dict[str, str], at: str) -> None:
+        self.principals[principal_id] = at
 
     def active_key_id(self, institution_id: str) -> str | None:
         """The newest unrevoked key certified for an institution."""

@@ -44,10 +44,10 @@ def _ledger(settings: Settings, create: bool) -> CaseLedger:
         return CaseLedger(database.eventsourcing_env(), keystore=keystore, vault=vault, policy=PROFILES[settings.policy])
 
 
-def principal_store(settings: Settings, store: SqlStore, *, with_token_key: bool = True) -> PrincipalStore:
-    """API principals in the database, their tokens hashed under the keystore's token key."""
+def principal_store(ledger: CaseLedger, settings: Settings, *, with_token_key: bool = True) -> PrincipalStore:
+    """API principals, as the ledger's network records them, their tokens hashed under the keystore's token key."""
     key = Keystore(settings.keys, settings.key_passphrase).principal_token_key() if with_token_key else None
-    return PrincipalStore(store, key)
+    return PrincipalStore(ledger, key)
 
 
 def build_transparency_log(ledger: CaseLedger, store: SqlStore) -> TransparencyLog:

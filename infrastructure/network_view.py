@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -18,9 +19,24 @@ from infrastructure.records import GENESIS, KeyRing, check_record, record_hash
 
 
 @dataclass
+class Grant:
+    """An API principal as the network's records issued it, and revoked it."""
+
+    principal_id: str
+    name: str
+    institution_id: str
+    roles: list[str]
+    token_digest: str
+    issued_at: str
+    revoked_at: str | None = None
+
+
+@dataclass
 class VerifiedNetwork:
     keyring: KeyRing
+    version: int = 0  # the last record believed
     log_keys: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)  # log name -> (key id, public key)
+    principals: dict[str, Grant] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     @classmethod
@@ -39,12 +55,21 @@ class VerifiedNetwork:
                     "nothing from here on is trusted"
                 )
                 break
-            view.keyring.apply(body)
-            if body["type"] == "Network.LogKeyCertified":
-                payload = body["payload"]
-                view.log_keys.setdefault(payload["origin"], []).append((payload["key_id"], bytes.fromhex(payload["public_key_hex"])))
-            prev = record_hash(stored.state)
+            view._learn(body)
+            view.version, prev = stored.originator_version, record_hash(stored.state)
         return view
+
+    def _learn(self, body: dict[str, Any]) -> None:
+        self.keyring.apply(body)
+        p = body["payload"]
+        if body["type"] == "Network.LogKeyCertified":
+            self.log_keys.setdefault(p["origin"], []).append((p["key_id"], bytes.fromhex(p["public_key_hex"])))
+        elif body["type"] == "Network.PrincipalIssued":
+            self.principals[p["principal_id"]] = Grant(
+                p["principal_id"], p["name"], p["institution_id"], list(p["roles"]), p["token_digest"], body["occurred_at"]
+            )
+        elif body["type"] == "Network.PrincipalRevoked" and p["principal_id"] in self.principals:
+            self.principals[p["principal_id"]].revoked_at = body["occurred_at"]
 
     def log_public_keys(self) -> dict[str, list[bytes]]:
         return {origin: [public for _, public in keys] for origin, keys in self.log_keys.items()}

@@ -29,7 +29,6 @@ from infrastructure.bootstrap import build_ledger, principal_store, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
-from infrastructure.sql_store import SqlStore
 from tests.http_client import USERS, Api
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -123,7 +122,7 @@ def ledger(settings: Settings) -> Iterator[CaseLedger]:
 
 @pytest.fixture
 def api(ledger: CaseLedger, settings: Settings) -> Iterator[Api]:
-    principals = principal_store(settings, SqlStore(Database(settings.db_url)))
+    principals = principal_store(ledger, settings)
     tokens = {who: principals.add(who, institution, roles)[1] for who, (institution, roles) in USERS.items()}
     with TestClient(create_app(settings, background=False)) as client:
         yield Api(client, tokens)

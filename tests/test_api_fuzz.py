@@ -13,14 +13,12 @@ from api.http_app import create_app
 from domain.vocabulary import Role
 from infrastructure.bootstrap import principal_store
 from infrastructure.config import Settings
-from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
-from infrastructure.sql_store import SqlStore
 
 
 @pytest.fixture
 def app_and_token(ledger: CaseLedger, settings: Settings) -> Iterator[tuple[Litestar, str]]:
-    token = principal_store(settings, SqlStore(Database(settings.db_url))).add("fuzz", "baotou-kundulun", {Role.STAFF, Role.HEAD})[1]
+    token = principal_store(ledger, settings).add("fuzz", "baotou-kundulun", {Role.STAFF, Role.HEAD})[1]
     yield create_app(settings, background=False), token
 
 

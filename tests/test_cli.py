@@ -185,19 +185,17 @@ def test_the_documented_postgresql_order_works_init_and_demo_as_owner_then_serve
 
     from api.http_app import create_app
     from infrastructure.append_only import app_url
-    from infrastructure.bootstrap import principal_store
+    from infrastructure.bootstrap import open_ledger, principal_store
     from infrastructure.config import Settings
     from infrastructure.database import Database
-    from infrastructure.sql_store import SqlStore
     from tests.http_client import APPLICATION
 
     assert tongban("init").exit_code == 0
     assert tongban("demo", "--cases", "20", "--workers", "1").exit_code == 0
     as_app = app_url(Database(database_url))
     settings = Settings(data_dir=tmp_path, db_url=as_app, key_passphrase="cli-test")
-    token = principal_store(
-        Settings(data_dir=tmp_path, db_url=database_url, key_passphrase="cli-test"), SqlStore(Database(database_url))
-    ).add("王芳", "baotou-kundulun", {Role.STAFF})[1]
+    owner = Settings(data_dir=tmp_path, db_url=database_url, key_passphrase="cli-test")
+    token = principal_store(open_ledger(owner), owner).add("王芳", "baotou-kundulun", {Role.STAFF})[1]
 
     with TestClient(create_app(settings, background=False)) as client:
         headers = {"Authorization": f"Bearer {token}"}

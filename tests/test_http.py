@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import threading
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar.testing import TestClient
 
 from api.http_app import create_app
@@ -16,10 +18,11 @@ from domain.vocabulary import Role
 from infrastructure.audit_verifier import verify_bundle
 from infrastructure.bootstrap import principal_store
 from infrastructure.config import Settings
-from infrastructure.database import Database
+from infrastructure.keystore import Keystore
 from infrastructure.ledger import CaseLedger
-from infrastructure.sql_store import SqlStore
+from infrastructure.records import encode_record
 from tests.http_client import APPLICATION, LAWYER, Api, received
+from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
 
 WHOLE_LIFE = [
@@ -136,9 +139,9 @@ def test_a_case_list_shows_only_the_cases_an_institution_has_a_part_in(api: Api)
 
 
 # ------------------------------------------------------------------ errors
-def test_an_unknown_or_revoked_token_gets_401(api: Api, settings: Settings) -> None:
+def test_an_unknown_or_revoked_token_gets_401(api: Api, ledger: CaseLedger, settings: Settings) -> None:
     assert api.client.get("/cases", headers={"Authorization": "Bearer tb_not_a_token"}).status_code == 401
-    principals = principal_store(settings, SqlStore(Database(settings.db_url)))
+    principals = principal_store(ledger, settings)
     principal, token = principals.add("temporary", FIRST_RECEIVING, {Role.STAFF})
     assert api.client.get("/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     principals.revoke(principal.principal_id)
@@ -146,28 +149,77 @@ def test_an_unknown_or_revoked_token_gets_401(api: Api, settings: Settings) -> N
     assert revoked.status_code == 401 and revoked.json()["code"] == "UNAUTHENTICATED"
 
 
-@pytest.mark.parametrize("keyed_with", ["sha256", "another key"])
-def test_a_principal_row_written_into_the_database_by_an_intruder_authenticates_nobody(
-    api: Api, settings: Settings, keyed_with: str
+def forged_network_record(ledger: CaseLedger, raw: RawStore, payload: dict[str, Any], type_: str) -> None:
+    """Someone with write access to the event table appends a network record: well formed and chained, but
+    signed with a key of their own, since the root key is not in the database."""
+    version = ledger.recorder.select_events(ledger.network_id, desc=True, limit=1)[0].originator_version
+    last = raw.state(ledger.network_id, version)
+    body = {
+        **json.loads(last)["body"],
+        "version": version + 1,
+        "prev": hashlib.sha256(last).hexdigest(),
+        "type": type_,
+        "payload": payload,
+    }
+    raw.insert(ledger.network_id, version + 1, f"domain.network:{type_}", encode_record(body, "root", Ed25519PrivateKey.generate()))
+
+
+def test_a_principal_an_intruder_writes_into_the_database_authenticates_nobody(
+    api: Api, ledger: CaseLedger, settings: Settings, database_url: str
 ) -> None:
-    """Whoever can write to the principals table cannot mint a token: its hash is keyed by a secret in the keystore."""
+    """Even knowing the keystore's token key, whoever can write to the database cannot issue a principal:
+    only network records signed by the root key make one, and a record that is not fails authentication closed."""
     token = "tb_" + "intruder" * 5
-    digest = (
-        hashlib.sha256(token.encode()).hexdigest()
-        if keyed_with == "sha256"
-        else hmac.new(b"k" * 32, token.encode(), hashlib.sha256).hexdigest()
+    key = Keystore(settings.keys, settings.key_passphrase).principal_token_key()
+    digest = hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+    raw = RawStore(database_url)
+    forged_network_record(
+        ledger,
+        raw,
+        {
+            "principal_id": "intruder0001",
+            "name": "intruder",
+            "institution_id": "baotou-bureau",
+            "roles": ["auditor", "bureau"],
+            "token_digest": digest,
+        },
+        "Network.PrincipalIssued",
     )
-    store = SqlStore(Database(settings.db_url))
-    store.execute(
-        "INSERT INTO tongban_principals VALUES (?, ?, ?, ?, ?, ?, NULL)",
-        ("intruder0001", digest, "intruder", "baotou-bureau", "auditor,bureau", "2026-01-01T00:00:00+08:00"),
-    )
-    store.close()
+    raw.close()
 
     minted = api.client.get("/cases", headers={"Authorization": f"Bearer {token}"})
+    genuine = api.get("auditor", "/cases")
 
-    assert (minted.status_code, minted.json()["code"]) == (401, "UNAUTHENTICATED")
-    assert api.get("auditor", "/cases").status_code == 200  # the real principals still work
+    assert minted.status_code != 200 and minted.json()["code"] in ("UNAUTHENTICATED", "NETWORK_STREAM_BROKEN")
+    assert (genuine.status_code, genuine.json()["code"]) == (503, "NETWORK_STREAM_BROKEN")  # fail closed until repaired
+
+
+def test_a_revocation_deleted_from_the_network_revives_no_one(api: Api, ledger: CaseLedger, settings: Settings, database_url: str) -> None:
+    principals = principal_store(ledger, settings)
+    revoked, token = principals.add("temporary", FIRST_RECEIVING, {Role.STAFF})
+    principals.revoke(revoked.principal_id)
+    principals.add("later", FIRST_RECEIVING, {Role.STAFF})  # the revocation is not the stream's last record
+    revocation = ledger.recorder.select_events(ledger.network_id, desc=True, limit=2)[1].originator_version
+    raw = RawStore(database_url)
+    raw.delete(ledger.network_id, revocation)
+    raw.close()
+
+    response = api.client.get("/cases", headers={"Authorization": f"Bearer {token}"})
+
+    assert (response.status_code, response.json()["code"]) == (503, "NETWORK_STREAM_BROKEN")
+
+
+def test_who_could_act_and_when_is_listed_from_the_signed_records(ledger: CaseLedger, settings: Settings) -> None:
+    principals = principal_store(ledger, settings)
+    first, _ = principals.add("王芳", FIRST_RECEIVING, {Role.STAFF, Role.HEAD})
+    principals.revoke(first.principal_id)
+
+    listed = {p.principal_id: p for p in principals.list()}
+
+    assert listed[first.principal_id].roles == {Role.STAFF, Role.HEAD}
+    assert listed[first.principal_id].issued_at and listed[first.principal_id].revoked_at
+    issued = [json.loads(n.state)["body"] for n in ledger.all_records() if n.topic.endswith("PrincipalIssued")]
+    assert issued[-1]["payload"]["name"] == "王芳" and issued[-1]["institution"] == "baotou-bureau"
 
 
 def test_an_unknown_case_is_404(api: Api) -> None:

@@ -21,9 +21,7 @@ from domain.actor import SHANGHAI
 from domain.vocabulary import Role
 from infrastructure.bootstrap import principal_store
 from infrastructure.config import Settings
-from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
-from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
 from tests.http_client import APPLICATION
 from tests.raw_store import RawStore
@@ -32,12 +30,8 @@ from tests.test_concurrent_writers import SECONDS, WRITERS, lawyer
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, appointed_case
 
 
-def token(settings: Settings, institution: str) -> str:
-    store = SqlStore(Database(settings.db_url))
-    try:
-        return principal_store(settings, store).add("clerk", institution, {Role.STAFF})[1]
-    finally:
-        store.close()
+def token(ledger: CaseLedger, settings: Settings, institution: str) -> str:
+    return principal_store(ledger, settings).add("clerk", institution, {Role.STAFF})[1]
 
 
 @pytest.fixture
@@ -65,7 +59,7 @@ def test_eight_clients_through_two_servers_changing_one_lawyer_leave_a_ledger_th
 ) -> None:
     case_id = appointed_case(ledger)
     first_version = ledger.get_case(case_id).version
-    headers = {"Authorization": f"Bearer {token(settings, HANDLING)}"}
+    headers = {"Authorization": f"Bearer {token(ledger, settings, HANDLING)}"}
     accepted: list[int] = []
     unexpected: list[str] = []
     deadline = time.monotonic() + SECONDS
@@ -105,7 +99,7 @@ def test_eight_clients_through_two_servers_changing_one_lawyer_leave_a_ledger_th
 def test_after_kill_9_every_retried_request_returns_its_first_result_or_is_performed_once(
     ledger: CaseLedger, settings: Settings, tmp_path: Path
 ) -> None:
-    headers = {"Authorization": f"Bearer {token(settings, FIRST_RECEIVING)}"}
+    headers = {"Authorization": f"Bearer {token(ledger, settings, FIRST_RECEIVING)}"}
     keys = [f"apply-{n:03d}" for n in range(48)]
     first: dict[str, Any] = {}
     server = Server(settings, tmp_path / "before-kill.log")
@@ -151,7 +145,7 @@ def test_a_key_rotated_by_another_process_is_used_by_a_running_server_and_a_revo
 ) -> None:
     case_id = appointed_case(ledger)
     old_key = ledger.network().active_key_id(HANDLING)
-    headers = {"Authorization": f"Bearer {token(settings, HANDLING)}"}
+    headers = {"Authorization": f"Bearer {token(ledger, settings, HANDLING)}"}
     change = {"lawyer": lawyer(1), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"}
     with httpx.Client(base_url=servers[0].url, headers=headers, timeout=30) as http:
         assert http.post(f"/cases/{case_id}/lawyer-change", json=change).status_code == 200  # the server has read the network

@@ -359,7 +359,7 @@ def test_the_application_role_may_only_insert_and_select_yet_does_all_its_work(
     case_id = walk_whole_case(app_ledger)  # records through the advisory-lock recorder, as tongban_app
     app_log = build_transparency_log(app_ledger, SqlStore(Database(as_app)))
     assert check_extends(app_ledger, app_log, app_log.checkpoint(NOW)).ok
-    principal_store(app_settings, SqlStore(Database(as_app))).add("审计员", BUREAU_ID, {Role.AUDITOR})
+    principal_store(app_ledger, app_settings).add("审计员", BUREAU_ID, {Role.AUDITOR})
 
     conn = Database(as_app).connect_postgres()
     for statement in (
