@@ -692,7 +692,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     models = build_read_models(settings)
     control = SqlStore(Database(settings.db_url))
     log = build_transparency_log(models.ledger, SqlStore(Database(settings.db_url)))
-    services = Services(models, principal_store(models.ledger, settings), IdempotencyStore(control), log)
+    services = Services(models, principal_store(models.ledger, settings, log=log), IdempotencyStore(control), log)
     stop = threading.Event()
 
     def start() -> None:

@@ -44,10 +44,12 @@ def _ledger(settings: Settings, create: bool) -> CaseLedger:
         return CaseLedger(database.eventsourcing_env(), keystore=keystore, vault=vault, policy=PROFILES[settings.policy])
 
 
-def principal_store(ledger: CaseLedger, settings: Settings, *, with_token_key: bool = True) -> PrincipalStore:
+def principal_store(
+    ledger: CaseLedger, settings: Settings, *, with_token_key: bool = True, log: TransparencyLog | None = None
+) -> PrincipalStore:
     """API principals, as the ledger's network records them, their tokens hashed under the keystore's token key."""
     key = Keystore(settings.keys, settings.key_passphrase).principal_token_key() if with_token_key else None
-    return PrincipalStore(ledger, key)
+    return PrincipalStore(ledger, key, log)
 
 
 def build_transparency_log(ledger: CaseLedger, store: SqlStore) -> TransparencyLog:

@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_view import Grant, VerifiedNetwork
+from infrastructure.transparency_log import TransparencyLog
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,12 @@ class Principal:
 
 
 class PrincipalStore:
-    def __init__(self, ledger: CaseLedger, token_key: bytes | None) -> None:
-        """`token_key` may be None where no token is issued or checked (listing, revoking)."""
+    def __init__(self, ledger: CaseLedger, token_key: bytes | None, log: TransparencyLog | None = None) -> None:
+        """`token_key` may be None where no token is issued or checked (listing, revoking). With the global
+        `log`, records cut off the end of the network stream (a last revocation, say) are noticed too."""
         self.ledger = ledger
         self._token_key = token_key
+        self._log = log
         self._view: VerifiedNetwork | None = None
         self._lock = threading.Lock()
 
@@ -90,11 +93,14 @@ class PrincipalStore:
             if self._view is None or self._view.version != version:
                 self._view = self.ledger.verified_network()
             view = self._view
-        if view.problems or view.version != version:  # fail closed: a broken stream could hide a revocation
+        problems = list(view.problems) or (["a record after the last verified one"] if view.version != version else [])
+        if self._log is not None and self._log.last_logged_version(str(self.ledger.network_id)) > version:
+            problems.append("records the global log holds are missing from the end of the network stream")
+        if problems:  # fail closed: a broken stream could hide a revocation
             raise DomainError(
                 "NETWORK_STREAM_BROKEN",
-                "网络记录有误，暂停认证，请运行 tongban verify (the network's records do not verify, so no one is "
-                f"authenticated until they do: {(view.problems or ['a record after the last verified one'])[0]}).",
+                f"网络记录有误，暂停认证，请运行 tongban verify (the network's records do not verify, so no one is authenticated "
+                f"until they do: {problems[0]}).",
             )
         return view
 

@@ -145,6 +145,11 @@ class TransparencyLog:
             return []
         return merkle.span_hashes(merkle.consistency_spans(old_size, new_size), self.nodes)
 
+    def last_logged_version(self, stream_id: str) -> int:
+        """The highest version of a stream the log holds (0 if none): a stream shorter than this lost records."""
+        row = self.store.fetchone(f"SELECT MAX(version) FROM {LEAVES} WHERE stream_id = ?", (stream_id,))
+        return int(row[0]) if row and row[0] is not None else 0
+
     def records_of(self, stream_id: str, below: int | None = None) -> list[LoggedRecord]:
         """Where each record of one stream sits in the log (below a tree size, if given)."""
         rows = self.store.fetchall(

@@ -16,11 +16,13 @@ from api.http_app import create_app
 from api.schemas import ACTIONS
 from domain.vocabulary import Role
 from infrastructure.audit_verifier import verify_bundle
-from infrastructure.bootstrap import principal_store
+from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
+from infrastructure.database import Database
 from infrastructure.keystore import Keystore
 from infrastructure.ledger import CaseLedger
 from infrastructure.records import encode_record
+from infrastructure.sql_store import SqlStore
 from tests.http_client import APPLICATION, LAWYER, Api, received
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
@@ -202,6 +204,23 @@ def test_a_revocation_deleted_from_the_network_revives_no_one(api: Api, ledger: 
     revocation = ledger.recorder.select_events(ledger.network_id, desc=True, limit=2)[1].originator_version
     raw = RawStore(database_url)
     raw.delete(ledger.network_id, revocation)
+    raw.close()
+
+    response = api.client.get("/cases", headers={"Authorization": f"Bearer {token}"})
+
+    assert (response.status_code, response.json()["code"]) == (503, "NETWORK_STREAM_BROKEN")
+
+
+def test_a_last_revocation_cut_off_the_network_stream_revives_no_one_once_the_log_holds_it(
+    api: Api, ledger: CaseLedger, settings: Settings, database_url: str
+) -> None:
+    principals = principal_store(ledger, settings)
+    revoked, token = principals.add("temporary", FIRST_RECEIVING, {Role.STAFF})
+    principals.revoke(revoked.principal_id)  # the stream's last record
+    build_transparency_log(ledger, SqlStore(Database(database_url))).integrate()  # as serve does twice a second
+    assert api.client.get("/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    raw = RawStore(database_url)
+    raw.delete(ledger.network_id, ledger.recorder.select_events(ledger.network_id, desc=True, limit=1)[0].originator_version)
     raw.close()
 
     response = api.client.get("/cases", headers={"Authorization": f"Bearer {token}"})
