@@ -144,11 +144,14 @@ def compare_with_records(records: Iterable[Notification], log: TransparencyLog, 
     that was altered, removed or put out of order, and check that the records reproduce the checkpoint's root."""
     problems: list[str] = []
     frontier, reproduced = merkle.Frontier(), None
+    log_size, expected_nodes = log.size(), dict[merkle.Node, bytes]()  # the interior nodes the records imply
     logged: Iterator[LoggedRecord] = iter(log.logged())
     entry = next(logged, None)
     for n in records:
         digest = hashlib.sha256(n.state).digest()
-        frontier.append(merkle.leaf_hash(digest))
+        completed = frontier.append(merkle.leaf_hash(digest))
+        if frontier.size <= log_size:
+            expected_nodes.update(((level, index), h) for level, index, h in completed if level > 0)
         if checkpoint is not None and frontier.size == checkpoint.size:
             reproduced = frontier.root()
         while entry is not None and entry.notification_id < n.id:
@@ -170,6 +173,20 @@ def compare_with_records(records: Iterable[Notification], log: TransparencyLog, 
             f"数据库中的记录不能重现检查点 (the records in the database do not reproduce the root of the checkpoint of "
             f"{checkpoint.size} records signed {checkpoint.time}: they were altered, removed or reordered)"
         )
+    return problems + _compare_nodes(expected_nodes, log.stored_nodes())
+
+
+def _compare_nodes(expected: dict[merkle.Node, bytes], stored: dict[merkle.Node, bytes]) -> list[str]:
+    """The log's stored interior nodes, recomputed from the records: proofs are read from them, so a missing
+    or altered node would make a proof fail (or, forged consistently, lie)."""
+    missing = sorted(expected.keys() - stored.keys())
+    altered = sorted(node for node in expected.keys() & stored.keys() if expected[node] != stored[node])
+    extra = sorted(stored.keys() - expected.keys())
+    problems = []
+    for what, nodes in (("missing", missing), ("altered", altered), ("not implied by the records", extra)):
+        if nodes:
+            shown = ", ".join(f"(level {level}, index {index})" for level, index in nodes[:5])
+            problems.append(f"日志节点 log nodes {what}: {len(nodes)}, e.g. {shown}")
     return problems
 
 

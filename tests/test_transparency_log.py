@@ -508,3 +508,23 @@ def test_an_audit_check_writes_nothing_and_names_missing_log_nodes(ledger: CaseL
     check = check_extends(ledger, log, log.checkpoints()[-1])
     assert not check.ok
     assert any("lacks nodes" in p for p in check.problems), check.problems
+
+
+@pytest.mark.parametrize(
+    "tamper", ["DELETE FROM tongban_log_nodes WHERE level = 1", "UPDATE tongban_log_nodes SET hash = ? WHERE level = 2"]
+)
+def test_verify_recomputes_the_log_nodes_from_the_records_and_names_missing_or_altered_ones(
+    ledger: CaseLedger, log: TransparencyLog, raw: RawStore, tamper: str
+) -> None:
+    three_cases(ledger)
+    log.integrate()
+    assert compare_with_records(ledger.all_records(), log, None) == []
+
+    if "?" in tamper:
+        raw.conn.execute(tamper.replace("?", raw.p), (b"\x00" * 32,))
+    else:
+        raw.execute(tamper)
+    problems = compare_with_records(ledger.all_records(), log, None)
+
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("日志节点 log nodes " + ("missing" if "DELETE" in tamper else "altered"))
