@@ -20,6 +20,7 @@ from api.cli_errors import OneLineErrors
 from api.cli_http import COMMANDS as HTTP_COMMANDS
 from api.cli_http import create_demo_principals
 from api.cli_reports import COMMANDS as REPORT_COMMANDS
+from api.cli_types import ShanghaiTime
 from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
 from infrastructure.append_only import app_url
@@ -158,16 +159,16 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]),
+    type=ShanghaiTime(),
     default=None,
-    help="Show the case's state as of this time (Asia/Shanghai).",
+    help="Show the case's state as of this time (ISO-8601; without an offset, Asia/Shanghai).",
 )
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def history(case_id: UUID, as_of: datetime | None, db_url: str, as_json: bool) -> None:
     """A case's timeline with each record's verification status, and its state (as of a time)."""
     ledger = _ledger(db_url)
-    timeline, state = case_history(ledger, case_id, as_of.replace(tzinfo=SHANGHAI) if as_of else None)
+    timeline, state = case_history(ledger, case_id, as_of)
     if as_json:
         click.echo(json.dumps({"case_id": str(case_id), "timeline": timeline, "state": state}, ensure_ascii=False, indent=2))
         return

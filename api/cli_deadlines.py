@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from api.cli_types import ShanghaiTime
 from domain.actor import SHANGHAI, check_supported
 from domain.deadlines import due_date
 from domain.errors import DomainError
@@ -44,8 +45,8 @@ def _deadlines_of(db_url: str, institution: str | None) -> tuple[ReadModels, Pro
     "--from",
     "start",
     required=True,
-    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]),
-    help="When the clock started (Asia/Shanghai).",
+    type=ShanghaiTime(),
+    help="When the clock started (ISO-8601; without an offset, Asia/Shanghai).",
 )
 @click.option("--complex", "complex_case", is_flag=True, help="A major, difficult, complex or special case (重大疑难复杂).")
 @json_option
@@ -59,12 +60,12 @@ def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> N
     except KeyError:
         known = ", ".join(r.rule_id for r in policy.deadlines)
         raise DomainError("UNKNOWN_RULE", f"没有期限规则 {rule} (no such rule; known: {known}).") from None
-    due = due_date(calendar_for(settings), definition, start.replace(tzinfo=SHANGHAI), complex_case)
+    due = due_date(calendar_for(settings), definition, start, complex_case)
     limit = definition.complex_limit if complex_case and definition.complex_limit else definition.limit
     result = {
         "rule": definition.rule_id,
         "description": definition.description,
-        "from": start.isoformat(),
+        "from": start.replace(tzinfo=None).isoformat(),  # Asia/Shanghai, as the due times
         "limit": limit,
         "counted_in": definition.counting.value,
         "due": due.day.isoformat(),

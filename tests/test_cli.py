@@ -267,3 +267,15 @@ def test_a_network_record_deleted_from_the_middle_is_named_by_verify_history_and
         assert "Traceback" not in result.output and "OriginatorVersionError" not in result.output
     assert re.search(rf"BAD  case {UUID(str(network_id))} version 6: version 5 is missing", verified.output), verified.output
     assert "BAD" in history.output  # what was signed under keys the broken network can no longer vouch for
+
+
+def test_a_time_is_taken_as_people_write_it_with_or_without_its_offset(tongban: Callable[..., Result]) -> None:
+    def due(start: str) -> str:
+        answer = tongban("deadline", "DECISION", "--from", start, "--json")
+        assert answer.exit_code == 0, answer.output
+        return str(json.loads(answer.output)["due_by"])
+
+    plain = due("2026-03-02T09:00:00")
+    assert due("2026-03-02T09:00:00+08:00") == due("2026-03-02T01:00:00Z") == due("2026-03-02 09:00") == plain
+    wrong = tongban("deadline", "DECISION", "--from", "next tuesday")
+    assert wrong.exit_code == 2 and "INVALID_OPTION" in wrong.output and "Traceback" not in wrong.output
