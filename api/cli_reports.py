@@ -14,7 +14,7 @@ from infrastructure.config import Settings
 from infrastructure.sql_store import SqlStore
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS, cost_attribution, institution_ledger, statistics
 from projections.periods import parse_period
-from projections.reconciliation import check_payments, match_statement, read_payments, read_statement
+from projections.reconciliation import CHECKED_PAYMENT_COLUMNS, check_payments, match_statement, read_payments, read_statement
 from projections.registry import ReadModels, build_read_models
 
 
@@ -141,20 +141,7 @@ def subsidies_report(
     models, store, table, start, end = _open(db_url, period)
     checked = check_payments(read_payments(store, table, institution, start, end), models.ledger.policy)
     matching = match_statement(checked, lines) if lines is not None else None
-    columns = [
-        "case_id",
-        "paid_at",
-        "kind",
-        "amount_fen",
-        "band_min_fen",
-        "band_max_fen",
-        "payer",
-        "first_receiving",
-        "payee",
-        "reference",
-        "findings",
-    ]
-    payments: Table = (columns, [[p[c] for c in columns] for p in checked])
+    payments: Table = (list(CHECKED_PAYMENT_COLUMNS), [[p[c] for c in CHECKED_PAYMENT_COLUMNS] for p in checked])
     sheets = {"payments": payments}
     if matching:
         sheets.update({name: (["entry"], [[json.dumps(e, ensure_ascii=False)] for e in entries]) for name, entries in matching.items()})

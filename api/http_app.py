@@ -12,10 +12,7 @@
 from __future__ import annotations
 
 import functools
-import json
-import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,16 +25,17 @@ from uuid import UUID
 import anyio.to_thread
 from litestar import Litestar, Request, Response, get, post
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import Parameter
 from pydantic import BaseModel, Field
 
-from api.boundary import check_request, request_id_of, request_logging
+from api.background import keep_current
+from api.boundary import check_request, request_logging
 from api.case_views import case_history, case_state, involved_institutions
 from api.exports import Table, write_xlsx
+from api.problems import EXCEPTION_HANDLERS
 from api.schemas import ACTIONS, Command, Printable, ReceiveApplication, check_time, when
 from domain.actor import SHANGHAI, Actor, check_supported
 from domain.errors import DomainError
@@ -56,12 +54,9 @@ from projections.case_index import list_cases
 from projections.deadlines import read_rows, summarise
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS, cost_attribution, institution_ledger, statistics
 from projections.periods import parse_period
-from projections.reconciliation import check_payments, match_statement, read_payments, read_statement
+from projections.reconciliation import CHECKED_PAYMENT_COLUMNS, check_payments, match_statement, read_payments, read_statement
 from projections.registry import ReadModels, build_read_models
 
-PROBLEM = "application/problem+json"
-log = logging.getLogger("tongban.http")
-background_log = logging.getLogger("tongban.background")
 _ROUTES: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], Callable[..., Any]]] = []
 
 
@@ -86,39 +81,6 @@ def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 
 
-STATUS_OF = {
-    "CASE_NOT_FOUND": 404,
-    "APPLICANT_NOT_FOUND": 404,
-    "NO_CHECKPOINT": 404,
-    "VERSION_CONFLICT": 409,
-    "INVALID_IDEMPOTENCY_KEY": 400,
-    "INVALID_IF_MATCH": 400,
-    "NO_VALID_SIGNING_KEY": 503,
-    "NETWORK_BUSY": 503,
-    "FOREIGN_KEYSTORE": 503,
-    "NETWORK_STREAM_BROKEN": 503,
-    "MALFORMED_BODY": 400,
-    "INVALID_QUERY": 400,
-    "UNREADABLE_STATEMENT": 400,
-    "UNSUPPORTED_MEDIA_TYPE": 415,
-    "UNAUTHENTICATED": 401,
-    **dict.fromkeys(
-        (
-            "NOT_HANDLING_INSTITUTION",
-            "NOT_FIRST_RECEIVING_INSTITUTION",
-            "NOT_BUREAU",
-            "NOT_HEAD",
-            "NOT_TRANSFERRING_INSTITUTION",
-            "NOT_TRANSFER_TARGET",
-            "NOT_INVOLVED",
-            "NOT_A_LEGAL_AID_CENTRE",
-            "NOT_YOUR_CASE",
-            "ROLE_NOT_ALLOWED",
-            "NOT_YOUR_INSTITUTION",
-        ),
-        403,
-    ),
-}
 HEAD_ACTIONS = {"sign_off_review", "approve_above_band_subsidy"}
 BUREAU_ACTIONS = {"designate_jurisdiction", "file_objection", "decide_objection"}
 
@@ -133,70 +95,6 @@ class Services:
     @property
     def ledger(self) -> Any:
         return self.ledger_models.ledger
-
-
-# ---------------------------------------------------------------------- errors as problem details
-def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
-    titles = {
-        400: "Bad request",
-        401: "Not authenticated",
-        403: "Forbidden",
-        404: "Not found",
-        409: "Conflict",
-        413: "Too large",
-        415: "Unsupported media type",
-        422: "Refused",
-        500: "Internal error",
-        503: "Service unavailable",
-    }
-    body = {
-        "type": f"https://tongban.invalid/problems/{code.lower().replace('_', '-')}",
-        "title": titles.get(status, "Error"),
-        "status": status,
-        "code": code,
-        "detail": detail,
-        **extra,
-    }
-    return Response(body, status_code=status, media_type=PROBLEM)
-
-
-def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
-    return problem(STATUS_OF.get(exc.code, 422), exc.code, exc.message)
-
-
-def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
-    fields = [
-        {"field": e.get("key") or e.get("source", ""), "message": e.get("message", "")} for e in (exc.extra or []) if isinstance(e, dict)
-    ]
-    return problem(
-        422,
-        "INVALID_REQUEST",
-        "请求内容不符合要求 (the request is not valid): " + "; ".join(f"{f['field']}: {f['message']}" for f in fields),
-        errors=fields,
-    )
-
-
-def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    code, chinese = {
-        400: ("BAD_REQUEST", "请求有误"),
-        401: ("UNAUTHENTICATED", "未认证"),
-        403: ("FORBIDDEN", "无权访问"),
-        404: ("NOT_FOUND", "没有这个地址"),
-        405: ("METHOD_NOT_ALLOWED", "不支持此方法"),
-        413: ("BODY_TOO_LARGE", "请求体过大"),
-    }.get(exc.status_code, ("HTTP_ERROR", "请求未完成"))
-    return problem(exc.status_code, code, f"{chinese} ({exc.detail})")
-
-
-def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    request_id = request_id_of(request.scope)
-    log.error("unexpected %s on %s %s, request_id=%s", type(exc).__name__, request.method, request.url.path, request_id, exc_info=exc)
-    return problem(
-        500,
-        "INTERNAL_ERROR",
-        f"内部错误，未记录任何操作，请求编号 {request_id} (internal error; nothing was recorded; the server log has request {request_id}).",
-        request_id=request_id,
-    )
 
 
 # ---------------------------------------------------------------------- who is asking
@@ -539,21 +437,8 @@ def _payments(principal: Principal, services: Services, period: str | None) -> l
 @route(get, "/subsidies", summary="补贴对账 Subsidy payments against the bands", tags=["reads"])
 def subsidies_get(principal: Principal, services: Services, period: str | None = None, format: str = "json") -> Response[Any]:
     checked = _payments(principal, services, period)
-    columns = [
-        "case_id",
-        "paid_at",
-        "kind",
-        "amount_fen",
-        "band_min_fen",
-        "band_max_fen",
-        "payer",
-        "first_receiving",
-        "payee",
-        "reference",
-        "findings",
-    ]
-    rows = [[", ".join(p[c]) if c == "findings" else p[c] for c in columns] for p in checked]
-    return _table_response((columns, rows), format, "subsidies", {"period": period, "payments": checked})
+    rows = [[", ".join(p[c]) if c == "findings" else p[c] for c in CHECKED_PAYMENT_COLUMNS] for p in checked]
+    return _table_response((list(CHECKED_PAYMENT_COLUMNS), rows), format, "subsidies", {"period": period, "payments": checked})
 
 
 @route(post, "/subsidies/reconciliation", summary="对账单核对 Match a payout statement (CSV body)", tags=["reads"], status_code=200)
@@ -664,29 +549,6 @@ def erasure_post(applicant_id: str, data: Erasure, principal: Principal, service
 
 
 # ---------------------------------------------------------------------- the application
-def _keep_current(models: ReadModels, transparency: TransparencyLog, stop: threading.Event, checkpoint_seconds: float) -> None:
-    """Projections caught up twice a second; the log integrated too, and checkpointed when it grew."""
-    signed_size, last_signed = -1, 0.0
-    while not stop.is_set():
-        for name, runner in models.runners.items():
-            try:
-                runner.catch_up()
-            except Exception:  # a failed batch is retried on the next round; nothing is lost
-                background_log.exception("catching up the %s projection failed; retrying in 0.5 s", name)
-        try:
-            transparency.integrate()
-            if (
-                transparency.signer is not None
-                and time.monotonic() - last_signed >= checkpoint_seconds
-                and transparency.size() != signed_size
-            ):
-                transparency.checkpoint(datetime.now(SHANGHAI))
-                signed_size, last_signed = transparency.size(), time.monotonic()
-        except Exception:  # the next round integrates what this one could not
-            background_log.exception("integrating or checkpointing the global log failed; retrying in 0.5 s")
-        stop.wait(0.5)
-
-
 def create_app(settings: Settings | None = None, background: bool = True) -> Litestar:
     settings = settings or Settings()
     models = build_read_models(settings)
@@ -698,7 +560,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     def start() -> None:
         if background:
             threading.Thread(
-                target=_keep_current, args=(models, log, stop, settings.checkpoint_seconds), daemon=True, name="projections"
+                target=keep_current, args=(models, log, stop, settings.checkpoint_seconds), daemon=True, name="projections"
             ).start()
 
     def shutdown() -> None:
@@ -714,13 +576,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
             "services": Provide(provide_services, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=True),
         },
-        exception_handlers={
-            DomainError: domain_error_handler,
-            ValidationException: validation_handler,
-            NotFoundException: http_error_handler,
-            HTTPException: http_error_handler,
-            Exception: internal_error_handler,
-        },
+        exception_handlers=EXCEPTION_HANDLERS,
         before_request=check_request,
         middleware=[request_logging],
         request_max_body_size=1_000_000,
@@ -733,7 +589,3 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
         on_startup=[start],
         on_shutdown=[shutdown],
     )
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -19,11 +19,6 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.transparency_log import LoggedRecord, TransparencyLog, case_heads
 
 
-def log_keys(ledger: CaseLedger) -> dict[str, list[bytes]]:
-    """The certified log keys, by log name, as far as the network's records verify (network_view.py)."""
-    return ledger.verified_network().log_public_keys()
-
-
 def read_checkpoint(ledger: CaseLedger, note: str) -> Checkpoint:
     network = ledger.verified_network()
     checkpoint, why = open_checkpoint(note, network.log_public_keys())
@@ -36,7 +31,7 @@ def read_checkpoint(ledger: CaseLedger, note: str) -> Checkpoint:
 def newest_valid_checkpoint(ledger: CaseLedger, log: TransparencyLog) -> tuple[tuple[str, Checkpoint] | None, list[str]]:
     """The newest stored checkpoint whose signature verifies under a log key the root certified, and a
     report of every stored one that does not (a row in the checkpoints table is checked, never trusted)."""
-    keys = log_keys(ledger)
+    keys = ledger.verified_network().log_public_keys()  # as far as the network's records verify
     newest: tuple[str, Checkpoint] | None = None
     problems = []
     for number, note in enumerate(log.checkpoints(), start=1):

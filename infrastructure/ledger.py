@@ -89,7 +89,6 @@ class CaseLedger(Application[UUID]):
             keystore=self.keystore,
             vault=self.vault,
             network_id=self.network_id,
-            keyring=self.keyring,
             choose_key=self._signing_key_for,
         )
 

@@ -23,15 +23,11 @@ from domain.case import PERSONAL_DATA_FIELDS
 from domain.errors import DomainError
 from infrastructure.keystore import ROOT_KEY_ID, Keystore
 from infrastructure.personal_data import PersonalDataVault
-from infrastructure.records import GENESIS, KeyRing, check_record, encode_record, record_hash
+from infrastructure.records import GENESIS, encode_record, record_hash
 
 _NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # an escaped NUL in canonical JSON, not a literal backslash before "u0000"
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "by", "at")
 _HEADS_MAX = 100_000
-
-
-class RecordRejected(Exception):
-    """A stored record failed verification on a verifying read."""
 
 
 class SigningMapper(Mapper[UUID]):
@@ -50,17 +46,14 @@ class SigningMapper(Mapper[UUID]):
         keystore: Keystore,
         vault: PersonalDataVault,
         network_id: UUID,
-        keyring: Callable[[], KeyRing],
         choose_key: Callable[[dict[str, Any]], str],
     ) -> None:
         super().__init__(transcoder)
         self.keystore = keystore
         self.vault = vault
         self.network_id = network_id
-        self.keyring = keyring
         self.choose_key = choose_key
         self.recorder: AggregateRecorder | None = None  # set once the application has built it
-        self.verify_on_read = False
         self._stored: dict[tuple[UUID, int], str] = {}  # (case, version) -> hash of the record stored there
         self._writing = threading.local()  # this thread's write in progress: hashes of records not yet committed
 
@@ -135,19 +128,7 @@ class SigningMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         case_id = stored_event.originator_id
         assert isinstance(case_id, UUID)
-        if self.verify_on_read:
-            body, problems = check_record(
-                stored_event.state,
-                str(case_id),
-                stored_event.originator_version,
-                self.keyring(),
-                case_id == self.network_id,
-            )
-            if problems:
-                raise RecordRejected(f"case {case_id} version {stored_event.originator_version}: {'; '.join(problems)}")
-        else:
-            body = json.loads(stored_event.state)["body"]
-        assert body is not None
+        body = json.loads(stored_event.state)["body"]  # plain reads parse; verify and history check (network_view.py)
         self._remember(case_id, stored_event.originator_version, record_hash(stored_event.state))  # read back: stored
         event_state: dict[str, Any] = dict(body["payload"])
         if "applicant" in event_state and "sealed" in event_state["applicant"]:

@@ -74,7 +74,8 @@ def _prev_named(state: bytes) -> str:
 
 
 def _network_records(stored_events: Sequence[StoredEvent], network_id: UUID) -> list[StoredEvent]:
-    return [s for s in stored_events if s.originator_id in (network_id, network_id.hex, str(network_id))]
+    forms = {network_id, network_id.hex, str(network_id)}  # the library hands ids over as UUIDs or strings
+    return [s for s in stored_events if s.originator_id in forms]
 
 
 def _revocations(network_records: list[StoredEvent]) -> dict[str, datetime]:

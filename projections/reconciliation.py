@@ -92,6 +92,22 @@ def check_payments(payments: list[dict[str, Any]], policy: PolicyProfile) -> lis
     return checked
 
 
+# The columns of a checked payment, in the order exports show them.
+CHECKED_PAYMENT_COLUMNS = (
+    "case_id",
+    "paid_at",
+    "kind",
+    "amount_fen",
+    "band_min_fen",
+    "band_max_fen",
+    "payer",
+    "first_receiving",
+    "payee",
+    "reference",
+    "findings",
+)
+
+
 def decode_statement(raw: bytes) -> str:
     """A statement's text: UTF-8 (with or without BOM) or GB18030, the two encodings banks and Excel produce here."""
     for encoding in ("utf-8-sig", "gb18030"):

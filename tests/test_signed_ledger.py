@@ -193,8 +193,8 @@ def forge_next_record(ledger: CaseLedger, raw: RawStore, case_id: UUID, key_id: 
     raw.insert(case_id, version + 1, raw.topic(case_id, version), encode_record(body, key_id, ledger.keystore.signing_key(key_id)))
 
 
-def test_a_record_signed_with_a_key_not_yet_valid_is_detected(ledger: CaseLedger, raw: RawStore) -> None:
-    case_id = receive(ledger)
+def certify_a_key_valid_from_2099(ledger: CaseLedger) -> None:
+    """The bureau certifies the first-receiving centre a key whose validity begins in 2099."""
     network = ledger.network_for_change()
     future_key = ledger.keystore.create_signing_key("baotou-kundulun.future")
     network.certify_key(
@@ -207,6 +207,11 @@ def test_a_record_signed_with_a_key_not_yet_valid_is_detected(ledger: CaseLedger
         at="2099-01-01T00:00:00+08:00",
     )
     ledger.save_network(network)
+
+
+def test_a_record_signed_with_a_key_not_yet_valid_is_detected(ledger: CaseLedger, raw: RawStore) -> None:
+    case_id = receive(ledger)
+    certify_a_key_valid_from_2099(ledger)
     forge_next_record(ledger, raw, case_id, "baotou-kundulun.future", datetime.now(SHANGHAI))
 
     report = verify(ledger)
@@ -217,18 +222,7 @@ def test_a_record_signed_with_a_key_not_yet_valid_is_detected(ledger: CaseLedger
 def test_the_ledger_signs_with_the_key_valid_now_not_a_newer_one_not_yet_valid(ledger: CaseLedger) -> None:
     case_id = receive(ledger)
     current = ledger.network().active_key_id(FIRST_RECEIVING)
-    network = ledger.network_for_change()
-    future_key = ledger.keystore.create_signing_key("baotou-kundulun.future")
-    network.certify_key(
-        "baotou-kundulun.future",
-        FIRST_RECEIVING,
-        future_key.public_key().public_bytes_raw().hex(),
-        "2099-01-01T00:00:00+08:00",
-        None,
-        by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
-        at="2099-01-01T00:00:00+08:00",
-    )
-    ledger.save_network(network)
+    certify_a_key_valid_from_2099(ledger)
 
     ledger.act(case_id, "notify_missing_materials", staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(hours=1), items=["户口簿"])
 
