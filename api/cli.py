@@ -28,11 +28,9 @@ from infrastructure.audit import compare_with_records, newest_valid_checkpoint
 from infrastructure.bootstrap import build_ledger, open_ledger, principal_store, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
-from infrastructure.idempotency import IdempotencyStore
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
 from infrastructure.personal_data import applicants_in
-from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_records
 from projections.registry import build_read_models
 
@@ -66,8 +64,6 @@ def init(db_url: str) -> None:
     # PostgreSQL set_up's grants to the application role cover them all (and it owns none of them).
     build_read_models(settings, ledger).store.close()
     principal_store(ledger, settings)  # makes the keystore's token key
-    with SqlStore(database) as control:
-        IdempotencyStore(control)
     done = set_up(ledger, database, _now())
     click.echo("\n".join(f"  {line}" for line in done))
     click.echo(f"network: {ledger.policy.city}, {len(ledger.directory().institutions)} institutions, keys in {ledger.keystore.directory}")

@@ -1,20 +1,31 @@
 """Append-only storage (只可追加): the event table and the log's tables refuse UPDATE, DELETE and TRUNCATE,
 and on PostgreSQL the application connects with a role that may only insert and select there.
 
+Applicants' data keys are never replaced, and one is destroyed only once the signed erasure record of
+its applicant is stored (删除个人信息先记录后销毁): the database itself refuses anything else. On
+PostgreSQL the application role may not delete them at all; it calls the one privileged function that does.
+
 A trigger stops the application, a bug or a careless operator; it does not stop a database superuser,
 who can disable it. What stops that is the global log: a checkpoint saved earlier no longer matches.
 """
 
 from __future__ import annotations
 
-from psycopg.sql import SQL, Composable, Identifier
+from psycopg.sql import SQL, Composable, Identifier, Literal
 
 from infrastructure.database import Database
+from infrastructure.idempotency import TABLE as IDEMPOTENCY_TABLE
+from infrastructure.personal_data import DATA_KEYS_TABLE, DESTROY_DATA_KEY
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import APPEND_ONLY_TABLES
 
 APP_ROLE = "tongban_app"
 REFUSAL = "the ledger is append-only (台账只可追加，不可修改或删除)"
+KEY_REFUSAL = (
+    "a data key is destroyed only after its signed erasure record is stored, and never replaced "
+    "(数据密钥只能在删除记录签名入账后销毁，不可替换)"
+)
+ERASURE_TOPIC = "%.PersonalDataErased"
 
 
 def _ddl(store: SqlStore, statement: str | Composable) -> None:
@@ -50,14 +61,60 @@ def protect(database: Database, events_table: str) -> list[str]:
                             f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
                             f"BEGIN SELECT RAISE(ABORT, '{op} on {table} refused: {REFUSAL}'); END",
                         )
+            _guard_data_keys(store, database, events_table)
     finally:
         store.close()
-    return [f"made {', '.join(tables)} append-only (triggers refuse UPDATE, DELETE and TRUNCATE)"]
+    return [
+        f"made {', '.join(tables)} append-only (triggers refuse UPDATE, DELETE and TRUNCATE)",
+        f"{DATA_KEYS_TABLE}: a key is destroyed only after its signed erasure record, and never replaced",
+    ]
+
+
+def _guard_data_keys(store: SqlStore, database: Database, events_table: str) -> None:
+    if not database.is_postgres:
+        erasure_recorded = (
+            f"EXISTS (SELECT 1 FROM {events_table} WHERE topic LIKE '{ERASURE_TOPIC}' "
+            "AND json_extract(CAST(state AS TEXT), '$.body.payload.applicant_id') = OLD.applicant_id)"
+        )
+        for op, when in (("update", ""), ("delete", f"WHEN NOT {erasure_recorded}")):
+            _ddl(
+                store,
+                f"CREATE TRIGGER IF NOT EXISTS {DATA_KEYS_TABLE}_{op} BEFORE {op.upper()} ON {DATA_KEYS_TABLE} {when} "
+                f"BEGIN SELECT RAISE(ABORT, '{op.upper()} on {DATA_KEYS_TABLE} refused: {KEY_REFUSAL}'); END",
+            )
+        return
+    schema = Identifier(database.schema or "public")
+    keys, events = Identifier(database.schema or "public", DATA_KEYS_TABLE), Identifier(database.schema or "public", events_table)
+    _ddl(
+        store,
+        SQL(
+            "CREATE OR REPLACE FUNCTION tongban_refuse_unrecorded_erasure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM {} WHERE topic LIKE {} "
+            "AND convert_from(state, 'UTF8')::jsonb -> 'body' -> 'payload' ->> 'applicant_id' = OLD.applicant_id) THEN RETURN OLD; END IF; "
+            "RAISE EXCEPTION '% on % refused: {}', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END $$"
+        ).format(events, Literal(ERASURE_TOPIC), SQL(KEY_REFUSAL)),
+    )
+    for name, when in (
+        ("tongban_erasure_recorded", "UPDATE OR DELETE ON {} FOR EACH ROW EXECUTE FUNCTION tongban_refuse_unrecorded_erasure()"),
+        ("tongban_no_truncate", "TRUNCATE ON {} FOR EACH STATEMENT EXECUTE FUNCTION tongban_refuse_change()"),
+    ):
+        _ddl(store, SQL("DROP TRIGGER IF EXISTS {} ON {}").format(Identifier(name), keys))
+        _ddl(store, SQL("CREATE TRIGGER {} BEFORE " + when).format(Identifier(name), keys))
+    # The one way the application role destroys a key; the trigger above still decides whether it may.
+    _ddl(
+        store,
+        SQL(
+            "CREATE OR REPLACE FUNCTION {}(applicant text) RETURNS boolean LANGUAGE sql SECURITY DEFINER SET search_path = {} AS $$ "
+            "WITH gone AS (DELETE FROM {} WHERE applicant_id = applicant RETURNING 1) SELECT count(*) > 0 FROM gone $$"
+        ).format(Identifier(DESTROY_DATA_KEY), schema, keys),
+    )
+    _ddl(store, SQL("REVOKE ALL ON FUNCTION {}(text) FROM PUBLIC").format(Identifier(DESTROY_DATA_KEY)))
 
 
 def create_app_role(database: Database, events_table: str, role: str = APP_ROLE) -> list[str]:
-    """PostgreSQL: a login role that may only insert into and read the append-only tables, and may keep
-    everything else (read models, principals, data keys) as usual. Its password is set by the operator."""
+    """PostgreSQL: a login role that may only insert into and read the ledger's tables (events, the log,
+    data keys, idempotency records) and keeps the read models, which are derived and rebuilt from the
+    events, as usual. Its password is set by the operator."""
     store = SqlStore(database)
     schema = database.schema or "public"
     try:
@@ -72,12 +129,14 @@ def create_app_role(database: Database, events_table: str, role: str = APP_ROLE)
             ]
             for statement in grant:
                 _ddl(store, statement)
-            for table in (events_table, *APPEND_ONLY_TABLES):
+            for table in (events_table, *APPEND_ONLY_TABLES, DATA_KEYS_TABLE, IDEMPOTENCY_TABLE):
                 _ddl(store, SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(Identifier(table), Identifier(role)))
+            _ddl(store, SQL("GRANT EXECUTE ON FUNCTION {}(text) TO {}").format(Identifier(DESTROY_DATA_KEY), Identifier(role)))
     finally:
         store.close()
     return [
-        f"role {role} may only insert into and select from {events_table} and the log's tables"
+        f"role {role} may only insert into and select from {events_table}, the log's tables, the data keys and the "
+        f"idempotency records (it destroys a data key through {DESTROY_DATA_KEY} alone)"
         + ("" if exists else " (created; set its password, e.g. ALTER ROLE ... PASSWORD, before use)")
     ]
 

@@ -10,6 +10,7 @@ from infrastructure.append_only import create_app_role, protect
 from infrastructure.baotou import BUREAU_ID, institutions
 from infrastructure.config import Settings
 from infrastructure.database import Database
+from infrastructure.idempotency import IdempotencyStore
 from infrastructure.keystore import Keystore
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import initialise_network
@@ -67,6 +68,8 @@ def set_up(ledger: CaseLedger, database: Database, at: datetime) -> list[str]:
     PostgreSQL, the application's restricted role. Safe to run twice; returns what was done."""
     done = initialise_network(ledger, institutions(), BUREAU_ID, at) or ["the network and its keys were already set up: nothing to do"]
     build_transparency_log(ledger, SqlStore(database)).store.close()  # the log's tables exist before they are protected
+    with SqlStore(database) as control:  # and every ledger table before the application role's grants
+        IdempotencyStore(control)
     events_table = ledger.recorder.events_table_name  # type: ignore[attr-defined]
     done += protect(database, events_table)
     if database.is_postgres:

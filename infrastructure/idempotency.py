@@ -69,7 +69,6 @@ class IdempotencyStore:
                 f"CREATE TABLE IF NOT EXISTS {TABLE} (principal_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, "
                 "status INTEGER, body TEXT, PRIMARY KEY (principal_id, key))"
             )
-            store.execute(f"DELETE FROM {TABLE} WHERE status IS NULL")  # claims left by versions before results moved in
 
     def find(self, request: RequestKey) -> StoredResponse | None:
         """The response a request with this key was first answered with, or None if it never committed."""

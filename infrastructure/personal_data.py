@@ -23,7 +23,8 @@ from infrastructure.database import Database
 
 ERASED = "[已删除 erased]"
 KEY_INVALID = "[密钥无效 data key invalid]"
-_TABLE = "tongban_personal_data_keys"
+DATA_KEYS_TABLE = _TABLE = "tongban_personal_data_keys"
+DESTROY_DATA_KEY = "tongban_destroy_data_key"  # PostgreSQL: the privileged path (append_only.py)
 
 
 class PersonalDataVault:
@@ -116,13 +117,19 @@ class PersonalDataVault:
         return self._wrapped(applicant_id) is not None
 
     def key_problems(self, applicants: Iterable[str], erased: set[str]) -> list[str]:
-        """Every applicant whose data key is gone without a signed erasure record, or is not theirs."""
+        """Every applicant whose data key is gone without a signed erasure record, is not theirs, or
+        outlived the erasure recorded for them (an erasure cut short: run it again to finish)."""
         rows = {str(a): bytes(k) for a, k in self._conn().execute(f"SELECT applicant_id, wrapped_key FROM {_TABLE}").fetchall()}
         problems = []
         for applicant_id in dict.fromkeys(applicants):
             blob = rows.get(applicant_id)
             if blob is None and applicant_id not in erased:
                 problems.append(f"applicant {applicant_id}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)")
+            elif blob is not None and applicant_id in erased:
+                problems.append(
+                    f"applicant {applicant_id}: erasure recorded, yet the data key is still held: run erase-personal-data again "
+                    "to finish (删除已记录但密钥未销毁)"
+                )
             elif blob is not None and self._unwrap(applicant_id, blob) is None:
                 problems.append(
                     f"applicant {applicant_id}: data key not wrapped for this applicant: swapped or altered (数据密钥被替换或篡改)"
@@ -130,8 +137,12 @@ class PersonalDataVault:
         return problems
 
     def destroy_key(self, applicant_id: str) -> bool:
-        """Erase one person's data for good (crypto-shredding). Returns whether a key existed."""
-        cur = self._conn().execute(f"DELETE FROM {_TABLE} WHERE applicant_id = {self._p()}", (applicant_id,))
+        """Erase one person's data for good (crypto-shredding). Returns whether a key existed. The database
+        refuses unless the applicant's signed erasure record is already stored (append_only.py)."""
+        if self.database.is_postgres:
+            row = self._conn().execute(f"SELECT {DESTROY_DATA_KEY}(%s)", (applicant_id,)).fetchone()
+            return bool(row[0])
+        cur = self._conn().execute(f"DELETE FROM {_TABLE} WHERE applicant_id = ?", (applicant_id,))
         return bool(cur.rowcount)
 
 

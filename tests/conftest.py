@@ -25,11 +25,14 @@ from litestar.testing import TestClient
 
 from api.http_app import create_app
 from domain.actor import SHANGHAI
-from infrastructure.bootstrap import build_ledger, principal_store, set_up
+from infrastructure.bootstrap import build_ledger, build_transparency_log, principal_store, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
+from infrastructure.sql_store import SqlStore
+from infrastructure.transparency_log import TransparencyLog
 from tests.http_client import USERS, Api
+from tests.raw_store import RawStore
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 NETWORK_FOUNDED = datetime(2024, 12, 31, 9, 0, tzinfo=SHANGHAI)
@@ -118,6 +121,22 @@ def ledger(settings: Settings) -> Iterator[CaseLedger]:
     set_up(ledger, Database(settings.db_url), NETWORK_FOUNDED)
     yield ledger
     ledger.close()
+
+
+@pytest.fixture
+def log(ledger: CaseLedger, settings: Settings) -> Iterator[TransparencyLog]:
+    """The global log over the ledger, signing checkpoints with the network's log key."""
+    log = build_transparency_log(ledger, SqlStore(Database(settings.db_url)))
+    yield log
+    log.store.close()
+
+
+@pytest.fixture
+def raw(ledger: CaseLedger, database_url: str) -> Iterator[RawStore]:
+    """The database as someone with full access to it sees it (tests that tamper)."""
+    store = RawStore(database_url)
+    yield store
+    store.close()
 
 
 @pytest.fixture

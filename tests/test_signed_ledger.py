@@ -5,36 +5,26 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
 import pytest
 
-from domain.actor import SHANGHAI, Actor
+from domain.actor import SHANGHAI
 from domain.case import CaseStatus
 from domain.errors import DomainError
-from domain.vocabulary import Role, SubsidyKind
+from domain.vocabulary import SubsidyKind
 from infrastructure.baotou import BUREAU_ID, institutions
 from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import initialise_network, rotate_key
-from infrastructure.personal_data import ERASED, KEY_INVALID, applicants_in
 from infrastructure.records import GENESIS, PREFIX, encode_record
-from infrastructure.sql_store import SqlStore
 from infrastructure.verification import VerificationReport, verify_records
 from tests.raw_store import RawStore
-from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING, RECEIVED_AT, head, receive, staff, walk, walk_whole_case
-
-
-@pytest.fixture
-def raw(ledger: CaseLedger, database_url: str) -> Iterator[RawStore]:
-    store = RawStore(database_url)
-    yield store
-    store.close()
+from tests.walkthrough import FIRST_RECEIVING, HANDLING, RECEIVED_AT, head, receive, staff, walk, walk_whole_case
 
 
 def verify(ledger: CaseLedger) -> VerificationReport:
@@ -117,28 +107,6 @@ def test_when_two_clerks_act_on_the_same_version_exactly_one_is_recorded(ledger:
     assert ledger.get_case(case_id).status is CaseStatus.AWAITING_MATERIALS
     assert verify(ledger).ok
     other_desk.close()
-
-
-def test_personal_data_is_unreadable_in_the_stored_bytes_but_readable_through_the_ledger(ledger: CaseLedger, raw: RawStore) -> None:
-    case_id = receive(ledger)
-
-    stored = b"".join(row[3] for row in raw.rows())
-    for field in ("name", "id_number", "phone", "address"):
-        assert APPLICANT[field].encode() not in stored, field
-    assert ledger.get_case(case_id).applicant == APPLICANT
-
-
-def test_erasing_a_persons_key_erases_their_data_and_every_signature_still_verifies(ledger: CaseLedger, settings: Settings) -> None:
-    case_id = walk_whole_case(ledger)
-
-    assert ledger.vault.destroy_key(APPLICANT["applicant_id"])
-
-    fresh = build_ledger(settings)  # no key left in any cache
-    applicant = fresh.get_case(case_id).applicant
-    assert applicant["applicant_id"] == APPLICANT["applicant_id"]
-    assert {applicant[f] for f in ("name", "id_number", "phone", "address")} == {ERASED}
-    assert verify(fresh).ok
-    fresh.close()
 
 
 # ------------------------------------------------------------------ tampering is detected
@@ -368,49 +336,3 @@ def test_a_nul_reaching_the_ledger_past_every_boundary_is_refused_before_it_is_s
     assert refused.value.code == "CONTROL_CHARACTER"
     assert len(raw.rows()) == len(before) + 1  # the closing file, not the payment
     assert verify(ledger).ok
-
-
-# ------------------------------------------------------------------ personal-data keys beside the records
-OTHER_APPLICANT = {**APPLICANT, "applicant_id": "applicant-0002", "name": "巴特尔"}
-
-
-def key_problems(ledger: CaseLedger) -> list[str]:
-    return ledger.vault.key_problems(*applicants_in(ledger.all_records()))
-
-
-def test_a_data_key_deleted_without_an_erasure_record_is_reported(ledger: CaseLedger, database_url: str) -> None:
-    case_id = receive(ledger)
-    assert key_problems(ledger) == []
-    store = SqlStore(Database(database_url))
-    store.execute("DELETE FROM tongban_personal_data_keys WHERE applicant_id = ?", (APPLICANT["applicant_id"],))
-    store.close()
-
-    assert key_problems(ledger) == [
-        f"applicant {APPLICANT['applicant_id']}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)"
-    ]
-    assert ledger.get_case(case_id).applicant["name"] == ERASED  # shown as gone, and reported as unexplained
-
-
-def test_a_data_key_swapped_for_another_applicants_is_reported_and_reads_do_not_crash(ledger: CaseLedger, database_url: str) -> None:
-    case_id = receive(ledger)
-    receive(ledger, applicant=OTHER_APPLICANT)
-    store = SqlStore(Database(database_url))
-    other = store.fetchone("SELECT wrapped_key FROM tongban_personal_data_keys WHERE applicant_id = ?", (OTHER_APPLICANT["applicant_id"],))
-    assert other is not None
-    store.execute("UPDATE tongban_personal_data_keys SET wrapped_key = ? WHERE applicant_id = ?", (other[0], APPLICANT["applicant_id"]))
-    store.close()
-
-    assert [p.split(":")[0] for p in key_problems(ledger)] == [f"applicant {APPLICANT['applicant_id']}"]
-    assert "swapped" in key_problems(ledger)[0]
-    assert ledger.get_case(case_id).applicant["name"] == KEY_INVALID
-    with pytest.raises(DomainError) as refused:  # no new data is sealed under a key that is not the applicant's
-        receive(ledger)
-    assert refused.value.code == "DATA_KEY_INVALID"
-
-
-def test_an_erasure_with_its_signed_record_is_not_a_key_problem(ledger: CaseLedger) -> None:
-    receive(ledger)
-    ledger.erase_personal_data(
-        Actor(BUREAU_ID, "审核员", Role.BUREAU), RECEIVED_AT + timedelta(days=1), APPLICANT["applicant_id"], "PIPL 47"
-    )
-    assert key_problems(ledger) == []
