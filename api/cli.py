@@ -14,7 +14,7 @@ import click
 
 from api.case_views import case_history
 from api.cli_audit import COMMANDS as AUDIT_COMMANDS
-from api.cli_audit import open_ledger_and_log
+from api.cli_common import closed_at_exit, command_ledger, command_ledger_and_log, db_option, now
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from api.cli_errors import OneLineErrors
 from api.cli_http import COMMANDS as HTTP_COMMANDS
@@ -22,30 +22,15 @@ from api.cli_http import create_demo_principals
 from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.cli_types import ShanghaiTime
 from api.demo import record_demo_cases
-from domain.actor import SHANGHAI
 from infrastructure.append_only import app_url
 from infrastructure.audit import compare_with_records, newest_valid_checkpoint
-from infrastructure.bootstrap import build_ledger, open_ledger, principal_store, set_up
+from infrastructure.bootstrap import build_ledger, principal_store, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
-from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
 from infrastructure.personal_data import applicants_in
 from infrastructure.verification import verify_records
 from projections.registry import build_read_models
-
-db_option = click.option(
-    "--db", "db_url", default="", help="Database URL: sqlite:///PATH (default data/tongban.sqlite3) or postgresql://..."
-)
-
-
-def _ledger(db_url: str) -> CaseLedger:
-    """The ledger a command reads or acts on: it must have been initialised (nothing is created)."""
-    return open_ledger(Settings(db_url=db_url))
-
-
-def _now() -> datetime:
-    return datetime.now(SHANGHAI)
 
 
 @click.group(cls=OneLineErrors)
@@ -58,13 +43,13 @@ def main() -> None:
 def init(db_url: str) -> None:
     """Create the Baotou network: the bureau, the municipal centre, 9 county-level centres, and their keys."""
     settings = Settings(db_url=db_url)
-    ledger = build_ledger(settings)
+    ledger = closed_at_exit(build_ledger(settings))
     database = Database(settings.db_url)
     # Every table a later command reads, made first: reading never changes the database's shape, and on
     # PostgreSQL set_up's grants to the application role cover them all (and it owns none of them).
     build_read_models(settings, ledger).store.close()
     principal_store(ledger, settings)  # makes the keystore's token key
-    done = set_up(ledger, database, _now())
+    done = set_up(ledger, database, now())
     click.echo("\n".join(f"  {line}" for line in done))
     click.echo(f"network: {ledger.policy.city}, {len(ledger.directory().institutions)} institutions, keys in {ledger.keystore.directory}")
     if database.is_postgres:
@@ -86,9 +71,9 @@ def init(db_url: str) -> None:
 @db_option
 def demo(cases: int, seed: int, workers: int, db_url: str) -> None:
     """Generate realistic cases through the real commands: every record is signed."""
-    ledger = build_ledger(Settings(db_url=db_url))
+    ledger = closed_at_exit(build_ledger(Settings(db_url=db_url)))
     if not ledger.has_network():
-        set_up(ledger, Database(Settings(db_url=db_url).db_url), _now())
+        set_up(ledger, Database(Settings(db_url=db_url).db_url), now())
     before = ledger.recorder.max_notification_id() or 0
     started = time.perf_counter()
     with click.progressbar(length=cases, label="recording cases", file=sys.stderr) as bar:
@@ -108,7 +93,7 @@ def demo(cases: int, seed: int, workers: int, db_url: str) -> None:
 @click.option("--processes", type=int, default=None, help="Processes for signature checks (default: all cores).")
 def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     """Check every record: canonical form, hash chain per case, signature under a key valid at the time."""
-    ledger, log = open_ledger_and_log(db_url)
+    ledger, log = command_ledger_and_log(db_url)
     started = time.perf_counter()
     records = list(ledger.all_records())  # read once, for the signatures and for the log
     report = verify_records(records, ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes)
@@ -142,7 +127,11 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
         for problem in key_problems:
             click.echo(f"KEY  {problem}")
         verdict = "all records verify" if report.ok else f"{len(report.problems)} problems in {len(report.bad_cases())} cases"
-        against = f"the log and its checkpoint of {newest[1].size} records" if newest else "the log (no valid checkpoint)"
+        against = (
+            f"the log and its checkpoint of {newest[1].size} records"
+            if newest
+            else "the log, which no valid signed checkpoint covers (compare it with one saved elsewhere: tongban audit check --since)"
+        )
         log_verdict = "agree" if not log_problems else f"{len(log_problems)} log problems"
         keys = "data keys: ok" if not key_problems else f"data keys: {len(key_problems)} problems"
         checked = f"{report.records} records, {report.cases} cases checked in {elapsed:.2f} s"
@@ -163,7 +152,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def history(case_id: UUID, as_of: datetime | None, db_url: str, as_json: bool) -> None:
     """A case's timeline with each record's verification status, and its state (as of a time)."""
-    ledger = _ledger(db_url)
+    ledger = command_ledger(db_url)
     timeline, state = case_history(ledger, case_id, as_of)
     if as_json:
         click.echo(json.dumps({"case_id": str(case_id), "timeline": timeline, "state": state}, ensure_ascii=False, indent=2))
@@ -189,7 +178,7 @@ def keys() -> None:
 @db_option
 def keys_rotate(institution_id: str, db_url: str) -> None:
     """Certify a new key for an institution and revoke its old one (old records stay valid)."""
-    key_id = rotate_key(_ledger(db_url), institution_id, _now())
+    key_id = rotate_key(command_ledger(db_url), institution_id, now())
     click.echo(f"{institution_id} now signs with {key_id}")
 
 
@@ -197,7 +186,7 @@ def keys_rotate(institution_id: str, db_url: str) -> None:
 @db_option
 def keys_list(db_url: str) -> None:
     """Every certified key with its validity window."""
-    for cert in _ledger(db_url).network().keys.values():
+    for cert in command_ledger(db_url).network().keys.values():
         state = f"revoked {cert.revoked_at}" if cert.revoked_at else "active"
         click.echo(f"{cert.key_id:<40} {cert.institution_id:<32} from {cert.valid_from}  {state}")
 

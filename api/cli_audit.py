@@ -7,37 +7,18 @@ import base64
 import json
 import re
 import sys
-from datetime import datetime
 from pathlib import Path
 from uuid import UUID
 
 import click
 
-from domain.actor import SHANGHAI, Actor
+from api.cli_common import command_ledger, command_ledger_and_log, db_option, json_option, now
+from domain.actor import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import check_extends, export_bundle, newest_valid_checkpoint, read_checkpoint
 from infrastructure.audit_verifier import BUNDLE_FORMAT, note_key_id, verify_bundle
 from infrastructure.baotou import BUREAU_ID
-from infrastructure.bootstrap import build_transparency_log, open_ledger
-from infrastructure.config import Settings
-from infrastructure.database import Database
-from infrastructure.ledger import CaseLedger
-from infrastructure.sql_store import SqlStore
-from infrastructure.transparency_log import TransparencyLog
-
-db_option = click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file).")
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-
-
-def open_ledger_and_log(db_url: str) -> tuple[CaseLedger, TransparencyLog]:
-    settings = Settings(db_url=db_url)
-    ledger = open_ledger(settings)
-    return ledger, build_transparency_log(ledger, SqlStore(Database(settings.db_url)))
-
-
-def _now() -> datetime:
-    return datetime.now(SHANGHAI)
 
 
 @click.command()
@@ -46,12 +27,9 @@ def _now() -> datetime:
 def checkpoint(db_url: str, as_json: bool) -> None:
     """Log every new record and sign a checkpoint of the global log (签署全局日志检查点). Save it: it is what
     `audit check --since` proves the log still extends."""
-    ledger, log = open_ledger_and_log(db_url)
-    try:
-        note = log.checkpoint(_now())
-        signed = read_checkpoint(ledger, note)
-    except LookupError as exc:
-        raise DomainError("NO_LOG_KEY", f"此密钥库没有日志密钥，不能签署检查点 (this keystore holds no log key: {exc}).") from None
+    ledger, log = command_ledger_and_log(db_url)
+    note = log.checkpoint(now())
+    signed = read_checkpoint(ledger, note)
     if as_json:
         click.echo(
             json.dumps(
@@ -75,8 +53,8 @@ def audit() -> None:
 @db_option
 def audit_export(case_id: UUID, out: Path, db_url: str) -> None:
     """Write a case's audit bundle: its records, their inclusion proofs, a checkpoint and the key certifications."""
-    ledger, log = open_ledger_and_log(db_url)
-    bundle = export_bundle(ledger, log, case_id, _now())
+    ledger, log = command_ledger_and_log(db_url)
+    bundle = export_bundle(ledger, log, case_id, now())
     out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
     cases = sum(1 for r in bundle["records"] if r["stream"] == str(case_id))
     click.echo(
@@ -131,7 +109,7 @@ def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
 @json_option
 def audit_check(since: Path, db_url: str, as_json: bool) -> None:
     """Prove that the log extends a saved checkpoint: detects removed cases, cut-off tails and rewritten records."""
-    ledger, log = open_ledger_and_log(db_url)
+    ledger, log = command_ledger_and_log(db_url)
     check = check_extends(ledger, log, since.read_text(encoding="utf-8"))
     old = check.checkpoint
     if as_json:
@@ -167,7 +145,7 @@ ED25519_ALGORITHM = b"\x01"  # signed-note algorithm byte for Ed25519
 def log_key(db_url: str) -> None:
     """The log's public key(s) as signed-note verifier keys (<name>+<key id>+<base64>), for witnesses and
     monitors that follow the checkpoints with standard tools (golang.org/x/mod/sumdb/note)."""
-    ledger, _ = open_ledger_and_log(db_url)
+    ledger, _ = command_ledger_and_log(db_url)
     for origin, keys in ledger.verified_network().log_keys.items():
         for _, public in keys:
             ed25519_key = base64.b64encode(ED25519_ALGORITHM + public).decode()
@@ -181,7 +159,7 @@ def log_key(db_url: str) -> None:
 @db_option
 def log_inclusion(case_id: UUID, version: int, size: int | None, db_url: str) -> None:
     """The inclusion proof of one record (RFC 9162), as JSON."""
-    ledger, log = open_ledger_and_log(db_url)
+    ledger, log = command_ledger_and_log(db_url)
     log.integrate()
     newest, _ = newest_valid_checkpoint(ledger, log)
     size = size or (newest[1].size if newest else log.size())
@@ -210,7 +188,7 @@ def log_inclusion(case_id: UUID, version: int, size: int | None, db_url: str) ->
 @db_option
 def log_consistency(old_size: int, new_size: int, db_url: str) -> None:
     """The consistency proof between two tree sizes (RFC 9162), as JSON."""
-    _, log = open_ledger_and_log(db_url)
+    _, log = command_ledger_and_log(db_url)
     log.integrate()
     if not 0 < old_size <= new_size <= log.size():
         raise DomainError("BAD_TREE_SIZE", f"树大小应满足 0 < old <= new <= {log.size()} (tree sizes out of range).")
@@ -236,7 +214,7 @@ def log_consistency(old_size: int, new_size: int, db_url: str) -> None:
 def erase_personal_data(applicant_id: str, reason: str, person: str, db_url: str) -> None:
     """(Bureau only) Erase an applicant's personal data: a signed erasure on each of their cases, then their
     data key destroyed. Every signature, chain and proof still verifies."""
-    cases = open_ledger(Settings(db_url=db_url)).erase_personal_data(Actor(BUREAU_ID, person, Role.BUREAU), _now(), applicant_id, reason)
+    cases = command_ledger(db_url).erase_personal_data(Actor(BUREAU_ID, person, Role.BUREAU), now(), applicant_id, reason)
     click.echo(f"erased the personal data of {applicant_id} in {len(cases)} case(s): " + ", ".join(str(c) for c in cases))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from api.cli_common import command_read_models, db_option, json_option
 from api.cli_types import ShanghaiTime
 from domain.actor import SHANGHAI, check_supported
 from domain.deadlines import due_date
@@ -17,11 +18,9 @@ from domain.policy import PROFILES
 from infrastructure.config import Settings
 from projections.deadlines import DeadlineRow, read_rows, summarise
 from projections.periods import parse_period
-from projections.registry import ReadModels, build_read_models, calendar_for
+from projections.registry import ReadModels, calendar_for
 from projections.runner import ProjectionRunner
 
-db_option = click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file).")
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 day_type = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -31,7 +30,7 @@ def _emit(value: Any, as_json: bool, text: str) -> None:
 
 def _deadlines_of(db_url: str, institution: str | None) -> tuple[ReadModels, ProjectionRunner]:
     """The deadlines projection caught up, once the institution asked about is known to exist."""
-    models = build_read_models(Settings(db_url=db_url))
+    models = command_read_models(db_url)
     if institution is not None:
         models.ledger.directory().get(institution)
     runner = models.runners["deadlines"]
@@ -185,7 +184,7 @@ def projections() -> None:
 @projections.command("status")
 @db_option
 def projections_status(db_url: str) -> None:
-    models = build_read_models(Settings(db_url=db_url))
+    models = command_read_models(db_url)
     for name, runner in models.runners.items():
         s = runner.status()
         click.echo(f"{name:<12} generation {s.generation}  position {s.position}  head {s.head}  lag {s.lag}")
@@ -196,7 +195,7 @@ def projections_status(db_url: str) -> None:
 @db_option
 def projections_rebuild(name: str | None, db_url: str) -> None:
     """Replay the whole ledger into fresh tables, then switch readers over at once."""
-    models = build_read_models(Settings(db_url=db_url))
+    models = command_read_models(db_url)
     runners = models.runners
     if name and name not in runners:
         raise DomainError("UNKNOWN_PROJECTION", f"没有读模型 {name} (no such projection; known: {', '.join(runners)}).")

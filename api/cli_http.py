@@ -6,19 +6,16 @@ import logging
 
 import click
 
+from api.cli_common import command_ledger, db_option
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure import bootstrap
-from infrastructure.bootstrap import open_ledger
 from infrastructure.config import Settings
 from infrastructure.principals import PrincipalStore
 
-db_option = click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file).")
-
 
 def principal_store(db_url: str, with_token_key: bool = True) -> PrincipalStore:
-    settings = Settings(db_url=db_url)
-    return bootstrap.principal_store(open_ledger(settings), settings, with_token_key=with_token_key)
+    return bootstrap.principal_store(command_ledger(db_url), Settings(db_url=db_url), with_token_key=with_token_key)
 
 
 @click.command()

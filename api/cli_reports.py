@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
+from api.cli_common import command_read_models, db_option, json_option
 from api.exports import Table, write_csv, write_xlsx
-from infrastructure.config import Settings
 from infrastructure.sql_store import SqlStore
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS, cost_attribution, institution_ledger, statistics
 from projections.periods import parse_period
 from projections.reconciliation import CHECKED_PAYMENT_COLUMNS, check_payments, match_statement, read_payments, read_statement
-from projections.registry import ReadModels, build_read_models
+from projections.registry import ReadModels
 
 
 def _options(exports: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -23,8 +23,8 @@ def _options(exports: bool = True) -> Callable[[Callable[..., Any]], Callable[..
         options = [
             click.option("--institution", default=None, help="Only this institution (e.g. baotou-qingshan)."),
             click.option("--period", default=None, help="2026, 2026-Q1 or 2026-03."),
-            click.option("--db", "db_url", default="", help="Database URL (default: the local SQLite file)."),
-            click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
+            db_option,
+            json_option,
         ]
         if exports:
             options += [
@@ -40,7 +40,7 @@ def _options(exports: bool = True) -> Callable[[Callable[..., Any]], Callable[..
 
 def _open(db_url: str, period: str | None) -> tuple[ReadModels, SqlStore, Callable[[str], str], str | None, str | None]:
     start, end = parse_period(period) if period else (None, None)
-    models = build_read_models(Settings(db_url=db_url))
+    models = command_read_models(db_url)
     runner = models.current("ledger")
     return models, models.store, runner.current_table(), start.isoformat() if start else None, end.isoformat() if end else None
 

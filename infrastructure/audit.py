@@ -16,7 +16,7 @@ from domain.errors import DomainError
 from infrastructure import merkle
 from infrastructure.audit_verifier import BUNDLE_FORMAT, Checkpoint, open_checkpoint, verify_consistency
 from infrastructure.ledger import CaseLedger
-from infrastructure.transparency_log import LoggedRecord, TransparencyLog, case_heads
+from infrastructure.transparency_log import LogDamaged, LoggedRecord, TransparencyLog, case_heads
 
 
 def read_checkpoint(ledger: CaseLedger, note: str) -> Checkpoint:
@@ -49,6 +49,12 @@ def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: d
     covers them all, and the proof that this checkpoint commits to the case's last record."""
     if case_id == ledger.network_id or not ledger.recorder.select_events(case_id, limit=1):
         raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
+    broken = ledger.verified_network().problems
+    if broken:  # its certifications and revocations are what the bundle's signatures are checked against
+        raise DomainError(
+            "NETWORK_STREAM_BROKEN",
+            f"网络记录有误，不能导出审计包 (the network's records do not verify, so no bundle is exported: {broken[0]}).",
+        )
     log.integrate()
     logged = {str(ledger.network_id): log.records_of(str(ledger.network_id)), str(case_id): log.records_of(str(case_id))}
     newest, _ = newest_valid_checkpoint(ledger, log)
@@ -128,8 +134,8 @@ def check_extends(ledger: CaseLedger, log: TransparencyLog, note: str) -> LogChe
             )
         elif not verify_consistency(old.size, size, old.root, log.root(size), log.consistency_proof(old.size, size)):
             check.problems.append("日志不再延续该检查点 (the stored log does not extend the checkpoint: its history was rewritten)")
-    except LookupError as missing:
-        check.problems.append(f"日志的节点缺失 (the stored log lacks nodes it must hold: {missing})")
+    except LogDamaged as missing:
+        check.problems.append(f"日志的节点缺失 (the stored log lacks nodes it must hold): {missing.message}")
     check.problems += compare_with_records(ledger.all_records(), log, old)
     return check
 
@@ -163,6 +169,11 @@ def compare_with_records(records: Iterable[Notification], log: TransparencyLog, 
     while entry is not None:
         problems.append(f"删除 removed: {_name(entry)} is in the log but no longer in the database")
         entry = next(logged, None)
+    if checkpoint is not None and log_size < checkpoint.size:
+        problems.append(
+            f"日志只有 {log_size} 条记录，少于其检查点的 {checkpoint.size} 条 (the log holds fewer leaves than its newest "
+            f"checkpoint: leaves from position {log_size} on were removed)"
+        )
     if checkpoint is not None and reproduced != checkpoint.root:
         problems.append(
             f"数据库中的记录不能重现检查点 (the records in the database do not reproduce the root of the checkpoint of "

@@ -83,6 +83,10 @@ class CaseLedger(Application[UUID]):
         assert isinstance(self.mapper, SigningMapper)
         self.mapper.recorder = self.recorder
 
+    def close(self) -> None:
+        super().close()
+        self.vault.close()
+
     def construct_mapper(self) -> SigningMapper:
         return SigningMapper(
             self.construct_transcoder(),

@@ -145,6 +145,13 @@ class PersonalDataVault:
         cur = self._conn().execute(f"DELETE FROM {_TABLE} WHERE applicant_id = ?", (applicant_id,))
         return bool(cur.rowcount)
 
+    def close(self) -> None:
+        """Close this thread's connection (another thread's closes with that thread)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
 
 def applicants_in(records: Iterable[Notification]) -> tuple[list[str], set[str]]:
     """The applicants of the records' applications, and those whose erasure a record shows."""

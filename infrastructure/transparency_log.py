@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from domain.actor import SHANGHAI
+from domain.errors import DomainError
 from infrastructure import merkle
 from infrastructure.audit_verifier import case_head_leaf, note_key_id
 from infrastructure.keystore import public_hex
@@ -31,6 +34,15 @@ from infrastructure.sql_store import SqlStore
 LEAVES, NODES, CHECKPOINTS = "tongban_log_leaves", "tongban_log_nodes", "tongban_log_checkpoints"
 APPEND_ONLY_TABLES = (LEAVES, NODES, CHECKPOINTS)
 INTEGRATE_BATCH = 20_000
+
+
+class LogDamaged(DomainError, LookupError):
+    """The stored log lacks nodes a proof needs, or its leaves and nodes disagree: someone removed rows."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            "LOG_DAMAGED", f"全局日志已损坏，请运行 tongban verify (the stored global log is damaged: {what}; run `tongban verify`)."
+        )
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,10 @@ class TransparencyLog:
                 notifications = self.recorder.select_notifications(start=last_id + 1, limit=batch)
                 if not notifications:
                     return added
-                self._append(size, notifications)
+                try:
+                    self._append(size, notifications)
+                except (sqlite3.IntegrityError, psycopg.IntegrityError):
+                    raise LogDamaged(f"nodes past its last leaf ({size - 1}) are already stored: leaves were removed") from None
             added += len(notifications)
 
     def _append(self, size: int, notifications: Sequence[Notification]) -> None:
@@ -130,7 +145,8 @@ class TransparencyLog:
             rows = self.store.fetchall(f"SELECT level, idx, hash FROM {NODES} WHERE {where}", [v for node in interior for v in node])
             found.update(((int(level), int(idx)), bytes(h)) for level, idx, h in rows)
         if len(found) != len(wanted):
-            raise LookupError(f"the log has no node(s) {sorted(wanted - found.keys())[:3]}: not integrated that far")
+            missing = ", ".join(f"(level {level}, index {index})" for level, index in sorted(wanted - found.keys())[:3])
+            raise LogDamaged(f"it lacks nodes a proof needs: {missing}")
         return found
 
     def root(self, size: int | None = None) -> bytes:
@@ -177,7 +193,12 @@ class TransparencyLog:
     def checkpoint(self, at: datetime) -> str:
         """Log what is new, then sign and keep a checkpoint of the whole tree; returns the signed note."""
         if self.signer is None:
-            raise LookupError("this process holds no log key: run `tongban init` where the keystore is")
+            raise DomainError(
+                "NO_LOG_KEY",
+                "此密钥库没有经根密钥认证的日志密钥，不能签署检查点 (this keystore holds no log key the root certified, "
+                "so no checkpoint can be signed: run `tongban init` where the keystore is, or `tongban verify` "
+                "if the network's records are damaged).",
+            )
         self.integrate()
         with self.store.transaction():
             self._serialise_writers()

@@ -4,13 +4,11 @@ append-only tables and erasure — what an auditor relies on when the operator c
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -103,56 +101,6 @@ def flip_a_byte(raw: RawStore, cases: list[UUID]) -> None:
     raw.set_state(cases[1], 3, stored.replace(b"baotou", b"baotoU", 1))
 
 
-def swap_two_rows(raw: RawStore, cases: list[UUID]) -> None:
-    a, b = raw.state(cases[0], 2), raw.state(cases[2], 2)
-    raw.set_state(cases[0], 2, b)
-    raw.set_state(cases[2], 2, a)
-
-
-def delete_from_the_middle(raw: RawStore, cases: list[UUID]) -> None:
-    raw.delete(cases[1], 5)
-
-
-def cut_off_the_tail(raw: RawStore, cases: list[UUID]) -> None:
-    raw.cut_off(cases[2], 11)
-
-
-def delete_a_whole_case(raw: RawStore, cases: list[UUID]) -> None:
-    raw.delete_case(cases[1])
-
-
-def reorder_two_records(raw: RawStore, cases: list[UUID]) -> None:
-    raw.swap_commit_order((cases[0], 4), (cases[1], 4))
-
-
-TAMPERING: dict[str, Callable[[RawStore, list[UUID]], None]] = {
-    "byte flip": flip_a_byte,
-    "row swap": swap_two_rows,
-    "middle deletion": delete_from_the_middle,
-    "tail truncation": cut_off_the_tail,
-    "whole-case deletion": delete_a_whole_case,
-    "reordering": reorder_two_records,
-}
-
-
-@pytest.mark.parametrize("tamper", TAMPERING)
-def test_each_kind_of_tampering_is_caught_by_the_checkpoint_an_auditor_saved(
-    tamper: str, ledger: CaseLedger, log: TransparencyLog, raw: RawStore
-) -> None:
-    cases = three_cases(ledger)
-    saved = log.checkpoint(NOW)
-    assert check_extends(ledger, log, saved).ok
-
-    TAMPERING[tamper](raw, cases)
-
-    check = check_extends(ledger, log, saved)
-    assert not check.ok
-    assert any("do not reproduce the root" in p for p in check.problems), check.problems
-    # `tongban verify` (signatures, chains, and the log against the newest checkpoint) catches it too
-    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id))
-    assert not report.ok or compare_with_records(ledger.all_records(), log, read_checkpoint(ledger, saved))
-
-
 def test_a_tail_cut_off_or_a_case_deleted_passes_per_case_chains_but_not_the_log(
     ledger: CaseLedger, log: TransparencyLog, raw: RawStore
 ) -> None:
@@ -212,75 +160,9 @@ def test_a_bundle_verifies_with_only_the_root_key_and_the_standalone_script(
     assert "ApplicationReceived" in run.stdout and "CaseArchived" in run.stdout
 
 
-def _altered_record(bundle: dict[str, Any]) -> None:
-    entry = [r for r in bundle["records"] if r["stream"] == bundle["case_id"]][2]
-    entry["record"] = entry["record"].replace("baotou", "baotoU", 1)
-
-
-def _removed_middle_record(bundle: dict[str, Any]) -> None:
-    bundle["records"].remove([r for r in bundle["records"] if r["stream"] == bundle["case_id"]][4])
-
-
-def _removed_last_record(bundle: dict[str, Any]) -> None:
-    bundle["records"].remove([r for r in bundle["records"] if r["stream"] == bundle["case_id"]][-1])
-
-
-def _altered_checkpoint(bundle: dict[str, Any]) -> None:
-    lines = bundle["checkpoint"].split("\n")
-    lines[1] = str(int(lines[1]) + 1)
-    bundle["checkpoint"] = "\n".join(lines)
-
-
-def _wrong_proof(bundle: dict[str, Any]) -> None:
-    entry = next(r for r in bundle["records"] if r["stream"] == bundle["case_id"])
-    entry["proof"][0] = "00" * 32
-
-
-def _forged_key_certification(bundle: dict[str, Any]) -> None:
-    network = [r for r in bundle["records"] if r["stream"] == bundle["network_id"]]
-    network[-1]["record"] = network[-1]["record"].replace('"public_key_hex":"', '"public_key_hex":"ff', 1)
-
-
-def _cut_last_records_and_their_proof(bundle: dict[str, Any]) -> None:
-    """The last records cut off, and the case-head proof that would expose it dropped with them."""
-    for record in [r for r in bundle["records"] if r["stream"] == bundle["case_id"]][-2:]:
-        bundle["records"].remove(record)
-    del bundle["case_head"]
-
-
 def _dropped_last_network_record(bundle: dict[str, Any]) -> None:
     """A revocation or certification at the end of the network stream left out (no gap shows it)."""
     bundle["records"].remove([r for r in bundle["records"] if r["stream"] == bundle["network_id"]][-1])
-
-
-def _dropped_network_head(bundle: dict[str, Any]) -> None:
-    _dropped_last_network_record(bundle)
-    del bundle["network_head"]
-
-
-BUNDLE_TAMPERING = {
-    "last records cut off with their case-head proof": _cut_last_records_and_their_proof,
-    "last network record dropped with the network-head proof": _dropped_network_head,
-    "altered record": _altered_record,
-    "removed middle record": _removed_middle_record,
-    "removed last record": _removed_last_record,
-    "altered checkpoint": _altered_checkpoint,
-    "wrong proof": _wrong_proof,
-    "forged key certification": _forged_key_certification,
-}
-
-
-@pytest.mark.parametrize("tamper", BUNDLE_TAMPERING)
-def test_a_tampered_bundle_fails(tamper: str, ledger: CaseLedger, log: TransparencyLog) -> None:
-    cases = three_cases(ledger)
-    bundle = export_bundle(ledger, log, cases[0], NOW)
-    tampered = copy.deepcopy(bundle)
-
-    BUNDLE_TAMPERING[tamper](tampered)
-
-    report = verify_bundle(tampered, root_key(ledger))
-    assert not report.ok
-    assert "核验不通过 NOT VERIFIED" in report.render()
 
 
 def test_a_revocation_dropped_from_the_end_of_the_bundles_network_stream_is_detected(ledger: CaseLedger, log: TransparencyLog) -> None:
@@ -435,23 +317,3 @@ def test_an_audit_check_writes_nothing_and_names_missing_log_nodes(ledger: CaseL
     check = check_extends(ledger, log, log.checkpoints()[-1])
     assert not check.ok
     assert any("lacks nodes" in p for p in check.problems), check.problems
-
-
-@pytest.mark.parametrize(
-    "tamper", ["DELETE FROM tongban_log_nodes WHERE level = 1", "UPDATE tongban_log_nodes SET hash = ? WHERE level = 2"]
-)
-def test_verify_recomputes_the_log_nodes_from_the_records_and_names_missing_or_altered_ones(
-    ledger: CaseLedger, log: TransparencyLog, raw: RawStore, tamper: str
-) -> None:
-    three_cases(ledger)
-    log.integrate()
-    assert compare_with_records(ledger.all_records(), log, None) == []
-
-    if "?" in tamper:
-        raw.conn.execute(tamper.replace("?", raw.p), (b"\x00" * 32,))
-    else:
-        raw.execute(tamper)
-    problems = compare_with_records(ledger.all_records(), log, None)
-
-    assert len(problems) == 1, problems
-    assert problems[0].startswith("日志节点 log nodes " + ("missing" if "DELETE" in tamper else "altered"))

@@ -1,0 +1,50 @@
+"""What every command shares: the --db and --json options, the time now, and the ledger, log and read
+models a command opens, closed when it ends (one process may run many commands: tests, a shell)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeVar
+
+import click
+
+from domain.actor import SHANGHAI
+from infrastructure.bootstrap import build_transparency_log, open_ledger
+from infrastructure.config import Settings
+from infrastructure.database import Database
+from infrastructure.ledger import CaseLedger
+from infrastructure.sql_store import SqlStore
+from infrastructure.transparency_log import TransparencyLog
+from projections.registry import ReadModels, build_read_models
+
+db_option = click.option(
+    "--db", "db_url", default="", help="Database URL: sqlite:///PATH (default data/tongban.sqlite3) or postgresql://..."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+_Closable = TypeVar("_Closable", CaseLedger, SqlStore, ReadModels)
+
+
+def closed_at_exit(resource: _Closable) -> _Closable:
+    """Close the resource when the running command ends (its connections with it)."""
+    click.get_current_context().call_on_close(resource.close)
+    return resource
+
+
+def now() -> datetime:
+    return datetime.now(SHANGHAI)
+
+
+def command_ledger(db_url: str) -> CaseLedger:
+    """The ledger a command reads or acts on: it must have been initialised (nothing is created)."""
+    return closed_at_exit(open_ledger(Settings(db_url=db_url)))
+
+
+def command_ledger_and_log(db_url: str) -> tuple[CaseLedger, TransparencyLog]:
+    settings = Settings(db_url=db_url)
+    ledger = closed_at_exit(open_ledger(settings))
+    return ledger, build_transparency_log(ledger, closed_at_exit(SqlStore(Database(settings.db_url))))
+
+
+def command_read_models(db_url: str) -> ReadModels:
+    return closed_at_exit(build_read_models(Settings(db_url=db_url)))
