@@ -9,12 +9,12 @@ docs/transparency-log.md alone; it shares no code with the ledger, so that it ch
 than agreeing with it. Given nothing but the justice bureau's root public key, it checks:
 
 1. the network records (key certifications) are signed by the root key and chained;
-2. the checkpoint (a C2SP signed note) is signed by a log key the root certified;
+2. the checkpoint (a C2SP signed note) is signed by its origin's log key, which the root certified;
 3. every case record is canonical, signed by a key valid for its institution when it was signed,
    chained to the previous one from version 1 with no gap;
 4. every record is in the global log as of the checkpoint (RFC 9162 inclusion proofs), in version order;
-5. if the bundle carries a case-head proof, that the checkpoint commits to this case's last record,
-   so that no later record of the case was left out of the bundle.
+5. that the checkpoint commits to the case's and the network's last records (required when it carries
+   case heads), so that nothing was left off the end of either.
 
 Exit status 0 when everything verifies, 1 otherwise; the report says what was checked and what failed.
 """
@@ -116,11 +116,14 @@ def open_checkpoint(note: str, log_keys: dict[str, list[bytes]]) -> tuple[Checkp
     if not sep or not text:
         return None, "not a signed note (no blank line before the signatures)"
     text += "\n"
+    origin = text.split("\n", 1)[0]
     verified = False
     for line in signatures.splitlines():
         if not line.startswith("\u2014 "):
             return None, f"malformed signature line {line!r}"
         name, _, b64 = line[2:].rpartition(" ")
+        if name != origin:  # a witness's or another log's signature does not make it this log's
+            continue
         try:
             blob = base64.b64decode(b64, validate=True)
         except ValueError:
@@ -216,6 +219,8 @@ def check_record(stored: bytes, stream: str, version: int, trust: Trust, network
         Ed25519PublicKey.from_public_bytes(key).verify(signature, RECORD_PREFIX + body_bytes)
     except InvalidSignature:
         return body, [f"the signature does not verify under key {record['key_id']}"]
+    if network and body["type"] == "Network.KeyCertified" and body["payload"]["key_id"] in trust.certificates:
+        return body, [f"key id {body['payload']['key_id']} was already certified: a key id is certified once"]
     return body, []
 
 
@@ -385,14 +390,8 @@ def main(argv: list[str] | None = None) -> int:
         report = verify_bundle(bundle, bytes.fromhex(key_text))
     except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         report = Report(findings=[Finding(False, f"the bundle cannot be read: {type(exc).__name__}: {exc}")])
-    if args.json:
-        print(
-            json.dumps(
-                {"ok": report.ok, "case_id": report.case_id, "findings": [vars(f) for f in report.findings]}, ensure_ascii=False, indent=2
-            )
-        )
-    else:
-        print(report.render())
+    as_json = {"ok": report.ok, "case_id": report.case_id, "findings": [vars(f) for f in report.findings]}
+    print(json.dumps(as_json, ensure_ascii=False, indent=2) if args.json else report.render())
     return 0 if report.ok else 1
 
 

@@ -134,4 +134,7 @@ def check_record(
         public_key.verify(signature, PREFIX + body_bytes)
     except InvalidSignature:
         return body, [f"signature does not verify under key {key_id}"]
+    if network_stream and body["type"] == "Network.KeyCertified" and body["payload"]["key_id"] in keyring.certificates:
+        # Certified once: a second certification would give a revoked key id a new, unrevoked life.
+        return body, [f"key id {body['payload']['key_id']} was already certified: a key id is certified once"]
     return body, []

@@ -225,6 +225,33 @@ def test_a_record_signed_with_a_revoked_key_after_its_revocation_is_detected(led
     assert report.problems[0].version == 2
 
 
+def test_a_revoked_key_id_certified_again_even_by_the_root_is_reported_and_stays_revoked(ledger: CaseLedger, raw: RawStore) -> None:
+    case_id = receive(ledger)
+    old_key = ledger.network().active_key_id(FIRST_RECEIVING)
+    assert old_key is not None
+    rotate_key(ledger, FIRST_RECEIVING, datetime.now(SHANGHAI))
+    network = ledger.network_for_change()  # past the domain's KEY_EXISTS refusal: the root key misused
+    certificate = network.keys[old_key]
+    network._key_certified(
+        key_id=old_key,
+        institution_id=FIRST_RECEIVING,
+        public_key_hex=certificate.public_key_hex,
+        valid_from=certificate.valid_from,
+        valid_until=None,
+        by={"institution": BUREAU_ID, "person": "system", "role": "bureau"},
+        at=datetime.now(SHANGHAI).isoformat(),
+    )
+    ledger.save_network(network)
+    forge_next_record(ledger, raw, case_id, old_key, datetime.now(SHANGHAI) + timedelta(seconds=1))
+
+    report = verify(ledger)
+
+    found = {(p.case_id, p.version): p.what for p in report.problems}
+    assert set(found) == {(str(ledger.network_id), network.version), (str(case_id), 2)}
+    assert f"key id {old_key} was already certified" in found[(str(ledger.network_id), network.version)]
+    assert "revoked" in found[(str(case_id), 2)]
+
+
 def test_a_rotation_by_another_process_is_used_by_this_one_from_its_next_write(ledger: CaseLedger, settings: Settings) -> None:
     case_id = receive(ledger)  # this process has read the network and signed with the first key
     old_key = ledger.network().active_key_id(FIRST_RECEIVING)

@@ -317,3 +317,23 @@ def test_an_audit_check_writes_nothing_and_names_missing_log_nodes(ledger: CaseL
     check = check_extends(ledger, log, log.checkpoints()[-1])
     assert not check.ok
     assert any("lacks nodes" in p for p in check.problems), check.problems
+
+
+def test_a_checkpoint_counts_only_a_signature_by_its_own_origins_key(ledger: CaseLedger, log: TransparencyLog) -> None:
+    """A log key certified for another origin, or a witness's key, does not make a checkpoint this log's."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from infrastructure.audit_verifier import open_checkpoint
+    from infrastructure.keystore import public_hex
+    from infrastructure.transparency_log import LogSigner
+
+    walk_whole_case(ledger)
+    text = log.checkpoint(NOW).partition("\n\n")[0] + "\n"
+    other = Ed25519PrivateKey.generate()
+    signed_by_other = LogSigner("tongban.legal-aid/elsewhere", other).sign(text)
+    keys = {"tongban.legal-aid/baotou": [b"\x00" * 32], "tongban.legal-aid/elsewhere": [bytes.fromhex(public_hex(other))]}
+
+    checkpoint, why = open_checkpoint(signed_by_other, keys)
+
+    assert checkpoint is None
+    assert why == "no signature by a log key certified by the root key"
