@@ -70,13 +70,3 @@ def case_state(case: Case, personal_data: bool = True) -> dict[str, Any]:
         "transfer": case.transfer,
         "designated_institution": case.designated_institution,
     }
-
-
-def involved_institutions(case: Case) -> set[str]:
-    """The institutions that have a part in a case: received it, handle it, or took part in a transfer."""
-    involved = {case.first_receiving_institution, case.handling_institution}
-    if case.transfer:
-        involved |= {case.transfer["from"], case.transfer["to"]}
-    if case.designated_institution:
-        involved.add(case.designated_institution)
-    return involved

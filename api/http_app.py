@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field
 
 from api.background import keep_current
 from api.boundary import check_request, request_logging
-from api.case_views import case_history, case_state, involved_institutions
+from api.case_views import case_history, case_state
 from api.exports import Table, write_xlsx
 from api.problems import EXCEPTION_HANDLERS
 from api.schemas import ACTIONS, Command, Printable, ReceiveApplication, check_time, when
@@ -193,7 +193,7 @@ def _case_for(principal: Principal, services: Services, case_id: UUID) -> Any:
     case = services.ledger.get_case(case_id)
     if not (
         sees_everything(principal, services)
-        or principal.institution_id in involved_institutions(case)
+        or principal.institution_id in case.involved_institutions
         or (principal.has(Role.BUREAU) and services.ledger.directory().is_bureau(principal.institution_id))
     ):
         raise DomainError("NOT_YOUR_CASE", "本机构与该案件无关，无权查看或办理 (your institution has no part in this case).")
@@ -289,7 +289,7 @@ def cases_list(
 
 
 def _may_see_personal_data(principal: Principal, case: Any) -> bool:
-    return principal.has(Role.AUDITOR) or principal.institution_id in involved_institutions(case)
+    return principal.has(Role.AUDITOR) or principal.institution_id in case.involved_institutions
 
 
 @route(get, "/cases/{case_id:uuid}", summary="案件 A case's current state (or as of a time)", tags=["reads"])

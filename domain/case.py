@@ -8,12 +8,12 @@ never reads a clock.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor, iso
+from domain.case_status import CaseStatus, Progress
 from domain.errors import DomainError
 from domain.network import MUNICIPAL_DISTRICT, Directory
 from domain.policy import PolicyProfile
@@ -32,20 +32,6 @@ from domain.vocabulary import (
 
 # Applicant fields that are personal information (PIPL): encrypted per person before signing.
 PERSONAL_DATA_FIELDS = ("name", "id_number", "phone", "address")
-
-
-class CaseStatus(StrEnum):
-    RECEIVED = "received"  # 已受理
-    AWAITING_MATERIALS = "awaiting_materials"  # 待补充材料
-    TRANSFER_REQUESTED = "transfer_requested"  # 待转交
-    MATERIALS_IN_TRANSIT = "materials_in_transit"  # 材料转送中
-    GRANTED = "granted"  # 已决定给予
-    REFUSED = "refused"  # 不予法律援助
-    APPOINTED = "appointed"  # 已指派
-    TERMINATED = "terminated"  # 已终止
-    WITHDRAWN = "withdrawn"  # 已撤回
-    CLOSED = "closed"  # 已结案
-    ARCHIVED = "archived"  # 已归档
 
 
 Record = dict[str, Any]
@@ -195,26 +181,32 @@ class Case(Aggregate):
     # ---------------------------------------------------------------- derived state
     @property
     def status(self) -> CaseStatus:
-        if self.archived:
-            return CaseStatus.ARCHIVED
-        if self.withdrawn:
-            return CaseStatus.WITHDRAWN
-        if self.terminated:
-            return CaseStatus.TERMINATED
-        if self.closed:
-            return CaseStatus.CLOSED
-        if self.lawyer:
-            return CaseStatus.APPOINTED
-        if self.decision == "granted":
-            return CaseStatus.GRANTED
-        if self.decision == "refused":
-            return CaseStatus.REFUSED
-        if self.transfer and not self.transfer.get("received"):
-            in_transit = self.transfer.get("dispatched")
-            return CaseStatus.MATERIALS_IN_TRANSIT if in_transit else CaseStatus.TRANSFER_REQUESTED
-        if self.outstanding_materials:
-            return CaseStatus.AWAITING_MATERIALS
-        return CaseStatus.RECEIVED
+        return self.progress().status
+
+    @property
+    def involved_institutions(self) -> frozenset[str]:
+        return self.progress().involved
+
+    def progress(self) -> Progress:
+        """The facts the status and the involved institutions follow from (domain/case_status.py)."""
+        transfer = self.transfer or {}
+        return Progress(
+            first_receiving=self.first_receiving_institution,
+            handling=self.handling_institution,
+            designated=self.designated_institution,
+            transfer_from=transfer.get("from"),
+            transfer_to=transfer.get("to"),
+            transfer_dispatched=bool(transfer.get("dispatched")),
+            transfer_received=bool(transfer.get("received")),
+            outstanding_materials=tuple(self.outstanding_materials),
+            decision=self.decision,
+            lawyer_appointed=self.lawyer is not None,
+            terminated=self.terminated,
+            withdrawn=self.withdrawn,
+            closed=self.closed is not None,
+            archived=self.archived,
+            objection_against=self.objection["against"] if self.objection else None,
+        )
 
     # ---------------------------------------------------------------- guards
     def _in_order(self, at: datetime) -> str:

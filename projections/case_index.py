@@ -1,33 +1,20 @@
 """The case index: one row per case for listing and access control (who may see which case).
 
-An institution may see a case it received, handles, or transferred (`involved`); the bureau is
-involved in the cases it designated or ruled on.
+Its status and its involved institutions come from the domain's own definitions (domain/case_status.py),
+folded from the records: the index can never disagree with the case about either.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
+from domain.case_status import Progress
 from infrastructure.sql_store import SqlStore
 from projections.runner import Projection, Record
 
-# What each event makes of the case's status (the domain's CaseStatus values).
-STATUS_AFTER = {
-    "ApplicationReceived": "received",
-    "MissingMaterialsNotified": "awaiting_materials",
-    "MaterialsSupplemented": "received",
-    "TransferRequested": "transfer_requested",
-    "MaterialsDispatched": "materials_in_transit",
-    "MaterialsReceived": "received",
-    "AidGranted": "granted",
-    "AidRefused": "refused",
-    "LawyerAppointed": "appointed",
-    "AidTerminated": "terminated",
-    "ApplicationWithdrawn": "withdrawn",
-    "CaseClosed": "closed",
-    "CaseArchived": "archived",
-}
 COLUMNS = (
     "case_id",
     "first_receiving",
@@ -38,17 +25,18 @@ COLUMNS = (
     "received_at",
     "last_at",
     "version",
-    "previous_status",
+    "progress",
 )
 
 
 class CaseIndexProjection(Projection):
     name = "case_index"
+    version = 2  # status and involved from the domain's Progress (v1 kept a copy of the rules that disagreed)
     tables = {  # noqa: RUF012 - class-level schema
         "cases": (
             "case_id TEXT PRIMARY KEY, first_receiving TEXT NOT NULL, handling TEXT NOT NULL, involved TEXT NOT NULL, "
             "matter_kind TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, last_at TEXT NOT NULL, "
-            "version INTEGER NOT NULL, previous_status TEXT NOT NULL"
+            "version INTEGER NOT NULL, progress TEXT NOT NULL"
         ),
     }
 
@@ -76,26 +64,22 @@ class CaseIndexProjection(Projection):
     def on_event(row: dict[str, Any], case_id: str, body: dict[str, Any]) -> dict[str, Any]:
         kind, by, at = body["type"].removeprefix("Case."), body["institution"], body["occurred_at"]
         if kind == "ApplicationReceived":
-            row = {
-                "case_id": case_id,
-                "first_receiving": by,
-                "handling": by,
-                "involved": f",{by},",
-                "matter_kind": body["payload"]["matter_kind"],
-                "received_at": at,
-                "status": "received",
-                "previous_status": "",
-            }
-        if kind == "MaterialsReceived":
-            row["handling"] = by
-        if f",{by}," not in row["involved"]:
-            row["involved"] += f"{by},"
-        if kind in STATUS_AFTER:
-            row["previous_status"], row["status"] = row["status"], STATUS_AFTER[kind]
-        elif kind == "ObjectionDecided" and body["payload"]["ruling"] == "correction_ordered":
-            # a corrected refusal goes back to review; a corrected termination resumes where it was
-            row["status"] = "received" if row["status"] == "refused" else row["previous_status"]
-        row["last_at"], row["version"] = at, body["version"]
+            progress = Progress(first_receiving=by, handling=by)
+            row = {"case_id": case_id, "matter_kind": body["payload"]["matter_kind"], "received_at": at}
+        else:
+            stored = json.loads(row["progress"])
+            progress = Progress(**{**stored, "outstanding_materials": tuple(stored["outstanding_materials"])}).after(
+                kind, body["payload"], by
+            )
+        row.update(
+            first_receiving=progress.first_receiving,
+            handling=progress.handling,
+            involved="," + ",".join(sorted(progress.involved)) + ",",
+            status=progress.status.value,
+            last_at=at,
+            version=body["version"],
+            progress=json.dumps(asdict(progress), ensure_ascii=False),
+        )
         return row
 
 

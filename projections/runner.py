@@ -35,6 +35,12 @@ Record = tuple[int, str, dict[str, Any]]
 class Projection(ABC):
     name: ClassVar[str]
     tables: ClassVar[dict[str, str]]  # base table name -> column definitions
+    # Raised when the tables or what they hold change: the new version is built from zero beside the old.
+    version: ClassVar[int] = 1
+
+    @property
+    def stored_name(self) -> str:
+        return self.name if self.version == 1 else f"{self.name}_v{self.version}"
 
     @abstractmethod
     def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
@@ -84,13 +90,13 @@ class ProjectionRunner:
             store.execute(
                 f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (name TEXT PRIMARY KEY, generation INTEGER NOT NULL, position BIGINT NOT NULL)"
             )
-            if store.fetchone(f"SELECT 1 FROM {STATE_TABLE} WHERE name = ?", (projection.name,)) is None:
+            if store.fetchone(f"SELECT 1 FROM {STATE_TABLE} WHERE name = ?", (projection.stored_name,)) is None:
                 self._create_tables(1)
-                store.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, 1, 0) ON CONFLICT (name) DO NOTHING", (projection.name,))
+                store.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, 1, 0) ON CONFLICT (name) DO NOTHING", (projection.stored_name,))
 
     # ------------------------------------------------------------------ naming
     def table_for(self, generation: int) -> Callable[[str], str]:
-        return lambda base: f"{self.projection.name}_{base}_g{generation}"
+        return lambda base: f"{self.projection.stored_name}_{base}_g{generation}"
 
     def current_table(self) -> Callable[[str], str]:
         """Table names of the generation readers should use now."""
@@ -109,7 +115,7 @@ class ProjectionRunner:
 
     def _state(self, lock: bool) -> tuple[int, int]:
         suffix = " FOR UPDATE" if lock and self.store.is_postgres else ""
-        row = self.store.fetchone(f"SELECT generation, position FROM {STATE_TABLE} WHERE name = ?{suffix}", (self.projection.name,))
+        row = self.store.fetchone(f"SELECT generation, position FROM {STATE_TABLE} WHERE name = ?{suffix}", (self.projection.stored_name,))
         assert row is not None
         return int(row[0]), int(row[1])
 
@@ -126,7 +132,7 @@ class ProjectionRunner:
             if not records:
                 return 0
             self.projection.apply(self.store, self.table_for(generation), records)
-            self.store.execute(f"UPDATE {STATE_TABLE} SET position = ? WHERE name = ?", (records[-1][0], self.projection.name))
+            self.store.execute(f"UPDATE {STATE_TABLE} SET position = ? WHERE name = ?", (records[-1][0], self.projection.stored_name))
         return len(records)
 
     def catch_up(self) -> int:
@@ -165,7 +171,7 @@ class ProjectionRunner:
                 self.projection.apply(self.store, table, records)
                 position, applied = records[-1][0], applied + len(records)
             self.store.execute(
-                f"UPDATE {STATE_TABLE} SET generation = ?, position = ? WHERE name = ?", (new, position, self.projection.name)
+                f"UPDATE {STATE_TABLE} SET generation = ?, position = ? WHERE name = ?", (new, position, self.projection.stored_name)
             )
             # Keep the generation readers may still be reading (they looked up its name just before the
             # switch); drop the one before it, which nobody has been sent to since the last rebuild.
