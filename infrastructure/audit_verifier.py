@@ -26,6 +26,7 @@ import base64
 import hashlib
 import json
 import sys
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -177,8 +178,9 @@ class Trust:
             self.certificates[p["key_id"]] = Certificate(
                 p["institution_id"], bytes.fromhex(p["public_key_hex"]), datetime.fromisoformat(p["valid_from"]), until
             )
-        elif kind == "Network.KeyRevoked" and p["key_id"] in self.certificates:
-            self.certificates[p["key_id"]].revoked_at = datetime.fromisoformat(body["occurred_at"])
+        elif kind == "Network.KeyRevoked" and p["key_id"] in self.certificates:  # the earliest revocation holds
+            cert, at = self.certificates[p["key_id"]], datetime.fromisoformat(body["occurred_at"])
+            cert.revoked_at = min(at, cert.revoked_at or at)
         elif kind == "Network.LogKeyCertified":
             self.log_keys.setdefault(p["origin"], []).append(bytes.fromhex(p["public_key_hex"]))
 
@@ -250,12 +252,8 @@ class Report:
         lines += [("  [通过 OK]   " if f.ok else "  [不通过 FAIL] ") + f.text for f in self.findings]
         if self.timeline:
             lines += ["", "案件记录 The case's records (each signed, chained and included in the log):", *self.timeline]
-        verdict = (
-            "核验通过 VERIFIED: nothing in this case's history was altered, removed or reordered"
-            if self.ok
-            else "核验不通过 NOT VERIFIED: see the failures above"
-        )
-        return "\n".join([*lines, "", verdict, ""])
+        verdict = "核验通过 VERIFIED: nothing in this case's history was altered, removed or reordered"
+        return "\n".join([*lines, "", verdict if self.ok else "核验不通过 NOT VERIFIED: see the failures above", ""])
 
 
 def _walk_stream(report: Report, entries: list[dict[str, Any]], stream: str, trust: Trust, network: bool) -> list[dict[str, Any]]:
@@ -293,8 +291,14 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
     report.check(len(network_entries) + len(case_entries) == len(bundle["records"]), "the bundle holds only this case and the network")
 
     network_bodies = _walk_stream(report, network_entries, network_id, trust, network=True)
-    founded = network_bodies[0]["payload"].get("root_public_key_hex") if network_bodies else None
-    report.check(founded == root_public_key.hex(), "the network was founded under the root key you gave")
+    first: dict[str, Any] = network_bodies[0] if network_bodies else {"type": "", "payload": {}}
+    city, founded = first["payload"].get("city", ""), first["payload"].get("root_public_key_hex")
+    report.check(
+        first["type"] == "Network.NetworkFounded"
+        and founded == root_public_key.hex()
+        and network_id == str(uuid.uuid5(uuid.NAMESPACE_URL, "tongban:network:" + city)),
+        f"the network of {city} was founded under the root key you gave",
+    )
 
     checkpoint, why = open_checkpoint(bundle["checkpoint"], trust.log_keys)
     if not report.check(
@@ -339,18 +343,12 @@ def case_head_leaf(case_id: str, version: int, head_hash_hex: str) -> bytes:
 def _check_case_head(
     report: Report, head: dict[str, Any] | None, case_id: str, entries: list[dict[str, Any]], checkpoint: Checkpoint, whose: str
 ) -> None:
-    """The stream's last record in the bundle is the one the checkpoint's case-head tree commits to. When the
-    checkpoint carries that tree, the proof is required: without it, records cut off the end would go unseen."""
+    """The stream's last record in the bundle is the one the checkpoint's case-head tree commits to. The proof
+    is required (a version-1 checkpoint always carries the tree): without it, a cut-off end would go unseen."""
     committed = checkpoint.extensions.get("case-heads", "")
-    if " " not in committed:
-        report.check(True, "completeness not claimed: this checkpoint commits to no case heads, so the bundle proves what it holds")
-        return
-    if head is None or not entries:
-        report.check(
-            False,
-            f"完整性 complete: NOT proven — the checkpoint commits to every stream's last record, but the bundle "
-            f"omits the proof of {whose} (records may have been cut off the end)",
-        )
+    if " " not in committed or head is None or not entries:
+        why = "the checkpoint carries no case heads" if " " not in committed else f"the bundle omits the proof of {whose}"
+        report.check(False, f"完整性 complete: NOT proven — {why} (records may have been cut off the end)")
         return
     count, root_b64 = committed.split(" ", 1)
     size, root = int(count), base64.b64decode(root_b64)

@@ -69,8 +69,9 @@ class KeyRing:
         )
 
     def revoke(self, key_id: str, at: str) -> None:
-        if key_id in self.certificates:
-            self.certificates[key_id].revoked_at = datetime.fromisoformat(at)
+        if key_id in self.certificates:  # the earliest revocation holds
+            cert, when = self.certificates[key_id], datetime.fromisoformat(at)
+            cert.revoked_at = min(when, cert.revoked_at or when)
 
     def apply(self, body: dict[str, Any]) -> None:
         """Learn from a (verified) network record: a certification or a revocation."""

@@ -252,6 +252,21 @@ def test_a_revoked_key_id_certified_again_even_by_the_root_is_reported_and_stays
     assert "revoked" in found[(str(case_id), 2)]
 
 
+def test_the_earliest_of_two_revocations_of_a_key_holds() -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from infrastructure.keystore import public_hex
+    from infrastructure.records import KeyRing
+
+    keyring = KeyRing.from_root_hex(public_hex(Ed25519PrivateKey.generate()))
+    keyring.certify("k1", FIRST_RECEIVING, public_hex(Ed25519PrivateKey.generate()), "2026-01-01T00:00:00+08:00", None)
+    keyring.revoke("k1", "2026-06-01T00:00:00+08:00")
+    keyring.revoke("k1", "2026-09-01T00:00:00+08:00")  # a later revocation does not extend the key's life
+
+    body = {"institution": FIRST_RECEIVING, "recorded_at": "2026-07-01T00:00:00.000000+08:00"}
+    assert keyring.key_for("k1", body, network_stream=False) == (None, "key k1 was revoked at 2026-06-01T00:00:00+08:00")
+
+
 def test_a_rotation_by_another_process_is_used_by_this_one_from_its_next_write(ledger: CaseLedger, settings: Settings) -> None:
     case_id = receive(ledger)  # this process has read the network and signed with the first key
     old_key = ledger.network().active_key_id(FIRST_RECEIVING)

@@ -32,7 +32,7 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
 from infrastructure.principals import PrincipalStore
 from infrastructure.records import encode_record
-from infrastructure.transparency_log import TransparencyLog
+from infrastructure.transparency_log import LogSigner, TransparencyLog
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, walk_whole_case
 
@@ -201,6 +201,14 @@ def bundle_with_an_altered_checkpoint(s: Scene) -> None:
     s.bundle["checkpoint"] = "\n".join(lines)
 
 
+def bundle_with_a_checkpoint_re_signed_without_case_heads(s: Scene) -> None:
+    """The operator holds the log key: it re-signs the checkpoint without the line that claims completeness."""
+    ((origin, keys),) = s.ledger.verified_network().log_keys.items()
+    text = "".join(line + "\n" for line in s.bundle["checkpoint"].partition("\n\n")[0].split("\n") if not line.startswith("case-heads"))
+    s.bundle["checkpoint"] = LogSigner(origin, s.ledger.keystore.signing_key(keys[-1][0])).sign(text)
+    del s.bundle["case_head"], s.bundle["network_head"]
+
+
 def bundle_with_a_wrong_proof(s: Scene) -> None:
     next(r for r in s.bundle["records"] if r["stream"] == s.bundle["case_id"])["proof"][0] = "00" * 32
 
@@ -249,6 +257,7 @@ TRIALS = {
     "bundle: last record removed": Trial(bundle_without_its_last_record, None, None, "NOT VERIFIED"),
     "bundle: key certification forged": Trial(bundle_with_a_forged_key_certification, None, None, "NOT VERIFIED"),
     "bundle: checkpoint altered": Trial(bundle_with_an_altered_checkpoint, None, None, "NOT VERIFIED"),
+    "bundle: checkpoint re-signed without case heads": Trial(bundle_with_a_checkpoint_re_signed_without_case_heads, None, None, "NOT"),
     "bundle: wrong inclusion proof": Trial(bundle_with_a_wrong_proof, None, None, "NOT VERIFIED"),
 }
 
