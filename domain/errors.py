@@ -10,7 +10,3 @@ class DomainError(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
-
-
-def refuse(code: str, message: str) -> DomainError:
-    return DomainError(code, message)
