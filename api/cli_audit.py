@@ -16,7 +16,7 @@ from api.cli_common import command_ledger, command_ledger_and_log, db_option, js
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
-from infrastructure.audit import check_extends, export_bundle, newest_valid_checkpoint, read_checkpoint
+from infrastructure.audit import check_extends, checkpoint_summary, export_bundle, newest_valid_checkpoint, read_checkpoint
 from infrastructure.audit_verifier import BUNDLE_FORMAT, note_key_id, verify_bundle
 from infrastructure.baotou import BUREAU_ID
 
@@ -29,15 +29,8 @@ def checkpoint(db_url: str, as_json: bool) -> None:
     `audit check --since` proves the log still extends."""
     ledger, log = command_ledger_and_log(db_url)
     note = log.checkpoint(now())
-    signed = read_checkpoint(ledger, note)
     if as_json:
-        click.echo(
-            json.dumps(
-                {"origin": signed.origin, "tree_size": signed.size, "root_hash": signed.root.hex(), "time": signed.time, "note": note},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(checkpoint_summary(note, read_checkpoint(ledger, note)), ensure_ascii=False, indent=2))
     else:
         click.echo(note, nl=False)
 
@@ -145,8 +138,7 @@ ED25519_ALGORITHM = b"\x01"  # signed-note algorithm byte for Ed25519
 def log_key(db_url: str) -> None:
     """The log's public key(s) as signed-note verifier keys (<name>+<key id>+<base64>), for witnesses and
     monitors that follow the checkpoints with standard tools (golang.org/x/mod/sumdb/note)."""
-    ledger, _ = command_ledger_and_log(db_url)
-    for origin, keys in ledger.verified_network().log_keys.items():
+    for origin, keys in command_ledger(db_url).verified_network().log_keys.items():
         for _, public in keys:
             ed25519_key = base64.b64encode(ED25519_ALGORITHM + public).decode()
             click.echo(f"{origin}+{note_key_id(origin, public).hex()}+{ed25519_key}")

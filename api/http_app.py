@@ -40,7 +40,7 @@ from api.schemas import ACTIONS, Command, Printable, ReceiveApplication, check_t
 from domain.actor import SHANGHAI, Actor, check_supported
 from domain.errors import DomainError
 from domain.vocabulary import Role
-from infrastructure.audit import export_bundle, newest_valid_checkpoint, read_checkpoint
+from infrastructure.audit import checkpoint_summary, export_bundle, newest_valid_checkpoint, read_checkpoint
 from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -491,24 +491,14 @@ def checkpoint_get(request: Request[Any, Any, Any], principal: Principal, servic
         raise DomainError("NO_CHECKPOINT", "尚无有效的检查点 (no valid checkpoint has been signed yet).")
     if "text/plain" in request.headers.get("accept", ""):
         return Response(newest[0], media_type="text/plain; charset=utf-8")
-    return Response(_checkpoint_view(services, newest[0]))
+    return Response(checkpoint_summary(*newest))
 
 
 @route(post, "/log/checkpoints", summary="签署检查点 Sign a checkpoint now (auditors, bureau)", tags=["audit"], status_code=201)
 def checkpoint_post(principal: Principal, services: Services) -> dict[str, Any]:
     require(principal, Role.AUDITOR, Role.BUREAU)
-    return _checkpoint_view(services, services.log.checkpoint(datetime.now(SHANGHAI)))
-
-
-def _checkpoint_view(services: Services, note: str) -> dict[str, Any]:
-    checkpoint = read_checkpoint(services.ledger, note)
-    return {
-        "origin": checkpoint.origin,
-        "tree_size": checkpoint.size,
-        "root_hash": checkpoint.root.hex(),
-        "time": checkpoint.time,
-        "note": note,
-    }
+    note = services.log.checkpoint(datetime.now(SHANGHAI))
+    return checkpoint_summary(note, read_checkpoint(services.ledger, note))
 
 
 @route(get, "/log/consistency", summary="一致性证明 Proof that the log of new_size extends the log of old_size (RFC 9162)", tags=["audit"])

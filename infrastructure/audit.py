@@ -16,11 +16,12 @@ from domain.errors import DomainError
 from infrastructure import merkle
 from infrastructure.audit_verifier import BUNDLE_FORMAT, Checkpoint, open_checkpoint, verify_consistency
 from infrastructure.ledger import CaseLedger
+from infrastructure.network_view import VerifiedNetwork
 from infrastructure.transparency_log import LogDamaged, LoggedRecord, TransparencyLog, case_heads
 
 
-def read_checkpoint(ledger: CaseLedger, note: str) -> Checkpoint:
-    network = ledger.verified_network()
+def read_checkpoint(ledger: CaseLedger, note: str, network: VerifiedNetwork | None = None) -> Checkpoint:
+    network = network or ledger.verified_network()
     checkpoint, why = open_checkpoint(note, network.log_public_keys())
     if checkpoint is None:
         why += "".join(f"; {problem}" for problem in network.problems[:1])  # a broken network stream is often why
@@ -28,10 +29,12 @@ def read_checkpoint(ledger: CaseLedger, note: str) -> Checkpoint:
     return checkpoint
 
 
-def newest_valid_checkpoint(ledger: CaseLedger, log: TransparencyLog) -> tuple[tuple[str, Checkpoint] | None, list[str]]:
+def newest_valid_checkpoint(
+    ledger: CaseLedger, log: TransparencyLog, network: VerifiedNetwork | None = None
+) -> tuple[tuple[str, Checkpoint] | None, list[str]]:
     """The newest stored checkpoint whose signature verifies under a log key the root certified, and a
     report of every stored one that does not (a row in the checkpoints table is checked, never trusted)."""
-    keys = ledger.verified_network().log_public_keys()  # as far as the network's records verify
+    keys = (network or ledger.verified_network()).log_public_keys()  # as far as the network's records verify
     newest: tuple[str, Checkpoint] | None = None
     problems = []
     for number, note in enumerate(log.checkpoints(), start=1):
@@ -43,25 +46,36 @@ def newest_valid_checkpoint(ledger: CaseLedger, log: TransparencyLog) -> tuple[t
     return newest, problems
 
 
+def checkpoint_summary(note: str, checkpoint: Checkpoint) -> dict[str, Any]:
+    """A verified checkpoint as the CLI and the API show it."""
+    return {
+        "origin": checkpoint.origin,
+        "tree_size": checkpoint.size,
+        "root_hash": checkpoint.root.hex(),
+        "time": checkpoint.time,
+        "note": note,
+    }
+
+
 # --------------------------------------------------------------------------- bundles
 def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: datetime) -> dict[str, Any]:
     """A case's records with their inclusion proofs, the network's key certifications, a checkpoint that
     covers them all, and the proof that this checkpoint commits to the case's last record."""
     if case_id == ledger.network_id or not ledger.recorder.select_events(case_id, limit=1):
         raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
-    broken = ledger.verified_network().problems
-    if broken:  # its certifications and revocations are what the bundle's signatures are checked against
+    network = ledger.verified_network()  # read and checked once for the whole export
+    if network.problems:  # its certifications and revocations are what the bundle's signatures are checked against
         raise DomainError(
             "NETWORK_STREAM_BROKEN",
-            f"网络记录有误，不能导出审计包 (the network's records do not verify, so no bundle is exported: {broken[0]}).",
+            f"网络记录有误，不能导出审计包 (the network's records do not verify, so no bundle is exported: {network.problems[0]}).",
         )
     log.integrate()
     logged = {str(ledger.network_id): log.records_of(str(ledger.network_id)), str(case_id): log.records_of(str(case_id))}
-    newest, _ = newest_valid_checkpoint(ledger, log)
+    newest, _ = newest_valid_checkpoint(ledger, log, network)
     latest, checkpoint = newest if newest else (None, None)
     if checkpoint is None or checkpoint.size <= logged[str(case_id)][-1].leaf_index:
         latest = log.checkpoint(at)  # the newest checkpoint does not cover the case's last record yet
-        checkpoint = read_checkpoint(ledger, latest)
+        checkpoint = read_checkpoint(ledger, latest, network)
     assert latest is not None
     records = []
     for stream in (ledger.network_id, case_id):
