@@ -21,7 +21,7 @@ import click
 from eventsourcing.persistence import DatabaseError, InterfaceError, OperationalError
 
 from domain.errors import DomainError
-from infrastructure.config import Settings
+from infrastructure.config import data_dir
 
 log = logging.getLogger("tongban.cli")
 
@@ -75,8 +75,8 @@ def _fail(code: str, message: str, status: int = 1) -> NoReturn:
 
 
 def _log_traceback(exc: BaseException) -> Path:
-    data_dir = Settings().data_dir
-    where = data_dir / "logs" if data_dir.is_dir() else Path(tempfile.gettempdir())
+    data = data_dir()  # not Settings(): a bad setting may be what failed
+    where = data / "logs" if data.is_dir() else Path(tempfile.gettempdir())
     where.mkdir(parents=True, exist_ok=True)
     path = where / "tongban-cli.log"
     with path.open("a", encoding="utf-8") as f:

@@ -120,6 +120,7 @@ MISTAKES = [
         prepare=_binary_statement,
     ),
     Mistake("an unknown command", ["verfy"], "INVALID_OPTION"),
+    Mistake("a checkpoint interval that is no number", ["verify"], "INVALID_SETTING", env={"TONGBAN_CHECKPOINT_SECONDS": "abc"}),
 ]
 
 
