@@ -21,18 +21,13 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import DomainError
+from domain.fields import has_control_characters
 
 log = logging.getLogger("tongban.http")
 
 MAX_JSON_DEPTH = 8  # the deepest command body (a lawyer inside an appointment inside a list) is 3 levels
 NON_JSON_BODIES = {"/subsidies/reconciliation"}  # a CSV statement
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-def has_control_characters(text: str) -> bool:
-    """NUL and the other C0 controls, but tab, line feed and carriage return, which free text may hold."""
-    return _CONTROL.search(text) is not None
 
 
 async def check_request(request: Request[Any, Any, Any]) -> None:

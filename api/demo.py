@@ -17,7 +17,33 @@ from typing import Any
 
 from domain.actor import SHANGHAI, Actor
 from domain.case import Case
+from domain.commands import (
+    AppointLawyer,
+    ApproveAboveBandSubsidy,
+    Archive,
+    CaseCommand,
+    ChangeLawyer,
+    Close,
+    DecideObjection,
+    DispatchMaterials,
+    EnterOnPlatform,
+    FileObjection,
+    GrantAid,
+    NotifyMissingMaterials,
+    PaySubsidy,
+    ReceiveApplication,
+    ReceiveMaterials,
+    RecordReviewOpinion,
+    RefuseAid,
+    RequestTransfer,
+    SignOffReview,
+    SubmitClosingFile,
+    SupplementMaterials,
+    Terminate,
+    Withdraw,
+)
 from domain.errors import DomainError
+from domain.fields import Lawyer
 from domain.network import MUNICIPAL_DISTRICT, Directory
 from domain.vocabulary import (
     Channel,
@@ -82,7 +108,8 @@ class DemoGenerator:
         self.ledger = ledger
         self.seed = seed
         self.rng = random.Random(seed)
-        self.directory: Directory = ledger.directory()
+        self.context = ledger.context()
+        self.directory: Directory = self.context.directory
         self.centres = self.directory.centres()
         self.start = start or datetime(2025, 1, 2, 9, 0, tzinfo=SHANGHAI)
         self.span_days = 660
@@ -110,9 +137,7 @@ class DemoGenerator:
         else:
             district = rng.choice([d for d in DISTRICT_NAMES if d != receiver.district])
         staff = self._staff(receiver.institution_id)
-        case = Case.receive_application(
-            staff, at, directory=self.directory, policy=self.ledger.policy, **self._application(matter, district)
-        )
+        case = ReceiveApplication(**self._application(matter, district)).open(staff, at, self.context)
         clock = _Clock(at, rng)
         try:
             self._walk(case, clock, receiver.institution_id, n)
@@ -130,29 +155,28 @@ class DemoGenerator:
         if rng.random() < 0.10:
             act(
                 case,
-                "notify_missing_materials",
                 clock.hours(1, 3),
-                items=rng.sample(["身份证明复印件", "经济困难状况说明表", "案件相关材料", "户口簿"], k=rng.randint(1, 2)),
+                NotifyMissingMaterials(
+                    items=rng.sample(["身份证明复印件", "经济困难状况说明表", "案件相关材料", "户口簿"], k=rng.randint(1, 2))
+                ),
             )
             if rng.random() < 0.2:
-                act(case, "withdraw", clock.days(10, 20), reason="逾期未补充材料", deemed=True)
+                act(case, clock.days(10, 20), Withdraw(reason="逾期未补充材料", deemed=True))
                 return
-            act(case, "supplement_materials", clock.days(1, 5), items=list(case.outstanding_materials))
+            act(case, clock.days(1, 5), SupplementMaterials(items=list(case.outstanding_materials)))
         if rng.random() < 0.03:
-            act(case, "withdraw", clock.hours(2, 30), reason="申请人撤回申请")
+            act(case, clock.hours(2, 30), Withdraw(reason="申请人撤回申请"))
             return
         target = self._target(case)
         if target != receiver and rng.random() < 0.9:
             late = rng.random() < 0.12
-            act(case, "request_transfer", clock.hours(1, 4), to_institution=target, applicant_consent=True)
+            act(case, clock.hours(1, 4), RequestTransfer(to_institution=target, applicant_consent=True))
             act(
                 case,
-                "dispatch_materials",
                 clock.working_days(3, 5) if late else clock.hours(2, 20),
-                method=rng.choice(list(DispatchMethod)),
-                reference=f"SF{rng.randrange(10**11, 10**12)}",
+                DispatchMaterials(method=rng.choice(list(DispatchMethod)), reference=f"SF{rng.randrange(10**11, 10**12)}"),
             )
-            act(case, "receive_materials", clock.hours(20, 48), actor_institution=target)
+            act(case, clock.hours(20, 48), ReceiveMaterials(), actor_institution=target)
             if in_progress:
                 return
         elif not (case.complex_case or case.group_case) and rng.random() < 0.8:
@@ -163,40 +187,36 @@ class DemoGenerator:
             return
         act(
             case,
-            "enter_on_platform",
             clock.working_days(3, 4) if rng.random() < 0.1 else clock.hours(1, 20),
-            platform_number=f"NMG{clock.now:%Y%m%d}{n:06d}",
+            EnterOnPlatform(platform_number=f"NMG{clock.now:%Y%m%d}{n:06d}"),
         )
-        act(case, "grant_aid", clock.hours(1, 30), document_number=f"包援决字〔{clock.now:%Y}〕{n}号")
+        act(case, clock.hours(1, 30), GrantAid(document_number=f"包援决字〔{clock.now:%Y}〕{n}号"))
         if in_progress:
             return
-        act(case, "appoint_lawyer", clock.days(4, 6) if rng.random() < 0.08 else clock.hours(1, 40), lawyer=self._lawyer(case))
+        act(case, clock.days(4, 6) if rng.random() < 0.08 else clock.hours(1, 40), AppointLawyer(lawyer=self._lawyer(case)))
         clock.brisk = False
         if rng.random() < 0.03:
-            act(case, "change_lawyer", clock.days(3, 20), lawyer=self._lawyer(case), reason="受援人申请更换律师")
+            act(case, clock.days(3, 20), ChangeLawyer(lawyer=self._lawyer(case), reason="受援人申请更换律师"))
         if rng.random() < 0.04:
             act(
                 case,
-                "terminate",
                 clock.days(10, 60),
-                ground=rng.choice(list(TerminationGround)),
-                document_number=f"包援终字〔{clock.now:%Y}〕{n}号",
-                facts="经审查核实",
+                Terminate(
+                    ground=rng.choice(list(TerminationGround)), document_number=f"包援终字〔{clock.now:%Y}〕{n}号", facts="经审查核实"
+                ),
             )
             if rng.random() < 0.3:
                 self._object(case, clock, ObjectionRuling.UPHELD)
-            act(case, "submit_closing_file", clock.days(5, 30), pages=rng.randint(10, 40))
+            act(case, clock.days(5, 30), SubmitClosingFile(pages=rng.randint(10, 40)))
             self._archive_and_pay(case, clock, receiver, n)
             return
         amount = rng.choice([0, 0, rng.randrange(100_000, 20_000_000)]) if case.matter_kind is not MatterKind.CRIMINAL else 0
         act(
             case,
-            "close",
             clock.days(30, 200),
-            outcome=rng.choice(["调解结案", "判决胜诉", "部分支持", "判决", "撤诉"]),
-            amount_recovered_fen=amount,
+            Close(outcome=rng.choice(["调解结案", "判决胜诉", "部分支持", "判决", "撤诉"]), amount_recovered_fen=amount),
         )
-        act(case, "submit_closing_file", clock.days(35, 45) if rng.random() < 0.1 else clock.days(3, 28), pages=rng.randint(15, 80))
+        act(case, clock.days(35, 45) if rng.random() < 0.1 else clock.days(3, 28), SubmitClosingFile(pages=rng.randint(15, 80)))
         self._archive_and_pay(case, clock, receiver, n)
 
     def _review(self, case: Case, clock: _Clock) -> None:
@@ -204,22 +224,24 @@ class DemoGenerator:
         eligible, _ = case.assess_eligibility(self.ledger.policy)
         self._act(
             case,
-            "record_review_opinion",
             clock.hours(1, 6),
-            reviewer=self._person(handling),
-            opinion="材料齐全，经审查",
-            recommendation=Recommendation.GRANT if eligible else Recommendation.REFUSE,
+            RecordReviewOpinion(
+                reviewer=self._person(handling),
+                opinion="材料齐全，经审查",
+                recommendation=Recommendation.GRANT if eligible else Recommendation.REFUSE,
+            ),
         )
-        self._act(case, "sign_off_review", clock.hours(0, 4), role=Role.HEAD)
+        self._act(case, clock.hours(0, 4), SignOffReview(), role=Role.HEAD)
 
     def _refuse(self, case: Case, clock: _Clock) -> None:
         self._act(
             case,
-            "refuse_aid",
             clock.hours(1, 20),
-            document_number=f"包援不字〔{clock.now:%Y}〕{self.rng.randrange(1, 9999)}号",
-            reasons="家庭人均收入高于经济困难标准",
-            legal_basis="《中华人民共和国法律援助法》第三十四条",
+            RefuseAid(
+                document_number=f"包援不字〔{clock.now:%Y}〕{self.rng.randrange(1, 9999)}号",
+                reasons="家庭人均收入高于经济困难标准",
+                legal_basis="《中华人民共和国法律援助法》第三十四条",
+            ),
         )
         if self.rng.random() < 0.3:
             ruling = ObjectionRuling.CORRECTION_ORDERED if self.rng.random() < 0.2 else ObjectionRuling.UPHELD
@@ -228,24 +250,21 @@ class DemoGenerator:
                 return  # back with the handling institution for a new review: still in progress
         self._act(
             case,
-            "archive",
             clock.days(1, 20),
+            Archive(archive_number=f"档{clock.now:%Y}-{self.rng.randrange(1, 99999)}"),
             actor_institution=case.first_receiving_institution,
-            archive_number=f"档{clock.now:%Y}-{self.rng.randrange(1, 99999)}",
         )
 
     def _object(self, case: Case, clock: _Clock, ruling: ObjectionRuling) -> None:
         bureau = self.directory.bureau().institution_id
-        self._act(case, "file_objection", clock.days(1, 5), actor_institution=bureau, role=Role.BUREAU, grounds="申请人对决定不服")
+        self._act(case, clock.days(1, 5), FileObjection(grounds="申请人对决定不服"), actor_institution=bureau, role=Role.BUREAU)
         late = self.rng.random() < 0.1
         self._act(
             case,
-            "decide_objection",
             clock.days(6, 9) if late else clock.days(1, 4),
+            DecideObjection(ruling=ruling, reasons="经审查"),
             actor_institution=bureau,
             role=Role.BUREAU,
-            ruling=ruling,
-            reasons="经审查",
         )
 
     def _archive_and_pay(self, case: Case, clock: _Clock, receiver: str, n: int) -> None:
@@ -258,36 +277,34 @@ class DemoGenerator:
                 amount = band.maximum_fen + rng.randrange(10_000, 80_000, 10_000)
                 self._act(
                     case,
-                    "approve_above_band_subsidy",
                     clock.days(1, 5),
+                    ApproveAboveBandSubsidy(kind=kind, amount_fen=amount, reason=rng.choice(["异地取证", "案情重大疑难复杂"])),
                     actor_institution=receiver,
                     role=Role.HEAD,
-                    kind=kind,
-                    amount_fen=amount,
-                    reason=rng.choice(["异地取证", "案情重大疑难复杂"]),
                 )
             pay_at = clock.days(31, 45) if rng.random() < 0.08 else clock.days(3, 25)
             self._act(
                 case,
-                "pay_subsidy",
                 pay_at,
+                PaySubsidy(
+                    kind=kind,
+                    amount_fen=amount,
+                    payee=f"{case.lawyer['name']}（{case.lawyer['firm']}）",
+                    reference=f"PAY{clock.now:%Y%m}{n:06d}",
+                ),
                 actor_institution=receiver,
-                kind=kind,
-                amount_fen=amount,
-                payee=f"{case.lawyer['name']}（{case.lawyer['firm']}）",
-                reference=f"PAY{clock.now:%Y%m}{n:06d}",
             )
-        self._act(case, "archive", clock.days(1, 15), actor_institution=receiver, archive_number=f"档{clock.now:%Y}-{n:06d}")
+        self._act(case, clock.days(1, 15), Archive(archive_number=f"档{clock.now:%Y}-{n:06d}"), actor_institution=receiver)
 
     # ------------------------------------------------------------------ helpers
     def _act(
-        self, case: Case, command: str, at: datetime, *, actor_institution: str | None = None, role: Role = Role.STAFF, **arguments: Any
+        self, case: Case, at: datetime, command: CaseCommand, *, actor_institution: str | None = None, role: Role = Role.STAFF
     ) -> None:
         if at > DEMO_TODAY:
             raise _NotYet
         institution = actor_institution or case.handling_institution
         actor = Actor(institution, self._person(institution) if role is Role.STAFF else f"{institution}负责人", role)
-        self.ledger.apply_command(case, command, actor, at, **arguments)
+        command.run(case, actor, at, self.context)
 
     def _staff(self, institution_id: str) -> Actor:
         return Actor(institution_id, self._person(institution_id), Role.STAFF)
@@ -357,16 +374,16 @@ class DemoGenerator:
             "address": f"{DISTRICT_NAMES[rng.choice(list(DISTRICT_NAMES))]}{rng.randint(1, 300)}号",
         }
 
-    def _lawyer(self, case: Case) -> dict[str, Any]:
+    def _lawyer(self, case: Case) -> Lawyer:
         rng = self.rng
-        return {
-            "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-            "license_number": f"1150{rng.randrange(10**12, 10**13)}",
-            "firm": rng.choice(FIRMS),
-            "office_address": f"包头市{DISTRICT_NAMES[case.authority['district']]}{rng.randint(1, 200)}号",
-            "office_phone": f"0472-{rng.randrange(1000000, 9999999)}",
-            "criminal_practice_years": rng.randint(3, 20) if case.possible_life_or_death else rng.randint(0, 20),
-        }
+        return Lawyer(
+            name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+            license_number=f"1150{rng.randrange(10**12, 10**13)}",
+            firm=rng.choice(FIRMS),
+            office_address=f"包头市{DISTRICT_NAMES[case.authority['district']]}{rng.randint(1, 200)}号",
+            office_phone=f"0472-{rng.randrange(1000000, 9999999)}",
+            criminal_practice_years=rng.randint(3, 20) if case.possible_life_or_death else rng.randint(0, 20),
+        )
 
 
 class _NotYet(Exception):

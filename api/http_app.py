@@ -36,15 +36,17 @@ from api.boundary import check_request, request_logging
 from api.case_views import case_history, case_state
 from api.exports import Table, write_xlsx
 from api.problems import EXCEPTION_HANDLERS
-from api.schemas import ACTIONS, Command, Printable, ReceiveApplication, check_time, when
-from domain.actor import SHANGHAI, Actor, check_supported
+from domain.actor import SHANGHAI, check_supported, check_time
+from domain.commands import CASE_COMMANDS, CaseCommand, ReceiveApplication
 from domain.errors import DomainError
+from domain.fields import Printable
 from domain.vocabulary import Role
 from infrastructure.audit import checkpoint_summary, export_bundle, newest_valid_checkpoint, read_checkpoint
 from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.idempotency import IdempotencyStore, RequestKey, request_fingerprint
+from infrastructure.ledger import CaseLedger
 from infrastructure.personal_data import applicants_in
 from infrastructure.principals import Principal, PrincipalStore
 from infrastructure.sql_store import SqlStore
@@ -56,6 +58,7 @@ from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS, cost_a
 from projections.periods import parse_period
 from projections.reconciliation import CHECKED_PAYMENT_COLUMNS, check_payments, match_statement, read_payments, read_statement
 from projections.registry import ReadModels, build_read_models
+from service.cases import Answer, CaseService, raise_role_not_allowed
 
 _ROUTES: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], Callable[..., Any]]] = []
 
@@ -81,20 +84,16 @@ def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 
 
-HEAD_ACTIONS = {"sign_off_review", "approve_above_band_subsidy"}
-BUREAU_ACTIONS = {"designate_jurisdiction", "file_objection", "decide_objection"}
-
-
 @dataclass
 class Services:
     ledger_models: ReadModels
     principals: PrincipalStore
-    idempotency: IdempotencyStore
+    cases: CaseService
     log: TransparencyLog
 
     @property
-    def ledger(self) -> Any:
-        return self.ledger_models.ledger
+    def ledger(self) -> CaseLedger:
+        return self.cases.ledger
 
 
 # ---------------------------------------------------------------------- who is asking
@@ -110,12 +109,11 @@ def provide_principal(request: Request[Any, Any, Any], services: Services) -> Pr
 
 def require(principal: Principal, *roles: Role) -> None:
     if not principal.has(*roles):
-        allowed = ", ".join(r.value for r in roles)
-        raise DomainError("ROLE_NOT_ALLOWED", f"您的角色不能进行此操作，需要: {allowed} (your roles do not allow this).")
+        raise_role_not_allowed(*roles)
 
 
 def sees_everything(principal: Principal, services: Services) -> bool:
-    return principal.has(Role.AUDITOR) or (principal.has(Role.BUREAU) and services.ledger.directory().is_bureau(principal.institution_id))
+    return services.cases.sees_everything(principal)
 
 
 def scope_institution(principal: Principal, services: Services, institution: str | None) -> str | None:
@@ -135,19 +133,6 @@ def period_bounds(period: str | None) -> tuple[str | None, str | None]:
 
 
 # ---------------------------------------------------------------------- commands
-def actor_for(principal: Principal, command: str) -> Actor:
-    if not principal.has(Role.STAFF, Role.HEAD, Role.BUREAU):
-        raise DomainError("ROLE_NOT_ALLOWED", "审计、财务角色只能查询，不能办理案件 (auditors and finance read; they do not act).")
-    role = Role.STAFF
-    if command in HEAD_ACTIONS and principal.has(Role.HEAD):
-        role = Role.HEAD
-    elif principal.has(Role.BUREAU):
-        role = Role.BUREAU
-    elif principal.has(Role.HEAD) and not principal.has(Role.STAFF):
-        role = Role.HEAD
-    return Actor(principal.institution_id, f"{principal.name} ({principal.principal_id})", role)
-
-
 def expected_version(request: Request[Any, Any, Any]) -> int | None:
     value = request.headers.get("if-match")
     if not value:
@@ -158,46 +143,25 @@ def expected_version(request: Request[Any, Any, Any]) -> int | None:
         raise DomainError("INVALID_IF_MATCH", 'If-Match 应为案件版本号，如 "7" (If-Match must be a case version, e.g. "7").') from None
 
 
-def idempotent(
-    request: Request[Any, Any, Any],
-    services: Services,
-    principal: Principal,
-    body: bytes,
-    run: Callable[[RequestKey | None], tuple[int, dict[str, Any]]],
-) -> Response[dict[str, Any]]:
-    """Run a command once per Idempotency-Key: its answer is stored with its events (idempotency.py), so a
-    retry, even after a crash, gets the first answer, and a twin request that lost the race gets it too."""
+def request_key(request: Request[Any, Any, Any], principal: Principal, body: bytes) -> RequestKey | None:
+    """The request's Idempotency-Key, bound to who sent it and what they asked (a reused key with another
+    body is refused)."""
     key = request.headers.get("idempotency-key")
     if key is None:
-        return _command_response(*run(None))
+        return None
     fingerprint = request_fingerprint(request.method, request.url.path + "|" + request.headers.get("if-match", ""), body)
-    request_key = RequestKey(principal.principal_id, key, fingerprint)
-    stored = services.idempotency.find(request_key)
-    if stored is None:
-        try:
-            return _command_response(*run(request_key))
-        except DomainError as refusal:
-            stored = services.idempotency.find(request_key) if refusal.code == "VERSION_CONFLICT" else None
-            if stored is None:
-                raise
-    response = _command_response(stored.status, stored.body)
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
+    return RequestKey(principal.principal_id, key, fingerprint)
 
 
-def _command_response(status: int, result: dict[str, Any]) -> Response[dict[str, Any]]:
-    return Response(result, status_code=status, headers={"ETag": f'"{result["version"]}"'})
+def answer(result: Answer) -> Response[dict[str, Any]]:
+    headers = {"ETag": f'"{result.body["version"]}"'}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(result.body, status_code=result.status, headers=headers)
 
 
 def _case_for(principal: Principal, services: Services, case_id: UUID) -> Any:
-    case = services.ledger.get_case(case_id)
-    if not (
-        sees_everything(principal, services)
-        or principal.institution_id in case.involved_institutions
-        or (principal.has(Role.BUREAU) and services.ledger.directory().is_bureau(principal.institution_id))
-    ):
-        raise DomainError("NOT_YOUR_CASE", "本机构与该案件无关，无权查看或办理 (your institution has no part in this case).")
-    return case
+    return services.cases.case_for(principal, case_id)
 
 
 @route(post, "/cases", summary="受理 Receive an application", tags=["commands"], status_code=201)
@@ -206,51 +170,39 @@ def receive_application(
 ) -> Response[dict[str, Any]]:
     """Any legal aid centre of the city accepts an application, whatever the district; it becomes the
     first-receiving institution (首次受理机构) for good."""
-
-    def run(request_key: RequestKey | None) -> tuple[int, dict[str, Any]]:
-        actor = actor_for(principal, "receive_application")
-        case_id = services.ledger.receive_application(actor, when(data, datetime.now(SHANGHAI)), request=request_key, **data.arguments())
-        return 201, {"case_id": str(case_id), "version": 1}
-
-    return idempotent(request, services, principal, data.model_dump_json().encode(), run)
+    key = request_key(request, principal, data.model_dump_json().encode())
+    return answer(services.cases.receive(principal, data, datetime.now(SHANGHAI), key))
 
 
-def _action_handler(path: str, command: str, model: type[Command]) -> HTTPRouteHandler:
+def _action_handler(command: type[CaseCommand]) -> HTTPRouteHandler:
     def handler(
-        request: Request[Any, Any, Any], case_id: UUID, data: Command, principal: Principal, services: Services
+        request: Request[Any, Any, Any], case_id: UUID, data: CaseCommand, principal: Principal, services: Services
     ) -> Response[dict[str, Any]]:
-        def run(request_key: RequestKey | None) -> tuple[int, dict[str, Any]]:
-            actor = actor_for(principal, command)
-            if not (command in BUREAU_ACTIONS and principal.has(Role.BUREAU)):
-                _case_for(principal, services, case_id)
-            version = services.ledger.act(
-                case_id,
-                command,
-                actor,
-                when(data, datetime.now(SHANGHAI)),
-                expected_version=expected_version(request),
-                request=request_key,
-                **data.arguments(),
-            )
-            return 200, {"case_id": str(case_id), "version": version, "action": command}
+        result = services.cases.act(
+            principal,
+            case_id,
+            data,
+            datetime.now(SHANGHAI),
+            expected_version=expected_version(request),
+            request=request_key(request, principal, data.model_dump_json().encode()),
+        )
+        return answer(result)
 
-        return idempotent(request, services, principal, data.model_dump_json().encode(), run)
-
-    handler.__name__ = f"case_{command}"
-    handler.__doc__ = (model.__doc__ or command.replace("_", " ")).strip()
+    handler.__name__ = f"case_{command.name}"
+    handler.__doc__ = (command.__doc__ or command.name).strip()
     handler.__annotations__ = {
         "request": Request,
         "case_id": UUID,
-        "data": model,
+        "data": command,
         "principal": Principal,
         "services": Services,
         "return": Response[dict[str, Any]],
     }
     return post(
-        f"/cases/{{case_id:uuid}}/{path}",
-        summary=(model.__doc__ or command).strip().split("\n")[0],
+        f"/cases/{{case_id:uuid}}/{command.path}",
+        summary=(command.__doc__ or command.name).strip().split("\n")[0],
         tags=["commands"],
-        operation_id=f"case_{command}",
+        operation_id=f"case_{command.name}",
     )(in_thread(handler))
 
 
@@ -289,7 +241,7 @@ def cases_list(
 
 
 def _may_see_personal_data(principal: Principal, case: Any) -> bool:
-    return principal.has(Role.AUDITOR) or principal.institution_id in case.involved_institutions
+    return CaseService.may_see_personal_data(principal, case)
 
 
 @route(get, "/cases/{case_id:uuid}", summary="案件 A case's current state (or as of a time)", tags=["reads"])
@@ -532,9 +484,7 @@ def audit_bundle_get(case_id: UUID, principal: Principal, services: Services) ->
     status_code=200,
 )
 def erasure_post(applicant_id: str, data: Erasure, principal: Principal, services: Services) -> dict[str, Any]:
-    require(principal, Role.BUREAU)
-    actor = Actor(principal.institution_id, f"{principal.name} ({principal.principal_id})", Role.BUREAU)
-    cases = services.ledger.erase_personal_data(actor, datetime.now(SHANGHAI), applicant_id, data.reason)
+    cases = services.cases.erase_personal_data(principal, applicant_id, data.reason, datetime.now(SHANGHAI))
     return {"applicant_id": applicant_id, "cases": [str(c) for c in cases]}
 
 
@@ -544,7 +494,8 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     models = build_read_models(settings)
     control = SqlStore(Database(settings.db_url))
     log = build_transparency_log(models.ledger, SqlStore(Database(settings.db_url)))
-    services = Services(models, principal_store(models.ledger, settings, log=log), IdempotencyStore(control), log)
+    cases = CaseService(models.ledger, IdempotencyStore(control))
+    services = Services(models, principal_store(models.ledger, settings, log=log), cases, log)
     stop = threading.Event()
 
     def start() -> None:
@@ -559,7 +510,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     def provide_services() -> Services:
         return services
 
-    actions = [_action_handler(path, command, model) for path, (command, model) in ACTIONS.items()]
+    actions = [_action_handler(command) for command in CASE_COMMANDS.values()]
     return Litestar(
         route_handlers=[*(decorator(*args, **kwargs)(fn) for decorator, args, kwargs, fn in _ROUTES), *actions],
         dependencies={

@@ -24,6 +24,21 @@ def check_supported(day: date) -> None:
         )
 
 
+def check_time(at: datetime, latest: datetime | None = None) -> None:
+    """Refuse a time the ledger cannot reason about (TIME_OUT_OF_RANGE): too far ahead, or outside the years."""
+    try:
+        in_range = at.astimezone(latest.tzinfo if latest else at.tzinfo).year in SUPPORTED_YEARS
+    except (OverflowError, ValueError):
+        in_range = False
+    if not in_range or (latest is not None and at > latest):
+        limit = f"晚于服务器时间 {latest.isoformat(timespec='seconds')} " if latest is not None and in_range else ""
+        raise DomainError(
+            "TIME_OUT_OF_RANGE",
+            f"时间 {at.isoformat()} {limit}超出可接受的范围 (the time is in the future or outside {SUPPORTED_YEARS.start}–"
+            f"{SUPPORTED_YEARS.stop - 1}).",
+        )
+
+
 @dataclass(frozen=True)
 class Actor:
     institution_id: str

@@ -1,13 +1,13 @@
-"""The case ledger application: the thin service layer between entry points and the case aggregate.
+"""The case ledger application: cases and the network, loaded from and saved to the signed store.
 
-Every command loads a case, asks the aggregate to act (which enforces the rules and may refuse),
-and saves the new event through the signing mapper. A refused command saves nothing.
+A command (domain/commands.py) runs on a loaded case, which enforces the rules and may refuse; the new
+event is saved through the signing mapper. A refused command saves nothing. Who may issue which command
+is the service's concern (service/).
 """
 
 from __future__ import annotations
 
 import contextlib
-import inspect
 import json
 import threading
 from collections.abc import Iterator
@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError, Notification, Recording
 
 from domain.actor import Actor
 from domain.case import Case
+from domain.commands import CaseCommand, Context, ReceiveApplication
 from domain.errors import DomainError
 from domain.network import Directory, Network, network_id
 from domain.policy import PolicyProfile
@@ -34,33 +35,6 @@ from infrastructure.records import KeyRing
 from infrastructure.signing_keys import SigningKeys
 
 _SIGNING_ATTEMPTS = 5  # a write is re-signed when the network's keys changed under it; more in a row is an error
-
-# The case actions an entry point may invoke by name (each is a method of Case).
-CASE_COMMANDS = (
-    "notify_missing_materials",
-    "supplement_materials",
-    "withdraw",
-    "record_review_opinion",
-    "sign_off_review",
-    "designate_jurisdiction",
-    "request_transfer",
-    "dispatch_materials",
-    "receive_materials",
-    "enter_on_platform",
-    "grant_aid",
-    "refuse_aid",
-    "appoint_lawyer",
-    "change_lawyer",
-    "terminate",
-    "file_objection",
-    "decide_objection",
-    "close",
-    "submit_closing_file",
-    "archive",
-    "approve_above_band_subsidy",
-    "pay_subsidy",
-)
-_NEEDS = {name: set(inspect.signature(getattr(Case, name)).parameters) & {"directory", "policy"} for name in CASE_COMMANDS}
 
 
 class CaseLedger(Application[UUID]):
@@ -161,33 +135,37 @@ class CaseLedger(Application[UUID]):
         return key_id
 
     # ------------------------------------------------------------------ commands
-    def receive_application(self, actor: Actor, at: datetime, *, request: RequestKey | None = None, **details: Any) -> UUID:
+    def context(self) -> Context:
+        return Context(self.directory(), self.policy)
+
+    def receive_application(self, command: ReceiveApplication, actor: Actor, at: datetime, *, request: RequestKey | None = None) -> UUID:
         """受理: record a new application; returns the new case id. With a request key, the answer to a
         retry of the same request is stored in the same transaction."""
-        case = Case.receive_application(actor, at, directory=self.directory(), policy=self.policy, **details)
+        case = command.open(actor, at, self.context())
         self._save_answering(case, request, StoredResponse(201, {"case_id": str(case.id), "version": case.version}))
         return case.id
 
     def act(
         self,
-        case_id: UUID,
-        command: str,
+        case: UUID | Case,
+        command: CaseCommand,
         actor: Actor,
         at: datetime,
         *,
         expected_version: int | None = None,
         request: RequestKey | None = None,
-        **arguments: Any,
     ) -> int:
-        """Run one named case action; returns the case's new version. Refusals raise DomainError."""
-        case = self.get_case(case_id)
+        """Run one command on a case (its id, or the case already loaded); returns the case's new version.
+        Refusals raise DomainError and save nothing."""
+        if not isinstance(case, Case):
+            case = self.get_case(case)
         if expected_version is not None and case.version != expected_version:
             raise DomainError(
                 "VERSION_CONFLICT",
                 f"案件已被更新（当前版本 {case.version}，而不是 {expected_version}），请刷新后重试 (the case changed since you read it).",
             )
-        self.apply_command(case, command, actor, at, **arguments)
-        self._save_answering(case, request, StoredResponse(200, {"case_id": str(case_id), "version": case.version, "action": command}))
+        command.run(case, actor, at, self.context())
+        self._save_answering(case, request, StoredResponse(200, {"case_id": str(case.id), "version": case.version, "action": command.name}))
         return case.version
 
     def _save_answering(self, case: Case, request: RequestKey | None, response: StoredResponse) -> None:
@@ -195,16 +173,6 @@ class CaseLedger(Application[UUID]):
             self.save(case)
         else:
             self.save(case, request_outcome=RequestOutcome(request, response))
-
-    def apply_command(self, case: Case, command: str, actor: Actor, at: datetime, **arguments: Any) -> None:
-        """Ask the aggregate to act, without saving (the demo batches many cases into one save)."""
-        if command not in _NEEDS:
-            raise DomainError("UNKNOWN_COMMAND", f"未知的操作 {command} (unknown action).")
-        if "directory" in _NEEDS[command]:
-            arguments["directory"] = self.directory()
-        if "policy" in _NEEDS[command]:
-            arguments["policy"] = self.policy
-        getattr(case, command)(actor, at, **arguments)
 
     def erase_personal_data(self, actor: Actor, at: datetime, applicant_id: str, reason: str) -> list[UUID]:
         """删除个人信息: record a signed erasure on every case of the applicant, then destroy their data key.

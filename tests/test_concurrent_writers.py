@@ -14,6 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from domain.actor import SHANGHAI
+from domain.commands import ChangeLawyer
 from domain.errors import DomainError
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
@@ -46,12 +47,10 @@ def change_lawyer_until(ledger: CaseLedger, case_id: UUID, deadline: float, acce
             accepted.append(
                 ledger.act(
                     case_id,
-                    "change_lawyer",
+                    ChangeLawyer(lawyer=lawyer(n), reason="当事人要求更换"),
                     staff(HANDLING),
                     RECEIVED_AT + timedelta(days=30),
                     expected_version=expected,
-                    lawyer=lawyer(n),
-                    reason="当事人要求更换",
                 )
             )
         except DomainError as refusal:
@@ -127,11 +126,9 @@ def test_any_interleaving_of_commands_from_several_threads_and_desks_leaves_a_le
                     elif command == "change_lawyer":
                         desk.act(
                             case_id,
-                            "change_lawyer",
+                            ChangeLawyer(lawyer=lawyer(n), reason="当事人要求更换"),
                             staff(HANDLING),
                             RECEIVED_AT + timedelta(days=30),
-                            lawyer=lawyer(n),
-                            reason="当事人要求更换",
                         )
                     elif command == "rotate_handling_key":
                         rotate_key(desk, HANDLING, datetime.now(SHANGHAI))
@@ -161,9 +158,7 @@ def test_a_record_chained_to_anything_but_the_stored_record_is_refused_in_its_tr
     case = ledger.get_case(case_id)
     version = case.version
     ledger.signing_mapper._stored[(case_id, version)] = "f" * 64  # what the old cache kept from a write that lost a race
-    ledger.apply_command(
-        case, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(1), reason="当事人要求更换"
-    )
+    ChangeLawyer(lawyer=lawyer(1), reason="当事人要求更换").run(case, staff(HANDLING), RECEIVED_AT + timedelta(days=30), ledger.context())
     raw = RawStore(database_url)
     before = raw.rows()
 
@@ -174,7 +169,7 @@ def test_a_record_chained_to_anything_but_the_stored_record_is_refused_in_its_tr
     assert raw.rows() == before
     raw.close()
     assert (
-        ledger.act(case_id, "change_lawyer", staff(HANDLING), RECEIVED_AT + timedelta(days=30), lawyer=lawyer(1), reason="当事人要求更换")
+        ledger.act(case_id, ChangeLawyer(lawyer=lawyer(1), reason="当事人要求更换"), staff(HANDLING), RECEIVED_AT + timedelta(days=30))
         == version + 1
     )  # the cache is not trusted again: the retry reads the record
     report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)

@@ -10,9 +10,25 @@ from uuid import UUID
 import pytest
 
 from domain.actor import SHANGHAI, Actor
+from domain.commands import (
+    AppointLawyer,
+    CaseCommand,
+    DecideObjection,
+    DispatchMaterials,
+    EnterOnPlatform,
+    FileObjection,
+    GrantAid,
+    ReceiveApplication,
+    RecordReviewOpinion,
+    RefuseAid,
+    RequestTransfer,
+    SignOffReview,
+    Withdraw,
+)
 from domain.deadlines import add_natural_days, add_working_days, due_date
+from domain.fields import Applicant, Hardship
 from domain.policy import BAOTOU
-from domain.vocabulary import Channel, DispatchMethod, MatterKind, ObjectionRuling, Recommendation, Role
+from domain.vocabulary import Channel, DispatchMethod, HardshipBasis, MatterKind, ObjectionRuling, Recommendation, Role
 from infrastructure.baotou import BUREAU_ID
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
@@ -106,13 +122,11 @@ def transfer(ledger: CaseLedger, case_id: UUID, dispatched: datetime) -> None:
     t = ledger.get_case(case_id).received_at
     ledger.act(
         case_id,
-        "request_transfer",
+        RequestTransfer(to_institution=HANDLING, applicant_consent=True),
         staff(FIRST_RECEIVING),
         datetime.fromisoformat(t) + timedelta(minutes=30),
-        to_institution=HANDLING,
-        applicant_consent=True,
     )
-    ledger.act(case_id, "dispatch_materials", staff(FIRST_RECEIVING), dispatched, method=DispatchMethod.COURIER, reference="SF1")
+    ledger.act(case_id, DispatchMaterials(method=DispatchMethod.COURIER, reference="SF1"), staff(FIRST_RECEIVING), dispatched)
 
 
 def test_a_transfer_sent_within_two_working_days_is_met_and_later_is_missed(ledger: CaseLedger, models: ReadModels) -> None:
@@ -144,7 +158,7 @@ def test_an_open_limit_due_in_an_unknown_year_is_provisional(ledger: CaseLedger,
 
 def test_loading_next_years_schedule_and_rebuilding_recomputes_provisional_deadlines(ledger: CaseLedger, settings: Settings) -> None:
     case_id = receive(ledger, at("2026-12-29T09:00"))
-    ledger.act(case_id, "request_transfer", staff(FIRST_RECEIVING), at("2026-12-29T10:00"), to_institution=HANDLING, applicant_consent=True)
+    ledger.act(case_id, RequestTransfer(to_institution=HANDLING, applicant_consent=True), staff(FIRST_RECEIVING), at("2026-12-29T10:00"))
     before = build_read_models(settings, ledger)
     assert rows_of(before, case_id)["TRANSFER"].due_day == date(2026, 12, 31)
 
@@ -166,27 +180,27 @@ def test_loading_next_years_schedule_and_rebuilding_recomputes_provisional_deadl
 
 
 def walk_to_appointment(ledger: CaseLedger, received: datetime, *, appoint_after: timedelta, complex_case: bool = False) -> UUID:
-    case_id = ledger.receive_application(
-        staff(FIRST_RECEIVING),
-        received,
+    application = ReceiveApplication(
         channel=Channel.FORWARDED_BY_COURT,
         matter_kind=MatterKind.CRIMINAL,
         authority_name="昆都仑区人民法院",
         authority_district="kundulun",
-        applicant={"applicant_id": "a", "name": "某"},
-        hardship={"basis": "exemption", "exemption": "minor"},
+        applicant=Applicant(applicant_id="a", name="某"),
+        hardship=Hardship(basis=HardshipBasis.EXEMPTION, exemption="minor"),
         complex_case=complex_case,
     )
+    case_id = ledger.receive_application(application, staff(FIRST_RECEIVING), received)
     t = received
-    for command, actor, arguments in [
-        ("record_review_opinion", staff(FIRST_RECEIVING), {"reviewer": "r", "opinion": "o", "recommendation": Recommendation.GRANT}),
-        ("sign_off_review", head(FIRST_RECEIVING), {}),
-        ("enter_on_platform", staff(FIRST_RECEIVING), {"platform_number": "P"}),
-        ("grant_aid", staff(FIRST_RECEIVING), {"document_number": "D"}),
-    ]:
+    steps: list[tuple[CaseCommand, Actor]] = [
+        (RecordReviewOpinion(reviewer="r", opinion="o", recommendation=Recommendation.GRANT), staff(FIRST_RECEIVING)),
+        (SignOffReview(), head(FIRST_RECEIVING)),
+        (EnterOnPlatform(platform_number="P"), staff(FIRST_RECEIVING)),
+        (GrantAid(document_number="D"), staff(FIRST_RECEIVING)),
+    ]
+    for command, actor in steps:
         t += timedelta(minutes=10)
-        ledger.act(case_id, command, actor, t, **arguments)
-    ledger.act(case_id, "appoint_lawyer", staff(FIRST_RECEIVING), t + appoint_after, lawyer=LAWYER)
+        ledger.act(case_id, command, actor, t)
+    ledger.act(case_id, AppointLawyer(lawyer=LAWYER), staff(FIRST_RECEIVING), t + appoint_after)
     return case_id
 
 
@@ -204,7 +218,7 @@ def test_same_day_appointment_meets_the_same_day_rule_and_a_day_later_misses_it(
 
 def test_a_withdrawal_stops_the_clocks_it_makes_moot(ledger: CaseLedger, models: ReadModels) -> None:
     case_id = receive(ledger, at("2026-03-02T09:00"))
-    ledger.act(case_id, "withdraw", staff(FIRST_RECEIVING), at("2026-03-03T09:00"), reason="申请人撤回")
+    ledger.act(case_id, Withdraw(reason="申请人撤回"), staff(FIRST_RECEIVING), at("2026-03-03T09:00"))
 
     assert status(models, case_id, "DECISION", date(2026, 5, 1)) == "stopped"
     assert status(models, case_id, "SAME_DAY", date(2026, 5, 1)) == "stopped"
@@ -213,19 +227,15 @@ def test_a_withdrawal_stops_the_clocks_it_makes_moot(ledger: CaseLedger, models:
 def test_an_objection_is_the_bureaus_to_decide_within_five_days(ledger: CaseLedger, models: ReadModels) -> None:
     case_id = receive(ledger, at("2026-03-02T09:00"))
     bureau = Actor(BUREAU_ID, "处长", Role.BUREAU)
-    for command, actor, when, arguments in [
-        (
-            "record_review_opinion",
-            staff(FIRST_RECEIVING),
-            "2026-03-02T10:00",
-            {"reviewer": "r", "opinion": "o", "recommendation": Recommendation.REFUSE},
-        ),
-        ("sign_off_review", head(FIRST_RECEIVING), "2026-03-02T11:00", {}),
-        ("refuse_aid", staff(FIRST_RECEIVING), "2026-03-02T12:00", {"document_number": "D", "reasons": "r", "legal_basis": "b"}),
-        ("file_objection", bureau, "2026-03-03T09:00", {"grounds": "不服"}),
-        ("decide_objection", bureau, "2026-03-09T09:00", {"ruling": ObjectionRuling.UPHELD, "reasons": "维持"}),
-    ]:
-        ledger.act(case_id, command, actor, at(when), **arguments)
+    steps: list[tuple[CaseCommand, Actor, str]] = [
+        (RecordReviewOpinion(reviewer="r", opinion="o", recommendation=Recommendation.REFUSE), staff(FIRST_RECEIVING), "2026-03-02T10:00"),
+        (SignOffReview(), head(FIRST_RECEIVING), "2026-03-02T11:00"),
+        (RefuseAid(document_number="D", reasons="r", legal_basis="b"), staff(FIRST_RECEIVING), "2026-03-02T12:00"),
+        (FileObjection(grounds="不服"), bureau, "2026-03-03T09:00"),
+        (DecideObjection(ruling=ObjectionRuling.UPHELD, reasons="维持"), bureau, "2026-03-09T09:00"),
+    ]
+    for command, actor, when in steps:
+        ledger.act(case_id, command, actor, at(when))
 
     row = rows_of(models, case_id)["OBJECTION"]
     assert (row.responsible, row.due_day) == (BUREAU_ID, date(2026, 3, 9))  # 5 days from Mar 3 is Sunday Mar 8: next working day

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar.testing import TestClient
 
 from api.http_app import create_app
-from api.schemas import ACTIONS
+from domain.commands import CASE_COMMANDS
 from domain.vocabulary import Role
 from infrastructure.audit_verifier import verify_bundle
 from infrastructure.bootstrap import build_transparency_log, principal_store
@@ -79,7 +79,7 @@ def test_a_case_walks_its_whole_life_across_two_institutions(api: Api) -> None:
 def test_every_case_action_has_its_own_documented_endpoint(api: Api) -> None:
     schema = api.client.get("/schema/openapi.json").json()
     operations = {op["operationId"] for path in schema["paths"].values() for op in path.values() if isinstance(op, dict)}
-    assert {f"case_{command}" for command, _ in ACTIONS.values()} <= operations
+    assert {f"case_{command.name}" for command in CASE_COMMANDS.values()} <= operations
     assert "受理" in schema["paths"]["/cases"]["post"]["summary"]
 
 

@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from domain.actor import SHANGHAI, Actor
+from domain.commands import Archive
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure import audit_verifier
@@ -85,7 +86,7 @@ def test_every_record_has_an_inclusion_proof_and_each_checkpoint_is_proven_to_ex
 def test_the_log_takes_records_in_commit_order_whatever_gaps_the_ids_have(ledger: CaseLedger, log: TransparencyLog) -> None:
     case_id = receive(ledger)
     with pytest.raises(DomainError):  # a refused command: nothing recorded, and on PostgreSQL maybe an id used up
-        ledger.act(case_id, "archive", staff("baotou-qingshan"), RECEIVED_AT, archive_number="x")
+        ledger.act(case_id, Archive(archive_number="x"), staff("baotou-qingshan"), RECEIVED_AT)
     walk_whole_case(ledger)
 
     log.integrate()

@@ -6,7 +6,24 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.actor import SHANGHAI, Actor
-from domain.vocabulary import Channel, DispatchMethod, MatterKind, Recommendation, Role, SubsidyKind
+from domain.commands import (
+    AppointLawyer,
+    Archive,
+    CaseCommand,
+    Close,
+    DispatchMaterials,
+    EnterOnPlatform,
+    GrantAid,
+    PaySubsidy,
+    ReceiveApplication,
+    ReceiveMaterials,
+    RecordReviewOpinion,
+    RequestTransfer,
+    SignOffReview,
+    SubmitClosingFile,
+)
+from domain.fields import Applicant, Hardship, Lawyer
+from domain.vocabulary import Channel, DispatchMethod, HardshipBasis, MatterKind, Recommendation, Role, SubsidyKind
 from infrastructure.ledger import CaseLedger
 
 FIRST_RECEIVING = "baotou-kundulun"  # 昆都仑区法律援助中心 accepts the application
@@ -30,61 +47,55 @@ def head(institution: str) -> Actor:
     return Actor(institution, f"{institution}/head", Role.HEAD)
 
 
-def receive(ledger: CaseLedger, at: datetime = RECEIVED_AT, applicant: dict[str, str] | None = None) -> UUID:
-    return ledger.receive_application(
-        staff(FIRST_RECEIVING),
-        at,
+def application(applicant: dict[str, str] | None = None) -> ReceiveApplication:
+    return ReceiveApplication(
         channel=Channel.WINDOW,
         matter_kind=MatterKind.CIVIL,
         authority_name="青山区人民法院",
         authority_district="qingshan",
-        applicant=dict(applicant or APPLICANT),
-        hardship={"basis": "hardship_statement", "household_monthly_income_fen": 360_000, "household_size": 3},
+        applicant=Applicant(**(applicant or APPLICANT)),
+        hardship=Hardship(basis=HardshipBasis.HARDSHIP_STATEMENT, household_monthly_income_fen=360_000, household_size=3),
     )
 
 
-def _steps() -> list[tuple[str, Actor, dict[str, object]]]:
+def receive(ledger: CaseLedger, at: datetime = RECEIVED_AT, applicant: dict[str, str] | None = None) -> UUID:
+    return ledger.receive_application(application(applicant), staff(FIRST_RECEIVING), at)
+
+
+LAWYER = Lawyer(
+    name="张律师", firm="内蒙古慧丰律师事务所", office_address="青山区幸福路 1 号", office_phone="0472-1234567", criminal_practice_years=5
+)
+
+
+def _steps() -> list[tuple[CaseCommand, Actor]]:
     return [
-        ("request_transfer", staff(FIRST_RECEIVING), {"to_institution": HANDLING, "applicant_consent": True}),
-        ("dispatch_materials", staff(FIRST_RECEIVING), {"method": DispatchMethod.ELECTRONIC, "reference": "EMS-1"}),
-        ("receive_materials", staff(HANDLING), {}),
-        ("record_review_opinion", staff(HANDLING), {"reviewer": "审查员", "opinion": "材料齐全", "recommendation": Recommendation.GRANT}),
-        ("sign_off_review", head(HANDLING), {}),
-        ("enter_on_platform", staff(HANDLING), {"platform_number": "NMG-2026-1"}),
-        ("grant_aid", staff(HANDLING), {"document_number": "青援决字〔2026〕1号"}),
+        (RequestTransfer(to_institution=HANDLING, applicant_consent=True), staff(FIRST_RECEIVING)),
+        (DispatchMaterials(method=DispatchMethod.ELECTRONIC, reference="EMS-1"), staff(FIRST_RECEIVING)),
+        (ReceiveMaterials(), staff(HANDLING)),
+        (RecordReviewOpinion(reviewer="审查员", opinion="材料齐全", recommendation=Recommendation.GRANT), staff(HANDLING)),
+        (SignOffReview(), head(HANDLING)),
+        (EnterOnPlatform(platform_number="NMG-2026-1"), staff(HANDLING)),
+        (GrantAid(document_number="青援决字〔2026〕1号"), staff(HANDLING)),
+        (AppointLawyer(lawyer=LAWYER), staff(HANDLING)),
+        (Close(outcome="调解结案", amount_recovered_fen=1_250_000), staff(HANDLING)),
+        (SubmitClosingFile(pages=32), staff(FIRST_RECEIVING)),
         (
-            "appoint_lawyer",
-            staff(HANDLING),
-            {
-                "lawyer": {
-                    "name": "张律师",
-                    "firm": "内蒙古慧丰律师事务所",
-                    "office_address": "青山区幸福路 1 号",
-                    "office_phone": "0472-1234567",
-                    "criminal_practice_years": 5,
-                }
-            },
-        ),
-        ("close", staff(HANDLING), {"outcome": "调解结案", "amount_recovered_fen": 1_250_000}),
-        ("submit_closing_file", staff(FIRST_RECEIVING), {"pages": 32}),
-        (
-            "pay_subsidy",
+            PaySubsidy(kind=SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, amount_fen=150_000, payee="张律师", reference="PAY-1"),
             staff(FIRST_RECEIVING),
-            {"kind": SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, "amount_fen": 150_000, "payee": "张律师", "reference": "PAY-1"},
         ),
-        ("archive", staff(FIRST_RECEIVING), {"archive_number": "昆档-2026-1"}),
+        (Archive(archive_number="昆档-2026-1"), staff(FIRST_RECEIVING)),
     ]
 
 
-def walk(ledger: CaseLedger, until: str | None = None) -> UUID:
+def walk(ledger: CaseLedger, until: type[CaseCommand] | None = None) -> UUID:
     """Received in Kundulun, transferred to Qingshan, granted, appointed, closed, archived and paid
     (or walked only as far as the step `until`)."""
     case_id = receive(ledger)
     t = RECEIVED_AT
-    for command, actor, arguments in _steps():
+    for command, actor in _steps():
         t += timedelta(hours=5)
-        ledger.act(case_id, command, actor, t, **arguments)
-        if command == until:
+        ledger.act(case_id, command, actor, t)
+        if isinstance(command, until or ()):
             break
     return case_id
 
@@ -95,4 +106,4 @@ def walk_whole_case(ledger: CaseLedger) -> UUID:
 
 def appointed_case(ledger: CaseLedger) -> UUID:
     """A case transferred to Qingshan, granted, with a lawyer appointed: ready for a change of lawyer."""
-    return walk(ledger, until="appoint_lawyer")
+    return walk(ledger, until=AppointLawyer)
