@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -11,31 +10,19 @@ import click
 
 from api.cli_common import command_read_models, db_option, json_option
 from api.cli_types import ShanghaiTime
-from domain.actor import SHANGHAI, check_supported
+from domain.actor import check_supported
 from domain.deadlines import due_date
 from domain.errors import DomainError
 from domain.policy import PROFILES
 from infrastructure.config import Settings
-from projections.deadlines import DeadlineRow, read_rows, summarise
-from projections.periods import parse_period
-from projections.registry import ReadModels, calendar_for
-from projections.runner import ProjectionRunner
+from projections.registry import calendar_for
+from service.queries import Queries
 
 day_type = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _emit(value: Any, as_json: bool, text: str) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str) if as_json else text)
-
-
-def _deadlines_of(db_url: str, institution: str | None) -> tuple[ReadModels, ProjectionRunner]:
-    """The deadlines projection caught up, once the institution asked about is known to exist."""
-    models = command_read_models(db_url)
-    if institution is not None:
-        models.ledger.directory().get(institution)
-    runner = models.runners["deadlines"]
-    runner.catch_up()
-    return models, runner
 
 
 @click.command()
@@ -83,19 +70,9 @@ def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> N
 @json_option
 def worklist(institution: str, on: datetime | None, db_url: str, as_json: bool) -> None:
     """What an institution must do: overdue, due by the next working day, and other open limits."""
-    if on:
-        check_supported(on.date())
-    models, runner = _deadlines_of(db_url, institution)
-    today = on.date() if on else datetime.now(SHANGHAI).date()
-    calendar = models.calendar
-    end_of_today = f"{today.isoformat()}T23:59:59+08:00"
-    rows = read_rows(runner.store, runner.current_table(), "responsible = ? AND started_at <= ?", (institution, end_of_today))
-    order = {"overdue": 0, "due_soon": 1, "provisional": 2, "open": 3}
-    statuses = ((row.status(today, calendar), row) for row in rows)
-    items = sorted(((s, r) for s, r in statuses if s in order), key=lambda i: (order[i[0]], i[1].due_day))
-    listing = [{"status": s, **_row_dict(r)} for s, r in items]
-    text = "\n".join(f"{s:<11} {r.rule_id:<9} due {r.due_day}  case {r.case_id}" for s, r in items) or "nothing open"
-    _emit({"institution": institution, "date": today.isoformat(), "items": listing}, as_json, text)
+    result = Queries(command_read_models(db_url)).worklist(institution, on.date() if on else None)
+    lines = (f"{i['status']:<11} {i['rule']:<9} due {i['due_day']}  case {i['case_id']}" for i in result["items"])
+    _emit(result, as_json, "\n".join(lines) or "nothing open")
 
 
 @click.command()
@@ -106,30 +83,12 @@ def worklist(institution: str, on: datetime | None, db_url: str, as_json: bool) 
 @json_option
 def compliance(institution: str | None, period: str | None, on: datetime | None, db_url: str, as_json: bool) -> None:
     """Compliance rates per rule (and the same-day and one-notice rules), per institution and period."""
-    bounds = parse_period(period) if period else None
-    if on:
-        check_supported(on.date())
-    models, runner = _deadlines_of(db_url, institution)
-    where, params = [], []
-    if institution:
-        where.append("responsible = ?")
-        params.append(institution)
-    if bounds:
-        start, end = bounds
-        where += ["due_day >= ?", "due_day < ?"]
-        params += [start.isoformat(), end.isoformat()]
-    rows = read_rows(runner.store, runner.current_table(), " AND ".join(where), tuple(params))
-    today = on.date() if on else datetime.now(SHANGHAI).date()
-    summary = summarise(rows, today, models.calendar)
+    result = Queries(command_read_models(db_url)).compliance(institution, period, on.date() if on else None)
     lines = [f"{'rule':<10} {'total':>6} {'met':>6} {'late':>6} {'rate':>7}"]
-    for rule, c in summary.items():
+    for rule, c in result["rules"].items():
         rate = f"{c['rate']:.1%}" if c["rate"] is not None else "-"
         lines.append(f"{rule:<10} {c['total']:>6} {c['met']:>6} {c['late']:>6} {rate:>7}")
-    _emit({"institution": institution, "period": period, "as_of": today.isoformat(), "rules": summary}, as_json, "\n".join(lines))
-
-
-def _row_dict(row: DeadlineRow) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(row).items()}
+    _emit(result, as_json, "\n".join(lines))
 
 
 @click.group()

@@ -11,11 +11,9 @@ import click
 
 from api.cli_common import command_read_models, db_option, json_option
 from api.exports import Table, write_csv, write_xlsx
-from infrastructure.sql_store import SqlStore
-from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS, cost_attribution, institution_ledger, statistics
-from projections.periods import parse_period
-from projections.reconciliation import CHECKED_PAYMENT_COLUMNS, check_payments, match_statement, read_payments, read_statement
-from projections.registry import ReadModels
+from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS
+from projections.reconciliation import CHECKED_PAYMENT_COLUMNS, match_statement, read_statement
+from service.queries import Queries
 
 
 def _options(exports: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -38,11 +36,8 @@ def _options(exports: bool = True) -> Callable[[Callable[..., Any]], Callable[..
     return decorate
 
 
-def _open(db_url: str, period: str | None) -> tuple[ReadModels, SqlStore, Callable[[str], str], str | None, str | None]:
-    start, end = parse_period(period) if period else (None, None)
-    models = command_read_models(db_url)
-    runner = models.current("ledger")
-    return models, models.store, runner.current_table(), start.isoformat() if start else None, end.isoformat() if end else None
+def _queries(db_url: str) -> Queries:
+    return Queries(command_read_models(db_url))
 
 
 def _export(table: Table, csv_file: Path | None, xlsx_file: Path | None, sheets: dict[str, Table] | None = None) -> None:
@@ -64,8 +59,7 @@ def ledger_report(
     institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None, xlsx_file: Path | None
 ) -> None:
     """Each institution's ledger (市域通办工作台账): received first, handled, transferred, decided, closed, archived."""
-    models, store, table, start, end = _open(db_url, period)
-    result = institution_ledger(store, table, institution, start, end)
+    result = _queries(db_url).ledger(institution, period)["institutions"]
     headers = ["institution", "breakdown", "value", *(f"{COLUMN_TITLES[c]} {c}" for c in LEDGER_COLUMNS)]
     rows = []
     for inst, entry in result.items():
@@ -80,7 +74,6 @@ def ledger_report(
         click.echo(f"{'institution':<26}" + "".join(f"{COLUMN_TITLES[c]:>6}" for c in LEDGER_COLUMNS))
         for inst, entry in result.items():
             click.echo(f"{inst:<26}" + "".join(f"{entry['totals'][c]:>8}" for c in LEDGER_COLUMNS))
-    models.close()
 
 
 @click.command("costs")
@@ -89,10 +82,7 @@ def costs_report(
     institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None, xlsx_file: Path | None
 ) -> None:
     """Archiving and subsidy costs, carried by the first-receiving institution, and who pays for whose work."""
-    models, store, table, start, end = _open(db_url, period)
-    result = cost_attribution(store, table, start, end)
-    if institution:
-        result = {k: {i: v for i, v in part.items() if i == institution} for k, part in result.items()}
+    result = _queries(db_url).costs(institution, period)
     totals_rows = [
         [i, t["subsidies_paid"], t["subsidy_fen"], t["for_other_institutions_fen"], t["files_archived"]]
         for i, t in result["by_first_receiving_institution"].items()
@@ -111,12 +101,11 @@ def costs_report(
     )
     _export(totals, csv_file, xlsx_file, {"totals": totals, "matrix": matrix})
     if as_json:
-        _echo_json({"period": period, **result})
+        _echo_json(result)
     elif not (csv_file or xlsx_file):
         click.echo(f"{'first-receiving institution':<28} {'paid':>5} {'subsidy (yuan)':>15} {'for others (yuan)':>18} {'archived':>9}")
         for i, n, fen, others, archived in totals_rows:
             click.echo(f"{i:<28} {n:>5} {fen / 100:>15,.2f} {others / 100:>18,.2f} {archived:>9}")
-    models.close()
 
 
 @click.command("subsidies")
@@ -138,8 +127,7 @@ def subsidies_report(
 ) -> None:
     """Reconcile subsidy payments against the bands, and against a payout statement."""
     lines = read_statement(statement.read_bytes()) if statement else None  # a statement it cannot read is refused before anything else
-    models, store, table, start, end = _open(db_url, period)
-    checked = check_payments(read_payments(store, table, institution, start, end), models.ledger.policy)
+    checked = _queries(db_url).payments(institution, period)
     matching = match_statement(checked, lines) if lines is not None else None
     payments: Table = (list(CHECKED_PAYMENT_COLUMNS), [[p[c] for c in CHECKED_PAYMENT_COLUMNS] for p in checked])
     sheets = {"payments": payments}
@@ -159,21 +147,19 @@ def subsidies_report(
         if matching:
             for name, entries in matching.items():
                 click.echo(f"  statement: {name:<28} {len(entries)}")
-    models.close()
 
 
 @click.command("stats")
 @_options(exports=False)
 def stats_report(institution: str | None, period: str | None, db_url: str, as_json: bool) -> None:
     """The figures the bureau publishes each year: cases by kind, recipients, amounts recovered, key groups."""
-    models, store, table, start, end = _open(db_url, period)
-    result = statistics(store, table, start, end)
+    result = _queries(db_url).statistics(period)
     if as_json:
-        _echo_json({"period": period, **result})
+        _echo_json(result)
     else:
         for key, value in result.items():
-            click.echo(f"{key:<28} {value}")
-    models.close()
+            if key != "period":
+                click.echo(f"{key:<28} {value}")
 
 
 COMMANDS = (ledger_report, costs_report, subsidies_report, stats_report)

@@ -254,12 +254,12 @@ def _with(body: Any, path: tuple[Any, ...], value: str) -> Any:
 def test_a_failure_nobody_foresaw_is_a_500_problem_whose_request_id_is_in_the_log(
     api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from api import http_app
+    from service import queries
 
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("a bug nobody foresaw")
 
-    monkeypatch.setattr(http_app, "list_cases", broken)
+    monkeypatch.setattr(queries, "list_cases", broken)
     with caplog.at_level("ERROR", logger="tongban.http"):
         response = api.get("auditor", "/cases", headers={"X-Request-ID": "trace-me-42"})
 

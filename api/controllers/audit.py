@@ -1,0 +1,75 @@
+"""Auditing (审计): verifying every record, the global log's signed checkpoints and consistency proofs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+
+from api.http_security import Services, allow
+from domain.actor import SHANGHAI
+from domain.errors import DomainError
+from domain.vocabulary import Role
+from infrastructure.audit import checkpoint_summary, newest_valid_checkpoint, read_checkpoint
+from infrastructure.personal_data import applicants_in
+from infrastructure.verification import verify_records
+
+OVERSEERS = [allow(Role.AUDITOR, Role.BUREAU)]
+
+
+class AuditController(Controller):
+    tags = ("audit",)
+
+    @get("/verification", summary="核验 Verify every record of the ledger (auditors, bureau)", guards=OVERSEERS, sync_to_thread=True)
+    def verification(self, services: Services) -> dict[str, Any]:
+        ledger = services.ledger
+        records = list(ledger.all_records())
+        report = verify_records(records, ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+        key_problems = ledger.vault.key_problems(*applicants_in(records))
+        return {
+            "ok": report.ok and not key_problems,
+            "records": report.records,
+            "cases": report.cases,
+            "problems": [vars(p) for p in report.problems],
+            "key_problems": key_problems,
+        }
+
+    @get("/log/checkpoint", summary="检查点 The newest signed checkpoint of the global log (C2SP signed note)", sync_to_thread=True)
+    def checkpoint(self, request: Request[Any, Any, Any], services: Services) -> Response[Any]:
+        """As JSON, or with `Accept: text/plain` the signed note itself, as witnesses and monitors read it."""
+        newest, _ = newest_valid_checkpoint(services.ledger, services.log)
+        if newest is None:
+            raise DomainError("NO_CHECKPOINT", "尚无有效的检查点 (no valid checkpoint has been signed yet).")
+        if "text/plain" in request.headers.get("accept", ""):
+            return Response(newest[0], media_type="text/plain; charset=utf-8")
+        return Response(checkpoint_summary(*newest))
+
+    @post(
+        "/log/checkpoints",
+        summary="签署检查点 Sign a checkpoint now (auditors, bureau)",
+        status_code=201,
+        guards=OVERSEERS,
+        sync_to_thread=True,
+    )
+    def sign_checkpoint(self, services: Services) -> dict[str, Any]:
+        note = services.log.checkpoint(datetime.now(SHANGHAI))
+        return checkpoint_summary(note, read_checkpoint(services.ledger, note))
+
+    @get(
+        "/log/consistency",
+        summary="一致性证明 Proof that the log of new_size extends the log of old_size (RFC 9162)",
+        sync_to_thread=True,
+    )
+    def consistency(self, services: Services, old_size: int, new_size: int) -> dict[str, Any]:
+        log = services.log
+        log.integrate()
+        if not 0 < old_size <= new_size <= log.size():
+            raise DomainError("BAD_TREE_SIZE", f"树大小应满足 0 < old_size <= new_size <= {log.size()} (tree sizes out of range).")
+        return {
+            "old_size": old_size,
+            "new_size": new_size,
+            "old_root": log.root(old_size).hex(),
+            "new_root": log.root(new_size).hex(),
+            "proof": [h.hex() for h in log.consistency_proof(old_size, new_size)],
+        }

@@ -1,0 +1,75 @@
+"""Cases (案件): receiving an application, the list an institution may see, one case's state or history, its
+audit bundle. The commands on a case are in api/controllers/commands.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+
+from api.case_views import case_history, case_state
+from api.controllers.commands import answer, request_key
+from api.http_security import Services
+from domain.actor import SHANGHAI, check_time
+from domain.commands import ReceiveApplication
+from infrastructure.audit import export_bundle
+from infrastructure.principals import Principal
+from service.cases import CaseService
+
+
+class CaseController(Controller):
+    path = "/cases"
+    tags = ("reads",)
+
+    @get(summary="案件列表 Cases this principal may see", sync_to_thread=True)
+    def list_cases(
+        self,
+        principal: Principal,
+        services: Services,
+        status: str | None = None,
+        matter_kind: str | None = None,
+        period: str | None = None,
+        page: int = Parameter(default=1, ge=1, le=1_000_000),
+        page_size: int = Parameter(default=50, ge=1, le=500),
+    ) -> dict[str, Any]:
+        """Paginated, newest first; filter by status, matter kind and the period the application was received in."""
+        institution = None if services.cases.sees_everything(principal) else principal.institution_id
+        return services.queries.cases(institution, status, matter_kind, period, page, page_size)
+
+    @post(summary="受理 Receive an application", tags=["commands"], status_code=201, sync_to_thread=True)
+    def receive_application(
+        self, request: Request[Any, Any, Any], data: ReceiveApplication, principal: Principal, services: Services
+    ) -> Response[dict[str, Any]]:
+        """Any legal aid centre of the city accepts an application, whatever the district; it becomes the
+        first-receiving institution (首次受理机构) for good."""
+        return answer(services.cases.receive(principal, data, datetime.now(SHANGHAI), request_key(request, principal, data)))
+
+    @get("/{case_id:uuid}", summary="案件 A case's current state (or as of a time)", sync_to_thread=True)
+    def case(self, case_id: UUID, principal: Principal, services: Services, as_of: datetime | None = None) -> Response[dict[str, Any]]:
+        case = services.cases.case_for(principal, case_id)
+        personal = CaseService.may_see_personal_data(principal, case)
+        if as_of is None:
+            state = case_state(case, personal)
+        else:
+            check_time(as_of)
+            _, state = case_history(services.ledger, case_id, as_of if as_of.tzinfo else as_of.replace(tzinfo=SHANGHAI), personal)
+        return Response(state, headers={"ETag": f'"{case.version}"'})
+
+    @get("/{case_id:uuid}/history", summary="案件记录 Timeline with each record's signature status", sync_to_thread=True)
+    def history(self, case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:
+        case = services.cases.case_for(principal, case_id)
+        timeline, state = case_history(services.ledger, case_id, None, CaseService.may_see_personal_data(principal, case))
+        return {"case_id": str(case_id), "verified": all(e["verified"] for e in timeline), "timeline": timeline, "state": state}
+
+    @get(
+        "/{case_id:uuid}/audit-bundle",
+        summary="审计包 A case's audit bundle, verifiable offline with the root key",
+        tags=["audit"],
+        sync_to_thread=True,
+    )
+    def audit_bundle(self, case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:
+        services.cases.case_for(principal, case_id)
+        return export_bundle(services.ledger, services.log, case_id, datetime.now(SHANGHAI))

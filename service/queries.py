@@ -1,0 +1,131 @@
+"""The read models' questions (查询), asked the same way by the HTTP API and the CLI.
+
+Who may ask which question is the entry point's concern (the HTTP guards and scopes); what the answer
+is, is decided here once: the period and the day are checked, the projection is caught up, and the
+rows are read and summed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from domain.actor import SHANGHAI, check_supported
+from projections.case_index import list_cases
+from projections.deadlines import DeadlineRow, read_rows, summarise
+from projections.institution_ledger import cost_attribution, institution_ledger, statistics
+from projections.periods import parse_period
+from projections.reconciliation import check_payments, read_payments
+from projections.registry import ReadModels
+
+_WORKLIST_ORDER = {"overdue": 0, "due_soon": 1, "provisional": 2, "open": 3}
+
+
+def period_bounds(period: str | None) -> tuple[str | None, str | None]:
+    """The period's first day and the first day after it, as ISO dates (None, None for all time)."""
+    if not period:
+        return None, None
+    start, end = parse_period(period)
+    return start.isoformat(), end.isoformat()
+
+
+def _today(on: date | None) -> date:
+    if on is not None:
+        check_supported(on)
+    return on or datetime.now(SHANGHAI).date()
+
+
+class Queries:
+    def __init__(self, models: ReadModels) -> None:
+        self.models = models
+
+    def _known(self, institution: str | None) -> None:
+        if institution is not None:
+            self.models.ledger.directory().get(institution)  # UNKNOWN_INSTITUTION
+
+    # ------------------------------------------------------------------ cases
+    def cases(
+        self, institution: str | None, status: str | None, matter_kind: str | None, period: str | None, page: int, page_size: int
+    ) -> dict[str, Any]:
+        """案件列表: newest first, filtered; `institution` None lists every case."""
+        start, end = period_bounds(period)
+        index = self.models.current("case_index")
+        total, items = list_cases(
+            self.models.store,
+            index.current_table(),
+            institution=institution,
+            status=status,
+            matter_kind=matter_kind,
+            start=start,
+            end=end,
+            limit=page_size,
+            offset=(page - 1) * page_size,
+        )
+        return {"page": page, "page_size": page_size, "total": total, "items": items}
+
+    # ------------------------------------------------------------------ deadlines (期限)
+    def worklist(self, institution: str, on: date | None = None) -> dict[str, Any]:
+        """待办: the institution's open limits as of the end of a day, overdue first, then due soonest."""
+        today = _today(on)
+        self._known(institution)
+        runner = self.models.current("deadlines")
+        end_of_today = f"{today.isoformat()}T23:59:59+08:00"
+        rows = read_rows(self.models.store, runner.current_table(), "responsible = ? AND started_at <= ?", (institution, end_of_today))
+        statuses = ((row.status(today, self.models.calendar), row) for row in rows)
+        items = sorted(((s, r) for s, r in statuses if s in _WORKLIST_ORDER), key=lambda i: (_WORKLIST_ORDER[i[0]], i[1].due_day))
+        listing = [{"status": s, "rule": r.rule_id, **_row_dict(r)} for s, r in items]
+        return {"institution": institution, "date": today.isoformat(), "items": listing}
+
+    def compliance(self, institution: str | None, period: str | None, on: date | None = None) -> dict[str, Any]:
+        """期限合规: per rule, the limits due in the period, met, missed, overdue, stopped and open."""
+        start, end = period_bounds(period)
+        today = _today(on)
+        self._known(institution)
+        runner = self.models.current("deadlines")
+        where, params = (["responsible = ?"], [institution]) if institution else ([], [])
+        if start and end:
+            where += ["due_day >= ?", "due_day < ?"]
+            params += [start, end]
+        rows = read_rows(self.models.store, runner.current_table(), " AND ".join(where), tuple(params))
+        return {
+            "institution": institution,
+            "period": period,
+            "as_of": today.isoformat(),
+            "rules": summarise(rows, today, self.models.calendar),
+        }
+
+    # ------------------------------------------------------------------ the ledger (台账), costs and subsidies
+    def ledger(self, institution: str | None, period: str | None) -> dict[str, Any]:
+        start, end = period_bounds(period)
+        self._known(institution)
+        runner = self.models.current("ledger")
+        return {"period": period, "institutions": institution_ledger(self.models.store, runner.current_table(), institution, start, end)}
+
+    def costs(self, institution: str | None, period: str | None) -> dict[str, Any]:
+        """成本归属: what each first-receiving institution carried, and for whose work (`institution`: only its rows)."""
+        start, end = period_bounds(period)
+        self._known(institution)
+        runner = self.models.current("ledger")
+        result = cost_attribution(self.models.store, runner.current_table(), start, end)
+        if institution is not None:
+            result = {part: {i: v for i, v in rows.items() if i == institution} for part, rows in result.items()}
+        return {"period": period, **result}
+
+    def payments(self, institution: str | None, period: str | None) -> list[dict[str, Any]]:
+        """补贴对账: each subsidy paid, checked against the policy's bands and approvals."""
+        start, end = period_bounds(period)
+        self._known(institution)
+        runner = self.models.current("ledger")
+        payments = read_payments(self.models.store, runner.current_table(), institution, start, end)
+        return check_payments(payments, self.models.ledger.policy)
+
+    def statistics(self, period: str | None) -> dict[str, Any]:
+        """统计: the figures the bureau publishes each year."""
+        start, end = period_bounds(period)
+        runner = self.models.current("ledger")
+        return {"period": period, **statistics(self.models.store, runner.current_table(), start, end)}
+
+
+def _row_dict(row: DeadlineRow) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(row).items()}
