@@ -67,6 +67,6 @@ def case_state(case: Case, personal_data: bool = True) -> dict[str, Any]:
         "closed": case.closed,
         "archived": case.archived,
         "subsidies_paid_fen": case.subsidies_paid,
-        "transfer": case.transfer,
+        "transfer": case.transfer.as_record() if case.transfer else None,
         "designated_institution": case.designated_institution,
     }

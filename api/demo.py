@@ -176,7 +176,7 @@ class DemoGenerator:
         elif not (case.complex_case or case.group_case) and rng.random() < 0.8:
             clock.brisk = True  # 当日受理、当日审查、当日指派 ("五个当天"), as most ordinary cases are
         self._review(case, clock)
-        if not case.review or not case.review["eligible"]:
+        if not case.review or not case.review.eligible:
             self._refuse(case, clock)
             return
         act(

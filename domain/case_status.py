@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from domain.case import Case
 
 
 class CaseStatus(StrEnum):
@@ -41,6 +44,28 @@ class Progress:
     closed: bool = False
     archived: bool = False
     objection_against: str | None = None  # "refusal" | "termination"
+
+    @classmethod
+    def of(cls, case: Case) -> Progress:
+        """The progress read off a case's state."""
+        transfer = case.transfer
+        return cls(
+            first_receiving=case.first_receiving_institution,
+            handling=case.handling_institution,
+            designated=case.designated_institution,
+            transfer_from=transfer.from_institution if transfer else None,
+            transfer_to=transfer.to_institution if transfer else None,
+            transfer_dispatched=bool(transfer and transfer.dispatched_at),
+            transfer_received=bool(transfer and transfer.received_at),
+            outstanding_materials=tuple(case.outstanding_materials),
+            decision=case.decision,
+            lawyer_appointed=case.lawyer is not None,
+            terminated=case.terminated,
+            withdrawn=case.withdrawn,
+            closed=case.closed is not None,
+            archived=case.archived,
+            objection_against=case.objection.against if case.objection else None,
+        )
 
     @property
     def status(self) -> CaseStatus:

@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from domain.actor import Actor, check_time
 from domain.case import Case
 from domain.fields import Applicant, Fen, Hardship, Lawyer, Printable, Text, short_text
+from domain.intake import Application
 from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.vocabulary import (
@@ -72,11 +73,7 @@ class ReceiveApplication(Command):
     summary: Printable = short_text(2000, "案情摘要")
 
     def open(self, actor: Actor, at: datetime, context: Context) -> Case:
-        return Case.receive_application(
-            actor,
-            at,
-            directory=context.directory,
-            policy=context.policy,
+        application = Application(
             channel=self.channel,
             matter_kind=self.matter_kind,
             authority_name=self.authority_name,
@@ -90,6 +87,7 @@ class ReceiveApplication(Command):
             possible_life_or_death=self.possible_life_or_death,
             summary=self.summary,
         )
+        return Case.receive_application(actor, at, application, directory=context.directory, policy=context.policy)
 
 
 CASE_COMMANDS: dict[str, type[CaseCommand]] = {}  # API path segment -> command, in the order of a case's life

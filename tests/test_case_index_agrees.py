@@ -52,7 +52,7 @@ WHO = ("handling staff", "handling head", "transfer target", "bureau", "another 
 
 
 def actor(who: str, case: Case) -> Actor:
-    target = (case.transfer or {}).get("to") or "donghe"
+    target = (case.transfer.to_institution if case.transfer else None) or "donghe"
     others = [c for c in CENTRES if c != case.handling_institution]
     return {
         "handling staff": STAFF[case.handling_institution],

@@ -14,6 +14,7 @@ import pytest
 from domain.actor import SHANGHAI, Actor
 from domain.case import Case, CaseStatus
 from domain.errors import DomainError
+from domain.intake import Application
 from domain.network import MUNICIPAL_DISTRICT, Directory, Institution
 from domain.policy import BAOTOU
 from domain.vocabulary import (
@@ -66,7 +67,9 @@ def application(**changes: Any) -> dict[str, Any]:
 
 
 def receive(by: str = "kundulun", clock: Clock | None = None, **changes: Any) -> Case:
-    return Case.receive_application(STAFF[by], (clock or Clock())(), directory=DIRECTORY, policy=BAOTOU, **application(**changes))
+    return Case.receive_application(
+        STAFF[by], (clock or Clock())(), Application(**application(**changes)), directory=DIRECTORY, policy=BAOTOU
+    )
 
 
 # ------------------------------------------------------------------ stages a case passes through
@@ -149,13 +152,13 @@ def test_any_centre_of_the_city_accepts_whatever_the_district(centre: str) -> No
 def test_an_application_is_refused_with_a_reason(who: str, changes: dict[str, Any], code: str) -> None:
     actor = STAFF.get(who, Actor(who, "x"))
     with pytest.raises(DomainError) as refusal:
-        Case.receive_application(actor, START, directory=DIRECTORY, policy=BAOTOU, **application(**changes))
+        Case.receive_application(actor, START, Application(**application(**changes)), directory=DIRECTORY, policy=BAOTOU)
     assert refusal.value.code == code
 
 
 def test_a_time_without_a_zone_is_refused() -> None:
     with pytest.raises(DomainError) as refusal:
-        Case.receive_application(STAFF["kundulun"], datetime(2026, 3, 2), directory=DIRECTORY, policy=BAOTOU, **application())
+        Case.receive_application(STAFF["kundulun"], datetime(2026, 3, 2), Application(**application()), directory=DIRECTORY, policy=BAOTOU)
     assert refusal.value.code == "TIME_WITHOUT_ZONE"
 
 
@@ -230,7 +233,7 @@ def test_only_the_head_signs_off_the_review_form() -> None:
 )
 def test_eligibility_is_judged_against_the_citys_single_hardship_standard(hardship: dict[str, Any], eligible: bool) -> None:
     story = Story(hardship=hardship).reviewed().do("enter_on_platform", STAFF["kundulun"], platform_number="P")
-    assert story.case.review is not None and story.case.review["eligible"] is eligible
+    assert story.case.review is not None and story.case.review.eligible is eligible
     if eligible:
         story.do("grant_aid", STAFF["kundulun"], document_number="D")
         assert story.case.status is CaseStatus.GRANTED

@@ -1,0 +1,159 @@
+"""Deciding and appointing (录入审批、决定、指派): the provincial platform, the grant or refusal, the lawyer
+and their qualification, termination (LAL 48) and the applicant's objection to the bureau (LAL 49)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from domain.actor import Actor
+from domain.errors import DomainError
+from domain.guards import active, by_bureau, by_handling, in_order, no_transfer_pending, required, undecided
+from domain.network import Directory
+from domain.policy import PolicyProfile
+
+if TYPE_CHECKING:
+    from domain.case import Case
+
+
+class Decision(StrEnum):
+    GRANTED = "granted"  # 给予法律援助
+    REFUSED = "refused"  # 不予法律援助
+
+
+@dataclass(frozen=True)
+class Objection:
+    """异议: against a refusal or a termination; pending until the bureau rules."""
+
+    against: str  # "refusal" | "termination"
+    filed_at: str
+    ruling: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.ruling is None
+
+    def decided(self, ruling: str) -> Objection:
+        return replace(self, ruling=ruling)
+
+
+def check_platform_entry(case: Case, actor: Actor, at: datetime) -> str:
+    """Entered once; before the decision, or after it for an emergency granted first (LAL 44)."""
+    when = in_order(case, at)
+    by_handling(case, actor, "录入平台")
+    active(case)
+    no_transfer_pending(case)
+    if case.platform_entry is not None:
+        raise DomainError("ALREADY_ON_PLATFORM", "案件已录入平台 (already entered on the platform).")
+    if case.decision is not None and not (case.emergency and case.decision is Decision.GRANTED):
+        raise DomainError("ALREADY_DECIDED", "已作出决定，不能再录入 (a decision was already made).")
+    return when
+
+
+def _ready_to_decide(case: Case, actor: Actor, at: datetime, what: str) -> str:
+    when = in_order(case, at)
+    by_handling(case, actor, what)
+    undecided(case)
+    no_transfer_pending(case)
+    if case.outstanding_materials:
+        raise DomainError("MATERIALS_OUTSTANDING", "申请材料尚未补齐 (materials are still outstanding).")
+    return when
+
+
+def _review_signed_off(case: Case) -> None:
+    if not (case.review and case.review.signed_off):
+        raise DomainError("REVIEW_NOT_SIGNED_OFF", "审查表尚未经负责人签批 (the review is not signed off).")
+
+
+def check_grant(case: Case, actor: Actor, at: datetime) -> str:
+    """After a signed-off review and the platform, for an eligible applicant; an emergency first (LAL 44)."""
+    when = _ready_to_decide(case, actor, at, "决定给予法律援助")
+    if not case.emergency:
+        _review_signed_off(case)
+        if case.platform_entry is None:
+            raise DomainError("NOT_ON_PLATFORM", "案件尚未录入平台审批 (not yet entered on the platform).")
+    if case.review is not None and not case.review.eligible:
+        raise DomainError("NOT_ELIGIBLE", f"不符合经济困难标准: {case.review.eligibility_reason} (not eligible).")
+    return when
+
+
+def check_refusal(case: Case, actor: Actor, at: datetime) -> str:
+    when = _ready_to_decide(case, actor, at, "决定不予法律援助")
+    _review_signed_off(case)
+    return when
+
+
+# ---------------------------------------------------------------- appointment (指派)
+def checked_lawyer(lawyer: dict[str, Any], possible_life_or_death: bool, policy: PolicyProfile) -> dict[str, Any]:
+    """The lawyer as told to the applicant; 3+ years of criminal defence where life or death is at stake (LAL 26)."""
+    for key, label in (("name", "律师姓名"), ("firm", "律师事务所"), ("office_address", "办公地址"), ("office_phone", "联系电话")):
+        required(str(lawyer.get(key, "")), label)
+    years = lawyer.get("criminal_practice_years", 0)
+    if not isinstance(years, int) or years < 0:
+        raise DomainError("INVALID_PRACTICE_YEARS", "刑事执业年限须为非负整数 (practice years must be a whole number).")
+    if possible_life_or_death and years < policy.serious_criminal_min_years:
+        raise DomainError(
+            "LAWYER_NOT_QUALIFIED",
+            f"可能判处无期徒刑、死刑的案件，须指派具有{policy.serious_criminal_min_years}年以上刑事辩护执业经历的律师 "
+            "(LAL art 26: a lawyer with 3+ years of criminal practice is required).",
+        )
+    return dict(lawyer)
+
+
+def check_appointment(case: Case, actor: Actor, at: datetime) -> str:
+    when = in_order(case, at)
+    by_handling(case, actor, "指派律师")
+    active(case)
+    if case.decision is not Decision.GRANTED:
+        raise DomainError("NOT_GRANTED", "尚未决定给予法律援助，不能指派 (no appointment before a grant).")
+    if case.lawyer is not None:
+        raise DomainError("ALREADY_APPOINTED", "已指派律师；更换请用更换律师 (already appointed; change the lawyer instead).")
+    return when
+
+
+def check_lawyer_change(case: Case, actor: Actor, at: datetime) -> str:
+    when = in_order(case, at)
+    by_handling(case, actor, "更换律师")
+    active(case)
+    if case.lawyer is None:
+        raise DomainError("NOT_APPOINTED", "尚未指派律师 (no lawyer is appointed).")
+    return when
+
+
+# ---------------------------------------------------------------- termination, objection (终止、异议)
+def check_termination(case: Case, actor: Actor, at: datetime) -> str:
+    when = in_order(case, at)
+    by_handling(case, actor, "终止法律援助")
+    active(case)
+    if case.decision is not Decision.GRANTED:
+        raise DomainError("NOT_GRANTED", "只有已给予的法律援助可以终止 (only granted aid can be terminated).")
+    return when
+
+
+def check_objection(case: Case, actor: Actor, at: datetime, directory: Directory) -> tuple[str, str]:
+    """Against a refusal or a termination, one at a time, before the file is archived; returns (when, against)."""
+    when = in_order(case, at)
+    by_bureau(actor, directory, "受理异议")
+    if case.archived:
+        raise DomainError("CASE_ARCHIVED", "案卷已归档 (the case file is archived).")
+    if case.decision is Decision.REFUSED and not case.terminated:
+        against = "refusal"
+    elif case.terminated:
+        against = "termination"
+    else:
+        raise DomainError(
+            "NOTHING_TO_OBJECT_TO", "只能对不予法律援助或终止法律援助的决定提出异议 (object only to a refusal or termination)."
+        )
+    if case.objection is not None and case.objection.pending:
+        raise DomainError("OBJECTION_PENDING", "已有异议正在审查 (an objection is already pending).")
+    return when, against
+
+
+def check_objection_decision(case: Case, actor: Actor, at: datetime, directory: Directory) -> str:
+    when = in_order(case, at)
+    by_bureau(actor, directory, "作出异议审查决定")
+    if case.objection is None or not case.objection.pending:
+        raise DomainError("NO_OBJECTION_PENDING", "没有待审查的异议 (no objection is pending).")
+    return when

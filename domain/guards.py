@@ -1,0 +1,73 @@
+"""The checks every step of a case makes before it records anything: in time order, by the right
+institution, on a case still being worked. Each raises DomainError with a stable code."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from domain.actor import Actor, iso
+from domain.errors import DomainError
+from domain.network import Directory
+
+if TYPE_CHECKING:
+    from domain.case import Case
+
+
+def required(value: str, what: str) -> str:
+    if not value or not value.strip():
+        raise DomainError("MISSING_FIELD", f"{what}不能为空 ({what} is required).")
+    return value.strip()
+
+
+def in_order(case: Case, at: datetime) -> str:
+    """The action's time as recorded; no action predates the case's last one."""
+    when = iso(at)
+    if datetime.fromisoformat(when) < datetime.fromisoformat(case.last_at):
+        raise DomainError(
+            "TIME_BEFORE_PREVIOUS_ACTION",
+            f"操作时间 {when} 早于本案上一操作时间 {case.last_at} (an action cannot predate the case's last action).",
+        )
+    return when
+
+
+def by_handling(case: Case, actor: Actor, what: str) -> None:
+    if actor.institution_id != case.handling_institution:
+        raise DomainError(
+            "NOT_HANDLING_INSTITUTION",
+            f"只有承办机构 {case.handling_institution} 可以{what} (only the handling institution may do this).",
+        )
+
+
+def by_first_receiving(case: Case, actor: Actor, what: str) -> None:
+    if actor.institution_id != case.first_receiving_institution:
+        raise DomainError(
+            "NOT_FIRST_RECEIVING_INSTITUTION",
+            f"只有首次受理机构 {case.first_receiving_institution} 可以{what} (only the first-receiving institution may do this).",
+        )
+
+
+def by_bureau(actor: Actor, directory: Directory, what: str) -> None:
+    if not directory.is_bureau(actor.institution_id):
+        raise DomainError("NOT_BUREAU", f"只有司法局可以{what} (only the justice bureau may do this).")
+
+
+def active(case: Case) -> None:
+    """Work on the application itself stops once it is withdrawn, terminated or closed."""
+    if case.withdrawn:
+        raise DomainError("CASE_WITHDRAWN", "申请已撤回，不能再办理 (the application was withdrawn).")
+    if case.terminated:
+        raise DomainError("CASE_TERMINATED", "法律援助已终止，不能再办理 (legal aid was terminated).")
+    if case.closed:
+        raise DomainError("CASE_CLOSED", "案件已结案 (the case is closed).")
+
+
+def undecided(case: Case) -> None:
+    active(case)
+    if case.decision is not None:
+        raise DomainError("ALREADY_DECIDED", "已作出是否给予法律援助的决定 (a decision was already made).")
+
+
+def no_transfer_pending(case: Case) -> None:
+    if case.transfer is not None and case.transfer.pending:
+        raise DomainError("TRANSFER_PENDING", "材料正在转交，承办机构收到后方可办理 (materials are being transferred).")

@@ -1,0 +1,196 @@
+"""Intake and review (受理、补充材料、审查): the applicant's financial hardship and its exemptions, missing
+materials named in one notice, withdrawal, and the review form (审查表) its head signs off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from domain.actor import Actor
+from domain.errors import DomainError
+from domain.guards import active, by_handling, in_order, no_transfer_pending, required, undecided
+from domain.network import MUNICIPAL_DISTRICT, Directory
+from domain.policy import PolicyProfile
+from domain.vocabulary import Channel, HardshipBasis, KeyGroup, MatterKind, Role
+
+if TYPE_CHECKING:
+    from domain.case import Case
+
+
+@dataclass(frozen=True)
+class Review:
+    """The review form of the institution that reviewed, with eligibility against the city's standard."""
+
+    institution: str
+    reviewer: str
+    recommendation: str
+    eligible: bool
+    eligibility_reason: str
+    signed_off: bool = False
+
+    def signed(self) -> Review:
+        return replace(self, signed_off=True)
+
+
+@dataclass(frozen=True)
+class Application:
+    """申请: what the applicant brings and the accepting centre records (the ApplicationReceived record)."""
+
+    channel: Channel
+    matter_kind: MatterKind
+    authority_name: str  # 办案机关
+    authority_district: str  # where it sits: a district id, or "municipal"
+    applicant: dict[str, Any]
+    hardship: dict[str, Any]
+    key_groups: tuple[KeyGroup, ...] = ()  # 重点人群 (green channel)
+    group_case: bool = False  # 群体性案件
+    complex_case: bool = False  # 重大疑难复杂
+    emergency: bool = False  # 紧急案件 (LAL 44)
+    possible_life_or_death: bool = False  # 可能判处无期徒刑、死刑
+    summary: str = ""
+
+    def recorded(self, policy: PolicyProfile) -> dict[str, Any]:
+        """The application as its record holds it, the hardship basis checked against the city's policy."""
+        return {
+            "channel": self.channel.value,
+            "matter_kind": self.matter_kind.value,
+            "authority": {"name": self.authority_name, "district": self.authority_district},
+            "applicant": dict(self.applicant),
+            "hardship": checked_hardship(self.hardship, policy),
+            "key_groups": sorted(g.value for g in self.key_groups),
+            "group_case": self.group_case,
+            "complex_case": self.complex_case,
+            "emergency": self.emergency,
+            "possible_life_or_death": self.possible_life_or_death,
+            "summary": self.summary,
+        }
+
+
+def check_application(actor: Actor, directory: Directory, application: Application) -> None:
+    """A legal aid centre accepts (not the bureau), for an authority of a known district, from a named applicant."""
+    receiver = directory.get(actor.institution_id)
+    if directory.is_bureau(receiver.institution_id):
+        raise DomainError(
+            "NOT_A_LEGAL_AID_CENTRE", "申请应由法律援助机构受理，司法局不直接受理 (only a legal aid centre accepts applications)."
+        )
+    if application.authority_district != MUNICIPAL_DISTRICT:
+        directory.centre_for_district(application.authority_district)
+    required(application.authority_name, "办案机关")
+    required(str(application.applicant.get("applicant_id", "")), "申请人编号")
+    required(str(application.applicant.get("name", "")), "申请人姓名")
+    if application.possible_life_or_death and application.matter_kind is not MatterKind.CRIMINAL:
+        raise DomainError("NOT_A_CRIMINAL_CASE", "只有刑事案件可能判处无期徒刑或死刑 (only criminal cases carry a life or death sentence).")
+
+
+# ---------------------------------------------------------------- financial hardship (经济困难)
+def checked_hardship(hardship: dict[str, Any], policy: PolicyProfile) -> dict[str, Any]:
+    """The hardship basis as recorded: a statement with household income and size, a credit commitment,
+    or an exemption of this city's policy (with its legal basis)."""
+    try:
+        basis = HardshipBasis(str(hardship.get("basis")))
+    except ValueError:
+        raise DomainError(
+            "UNKNOWN_HARDSHIP_BASIS",
+            "经济困难依据须为经济困难状况说明表、个人诚信承诺或免予核查之一 "
+            "(hardship basis must be a hardship statement, a credit commitment or an exemption).",
+        ) from None
+    if basis is HardshipBasis.HARDSHIP_STATEMENT:
+        income, size = hardship.get("household_monthly_income_fen"), hardship.get("household_size")
+        if not isinstance(income, int) or income < 0 or not isinstance(size, int) or size < 1:
+            raise DomainError(
+                "INVALID_HARDSHIP_STATEMENT",
+                "经济困难状况说明表需填写家庭月收入（分，不小于0）和家庭人口（不少于1人） "
+                "(household income in fen and household size are required).",
+            )
+        return {"basis": basis.value, "household_monthly_income_fen": income, "household_size": size}
+    if basis is HardshipBasis.EXEMPTION:
+        code = hardship.get("exemption")
+        if code not in policy.exemptions:
+            raise DomainError("UNKNOWN_EXEMPTION", f"免予核查的类别 {code!r} 不在本市政策中 (not an exemption of this city's policy).")
+        return {"basis": basis.value, "exemption": code, "legal_basis": policy.exemptions[code].legal_basis}
+    return {"basis": basis.value}
+
+
+def assess_eligibility(hardship: dict[str, Any], policy: PolicyProfile) -> tuple[bool, str]:
+    """Financial hardship against the unified city standard, with exemptions: (eligible, why)."""
+    basis = HardshipBasis(hardship["basis"])
+    if basis is HardshipBasis.EXEMPTION:
+        return True, f"免予核查经济困难: {hardship['exemption']} ({hardship['legal_basis']})"
+    if basis is HardshipBasis.CREDIT_COMMITMENT:
+        return True, "个人诚信承诺代替证明 (personal credit commitment)"
+    per_person = hardship["household_monthly_income_fen"] // hardship["household_size"]
+    standard = policy.hardship_monthly_income_per_person_fen
+    if per_person <= standard:
+        return True, f"家庭人均月收入 {per_person} 分，不高于标准 {standard} 分"
+    return False, f"家庭人均月收入 {per_person} 分，高于标准 {standard} 分"
+
+
+# ---------------------------------------------------------------- materials (材料) and withdrawal
+def check_missing_notice(case: Case, actor: Actor, at: datetime, items: list[str]) -> tuple[str, list[str]]:
+    """Every missing item in one notice (一次性告知); only one notice per application."""
+    when = in_order(case, at)
+    by_handling(case, actor, "通知补充材料")
+    undecided(case)
+    no_transfer_pending(case)
+    items = [required(i, "需补充的材料") for i in items]
+    if not items:
+        raise DomainError("NO_MISSING_ITEMS", "补充材料通知须列明所需材料 (list the missing items).")
+    if case.missing_notices >= 1:
+        raise DomainError(
+            "ONE_NOTICE_ONLY",
+            "补充材料应一次性告知，本申请已发出过补充材料通知 (all missing items must be named in one notice).",
+        )
+    return when, items
+
+
+def check_supplement(case: Case, actor: Actor, at: datetime, items: list[str]) -> str:
+    when = in_order(case, at)
+    by_handling(case, actor, "登记补充材料")
+    undecided(case)
+    if not case.outstanding_materials:
+        raise DomainError("NO_MATERIALS_OUTSTANDING", "本案没有待补充的材料 (no materials are outstanding).")
+    unknown = [i for i in items if i not in case.outstanding_materials]
+    if not items or unknown:
+        raise DomainError("NOT_REQUESTED", f"补充的材料不在通知所列范围内: {unknown} (items were not requested in the notice).")
+    return when
+
+
+def check_withdrawal(case: Case, actor: Actor, at: datetime, deemed: bool) -> str:
+    """Before appointment only; deemed withdrawn (视为撤回) only with materials still outstanding."""
+    when = in_order(case, at)
+    by_handling(case, actor, "登记撤回申请")
+    active(case)
+    if case.lawyer is not None:
+        raise DomainError("ALREADY_APPOINTED", "已指派律师，应以终止法律援助处理 (after appointment, terminate instead).")
+    if deemed and not case.outstanding_materials:
+        raise DomainError(
+            "NOT_DEEMED_WITHDRAWN",
+            "只有未按通知补充材料的申请才视为撤回 (only an application with outstanding materials is deemed withdrawn).",
+        )
+    return when
+
+
+# ---------------------------------------------------------------- review (审查)
+def check_review(case: Case, actor: Actor, at: datetime) -> str:
+    when = in_order(case, at)
+    by_handling(case, actor, "审查")
+    undecided(case)
+    no_transfer_pending(case)
+    if case.outstanding_materials:
+        raise DomainError("MATERIALS_OUTSTANDING", "申请材料尚未补齐，不能审查 (materials are still outstanding).")
+    return when
+
+
+def check_sign_off(case: Case, actor: Actor, at: datetime) -> str:
+    """The head of the institution that reviewed signs the form (负责人签字), once."""
+    when = in_order(case, at)
+    by_handling(case, actor, "签批审查表")
+    undecided(case)
+    if actor.role is not Role.HEAD:
+        raise DomainError("NOT_HEAD", "审查表须由机构负责人签字 (only the head of the institution signs off).")
+    if case.review is None or case.review.institution != actor.institution_id:
+        raise DomainError("NO_REVIEW", "本机构尚未填写审查意见 (no review opinion of this institution).")
+    if case.review.signed_off:
+        raise DomainError("ALREADY_SIGNED_OFF", "审查表已签批 (the review is already signed off).")
+    return when
