@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 from uuid import UUID
 
 from domain.actor import Actor
@@ -129,6 +130,6 @@ def actor_for(principal: Principal, acts_as: Role) -> Actor:
     return Actor(principal.institution_id, _person(principal), role)
 
 
-def raise_role_not_allowed(*roles: Role) -> None:
+def raise_role_not_allowed(*roles: Role) -> NoReturn:
     allowed = ", ".join(r.value for r in roles)
     raise DomainError("ROLE_NOT_ALLOWED", f"您的角色不能进行此操作，需要: {allowed} (your roles do not allow this).")
