@@ -81,6 +81,11 @@ def provide_services(request: ASGIConnection[Any, Any, Any, Any]) -> Services:
     return services
 
 
+def own_unless_overseer(principal: Principal, services: Services) -> str | None:
+    """None (every institution) for the bureau and auditors; else the principal's own institution."""
+    return None if services.cases.sees_everything(principal) else principal.institution_id
+
+
 def scope_institution(principal: Principal, services: Services, institution: str | None) -> str | None:
     """The institution a read may cover: any (or all, None) for the bureau and auditors, else only its own."""
     if services.cases.sees_everything(principal):

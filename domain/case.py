@@ -200,7 +200,7 @@ class Case(Aggregate):
 
     def dispatch_materials(self, actor: Actor, at: datetime, *, method: DispatchMethod, reference: str) -> None:
         """The sending institution dispatches the materials (寄送)."""
-        when, _ = transfer.check_dispatch(self, actor, at)
+        when = transfer.check_dispatch(self, actor, at)
         self._materials_dispatched(by=actor.record(), at=when, method=method.value, reference=required(reference, "寄送单号"))
 
     @event("MaterialsDispatched")
@@ -210,7 +210,7 @@ class Case(Aggregate):
 
     def receive_materials(self, actor: Actor, at: datetime) -> None:
         """The handling institution confirms receipt; from now on it reviews, decides and appoints."""
-        when, _ = transfer.check_receipt(self, actor, at)
+        when = transfer.check_receipt(self, actor, at)
         self._materials_received(by=actor.record(), at=when)
 
     @event("MaterialsReceived")

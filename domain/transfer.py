@@ -88,7 +88,7 @@ def allowed_targets(authority_district: str, designated: str | None, directory: 
     return {where} | ({designated} if designated else set())
 
 
-def check_dispatch(case: Case, actor: Actor, at: datetime) -> tuple[str, Transfer]:
+def check_dispatch(case: Case, actor: Actor, at: datetime) -> str:
     when = in_order(case, at)
     transfer = case.transfer
     if transfer is None or not transfer.pending:
@@ -98,10 +98,10 @@ def check_dispatch(case: Case, actor: Actor, at: datetime) -> tuple[str, Transfe
     if transfer.dispatched_at is not None:
         raise DomainError("ALREADY_DISPATCHED", "材料已寄出 (materials were already dispatched).")
     active(case)
-    return when, transfer
+    return when
 
 
-def check_receipt(case: Case, actor: Actor, at: datetime) -> tuple[str, Transfer]:
+def check_receipt(case: Case, actor: Actor, at: datetime) -> str:
     when = in_order(case, at)
     transfer = case.transfer
     if transfer is None or transfer.dispatched_at is None or not transfer.pending:
@@ -109,4 +109,4 @@ def check_receipt(case: Case, actor: Actor, at: datetime) -> tuple[str, Transfer
     if actor.institution_id != transfer.to_institution:
         raise DomainError("NOT_TRANSFER_TARGET", "只有接收机构可以签收材料 (only the receiving institution confirms receipt).")
     active(case)
-    return when, transfer
+    return when

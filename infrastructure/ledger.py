@@ -37,6 +37,16 @@ from infrastructure.signing_keys import SigningKeys
 _SIGNING_ATTEMPTS = 5  # a write is re-signed when the network's keys changed under it; more in a row is an error
 
 
+def created(case_id: UUID) -> StoredResponse:
+    """The answer to receiving an application: the new case, at version 1."""
+    return StoredResponse(201, {"case_id": str(case_id), "version": 1})
+
+
+def acted(case_id: UUID, version: int, command: CaseCommand) -> StoredResponse:
+    """The answer to a command on a case: the case's new version, and the command."""
+    return StoredResponse(200, {"case_id": str(case_id), "version": version, "action": command.name})
+
+
 class CaseLedger(Application[UUID]):
     name = "tongban"  # tables: tongban_events (and the library's tracking tables)
 
@@ -142,7 +152,7 @@ class CaseLedger(Application[UUID]):
         """受理: record a new application; returns the new case id. With a request key, the answer to a
         retry of the same request is stored in the same transaction."""
         case = command.open(actor, at, self.context())
-        self._save_answering(case, request, StoredResponse(201, {"case_id": str(case.id), "version": case.version}))
+        self._save_answering(case, request, created(case.id))
         return case.id
 
     def act(
@@ -165,7 +175,7 @@ class CaseLedger(Application[UUID]):
                 f"案件已被更新（当前版本 {case.version}，而不是 {expected_version}），请刷新后重试 (the case changed since you read it).",
             )
         command.run(case, actor, at, self.context())
-        self._save_answering(case, request, StoredResponse(200, {"case_id": str(case.id), "version": case.version, "action": command.name}))
+        self._save_answering(case, request, acted(case.id, case.version, command))
         return case.version
 
     def _save_answering(self, case: Case, request: RequestKey | None, response: StoredResponse) -> None:

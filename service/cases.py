@@ -18,8 +18,8 @@ from domain.case import Case
 from domain.commands import CaseCommand, ReceiveApplication
 from domain.errors import DomainError
 from domain.vocabulary import Role
-from infrastructure.idempotency import IdempotencyStore, RequestKey
-from infrastructure.ledger import CaseLedger
+from infrastructure.idempotency import IdempotencyStore, RequestKey, StoredResponse
+from infrastructure.ledger import CaseLedger, acted, created
 from infrastructure.principals import Principal
 
 
@@ -30,6 +30,10 @@ class Answer:
     status: int
     body: dict[str, object]
     replayed: bool = False
+
+    @classmethod
+    def of(cls, stored: StoredResponse, replayed: bool = False) -> Answer:
+        return cls(stored.status, stored.body, replayed)
 
 
 class CaseService:
@@ -62,7 +66,7 @@ class CaseService:
 
         def run(key: RequestKey | None) -> Answer:
             case_id = self.ledger.receive_application(command, actor_for(principal, Role.STAFF), command.time(now), request=key)
-            return Answer(201, {"case_id": str(case_id), "version": 1})
+            return Answer.of(created(case_id))
 
         return self._once(request, run)
 
@@ -84,7 +88,7 @@ class CaseService:
             if not (command.bureau and principal.has(Role.BUREAU)):  # the bureau's commands reach any case
                 self._check_access(principal, case)
             version = self.ledger.act(case, command, actor, command.time(now), expected_version=expected_version, request=key)
-            return Answer(200, {"case_id": str(case_id), "version": version, "action": command.name})
+            return Answer.of(acted(case_id, version, command))
 
         return self._once(request, run)
 
@@ -108,7 +112,7 @@ class CaseService:
                 stored = self.idempotency.find(request) if refusal.code == "VERSION_CONFLICT" else None
                 if stored is None:
                     raise
-        return Answer(stored.status, stored.body, replayed=True)
+        return Answer.of(stored, replayed=True)
 
 
 def _person(principal: Principal) -> str:

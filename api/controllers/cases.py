@@ -12,7 +12,7 @@ from litestar.params import Parameter
 
 from api.case_views import case_history, case_state
 from api.controllers.commands import answer, request_key
-from api.http_security import Services
+from api.http_security import Services, own_unless_overseer
 from domain.actor import SHANGHAI, check_time
 from domain.commands import ReceiveApplication
 from infrastructure.audit import export_bundle
@@ -36,8 +36,7 @@ class CaseController(Controller):
         page_size: int = Parameter(default=50, ge=1, le=500),
     ) -> dict[str, Any]:
         """Paginated, newest first; filter by status, matter kind and the period the application was received in."""
-        institution = None if services.cases.sees_everything(principal) else principal.institution_id
-        return services.queries.cases(institution, status, matter_kind, period, page, page_size)
+        return services.queries.cases(own_unless_overseer(principal, services), status, matter_kind, period, page, page_size)
 
     @post(summary="受理 Receive an application", tags=["commands"], status_code=201, sync_to_thread=True)
     def receive_application(

@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Controller, Response, get, post
 
 from api.exports import Table, write_xlsx
-from api.http_security import Services, allow, scope_institution
+from api.http_security import Services, allow, own_unless_overseer, scope_institution
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
@@ -51,10 +51,6 @@ def table_response(table: Table, fmt: str, name: str, as_json: dict[str, Any]) -
     raise DomainError("INVALID_FORMAT", "format 应为 json、csv 或 xlsx (format must be json, csv or xlsx).")
 
 
-def _own_unless_overseer(principal: Principal, services: Services) -> str | None:
-    return None if services.cases.sees_everything(principal) else principal.institution_id
-
-
 class ReportController(Controller):
     tags = ("reads",)
 
@@ -80,7 +76,7 @@ class ReportController(Controller):
 
     @get("/costs", summary="成本归属 Costs carried by the first-receiving institution", guards=MONEY_READERS, sync_to_thread=True)
     def costs(self, principal: Principal, services: Services, period: str | None = None, format: str = "json") -> Response[Any]:
-        result = services.queries.costs(_own_unless_overseer(principal, services), period)
+        result = services.queries.costs(own_unless_overseer(principal, services), period)
         matrix = [
             [first, handling, c["subsidies_paid"], c["subsidy_fen"], c["files_archived"]]
             for first, row in result["first_receiving_x_handling"].items()
@@ -91,7 +87,7 @@ class ReportController(Controller):
 
     @get("/subsidies", summary="补贴对账 Subsidy payments against the bands", guards=MONEY_READERS, sync_to_thread=True)
     def subsidies(self, principal: Principal, services: Services, period: str | None = None, format: str = "json") -> Response[Any]:
-        checked = services.queries.payments(_own_unless_overseer(principal, services), period)
+        checked = services.queries.payments(own_unless_overseer(principal, services), period)
         rows = [[", ".join(p[c]) if c == "findings" else p[c] for c in CHECKED_PAYMENT_COLUMNS] for p in checked]
         return table_response((list(CHECKED_PAYMENT_COLUMNS), rows), format, "subsidies", {"period": period, "payments": checked})
 
@@ -105,7 +101,7 @@ class ReportController(Controller):
     def reconciliation(self, principal: Principal, services: Services, body: bytes, period: str | None = None) -> dict[str, Any]:
         """The request body is the statement as CSV: date, reference, payee, amount (yuan)."""
         statement = read_statement(body)
-        checked = services.queries.payments(_own_unless_overseer(principal, services), period)
+        checked = services.queries.payments(own_unless_overseer(principal, services), period)
         return {"period": period, **match_statement(checked, statement)}
 
     @get("/stats", summary="统计 The yearly figures", sync_to_thread=True)
