@@ -10,7 +10,7 @@ never reads a clock.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 from eventsourcing.domain import Aggregate, event
 
@@ -25,8 +25,19 @@ from domain.policy import PolicyProfile
 from domain.transfer import Transfer
 from domain.vocabulary import Channel, DispatchMethod, MatterKind, ObjectionRuling, Recommendation, SubsidyKind, TerminationGround
 
-# Applicant fields that are personal information (PIPL): encrypted per person before signing.
-PERSONAL_DATA_FIELDS = ("name", "id_number", "phone", "address")
+
+class PersonalData(NamedTuple):
+    """Where an event holds a person's personal information (个人信息, PIPL): the payload field, the key in it
+    that names the person, and the items that are personal. The ledger encrypts those items per person
+    before signing, so that erasing the person's key erases them and every signature still verifies."""
+
+    field: str
+    subject: str
+    items: tuple[str, ...]
+
+
+APPLICANT_DATA = PersonalData("applicant", "applicant_id", ("name", "id_number", "phone", "address"))
+PERSONAL_DATA_FIELDS = APPLICANT_DATA.items
 
 Record = dict[str, Any]
 By = dict[str, str]  # who recorded an event: institution, person, role
@@ -36,6 +47,8 @@ class Case(Aggregate):
     """A legal aid case from application (受理) to archiving (归档) and subsidy (办案补贴)."""
 
     class Event(Aggregate.Event):
+        personal_data: ClassVar[PersonalData | None] = None  # set on the events that hold some
+
         def apply(self, aggregate: Aggregate) -> None:
             """After each event's own method: every event records when it happened (`at`), the case's last action."""
             setattr(aggregate, "last_at", self._as_dict()["at"])  # noqa: B010 (the aggregate's type is the library's)
@@ -392,3 +405,7 @@ class Case(Aggregate):
     @event("SubsidyPaid")
     def _subsidy_paid(self, by: By, at: str, kind: str, amount_fen: int, working_days: int, payee: str, reference: str) -> None:
         self.subsidies_paid[kind] = amount_fen
+
+
+# The application is the one event that holds personal data; its class is made by @event above.
+Case.ApplicationReceived.personal_data = APPLICANT_DATA  # type: ignore[attr-defined]

@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import OriginatorVersionError
-from eventsourcing.persistence import IntegrityError, Notification, Recording
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
+from eventsourcing.domain import Aggregate, OriginatorVersionError
+from eventsourcing.persistence import IntegrityError, Notification, Recording, StoredEvent
 
 from domain.actor import Actor
 from domain.case import Case
@@ -25,13 +25,14 @@ from domain.commands import CaseCommand, Context, ReceiveApplication
 from domain.errors import DomainError
 from domain.network import Directory, Network, network_id
 from domain.policy import PolicyProfile
+from infrastructure.chain_heads import ChainHeads
 from infrastructure.idempotency import RequestKey, RequestOutcome, StoredResponse
-from infrastructure.keystore import Keystore
+from infrastructure.keystore import ROOT_KEY_ID, Keystore
 from infrastructure.mapper import SigningMapper
 from infrastructure.network_view import VerifiedNetwork
 from infrastructure.personal_data import PersonalDataVault
 from infrastructure.recorders import ChainMoved, KeyUsedAfterRevocation, NetworkMoved, SignedAgainst
-from infrastructure.records import KeyRing
+from infrastructure.records import KeyRing, record_hash
 from infrastructure.signing_keys import SigningKeys
 
 _SIGNING_ATTEMPTS = 5  # a write is re-signed when the network's keys changed under it; more in a row is an error
@@ -57,28 +58,20 @@ class CaseLedger(Application[UUID]):
         self.network_id = network_id(policy.city)
         self._network: Network | None = None
         self._signing_keys: SigningKeys | None = None  # for the newest network version read
-        self._writing = threading.local()  # the signing keys this thread's write is signed with
         # SQLite has one writer at a time; threads of one process queue here instead of spinning on
         # the database's busy lock (and exhausting the library's connection pool while they wait).
         self._write_lock: threading.Lock | contextlib.nullcontext[None] = (
             contextlib.nullcontext() if env.get("PERSISTENCE_MODULE", "").endswith("postgres") else threading.Lock()
         )
         super().__init__(env)
-        assert isinstance(self.mapper, SigningMapper)
-        self.mapper.recorder = self.recorder
+        self.chain_heads = ChainHeads(lambda stream, version: self.recorder.select_events(stream, gt=version - 1, lte=version))
 
     def close(self) -> None:
         super().close()
         self.vault.close()
 
     def construct_mapper(self) -> SigningMapper:
-        return SigningMapper(
-            self.construct_transcoder(),
-            keystore=self.keystore,
-            vault=self.vault,
-            network_id=self.network_id,
-            choose_key=self._signing_key_for,
-        )
+        return SigningMapper(self.construct_transcoder(), keystore=self.keystore, vault=self.vault)
 
     # ------------------------------------------------------------------ the network
     def network(self, refresh: bool = False) -> Network:
@@ -102,7 +95,7 @@ class CaseLedger(Application[UUID]):
 
     def _read_network(self) -> Network:
         try:
-            network: Network = self.repository.get(self.network_id)
+            network = self._load(self.network_id)
         except AggregateNotFoundError:
             raise DomainError("NO_NETWORK", "尚未初始化法律援助网络，请先运行 tongban init (run `tongban init` first).") from None
         except OriginatorVersionError:
@@ -113,6 +106,15 @@ class CaseLedger(Application[UUID]):
             ) from None
         assert isinstance(network, Network)
         return network
+
+    def _load(self, stream: UUID, version: int | None = None) -> Aggregate:
+        """The case or network from its records (to `version`), remembering what a next record chains to."""
+        records = self.recorder.select_events(stream, lte=version)
+        aggregate: Aggregate | None = project_aggregate(None, map(self.mapper.to_domain_event, records))
+        if aggregate is None:
+            raise AggregateNotFoundError(stream)
+        self.chain_heads.remember_record(records[-1])
+        return aggregate
 
     def has_network(self) -> bool:
         return bool(self.recorder.select_events(self.network_id, limit=1))
@@ -132,9 +134,11 @@ class CaseLedger(Application[UUID]):
         self.save(network)
         self._network = network
 
-    def _signing_key_for(self, body: dict[str, Any]) -> str:
-        """The key to sign this record with, from the network view this thread's write is signed against."""
-        keys: SigningKeys | None = self._writing.keys
+    def _signing_key_for(self, keys: SigningKeys | None, body: dict[str, Any]) -> str:
+        """The key to sign this record with: the root's for the network, else from the network view the write is
+        signed against."""
+        if body["case_id"] == str(self.network_id):
+            return ROOT_KEY_ID
         key_id = keys.choose(body) if keys is not None else None
         if key_id is None:
             raise DomainError(
@@ -218,7 +222,7 @@ class CaseLedger(Application[UUID]):
         if case_id == self.network_id:
             raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
         try:
-            case: Case = self.repository.get(case_id, version=version)
+            case = self._load(case_id, version)
         except AggregateNotFoundError:
             raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).") from None
         assert isinstance(case, Case)
@@ -227,19 +231,16 @@ class CaseLedger(Application[UUID]):
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Sign and store, confirming inside the transaction what the records were signed against
         (recorders.py); re-sign when the network's keys changed meanwhile."""
-        applicants = [e.applicant["applicant_id"] for e in processing_event.events if hasattr(e, "applicant")]
+        people = [(marked, event) for event in processing_event.events if (marked := getattr(event, "personal_data", None))]
         with self._write_lock:
-            self.vault.ensure_keys(applicants)  # data keys exist before their ciphertext is signed
+            # Data keys exist before their ciphertext is signed.
+            self.vault.ensure_keys(getattr(event, marked.field)[marked.subject] for marked, event in people)
             for attempt in range(_SIGNING_ATTEMPTS):
                 # One view of the network for both the choice of keys and what the transaction confirms.
                 network = self._network_or_none(refresh=attempt > 0)
-                self._writing.keys = self._keys_of(network)
                 processing_event.saved_kwargs["signed_against"] = SignedAgainst(self.network_id, network.version if network else 0)
-                committed = False
                 try:
-                    recordings = super()._record(processing_event)
-                    committed = True
-                    return recordings
+                    return self._sign_and_store(processing_event, self._keys_of(network))
                 except NetworkMoved:
                     continue
                 except DomainError as refusal:
@@ -254,9 +255,31 @@ class CaseLedger(Application[UUID]):
                         "KEY_USED_AFTER_REVOCATION",
                         "该密钥在拟吊销时间之后仍签署了记录，请重试 (the key signed a record after the revocation time; retry).",
                     ) from None
-                finally:
-                    self.signing_mapper.end_write(committed)
         raise DomainError("NETWORK_BUSY", "网络密钥不断变更，未记录任何内容，请重试 (the network's keys kept changing; retry).")
+
+    def _sign_and_store(self, processing_event: ProcessingEvent[UUID], keys: SigningKeys | None) -> list[Recording[UUID]]:
+        """Each event signed and chained to the record before it (stored, or signed just before it here), all
+        stored in one transaction; what they chain to is remembered once that transaction committed."""
+        records: list[StoredEvent] = []
+        signed_head: dict[UUID, str] = {}
+        for event in processing_event.events:
+            stream, version = event.originator_id, event.originator_version
+            prev = signed_head.get(stream) or self.chain_heads.before(stream, version)
+            record = self.signing_mapper.signed(event, prev=prev, key_for=lambda body: self._signing_key_for(keys, body))
+            records.append(record)
+            signed_head[stream] = record_hash(record.state)
+        try:
+            ids = self.recorder.insert_events(records, tracking=processing_event.tracking, **processing_event.saved_kwargs)
+        except ChainMoved:
+            for record in records:  # what this process believed it chained to is not stored: read it again next time
+                assert isinstance(record.originator_id, UUID)
+                self.chain_heads.forget(record.originator_id, record.originator_version - 1)
+            raise
+        for record in records:
+            self.chain_heads.remember_record(record)
+        return [
+            Recording(event, Notification(id=n, **vars(r))) for event, r, n in zip(processing_event.events, records, ids or [], strict=True)
+        ]
 
     def _network_or_none(self, refresh: bool) -> Network | None:
         if self._network is None and not self.has_network():

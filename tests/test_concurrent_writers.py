@@ -157,7 +157,7 @@ def test_a_record_chained_to_anything_but_the_stored_record_is_refused_in_its_tr
     case_id = appointed_case(ledger)
     case = ledger.get_case(case_id)
     version = case.version
-    ledger.signing_mapper._stored[(case_id, version)] = "f" * 64  # what the old cache kept from a write that lost a race
+    ledger.chain_heads.remember(case_id, version, "f" * 64)  # what an old cache kept from a write that lost a race
     ChangeLawyer(lawyer=lawyer(1), reason="当事人要求更换").run(case, staff(HANDLING), RECEIVED_AT + timedelta(days=30), ledger.context())
     raw = RawStore(database_url)
     before = raw.rows()
