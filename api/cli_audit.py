@@ -17,8 +17,8 @@ from domain.actor import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import check_extends, checkpoint_summary, export_bundle, newest_valid_checkpoint, read_checkpoint
-from infrastructure.audit_verifier import BUNDLE_FORMAT, note_key_id, verify_bundle
-from infrastructure.baotou import BUREAU_ID
+from infrastructure.formats import BUNDLE_FORMAT, note_key_id
+from verifier.audit_verifier import verify_bundle
 
 
 @click.command()
@@ -54,7 +54,7 @@ def audit_export(case_id: UUID, out: Path, db_url: str) -> None:
         f"wrote {out}: {cases} case records, {len(bundle['records']) - cases} network records, "
         f"checkpoint of {bundle['checkpoint'].splitlines()[1]} records"
     )
-    click.echo(f"check it anywhere with: python infrastructure/audit_verifier.py {out} --root-key {ledger.keystore.root_public_key_hex()}")
+    click.echo(f"check it anywhere with: python verifier/audit_verifier.py {out} --root-key {ledger.keystore.root_public_key_hex()}")
 
 
 @audit.command("verify")
@@ -206,7 +206,8 @@ def log_consistency(old_size: int, new_size: int, db_url: str) -> None:
 def erase_personal_data(applicant_id: str, reason: str, person: str, db_url: str) -> None:
     """(Bureau only) Erase an applicant's personal data: a signed erasure on each of their cases, then their
     data key destroyed. Every signature, chain and proof still verifies."""
-    cases = command_ledger(db_url).erase_personal_data(Actor(BUREAU_ID, person, Role.BUREAU), now(), applicant_id, reason)
+    ledger = command_ledger(db_url)
+    cases = ledger.erase_personal_data(Actor(ledger.policy.bureau_id, person, Role.BUREAU), now(), applicant_id, reason)
     click.echo(f"erased the personal data of {applicant_id} in {len(cases)} case(s): " + ", ".join(str(c) for c in cases))
 
 

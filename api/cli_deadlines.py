@@ -13,7 +13,7 @@ from api.cli_types import ShanghaiTime
 from domain.actor import check_supported
 from domain.deadlines import due_date
 from domain.errors import DomainError
-from domain.policy import PROFILES
+from domain.policy import profile
 from infrastructure.config import Settings
 from projections.registry import calendar_for
 from service.queries import Queries
@@ -39,7 +39,7 @@ def _emit(value: Any, as_json: bool, text: str) -> None:
 def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> None:
     """When is it due? The due date of one RULE (TRANSFER, PLATFORM, DECISION, APPOINT, ...) from a start time."""
     settings = Settings()
-    policy = PROFILES[settings.policy]
+    policy = profile(settings.policy)
     check_supported(start.date())
     try:
         definition = policy.deadline(rule.upper())

@@ -44,6 +44,7 @@ from domain.commands import (
 )
 from domain.errors import DomainError
 from domain.network import Directory
+from domain.policy.baotou import DISTRICT_NAMES
 from domain.vocabulary import (
     DispatchMethod,
     MatterKind,
@@ -52,7 +53,6 @@ from domain.vocabulary import (
     Role,
     TerminationGround,
 )
-from infrastructure.baotou import DISTRICT_NAMES
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger

@@ -11,8 +11,8 @@ from typing import Any
 from domain.case import Case
 from domain.fields import Lawyer
 from domain.network import MUNICIPAL_DISTRICT
+from domain.policy.baotou import DISTRICT_NAMES
 from domain.vocabulary import Channel, KeyGroup, MatterKind
-from infrastructure.baotou import DISTRICT_NAMES
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅海燕宝音其其格巴特尔乌云"

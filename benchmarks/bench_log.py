@@ -35,11 +35,11 @@ from eventsourcing.persistence import Notification
 from benchmarks.bench_append import cases_events
 from benchmarks.common import backends, best_rate, database, fresh_ledger, table
 from domain.actor import SHANGHAI
-from infrastructure.audit_verifier import leaf_hash, verify_consistency, verify_inclusion
 from infrastructure.bootstrap import build_transparency_log
 from infrastructure.database import Database
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import LogSigner, TransparencyLog
+from verifier.audit_verifier import leaf_hash, verify_consistency, verify_inclusion
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=SHANGHAI)
 

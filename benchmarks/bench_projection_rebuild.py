@@ -21,7 +21,7 @@ import psycopg
 
 from api.demo import record_demo_cases
 from domain.actor import SHANGHAI
-from infrastructure.baotou import BUREAU_ID, institutions
+from domain.policy.baotou import BAOTOU, BUREAU_ID
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.network_setup import initialise_network
@@ -33,7 +33,7 @@ PG = "postgresql://postgres@127.0.0.1:5432/test"
 def measure(db_url: str, cases: int, workdir: Path, projection: str) -> tuple[int, float, float]:
     settings = Settings(data_dir=workdir, db_url=db_url, keystore_dir=workdir / "keys", key_passphrase="bench")
     ledger = build_ledger(settings)
-    initialise_network(ledger, institutions(), BUREAU_ID, datetime(2024, 12, 31, tzinfo=SHANGHAI))
+    initialise_network(ledger, list(BAOTOU.institutions), BUREAU_ID, datetime(2024, 12, 31, tzinfo=SHANGHAI))
     record_demo_cases(settings, cases, seed=1, workers=2)
     models = build_read_models(settings, ledger)
     runner = models.runners[projection]

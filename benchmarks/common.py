@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 
 from domain.actor import SHANGHAI
-from infrastructure.baotou import BUREAU_ID, institutions
+from domain.policy.baotou import BAOTOU, BUREAU_ID
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
@@ -46,7 +46,7 @@ def fresh_ledger(backend: str) -> Iterator[tuple[CaseLedger, Settings, Path]]:
         workdir = Path(tmp)
         settings = Settings(data_dir=workdir, db_url=url, keystore_dir=workdir / "keys", key_passphrase="bench")
         ledger = build_ledger(settings)
-        initialise_network(ledger, institutions(), BUREAU_ID, datetime(2024, 12, 31, tzinfo=SHANGHAI))
+        initialise_network(ledger, list(BAOTOU.institutions), BUREAU_ID, datetime(2024, 12, 31, tzinfo=SHANGHAI))
         yield ledger, settings, workdir
         ledger.close()
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.errors import DomainError
-from domain.policy import PROFILES
+from domain.policy import profile
 from infrastructure.append_only import create_app_role, protect
-from infrastructure.baotou import BUREAU_ID, institutions
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.idempotency import IdempotencyStore
@@ -42,7 +41,7 @@ def _ledger(settings: Settings, create: bool) -> CaseLedger:
     master_key = keystore.master_key(create=not exists)
     with database.schema_lock():
         vault = PersonalDataVault(database, master_key)
-        return CaseLedger(database.eventsourcing_env(), keystore=keystore, vault=vault, policy=PROFILES[settings.policy])
+        return CaseLedger(database.eventsourcing_env(), keystore=keystore, vault=vault, policy=profile(settings.policy))
 
 
 def principal_store(
@@ -66,7 +65,10 @@ def build_transparency_log(ledger: CaseLedger, store: SqlStore) -> TransparencyL
 def set_up(ledger: CaseLedger, database: Database, at: datetime) -> list[str]:
     """`tongban init`: the network and its keys, the log's tables, append-only protection and, on
     PostgreSQL, the application's restricted role. Safe to run twice; returns what was done."""
-    done = initialise_network(ledger, institutions(), BUREAU_ID, at) or ["the network and its keys were already set up: nothing to do"]
+    policy = ledger.policy
+    done = initialise_network(ledger, list(policy.institutions), policy.bureau_id, at) or [
+        "the network and its keys were already set up: nothing to do"
+    ]
     build_transparency_log(ledger, SqlStore(database)).store.close()  # the log's tables exist before they are protected
     with SqlStore(database) as control:  # and every ledger table before the application role's grants
         IdempotencyStore(control)

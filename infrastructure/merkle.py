@@ -8,7 +8,7 @@ lies on the right edge of the tree (folded from the perfect subtrees it is made 
 the perfect subtrees as (level, index) nodes; this module says which of them a proof needs.
 
 Verification of proofs is deliberately not here: it lives in the standalone auditor's verifier
-(infrastructure/audit_verifier.py), so that what the log produces is checked by separate code.
+(verifier/audit_verifier.py), so that what the log produces is checked by separate code.
 """
 
 from __future__ import annotations

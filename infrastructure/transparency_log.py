@@ -13,7 +13,6 @@ certified in the network stream (`Network.LogKeyCertified`); see docs/transparen
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -24,10 +23,9 @@ import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
-from domain.actor import SHANGHAI
 from domain.errors import DomainError
 from infrastructure import merkle
-from infrastructure.audit_verifier import case_head_leaf, note_key_id
+from infrastructure.formats import case_head_leaf, checkpoint_text, sign_note
 from infrastructure.keystore import public_hex
 from infrastructure.sql_store import SqlStore
 
@@ -53,9 +51,7 @@ class LogSigner:
     key: Ed25519PrivateKey
 
     def sign(self, text: str) -> str:
-        public = bytes.fromhex(public_hex(self.key))
-        signature = note_key_id(self.origin, public) + self.key.sign(text.encode())
-        return f"{text}\n\u2014 {self.origin} {base64.b64encode(signature).decode()}\n"
+        return sign_note(text, self.origin, self.key, bytes.fromhex(public_hex(self.key)))
 
 
 @dataclass(frozen=True)
@@ -204,12 +200,8 @@ class TransparencyLog:
             self._serialise_writers()
             size = self._head()[0]
             heads = case_heads(self.logged_heads(size))
-            text = (
-                f"{self.signer.origin}\n{size}\n{base64.b64encode(self.root(size)).decode()}\n"
-                f"time {at.astimezone(SHANGHAI).isoformat(timespec='seconds')}\n"
-                f"case-heads {len(heads)} {base64.b64encode(merkle.root_of([merkle.leaf_hash(h) for h in heads])).decode()}\n"
-            )
-            note = self.signer.sign(text)
+            heads_root = merkle.root_of([merkle.leaf_hash(h) for h in heads])
+            note = self.signer.sign(checkpoint_text(self.signer.origin, size, self.root(size), at, len(heads), heads_root))
             self.store.execute(f"INSERT INTO {CHECKPOINTS} VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (size, at.isoformat(), note))
         return note
 
@@ -229,5 +221,5 @@ class TransparencyLog:
 
 
 def case_heads(heads: Iterable[tuple[str, int, bytes]]) -> list[bytes]:
-    """The leaves of the case-head tree: one per stream, sorted by stream id (see audit_verifier.case_head_leaf)."""
+    """The leaves of the case-head tree: one per stream, sorted by stream id (formats.case_head_leaf)."""
     return [case_head_leaf(stream, version, digest.hex()) for stream, version, digest in sorted(heads)]

@@ -17,7 +17,7 @@ for n in ledger.all_records():
 PY
 )
 .venv/bin/tongban audit export "$case_id" --out data/audit-bundle.json
-.venv/bin/python infrastructure/audit_verifier.py data/audit-bundle.json --root-key data/keys/root.pub | tail -n 2
+.venv/bin/python verifier/audit_verifier.py data/audit-bundle.json --root-key data/keys/root.pub | tail -n 2
 cat <<NEXT
 
 What to do next (the ledger is in data/tongban.sqlite3, keys in data/keys):
@@ -25,7 +25,7 @@ What to do next (the ledger is in data/tongban.sqlite3, keys in data/keys):
   .venv/bin/tongban history $case_id --as-of 2025-01-03
   .venv/bin/tongban verify --json                # check every record, machine-readable
   .venv/bin/tongban audit check --since data/checkpoint.txt   # prove the log still extends the saved checkpoint
-  python3 infrastructure/audit_verifier.py data/audit-bundle.json --root-key data/keys/root.pub   # offline, anywhere
+  python3 verifier/audit_verifier.py data/audit-bundle.json --root-key data/keys/root.pub   # offline, anywhere
   .venv/bin/tongban keys rotate baotou-kundulun  # rotate an institution's key; old records stay valid
   .venv/bin/tongban worklist --institution baotou-qingshan --date 2026-06-01   # what is due and overdue
   .venv/bin/tongban compliance --period 2025     # deadline compliance per rule

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from api.cli import main
+from domain.policy.baotou import DISTRICTS
 from domain.vocabulary import Role
-from infrastructure.baotou import DISTRICTS
 from tests.raw_store import RawStore
 
 

@@ -28,8 +28,8 @@ from domain.commands import (
 from domain.deadlines import add_natural_days, add_working_days, due_date
 from domain.fields import Applicant, Hardship
 from domain.policy import BAOTOU
+from domain.policy.baotou import BUREAU_ID
 from domain.vocabulary import Channel, DispatchMethod, HardshipBasis, MatterKind, ObjectionRuling, Recommendation, Role
-from infrastructure.baotou import BUREAU_ID
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from infrastructure.working_days import WorkingDayCalendar

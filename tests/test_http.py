@@ -15,7 +15,6 @@ from litestar.testing import TestClient
 from api.http_app import create_app
 from domain.commands import CASE_COMMANDS
 from domain.vocabulary import Role
-from infrastructure.audit_verifier import verify_bundle
 from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -26,6 +25,7 @@ from infrastructure.sql_store import SqlStore
 from tests.http_client import APPLICATION, LAWYER, Api, received
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
+from verifier.audit_verifier import verify_bundle
 
 WHOLE_LIFE = [
     ("kundulun_staff", "transfer", {"to_institution": HANDLING, "applicant_consent": True}),

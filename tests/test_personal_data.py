@@ -17,10 +17,9 @@ import pytest
 
 from domain.actor import SHANGHAI, Actor
 from domain.errors import DomainError
+from domain.policy.baotou import BUREAU_ID
 from domain.vocabulary import Role
 from infrastructure.audit import check_extends, export_bundle
-from infrastructure.audit_verifier import verify_bundle
-from infrastructure.baotou import BUREAU_ID
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -31,6 +30,7 @@ from infrastructure.transparency_log import TransparencyLog
 from infrastructure.verification import verify_records
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, RECEIVED_AT, receive, walk_whole_case
+from verifier.audit_verifier import verify_bundle
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 BUREAU = Actor(BUREAU_ID, "王科长", Role.BUREAU)

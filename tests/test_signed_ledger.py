@@ -15,8 +15,8 @@ from domain.actor import SHANGHAI
 from domain.case import CaseStatus
 from domain.commands import Archive, Close, NotifyMissingMaterials, PaySubsidy, RequestTransfer, SubmitClosingFile
 from domain.errors import DomainError
+from domain.policy.baotou import BAOTOU, BUREAU_ID
 from domain.vocabulary import SubsidyKind
-from infrastructure.baotou import BUREAU_ID, institutions
 from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -334,7 +334,7 @@ def test_a_rotation_for_an_unknown_institution_is_refused_and_leaves_no_key_file
 
 def test_init_is_safe_to_run_twice(ledger: CaseLedger, raw: RawStore) -> None:
     before = raw.rows()
-    assert initialise_network(ledger, institutions(), BUREAU_ID, datetime.now(SHANGHAI)) == []
+    assert initialise_network(ledger, list(BAOTOU.institutions), BUREAU_ID, datetime.now(SHANGHAI)) == []
     assert raw.rows() == before
     assert len(ledger.directory().institutions) == 11
 

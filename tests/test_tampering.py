@@ -23,9 +23,9 @@ from click.testing import CliRunner, Result
 from api.cli import main
 from domain.actor import SHANGHAI
 from domain.errors import DomainError
+from domain.policy.baotou import BUREAU_ID
 from domain.vocabulary import Role
 from infrastructure.audit import export_bundle
-from infrastructure.baotou import BUREAU_ID
 from infrastructure.bootstrap import principal_store
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger

@@ -9,6 +9,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,11 @@ import pytest
 from domain.actor import SHANGHAI, Actor
 from domain.commands import Archive
 from domain.errors import DomainError
+from domain.policy.baotou import BUREAU_ID
 from domain.vocabulary import Role
-from infrastructure import audit_verifier
+from infrastructure import formats
 from infrastructure.append_only import app_url
 from infrastructure.audit import check_extends, compare_with_records, export_bundle, newest_valid_checkpoint, read_checkpoint
-from infrastructure.audit_verifier import verify_bundle, verify_consistency, verify_inclusion
-from infrastructure.baotou import BUREAU_ID
 from infrastructure.bootstrap import build_ledger, build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -37,6 +37,8 @@ from infrastructure.transparency_log import TransparencyLog
 from infrastructure.verification import verify_records
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, RECEIVED_AT, receive, staff, walk_whole_case
+from verifier import audit_verifier
+from verifier.audit_verifier import verify_bundle, verify_consistency, verify_inclusion
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 BUREAU = Actor(BUREAU_ID, "王科长", Role.BUREAU)
@@ -320,11 +322,13 @@ def test_an_audit_check_writes_nothing_and_names_missing_log_nodes(ledger: CaseL
     assert any("lacks nodes" in p for p in check.problems), check.problems
 
 
-def test_a_checkpoint_counts_only_a_signature_by_its_own_origins_key(ledger: CaseLedger, log: TransparencyLog) -> None:
+@pytest.mark.parametrize("open_checkpoint", [formats.open_checkpoint, audit_verifier.open_checkpoint], ids=["ledger", "verifier"])
+def test_a_checkpoint_counts_only_a_signature_by_its_own_origins_key(
+    ledger: CaseLedger, log: TransparencyLog, open_checkpoint: Callable[..., tuple[object, str]]
+) -> None:
     """A log key certified for another origin, or a witness's key, does not make a checkpoint this log's."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from infrastructure.audit_verifier import open_checkpoint
     from infrastructure.keystore import public_hex
     from infrastructure.transparency_log import LogSigner
 

@@ -1,0 +1,92 @@
+"""Baotou (包头): its legal aid network (seed 003: the justice bureau, the municipal centre and 9 county-level
+centres) and the values of its rules. Sources are named beside each value; see RULES.md."""
+
+from __future__ import annotations
+
+from domain.network import MUNICIPAL_DISTRICT, Institution
+from domain.policy.profile import Counting, DeadlineRule, Exemption, PolicyProfile, SubsidyBand
+from domain.vocabulary import InstitutionKind, SubsidyKind
+
+BUREAU_ID = "baotou-bureau"
+MUNICIPAL_CENTRE_ID = "baotou-municipal"
+
+# (district id, district name)
+DISTRICTS = (
+    ("kundulun", "昆都仑区"),
+    ("qingshan", "青山区"),
+    ("donghe", "东河区"),
+    ("jiuyuan", "九原区"),
+    ("shiguai", "石拐区"),
+    ("baiyunebo", "白云鄂博矿区"),
+    ("tumed-right", "土默特右旗"),
+    ("guyang", "固阳县"),
+    ("darhan-muminggan", "达尔罕茂明安联合旗"),
+)
+DISTRICT_NAMES = {MUNICIPAL_DISTRICT: "包头市", **dict(DISTRICTS)}
+
+
+def _institutions() -> tuple[Institution, ...]:
+    network = [
+        Institution(BUREAU_ID, "包头市司法局", InstitutionKind.BUREAU, MUNICIPAL_DISTRICT),
+        Institution(MUNICIPAL_CENTRE_ID, "包头市法律援助中心", InstitutionKind.MUNICIPAL_CENTRE, MUNICIPAL_DISTRICT),
+    ]
+    network += [
+        Institution(f"baotou-{district}", f"{name}法律援助中心", InstitutionKind.COUNTY_CENTRE, district) for district, name in DISTRICTS
+    ]
+    return tuple(network)
+
+
+_EXEMPTIONS = (
+    Exemption("minor", "未成年人", "LAL art 42(1)"),
+    Exemption("elderly_no_income", "无固定生活来源的老年人", "LAL art 42(1)"),
+    Exemption("disabled_no_income", "无固定生活来源的残疾人", "LAL art 42(1)"),
+    Exemption("social_assistance", "低保、特困供养人员", "LAL art 42(2)"),
+    Exemption("judicial_assistance", "司法救助对象", "LAL art 42(3)"),
+    Exemption("special_care", "优抚对象", "LAL art 42(4)"),
+    Exemption("migrant_worker_wages", "农民工请求支付劳动报酬或工伤赔偿", "LAL art 42(5)"),
+    Exemption("heroes_martyrs", "英雄烈士近亲属维护其人格权益", "LAL art 32(1)"),
+    Exemption("bravery", "因见义勇为行为主张相关民事权益", "LAL art 32(2)"),
+    Exemption("state_compensation", "再审改判无罪请求国家赔偿", "LAL art 32(3)"),
+    Exemption("abuse_victim", "遭受虐待、遗弃或者家庭暴力的受害人", "LAL art 32(4)"),
+    Exemption("elderly_70", "七十周岁以上老年人", "包头 local list (seed 002 四(二))"),
+)
+
+BAOTOU = PolicyProfile(
+    name="baotou",
+    city="包头市",
+    bureau_id=BUREAU_ID,
+    institutions=_institutions(),
+    district_names=DISTRICT_NAMES,
+    # Inner Mongolia class-1 monthly minimum wage, 2,270 yuan, applied city-wide (seed 000 二(九)).
+    hardship_monthly_income_per_person_fen=227_000,
+    subsidy_bands={
+        SubsidyKind.CRIMINAL_CASE: SubsidyBand(SubsidyKind.CRIMINAL_CASE, 80_000, 160_000),
+        SubsidyKind.CIVIL_ADMINISTRATIVE_CASE: SubsidyBand(SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, 100_000, 180_000),
+        SubsidyKind.DUTY_LAWYER_DAY: SubsidyBand(SubsidyKind.DUTY_LAWYER_DAY, 20_000, 50_000, per_working_day=True),
+    },
+    deadlines=(
+        DeadlineRule("SAME_DAY", "当日受理、当日审查、当日指派", 0, Counting.SAME_DAY, source="000 三(一)"),
+        DeadlineRule("TRANSFER", "受理后2个工作日内转交材料", 2, Counting.WORKING_DAYS, source="000 二(五)"),
+        DeadlineRule(
+            "PLATFORM",
+            "收到材料后2个工作日内录入审批（重大疑难复杂3个）",
+            2,
+            Counting.WORKING_DAYS,
+            complex_limit=3,
+            source="000 二(六)",
+        ),
+        DeadlineRule("DECISION", "收到申请之日起7日内作出决定", 7, Counting.NATURAL_DAYS, source="LAL art 43"),
+        DeadlineRule("APPOINT", "决定给予法律援助之日起3日内指派", 3, Counting.NATURAL_DAYS, source="000 二(七); LAL art 43"),
+        DeadlineRule("NOTIFIED", "公检法通知辩护/代理的，3日内指派", 3, Counting.NATURAL_DAYS, source="LAL art 36"),
+        DeadlineRule("OBJECTION", "司法行政机关5日内审查异议", 5, Counting.NATURAL_DAYS, source="LAL art 49"),
+        DeadlineRule("FILE", "结案后30日内提交立卷材料", 30, Counting.NATURAL_DAYS, source="办理法律援助案件程序规定 (2023)"),
+        DeadlineRule(
+            "SUBSIDY",
+            "收到卷宗后30日内审查并支付补贴",
+            30,
+            Counting.NATURAL_DAYS,
+            source="办理法律援助案件程序规定 (2023)",
+        ),
+    ),
+    exemptions={e.code: e for e in _EXEMPTIONS},
+)

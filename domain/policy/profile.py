@@ -1,0 +1,87 @@
+"""The shape of a policy profile: what differs between cities, as data the rules read (each city's values
+are in its own module of this package)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from domain.network import Institution
+from domain.vocabulary import MatterKind, SubsidyKind
+
+
+class Counting(StrEnum):
+    WORKING_DAYS = "working_days"  # 工作日
+    NATURAL_DAYS = "natural_days"  # 自然日
+    SAME_DAY = "same_day"  # 当日
+
+
+@dataclass(frozen=True)
+class SubsidyBand:
+    """Allowed subsidy per unit (case or working day), in fen (分)."""
+
+    kind: SubsidyKind
+    minimum_fen: int
+    maximum_fen: int
+    per_working_day: bool = False
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """One time limit: what starts it, how long it is and how it is counted."""
+
+    rule_id: str
+    description: str  # says what starts the clock; the deadline projection (projections/deadlines.py) starts it
+    limit: int
+    counting: Counting
+    complex_limit: int | None = None  # for major, difficult, complex or special cases
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A category that needs no hardship check (免予核查经济困难), with its legal basis."""
+
+    code: str
+    description: str
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class PolicyProfile:
+    """One city's legal aid network and the values its rules read, chosen by name (TONGBAN_POLICY)."""
+
+    name: str
+    city: str
+    bureau_id: str  # the municipal justice bureau (市司法局)
+    institutions: tuple[Institution, ...]  # the network `tongban init` sets up
+    district_names: dict[str, str]
+    # Unified hardship standard for the whole city: monthly household income per person, in fen.
+    # Not lower than the highest district minimum wage (seed 000 二(九)).
+    hardship_monthly_income_per_person_fen: int
+    subsidy_bands: dict[SubsidyKind, SubsidyBand]
+    deadlines: tuple[DeadlineRule, ...]
+    exemptions: dict[str, Exemption] = field(default_factory=dict)
+    # A life or death sentence needs a lawyer with this many years of criminal practice (LAL art 26).
+    serious_criminal_min_years: int = 3
+    # LAL art 43 leaves open whether supplementing missing materials restarts the 7-day decision clock.
+    # We restart it when the materials are complete: the institution cannot review an incomplete
+    # application, and the applicant, not the institution, controls how long supplementing takes.
+    decision_clock_restarts_when_materials_complete: bool = True
+
+    def band(self, kind: SubsidyKind) -> SubsidyBand:
+        return self.subsidy_bands[kind]
+
+    def subsidy_kind_for(self, matter: MatterKind) -> SubsidyKind | None:
+        return {
+            MatterKind.CRIMINAL: SubsidyKind.CRIMINAL_CASE,
+            MatterKind.CIVIL: SubsidyKind.CIVIL_ADMINISTRATIVE_CASE,
+            MatterKind.ADMINISTRATIVE: SubsidyKind.CIVIL_ADMINISTRATIVE_CASE,
+            MatterKind.DUTY_LAWYER: SubsidyKind.DUTY_LAWYER_DAY,
+        }.get(matter)
+
+    def deadline(self, rule_id: str) -> DeadlineRule:
+        for rule in self.deadlines:
+            if rule.rule_id == rule_id:
+                return rule
+        raise KeyError(rule_id)
