@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.case import PERSONAL_DATA_FIELDS, Case
+from domain.case import Case
 from domain.errors import DomainError
+from domain.fields import PERSONAL_DATA_FIELDS
 from infrastructure.ledger import CaseLedger
 from infrastructure.records import GENESIS, check_record, record_hash
 

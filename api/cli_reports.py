@@ -153,12 +153,12 @@ def subsidies_report(
 @_options(exports=False)
 def stats_report(institution: str | None, period: str | None, db_url: str, as_json: bool) -> None:
     """The figures the bureau publishes each year: cases by kind, recipients, amounts recovered, key groups."""
-    result = _queries(db_url).statistics(period)
+    result = _queries(db_url).statistics(institution, period)
     if as_json:
         _echo_json(result)
     else:
         for key, value in result.items():
-            if key != "period":
+            if key not in ("period", "institution"):
                 click.echo(f"{key:<28} {value}")
 
 

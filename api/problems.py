@@ -1,5 +1,5 @@
 """Errors as RFC 9457 problem details: every refusal carries the domain's stable code, a message in Chinese
-and English, and the HTTP status its code calls for (422 when none is listed here)."""
+and English, and the HTTP status its code calls for (CODES_BY_STATUS)."""
 
 from __future__ import annotations
 
@@ -16,41 +16,149 @@ from domain.errors import DomainError
 PROBLEM = "application/problem+json"
 log = logging.getLogger("tongban.http")
 
-STATUS_OF = {
-    "CASE_NOT_FOUND": 404,
-    "APPLICANT_NOT_FOUND": 404,
-    "NO_CHECKPOINT": 404,
-    "VERSION_CONFLICT": 409,
-    "INVALID_IDEMPOTENCY_KEY": 400,
-    "INVALID_IF_MATCH": 400,
-    "NO_VALID_SIGNING_KEY": 503,
-    "NETWORK_BUSY": 503,
-    "FOREIGN_KEYSTORE": 503,
-    "NETWORK_STREAM_BROKEN": 503,
-    "LOG_DAMAGED": 503,
-    "NO_LOG_KEY": 503,
-    "MALFORMED_BODY": 400,
-    "INVALID_QUERY": 400,
-    "UNREADABLE_STATEMENT": 400,
-    "UNSUPPORTED_MEDIA_TYPE": 415,
-    "UNAUTHENTICATED": 401,
-    **dict.fromkeys(
-        (
-            "NOT_HANDLING_INSTITUTION",
-            "NOT_FIRST_RECEIVING_INSTITUTION",
-            "NOT_BUREAU",
-            "NOT_HEAD",
-            "NOT_TRANSFERRING_INSTITUTION",
-            "NOT_TRANSFER_TARGET",
-            "NOT_INVOLVED",
-            "NOT_A_LEGAL_AID_CENTRE",
-            "NOT_YOUR_CASE",
-            "ROLE_NOT_ALLOWED",
-            "NOT_YOUR_INSTITUTION",
-        ),
-        403,
+# Every refusal code the code raises, under the HTTP status it answers with; tests/unit/test_problem_statuses.py
+# fails when a code is raised that is not listed here (so none silently becomes 422) or listed but never raised.
+CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
+    400: (  # the request cannot be read
+        "INVALID_IDEMPOTENCY_KEY",
+        "INVALID_IF_MATCH",
+        "INVALID_QUERY",
+        "MALFORMED_BODY",
+        "UNREADABLE_STATEMENT",
+    ),
+    401: (  # no valid token
+        "UNAUTHENTICATED",
+    ),
+    403: (  # not this principal's to do or see
+        "NOT_A_LEGAL_AID_CENTRE",
+        "NOT_BUREAU",
+        "NOT_FIRST_RECEIVING_INSTITUTION",
+        "NOT_HANDLING_INSTITUTION",
+        "NOT_HEAD",
+        "NOT_INVOLVED",
+        "NOT_TRANSFERRING_INSTITUTION",
+        "NOT_TRANSFER_TARGET",
+        "NOT_YOUR_CASE",
+        "NOT_YOUR_INSTITUTION",
+        "ROLE_NOT_ALLOWED",
+    ),
+    404: (  # no such thing
+        "APPLICANT_NOT_FOUND",
+        "CASE_NOT_FOUND",
+        "NO_CHECKPOINT",
+    ),
+    409: (  # the case changed since it was read
+        "VERSION_CONFLICT",
+    ),
+    415: (  # a body of another type
+        "UNSUPPORTED_MEDIA_TYPE",
+    ),
+    422: (  # refused by a rule, or a value that is not valid
+        "ABOVE_BAND_NOT_APPROVED",
+        "ALREADY_APPOINTED",
+        "ALREADY_ARCHIVED",
+        "ALREADY_DECIDED",
+        "ALREADY_DISPATCHED",
+        "ALREADY_ERASED",
+        "ALREADY_ON_PLATFORM",
+        "ALREADY_PAID",
+        "ALREADY_SIGNED_OFF",
+        "BAD_CHECKPOINT",
+        "BAD_TREE_SIZE",
+        "BELOW_BAND",
+        "CASE_ARCHIVED",
+        "CASE_CLOSED",
+        "CASE_TERMINATED",
+        "CASE_WITHDRAWN",
+        "CONTROL_CHARACTER",
+        "DATE_OUT_OF_RANGE",
+        "FILE_ALREADY_SUBMITTED",
+        "FILE_NOT_SUBMITTED",
+        "IDEMPOTENCY_KEY_REUSED",
+        "INSTITUTION_EXISTS",
+        "INVALID_AMOUNT",
+        "INVALID_CALENDAR",
+        "INVALID_FORMAT",
+        "INVALID_HARDSHIP_STATEMENT",
+        "INVALID_NAME",
+        "INVALID_PAGES",
+        "INVALID_PERIOD",
+        "INVALID_PRACTICE_YEARS",
+        "INVALID_ROOT_KEY",
+        "INVALID_SETTING",
+        "INVALID_STATEMENT",
+        "INVALID_WORKING_DAYS",
+        "KEY_ALREADY_REVOKED",
+        "KEY_EXISTS",
+        "KEY_USED_AFTER_REVOCATION",
+        "LAWYER_NOT_QUALIFIED",
+        "MALFORMED_BUNDLE",
+        "MATERIALS_OUTSTANDING",
+        "MISSING_FIELD",
+        "NOTHING_IN_TRANSIT",
+        "NOTHING_TO_OBJECT_TO",
+        "NOT_APPOINTED",
+        "NOT_A_BUNDLE",
+        "NOT_A_CRIMINAL_CASE",
+        "NOT_CLOSED",
+        "NOT_DEEMED_WITHDRAWN",
+        "NOT_ELIGIBLE",
+        "NOT_GRANTED",
+        "NOT_ON_PLATFORM",
+        "NOT_READY_TO_ARCHIVE",
+        "NOT_REQUESTED",
+        "NO_APPLICANT_CONSENT",
+        "NO_BUREAU",
+        "NO_MATERIALS_OUTSTANDING",
+        "NO_MISSING_ITEMS",
+        "NO_OBJECTION_PENDING",
+        "NO_REVIEW",
+        "NO_ROLES",
+        "NO_TRANSFER_REQUESTED",
+        "OBJECTION_PENDING",
+        "ONE_NOTICE_ONLY",
+        "PRINCIPAL_ALREADY_REVOKED",
+        "PRINCIPAL_EXISTS",
+        "RECORD_NOT_LOGGED",
+        "REVIEW_NOT_SIGNED_OFF",
+        "TIME_BEFORE_PREVIOUS_ACTION",
+        "TIME_OUT_OF_RANGE",
+        "TIME_WITHOUT_ZONE",
+        "TRANSFER_PENDING",
+        "TRANSFER_TO_SELF",
+        "UNKNOWN_DISTRICT",
+        "UNKNOWN_EXEMPTION",
+        "UNKNOWN_HARDSHIP_BASIS",
+        "UNKNOWN_INSTITUTION",
+        "UNKNOWN_KEY",
+        "UNKNOWN_POLICY",
+        "UNKNOWN_PRINCIPAL",
+        "UNKNOWN_PROJECTION",
+        "UNKNOWN_ROLE",
+        "UNKNOWN_RULE",
+        "UNREADABLE_FILE",
+        "UNSUPPORTED_DATABASE_URL",
+        "WRONG_SUBSIDY_KIND",
+        "WRONG_TRANSFER_TARGET",
+    ),
+    503: (  # the server cannot serve now: its database, keys or log need an operator
+        "DATABASE_CORRUPT",
+        "DATABASE_UNREACHABLE",
+        "DATA_KEY_INVALID",
+        "FOREIGN_KEYSTORE",
+        "LOG_DAMAGED",
+        "MISSING_KEY",
+        "MISSING_MASTER_KEY",
+        "NETWORK_BUSY",
+        "NETWORK_STREAM_BROKEN",
+        "NO_LEDGER",
+        "NO_LOG_KEY",
+        "NO_NETWORK",
+        "NO_VALID_SIGNING_KEY",
+        "WRONG_PASSPHRASE",
     ),
 }
+STATUS_OF = {code: status for status, codes in CODES_BY_STATUS.items() for code in codes}
 
 
 def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
@@ -78,7 +186,7 @@ def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[
 
 
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
-    return problem(STATUS_OF.get(exc.code, 422), exc.code, exc.message)
+    return problem(STATUS_OF.get(exc.code, 422), exc.code, exc.message)  # 422: a code raised by a plugin, not by us
 
 
 def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:

@@ -15,9 +15,12 @@ that confirming costs at most 5 % (confirmed / unconfirmed >= 0.95).
 from __future__ import annotations
 
 import argparse
+import functools
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import Application
 
@@ -26,7 +29,7 @@ from benchmarks.common import backends, best_rate, database, fresh_ledger, table
 from infrastructure.database import Database
 
 
-def cases_events(ledger: Any, cases: int, seed: int) -> list[list[Any]]:
+def cases_events(ledger: Any, cases: int, seed: int) -> list[Sequence[Any]]:
     generator = DemoGenerator(ledger, seed)
     return [generator.one_case(n, cases).collect_events() for n in range(cases)]
 
@@ -41,13 +44,13 @@ def unconfirmed(ledger: Any) -> Any:
     return ledger
 
 
-def save_each(app: Application, batches: list[list[Any]]) -> None:
+def save_each(app: Application[UUID], batches: list[Sequence[Any]]) -> None:
     for events in batches:
         for event in events:
             app.save(event)
 
 
-def save_batched(app: Application, batches: list[list[Any]]) -> None:
+def save_batched(app: Application[UUID], batches: list[Sequence[Any]]) -> None:
     for start in range(0, len(batches), 100):
         app.save(*(e for events in batches[start : start + 100] for e in events))
 
@@ -61,7 +64,9 @@ def main() -> None:
     rows = []
     for backend in backends(args.backend):
         for pattern, save in (("1 event / transaction", save_each), ("100 cases / transaction", save_batched)):
-            signed_rates, unconfirmed_rates, plain_rates = [], [], []
+            signed_rates: list[float] = []
+            unconfirmed_rates: list[float] = []
+            plain_rates: list[float] = []
             for attempt in range(args.attempts):
                 sides = [(signed_rates, False), (unconfirmed_rates, True)]
                 for rates, skip_confirmation in sides if attempt % 2 else reversed(sides):  # alternate which runs first
@@ -69,14 +74,14 @@ def main() -> None:
                         batches = cases_events(ledger, args.cases, seed=attempt)
                         events = sum(len(b) for b in batches)
                         app = unconfirmed(ledger) if skip_confirmation else ledger
-                        rates.append(best_rate(events, lambda app=app, b=batches, f=save: f(app, b), repeat=1))
+                        rates.append(best_rate(events, functools.partial(save, app, batches), repeat=1))
                 with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp), "plain") as url:
                     if Database(url).is_postgres:
                         Database(url).connect_postgres().close()  # creates the schema
-                    plain = Application(env={**Database(url).eventsourcing_env(), "CREATE_TABLE": "y"})
+                    plain = Application[UUID](env={**Database(url).eventsourcing_env(), "CREATE_TABLE": "y"})
                     with fresh_ledger(backend) as (generator_ledger, _, _):
                         batches = cases_events(generator_ledger, args.cases, seed=attempt)
-                    plain_rates.append(best_rate(events, lambda app=plain, b=batches, f=save: f(app, b), repeat=1))
+                    plain_rates.append(best_rate(events, functools.partial(save, plain, batches), repeat=1))
                     plain.close()
             signed, unconfirmed_signed, unsigned = max(signed_rates), max(unconfirmed_rates), max(plain_rates)
             goal = 0.9 if backend == "postgres" else 0.8

@@ -14,6 +14,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import Application
@@ -46,7 +47,7 @@ def unsigned_rate(cases: int) -> float:
         batches = cases_events(ledger, cases, seed=1)
     events = sum(len(b) for b in batches)
     with tempfile.TemporaryDirectory() as tmp, database("sqlite", Path(tmp), "plain") as url:
-        plain = Application(env={**Database(url).eventsourcing_env(), "CREATE_TABLE": "y"})
+        plain = Application[UUID](env={**Database(url).eventsourcing_env(), "CREATE_TABLE": "y"})
         started = time.perf_counter()
         save_batched(plain, batches)
         rate = events / (time.perf_counter() - started)
@@ -61,7 +62,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     signing = max(raw_sign(5000) for _ in range(3))
     unsigned = unsigned_rate(args.cases // 4)
-    rows = [[f"demo, {w} worker(s)", demo_rate(args.cases, w)] for w in sorted({1, cores})]
+    rows = [(f"demo, {w} worker(s)", demo_rate(args.cases, w)) for w in sorted({1, cores})]
     print(f"raw Ed25519 signing on one core: {signing:,.0f}/s; library's unsigned batched save: {unsigned:,.0f} events/s")
     print(
         table(

@@ -100,14 +100,12 @@ def measure(backend: str, seconds: float, clients: int) -> list[list[Any]]:
             def trivial(http: httpx.Client, n: int) -> None:
                 assert http.get("/health").status_code == 200
 
-            rows = []
+            measured = []
             for name, request in (("trivial GET /health", trivial), ("command POST /cases", command), ("read GET /cases/{id}", read)):
                 rate, latencies = load(clients, seconds, request, base, token)
-                rows.append([backend, name, rate, latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99) - 1] * 1000])
-            trivial_rate = rows[0][2]
-            for row in rows:
-                row.append(row[2] / trivial_rate)
-            return rows
+                measured.append((name, rate, latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99) - 1] * 1000))
+            trivial_rate = measured[0][1]
+            return [[backend, name, rate, p50, p99, rate / trivial_rate] for name, rate, p50, p99 in measured]
         finally:
             server.terminate()
             server.wait(10)

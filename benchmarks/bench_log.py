@@ -18,12 +18,13 @@ maintaining the tree adds to the append path.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import random
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,7 @@ def big_log(backend: str, records: int) -> list[list[object]]:
     return rows
 
 
-def save_each(app: Any, batches: list[list[Any]], log: TransparencyLog | None) -> None:
+def save_each(app: Any, batches: list[Sequence[Any]], log: TransparencyLog | None) -> None:
     """One event per transaction, the log integrated twice a second by a background thread, as `serve` does."""
     stop = threading.Event()
     integrator = threading.Thread(target=_integrate_until, args=(log, stop)) if log is not None else None
@@ -151,7 +152,7 @@ def _integrate_until(log: TransparencyLog, stop: threading.Event) -> None:
         log.integrate()
 
 
-def save_batched(app: Any, batches: list[list[Any]], log: TransparencyLog | None) -> None:
+def save_batched(app: Any, batches: list[Sequence[Any]], log: TransparencyLog | None) -> None:
     for start in range(0, len(batches), 100):
         app.save(*(e for events in batches[start : start + 100] for e in events))
         if log is not None:
@@ -170,7 +171,7 @@ def append_overhead(backend: str, cases: int) -> list[list[object]]:
                     log = build_transparency_log(ledger, SqlStore(Database(settings.db_url)))
                     log.integrate()
                     chosen = log if with_log else None
-                    rates[with_log].append(best_rate(events, lambda b=batches, lg=chosen, f=save, a=ledger: f(a, b, lg), repeat=1))
+                    rates[with_log].append(best_rate(events, functools.partial(save, ledger, batches, chosen), repeat=1))
                     assert not with_log or log.size() == sum(1 for _ in ledger.all_records())
                     log.store.close()
         without, with_log_rate = max(rates[False]), max(rates[True])

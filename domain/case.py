@@ -10,7 +10,7 @@ never reads a clock.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -18,26 +18,13 @@ from domain import closing, decision, intake, transfer
 from domain.actor import Actor, iso
 from domain.case_status import CaseStatus, Progress
 from domain.decision import Decision, Objection
+from domain.fields import APPLICANT_DATA, PersonalData
 from domain.guards import required
 from domain.intake import Application, Review
 from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.transfer import Transfer
 from domain.vocabulary import Channel, DispatchMethod, MatterKind, ObjectionRuling, Recommendation, SubsidyKind, TerminationGround
-
-
-class PersonalData(NamedTuple):
-    """Where an event holds a person's personal information (个人信息, PIPL): the payload field, the key in it
-    that names the person, and the items that are personal. The ledger encrypts those items per person
-    before signing, so that erasing the person's key erases them and every signature still verifies."""
-
-    field: str
-    subject: str
-    items: tuple[str, ...]
-
-
-APPLICANT_DATA = PersonalData("applicant", "applicant_id", ("name", "id_number", "phone", "address"))
-PERSONAL_DATA_FIELDS = APPLICANT_DATA.items
 
 Record = dict[str, Any]
 By = dict[str, str]  # who recorded an event: institution, person, role

@@ -4,7 +4,7 @@ applicant, hardship and lawyer a command carries. Checked before the case sees t
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -32,6 +32,20 @@ Fen = Annotated[int, Field(ge=0, le=10**12, description="Amount in fen (分), an
 def short_text(max_length: int, description: str) -> Any:
     """An optional text field (empty allowed), bounded, without control characters."""
     return Field(default="", max_length=max_length, description=description)
+
+
+class PersonalData(NamedTuple):
+    """Where an event holds a person's personal information (个人信息, PIPL): the payload field, the key in it
+    that names the person, and the items that are personal. The ledger encrypts those items per person
+    before signing, so that erasing the person's key erases them and every signature still verifies."""
+
+    field: str
+    subject: str
+    items: tuple[str, ...]
+
+
+APPLICANT_DATA = PersonalData("applicant", "applicant_id", ("name", "id_number", "phone", "address"))
+PERSONAL_DATA_FIELDS = APPLICANT_DATA.items
 
 
 class Applicant(BaseModel):

@@ -2,7 +2,7 @@
 format name, a checkpoint's text, its C2SP signed-note signature, and the case-head leaf.
 
 The standalone verifier (verifier/audit_verifier.py) implements the same from the documents and imports
-nothing from here; tests/test_formats_agree.py proves the two give the same bytes. Records themselves are
+nothing from here; tests/unit/test_formats_agree.py proves the two give the same bytes. Records themselves are
 in records.py (docs/ledger-format.md), the tree in merkle.py (RFC 9162).
 """
 

@@ -18,8 +18,8 @@ from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.actor import SHANGHAI
-from domain.case import PersonalData
 from domain.errors import DomainError
+from domain.fields import PersonalData
 from infrastructure.keystore import Keystore
 from infrastructure.personal_data import PersonalDataVault
 from infrastructure.records import encode_record

@@ -36,9 +36,6 @@ class WorkingDayCalendar:
             return day.weekday() < 5, True
         return _library(day)
 
-    def known_years(self) -> list[int]:
-        return sorted(set(self._years) | {y for y in range(2004, 2100) if _library(date(y, 6, 1))[1]})
-
     def load_year(self, year: int, holidays: list[date], working_days: list[date]) -> None:
         """Record a year's official schedule (holidays and make-up working days) in the override file."""
         if self.override_file is None:

@@ -218,9 +218,12 @@ def cost_attribution(store: SqlStore, table: Callable[[str], str], start: str | 
     return {"by_first_receiving_institution": dict(sorted(totals.items())), "first_receiving_x_handling": matrix}
 
 
-def statistics(store: SqlStore, table: Callable[[str], str], start: str | None, end: str | None) -> dict[str, Any]:
-    """The figures the bureau publishes each year (seed 003)."""
+def statistics(store: SqlStore, table: Callable[[str], str], institution: str | None, start: str | None, end: str | None) -> dict[str, Any]:
+    """The figures the bureau publishes each year (seed 003), for the whole city or for what one institution did."""
     where, params = period_filter("at", start, end)
+    if institution:
+        where.append("institution = ?")
+        params.append(institution)
     clause = " AND ".join(where)
     rows = store.fetchall(
         f"SELECT action, matter_kind, key_groups, amount_fen, applicant_id, first_receiving, handling, authority_district, institution "

@@ -120,11 +120,13 @@ class Queries:
         payments = read_payments(self.models.store, runner.current_table(), institution, start, end)
         return check_payments(payments, self.models.ledger.policy)
 
-    def statistics(self, period: str | None) -> dict[str, Any]:
-        """统计: the figures the bureau publishes each year."""
+    def statistics(self, institution: str | None, period: str | None) -> dict[str, Any]:
+        """统计: the figures the bureau publishes each year, city-wide or for what one institution did."""
         start, end = period_bounds(period)
+        self._known(institution)
         runner = self.models.current("ledger")
-        return {"period": period, **statistics(self.models.store, runner.current_table(), start, end)}
+        figures = statistics(self.models.store, runner.current_table(), institution, start, end)
+        return {"period": period, "institution": institution, **figures}
 
 
 def _row_dict(row: DeadlineRow) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def _free_port() -> int:
 
 def _throwaway_cluster() -> tuple[str, list[str]] | None:
     """Start a private cluster with local binaries; returns (url, stop command) or None."""
-    initdb = sorted(glob("/usr/lib/postgresql/*/bin/initdb")) or ([shutil.which("initdb")] if shutil.which("initdb") else [])
+    initdb = sorted(glob("/usr/lib/postgresql/*/bin/initdb")) or ([found] if (found := shutil.which("initdb")) else [])
     if not initdb:
         return None
     bindir = Path(str(initdb[-1])).parent

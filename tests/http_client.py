@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 from domain.vocabulary import Role
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
 
-APPLICATION = {
+APPLICATION: dict[str, Any] = {
     "at": "2026-03-02T09:00:00+08:00",
     "channel": "window",
     "matter_kind": "civil",

@@ -105,7 +105,8 @@ class ReportController(Controller):
         return {"period": period, **match_statement(checked, statement)}
 
     @get("/stats", summary="统计 The yearly figures", sync_to_thread=True)
-    def stats(self, principal: Principal, services: Services, period: str | None = None) -> dict[str, Any]:
+    def stats(self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None) -> dict[str, Any]:
+        """City-wide, or for what one institution did (`institution`): counts without personal data."""
         if not services.cases.sees_everything(principal) and not principal.has(Role.HEAD, Role.FINANCE):
             raise_role_not_allowed(Role.HEAD, Role.FINANCE)
-        return services.queries.statistics(period)
+        return services.queries.statistics(institution, period)

@@ -25,9 +25,7 @@ from domain.commands import (
     SignOffReview,
     Withdraw,
 )
-from domain.deadlines import add_natural_days, add_working_days, due_date
 from domain.fields import Applicant, Hardship
-from domain.policy import BAOTOU
 from domain.policy.baotou import BUREAU_ID
 from domain.vocabulary import Channel, DispatchMethod, HardshipBasis, MatterKind, ObjectionRuling, Recommendation, Role
 from infrastructure.config import Settings
@@ -35,66 +33,13 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.working_days import WorkingDayCalendar
 from projections.deadlines import DeadlineRow, read_rows, summarise
 from projections.registry import ReadModels, build_read_models
-from tests.walkthrough import FIRST_RECEIVING, HANDLING, head, receive, staff
+from tests.walkthrough import FIRST_RECEIVING, HANDLING, LAWYER, head, receive, staff
 
 CALENDAR = WorkingDayCalendar()
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-# ------------------------------------------------------------------ the calendar
-@pytest.mark.parametrize(
-    ("start", "days", "due"),
-    [
-        ("2025-09-30", 2, "2025-10-10"),  # National Day: Oct 1–8 off, Oct 11 (Sat) worked
-        ("2026-02-13", 2, "2026-02-24"),  # Spring Festival: Feb 14 (Sat) worked, Feb 15–23 off
-        ("2025-01-24", 2, "2025-01-27"),  # Sunday Jan 26 2025 is an adjusted working day
-        ("2025-12-31", 2, "2026-01-05"),  # New Year 2026: Jan 1–3 off, Sunday Jan 4 worked
-        ("2026-03-02", 2, "2026-03-04"),  # an ordinary week
-    ],
-)
-def test_working_days_follow_the_state_council_schedule(start: str, days: int, due: str) -> None:
-    result = add_working_days(CALENDAR, date.fromisoformat(start), days)
-    assert result.day == date.fromisoformat(due)
-    assert not result.provisional
-
-
-def test_a_natural_day_period_ending_on_a_holiday_ends_on_the_next_working_day() -> None:
-    decision = due_date(CALENDAR, BAOTOU.deadline("DECISION"), at("2025-09-26T10:00"))
-    assert decision.day == date(2025, 10, 9)  # 7 days later is Oct 3, inside the National Day holiday
-
-
-def test_a_natural_day_period_excludes_the_starting_day() -> None:
-    assert add_natural_days(CALENDAR, date(2026, 3, 2), 3).day == date(2026, 3, 5)
-
-
-def test_complex_cases_get_three_working_days_for_platform_entry() -> None:
-    rule = BAOTOU.deadline("PLATFORM")
-    assert due_date(CALENDAR, rule, at("2026-03-02T09:00")).day == date(2026, 3, 4)
-    assert due_date(CALENDAR, rule, at("2026-03-02T09:00"), complex_case=True).day == date(2026, 3, 5)
-
-
-def test_a_deadline_in_a_year_without_an_official_schedule_is_provisional_until_the_schedule_is_loaded(tmp_path: Path) -> None:
-    calendar = WorkingDayCalendar(tmp_path / "overrides.json")
-    guessed = add_working_days(calendar, date(2026, 12, 30), 2)
-    assert guessed.provisional
-    assert guessed.day == date(2027, 1, 1)  # Monday-to-Friday guess: New Year's Day counted as working
-
-    calendar.load_year(2027, holidays=[date(2027, 1, 1)], working_days=[])
-    known = add_working_days(WorkingDayCalendar(tmp_path / "overrides.json"), date(2026, 12, 30), 2)
-    assert not known.provisional
-    assert known.day == date(2027, 1, 4)
-
-
-def test_the_bureaus_override_file_wins_over_the_library(tmp_path: Path) -> None:
-    calendar = WorkingDayCalendar(tmp_path / "overrides.json")
-    calendar.load_year(2026, holidays=[date(2026, 3, 3)], working_days=[date(2026, 3, 7)])
-    assert calendar.is_working_day(date(2026, 3, 3)) == (False, True)
-    assert calendar.is_working_day(date(2026, 3, 7)) == (True, True)
-    with pytest.raises(ValueError, match="not in 2026"):
-        calendar.load_year(2026, holidays=[date(2027, 1, 1)], working_days=[])
 
 
 # ------------------------------------------------------------------ the compliance projection
@@ -113,9 +58,6 @@ def rows_of(models: ReadModels, case_id: UUID) -> dict[str, DeadlineRow]:
 
 def status(models: ReadModels, case_id: UUID, rule: str, today: date) -> str:
     return rows_of(models, case_id)[rule].status(today, models.calendar)
-
-
-LAWYER = {"name": "张律师", "firm": "所", "office_address": "址", "office_phone": "0472-1", "criminal_practice_years": 5}
 
 
 def transfer(ledger: CaseLedger, case_id: UUID, dispatched: datetime) -> None:
@@ -273,7 +215,7 @@ def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_counts_nothing_twice
         if calls == 3:
             raise RuntimeError("power cut")
 
-    runner.projection.apply = crash_on_third_batch  # type: ignore[method-assign]
+    runner.projection.apply = crash_on_third_batch  # type: ignore[method-assign,assignment]
     with pytest.raises(RuntimeError):
         runner.catch_up()
     assert runner.status().position > 0

@@ -27,7 +27,7 @@ from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
 from verifier.audit_verifier import verify_bundle
 
-WHOLE_LIFE = [
+WHOLE_LIFE: list[tuple[str, str, dict[str, Any]]] = [
     ("kundulun_staff", "transfer", {"to_institution": HANDLING, "applicant_consent": True}),
     ("kundulun_staff", "materials-dispatch", {"method": "electronic", "reference": "EMS-1"}),
     ("qingshan_staff", "materials-receipt", {}),

@@ -10,7 +10,7 @@ from domain.errors import DomainError
 from domain.intake import assess_eligibility
 from domain.policy import BAOTOU
 from domain.transfer import Transfer, allowed_targets
-from tests.test_case_rules import DIRECTORY, LAWYER
+from tests.unit.test_case_rules import DIRECTORY, LAWYER
 
 STANDARD = 227_000  # Baotou: the Inner Mongolia class-1 minimum wage, 2,270 yuan a month per person (seed 000 二(九))
 

@@ -103,6 +103,8 @@ MISTAKES = [
         "INVALID_NAME",
     ),
     Mistake("a worklist of an institution that does not exist", ["worklist", "--institution", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
+    Mistake("statistics of an institution that does not exist", ["stats", "--institution", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
+    Mistake("a city whose policy profile does not exist", ["verify"], "UNKNOWN_POLICY", env={"TONGBAN_POLICY": "nanning"}),
     Mistake("a key rotation for an institution that does not exist", ["keys", "rotate", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
     Mistake("a demo of minus five cases", ["demo", "--cases", "-5"], "INVALID_OPTION"),
     Mistake(

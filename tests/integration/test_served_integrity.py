@@ -24,9 +24,9 @@ from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from infrastructure.verification import verify_records
 from tests.http_client import APPLICATION
+from tests.integration.test_concurrent_writers import SECONDS, WRITERS, lawyer
 from tests.raw_store import RawStore
 from tests.server import ROOT, Server, environment
-from tests.test_concurrent_writers import SECONDS, WRITERS, lawyer
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, appointed_case
 
 
@@ -75,7 +75,7 @@ def test_eight_clients_through_two_servers_changing_one_lawyer_leave_a_ledger_th
                 response = http.post(
                     f"/cases/{case_id}/lawyer-change",
                     headers=extra,
-                    json={"lawyer": lawyer(attempt), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"},
+                    json={"lawyer": lawyer(attempt).model_dump(), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"},
                 )
                 if response.status_code == 200:
                     accepted.append(response.json()["version"])
@@ -146,7 +146,7 @@ def test_a_key_rotated_by_another_process_is_used_by_a_running_server_and_a_revo
     case_id = appointed_case(ledger)
     old_key = ledger.network().active_key_id(HANDLING)
     headers = {"Authorization": f"Bearer {token(ledger, settings, HANDLING)}"}
-    change = {"lawyer": lawyer(1), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"}
+    change = {"lawyer": lawyer(1).model_dump(), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"}
     with httpx.Client(base_url=servers[0].url, headers=headers, timeout=30) as http:
         assert http.post(f"/cases/{case_id}/lawyer-change", json=change).status_code == 200  # the server has read the network
 

@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 
 from domain.actor import SHANGHAI
-from domain.case import CaseStatus
+from domain.case_status import CaseStatus
 from domain.commands import Archive, Close, NotifyMissingMaterials, PaySubsidy, RequestTransfer, SubmitClosingFile
 from domain.errors import DomainError
 from domain.policy.baotou import BAOTOU, BUREAU_ID
@@ -75,7 +75,7 @@ def test_a_refused_command_leaves_the_stored_events_exactly_as_they_were(ledger:
     with pytest.raises(DomainError) as refused:
         ledger.act(
             case_id,
-            PaySubsidy(kind="civil_administrative_case", amount_fen=100_000, payee="x", reference="y"),
+            PaySubsidy(kind=SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, amount_fen=100_000, payee="x", reference="y"),
             staff(HANDLING),
             RECEIVED_AT + timedelta(days=90),
         )
@@ -203,7 +203,7 @@ def test_records_before_and_after_a_key_rotation_verify(ledger: CaseLedger) -> N
     new_key = rotate_key(ledger, FIRST_RECEIVING, datetime.now(SHANGHAI))
     after = walk_whole_case(ledger)
 
-    assert new_key != old_key
+    assert old_key is not None and new_key != old_key
     assert ledger.network().keys[old_key].revoked_at is not None
     assert verify(ledger).ok
     assert ledger.get_case(before).status is ledger.get_case(after).status is CaseStatus.ARCHIVED

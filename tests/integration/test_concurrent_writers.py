@@ -16,26 +16,21 @@ from hypothesis import strategies as st
 from domain.actor import SHANGHAI
 from domain.commands import ChangeLawyer
 from domain.errors import DomainError
+from domain.fields import Lawyer
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
 from infrastructure.verification import verify_records
 from tests.raw_store import RawStore
-from tests.walkthrough import HANDLING, RECEIVED_AT, appointed_case, receive, staff
+from tests.walkthrough import HANDLING, LAWYER, RECEIVED_AT, appointed_case, receive, staff
 
 WRITERS = 8
 SECONDS = 2.0
 
 
-def lawyer(n: int) -> dict[str, object]:
-    return {
-        "name": f"律师{n}",
-        "firm": "内蒙古慧丰律师事务所",
-        "office_address": "青山区幸福路 1 号",
-        "office_phone": "0472-1234567",
-        "criminal_practice_years": 5,
-    }
+def lawyer(n: int) -> Lawyer:
+    return LAWYER.model_copy(update={"name": f"律师{n}"})
 
 
 def change_lawyer_until(ledger: CaseLedger, case_id: UUID, deadline: float, accepted: list[int], *, if_match: bool) -> None:

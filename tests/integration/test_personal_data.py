@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from datetime import datetime, timedelta
+from uuid import UUID
 
 import psycopg
 import pytest
@@ -232,7 +233,7 @@ def test_an_erasure_killed_after_its_record_is_named_by_verify_and_finished_by_e
 def test_two_bureau_officials_erasing_the_same_person_at_once_leave_one_record_and_no_key(ledger: CaseLedger, settings: Settings) -> None:
     cases = [walk_whole_case(ledger), receive(ledger)]
     desks = [build_ledger(settings) for _ in range(2)]
-    start, outcomes = threading.Barrier(2), []
+    start, outcomes = threading.Barrier(2), list[list[UUID] | str]()
 
     def erase(desk: CaseLedger) -> None:
         start.wait()

@@ -11,11 +11,12 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from domain.actor import Actor
-from domain.case import Case, CaseStatus
+from domain.case import Case
+from domain.case_status import CaseStatus
 from domain.errors import DomainError
 from domain.vocabulary import DispatchMethod, ObjectionRuling, Recommendation, TerminationGround
 from projections.case_index import CaseIndexProjection
-from tests.test_case_rules import BUREAU, HEAD, LAWYER, STAFF, Story
+from tests.unit.test_case_rules import BUREAU, HEAD, LAWYER, STAFF, Story
 
 CENTRES = ("kundulun", "qingshan", "donghe")
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "by", "at")

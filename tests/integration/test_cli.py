@@ -150,6 +150,19 @@ def test_worklist_and_compliance_read_the_deadline_projection(tongban: Callable[
     assert tongban("compliance", "--period", "2025-13").exit_code == 1
 
 
+def test_stats_of_each_institution_add_up_to_the_citys(tongban: Callable[..., Result]) -> None:
+    tongban("demo", "--cases", "60", "--workers", "1")
+    institutions = ("baotou-municipal", *(f"baotou-{d}" for d, _ in DISTRICTS))
+
+    city = json.loads(tongban("stats", "--json").output)
+    each = [json.loads(tongban("stats", "--institution", i, "--json").output) for i in institutions]
+
+    assert city["applications_received"] == 60  # every case is received first exactly once
+    for figure in ("applications_received", "cases_granted", "cases_closed", "files_archived", "amount_recovered_fen"):
+        assert sum(e[figure] for e in each) == city[figure], figure
+    assert len({e["applications_received"] for e in each}) > 1  # the filter is applied, not ignored
+
+
 def test_an_auditor_saves_a_checkpoint_exports_a_bundle_and_later_catches_a_deleted_case(
     tongban: Callable[..., Result], database_url: str, tmp_path: Path
 ) -> None:
