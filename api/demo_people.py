@@ -42,8 +42,10 @@ def application(rng: random.Random, matter: MatterKind, district: str) -> dict[s
         groups = (*groups, KeyGroup.MIGRANT_WORKER) if KeyGroup.MIGRANT_WORKER not in groups else groups
     basis = rng.random()
     hardship: dict[str, Any]
-    if KeyGroup.MIGRANT_WORKER in groups or basis < 0.3:
-        hardship = {"basis": "exemption", "exemption": rng.choice(["migrant_worker_wages", "social_assistance", "elderly_70", "minor"])}
+    if KeyGroup.MIGRANT_WORKER in groups and matter is MatterKind.CIVIL:
+        hardship = {"basis": "exemption", "exemption": "migrant_worker_wages"}  # LAL 42(3): wages and work injuries
+    elif basis < 0.3:
+        hardship = {"basis": "exemption", "exemption": rng.choice(["social_assistance", "elderly_no_income", "minor", "unemployed"])}
     elif basis < 0.6:
         hardship = {"basis": "credit_commitment"}
     else:

@@ -71,6 +71,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "CASE_TERMINATED",
         "CASE_WITHDRAWN",
         "CONTROL_CHARACTER",
+        "EXEMPTION_NOT_FOR_MATTER",
         "DATE_OUT_OF_RANGE",
         "FILE_ALREADY_SUBMITTED",
         "FILE_NOT_SUBMITTED",

@@ -11,7 +11,7 @@ from domain.actor import Actor
 from domain.errors import DomainError
 from domain.guards import active, by_handling, in_order, no_transfer_pending, required, undecided
 from domain.network import MUNICIPAL_DISTRICT, Directory
-from domain.policy import PolicyProfile
+from domain.policy import PolicyProfile, Waiver
 from domain.vocabulary import Channel, HardshipBasis, KeyGroup, MatterKind, Role
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class Application:
             "matter_kind": self.matter_kind.value,
             "authority": {"name": self.authority_name, "district": self.authority_district},
             "applicant": dict(self.applicant),
-            "hardship": checked_hardship(self.hardship, policy),
+            "hardship": checked_hardship(self.hardship, self.matter_kind, policy),
             "key_groups": sorted(g.value for g in self.key_groups),
             "group_case": self.group_case,
             "complex_case": self.complex_case,
@@ -84,9 +84,9 @@ def check_application(actor: Actor, directory: Directory, application: Applicati
 
 
 # ---------------------------------------------------------------- financial hardship (经济困难)
-def checked_hardship(hardship: dict[str, Any], policy: PolicyProfile) -> dict[str, Any]:
+def checked_hardship(hardship: dict[str, Any], matter: MatterKind, policy: PolicyProfile) -> dict[str, Any]:
     """The hardship basis as recorded: a statement with household income and size, a credit commitment,
-    or an exemption of this city's policy (with its legal basis)."""
+    or an exemption of this city's policy that covers this matter (with its legal basis and what it waives)."""
     try:
         basis = HardshipBasis(str(hardship.get("basis")))
     except ValueError:
@@ -108,15 +108,30 @@ def checked_hardship(hardship: dict[str, Any], policy: PolicyProfile) -> dict[st
         code = hardship.get("exemption")
         if code not in policy.exemptions:
             raise DomainError("UNKNOWN_EXEMPTION", f"免予核查的类别 {code!r} 不在本市政策中 (not an exemption of this city's policy).")
-        return {"basis": basis.value, "exemption": code, "legal_basis": policy.exemptions[code].legal_basis}
+        exemption = policy.exemptions[code]
+        if not exemption.covers(matter):
+            raise DomainError(
+                "EXEMPTION_NOT_FOR_MATTER",
+                f"“{exemption.description}”（{exemption.legal_basis}）不适用于{matter.value}案件 "
+                f"(the exemption {code} does not cover a {matter.value} matter).",
+            )
+        return {"basis": basis.value, "exemption": code, "legal_basis": exemption.legal_basis, "waiver": exemption.waiver.value}
     return {"basis": basis.value}
+
+
+_WAIVED = {
+    Waiver.NO_HARDSHIP_CONDITION: "不受经济困难条件限制",
+    Waiver.NO_VERIFICATION: "免予核查经济困难",
+    Waiver.DEEMED_HARDSHIP: "视为经济困难",
+}
 
 
 def assess_eligibility(hardship: dict[str, Any], policy: PolicyProfile) -> tuple[bool, str]:
     """Financial hardship against the unified city standard, with exemptions: (eligible, why)."""
     basis = HardshipBasis(hardship["basis"])
     if basis is HardshipBasis.EXEMPTION:
-        return True, f"免予核查经济困难: {hardship['exemption']} ({hardship['legal_basis']})"
+        waiver = Waiver(hardship.get("waiver", Waiver.NO_VERIFICATION))  # older records did not name it
+        return True, f"{_WAIVED[waiver]}: {hardship['exemption']} ({hardship['legal_basis']})"
     if basis is HardshipBasis.CREDIT_COMMITMENT:
         return True, "个人诚信承诺代替证明 (personal credit commitment)"
     per_person = hardship["household_monthly_income_fen"] // hardship["household_size"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from domain.errors import DomainError
 from domain.policy.baotou import BAOTOU
-from domain.policy.profile import Counting, DeadlineRule, Exemption, PolicyProfile, SubsidyBand
+from domain.policy.profile import Counting, DeadlineRule, Exemption, PolicyProfile, SubsidyBand, Waiver
 
 PROFILES = {profile.name: profile for profile in (BAOTOU,)}
 
-__all__ = ["BAOTOU", "PROFILES", "Counting", "DeadlineRule", "Exemption", "PolicyProfile", "SubsidyBand", "profile"]
+__all__ = ["BAOTOU", "PROFILES", "Counting", "DeadlineRule", "Exemption", "PolicyProfile", "SubsidyBand", "Waiver", "profile"]
 
 
 def profile(name: str) -> PolicyProfile:

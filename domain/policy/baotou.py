@@ -4,8 +4,8 @@ centres) and the values of its rules. Sources are named beside each value; see R
 from __future__ import annotations
 
 from domain.network import MUNICIPAL_DISTRICT, Institution
-from domain.policy.profile import Counting, DeadlineRule, Exemption, PolicyProfile, SubsidyBand
-from domain.vocabulary import InstitutionKind, SubsidyKind
+from domain.policy.profile import Counting, DeadlineRule, Exemption, PolicyProfile, SubsidyBand, Waiver
+from domain.vocabulary import InstitutionKind, MatterKind, SubsidyKind
 
 BUREAU_ID = "baotou-bureau"
 MUNICIPAL_CENTRE_ID = "baotou-municipal"
@@ -36,19 +36,38 @@ def _institutions() -> tuple[Institution, ...]:
     return tuple(network)
 
 
+_CIVIL = frozenset({MatterKind.CIVIL})
 _EXEMPTIONS = (
-    Exemption("minor", "未成年人", "LAL art 42(1)"),
-    Exemption("elderly_no_income", "无固定生活来源的老年人", "LAL art 42(1)"),
-    Exemption("disabled_no_income", "无固定生活来源的残疾人", "LAL art 42(1)"),
-    Exemption("social_assistance", "低保、特困供养人员", "LAL art 42(2)"),
-    Exemption("judicial_assistance", "司法救助对象", "LAL art 42(3)"),
-    Exemption("special_care", "优抚对象", "LAL art 42(4)"),
-    Exemption("migrant_worker_wages", "农民工请求支付劳动报酬或工伤赔偿", "LAL art 42(5)"),
-    Exemption("heroes_martyrs", "英雄烈士近亲属维护其人格权益", "LAL art 32(1)"),
-    Exemption("bravery", "因见义勇为行为主张相关民事权益", "LAL art 32(2)"),
-    Exemption("state_compensation", "再审改判无罪请求国家赔偿", "LAL art 32(3)"),
-    Exemption("abuse_victim", "遭受虐待、遗弃或者家庭暴力的受害人", "LAL art 32(4)"),
-    Exemption("elderly_70", "七十周岁以上老年人", "包头 local list (seed 002 四(二))"),
+    # LAL art 42: hardship need not be verified for people who prove they are one of these.
+    Exemption("minor", "无固定生活来源的未成年人", "LAL art 42(1)", Waiver.NO_VERIFICATION),
+    Exemption("elderly_no_income", "无固定生活来源的老年人", "LAL art 42(1)", Waiver.NO_VERIFICATION),
+    Exemption("disabled_no_income", "无固定生活来源的残疾人", "LAL art 42(1)", Waiver.NO_VERIFICATION),
+    Exemption("social_assistance", "社会救助对象（低保、特困供养人员）", "LAL art 42(2)", Waiver.NO_VERIFICATION),
+    Exemption("judicial_assistance", "司法救助对象", "LAL art 42(2)", Waiver.NO_VERIFICATION),
+    Exemption("special_care", "优抚对象", "LAL art 42(2)", Waiver.NO_VERIFICATION),
+    Exemption(
+        "migrant_worker_wages", "进城务工人员请求支付劳动报酬或者工伤事故人身损害赔偿", "LAL art 42(3)", Waiver.NO_VERIFICATION, _CIVIL
+    ),
+    # LAL art 32: these claims get aid whatever the applicant's means.
+    Exemption("heroes_martyrs", "英雄烈士近亲属为维护英雄烈士的人格权益", "LAL art 32(1)", Waiver.NO_HARDSHIP_CONDITION, _CIVIL),
+    Exemption("bravery", "因见义勇为行为主张相关民事权益", "LAL art 32(2)", Waiver.NO_HARDSHIP_CONDITION, _CIVIL),
+    Exemption(
+        "state_compensation",
+        "再审改判无罪请求国家赔偿",
+        "LAL art 32(3)",
+        Waiver.NO_HARDSHIP_CONDITION,
+        frozenset({MatterKind.ADMINISTRATIVE, MatterKind.CIVIL}),
+    ),
+    Exemption(
+        "abuse_victim",
+        "遭受虐待、遗弃或者家庭暴力的受害人主张相关权益",
+        "LAL art 32(4)",
+        Waiver.NO_HARDSHIP_CONDITION,
+        frozenset({MatterKind.CIVIL, MatterKind.CRIMINAL}),  # a victim's claim, or the victim's agent in a prosecution
+    ),
+    # Baotou's own (001 二(四)): deemed to be in hardship.
+    Exemption("disaster", "因自然灾害或其他不可抗力等原因造成经济困难", "包头 001 二(四)", Waiver.DEEMED_HARDSHIP),
+    Exemption("unemployed", "领取失业保险金或持失业证人员", "包头 001 二(四)", Waiver.DEEMED_HARDSHIP),
 )
 
 BAOTOU = PolicyProfile(

@@ -38,13 +38,27 @@ class DeadlineRule:
     source: str = ""
 
 
+class Waiver(StrEnum):
+    """How a category frees an applicant from the hardship test; each is a different rule of law."""
+
+    NO_HARDSHIP_CONDITION = "no_hardship_condition"  # 不受经济困难条件的限制 (LAL art 32): need not be poor at all
+    NO_VERIFICATION = "no_verification"  # 免予核查经济困难状况 (LAL art 42): poor, proven by who they are
+    DEEMED_HARDSHIP = "deemed_hardship"  # 视为经济困难: a city's own rule (Baotou: 001 二(四))
+
+
 @dataclass(frozen=True)
 class Exemption:
-    """A category that needs no hardship check (免予核查经济困难), with its legal basis."""
+    """A category that frees an applicant from the hardship test, with its legal basis and the matters it may
+    cover (empty: any matter). A wage-claim exemption does not cover a criminal defence."""
 
     code: str
     description: str
     legal_basis: str
+    waiver: Waiver
+    matters: frozenset[MatterKind] = frozenset()
+
+    def covers(self, matter: MatterKind) -> bool:
+        return not self.matters or matter in self.matters
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,22 @@
-"""The case's pure parts, alone: hardship against the city standard, where a transfer may go, who may be
+"""The case's pure parts, alone: hardship against the city standard and the exemptions that waive it, where a transfer may go, who may be
 appointed where life or death is at stake, and a transfer as the API shows it. No store, no clock."""
 
 from __future__ import annotations
 
-import pytest
+import random
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api.demo import MATTER_MIX
+from api.demo_people import application as demo_application
 from domain.decision import checked_lawyer
 from domain.errors import DomainError
-from domain.intake import assess_eligibility
+from domain.intake import assess_eligibility, checked_hardship
 from domain.policy import BAOTOU
 from domain.transfer import Transfer, allowed_targets
+from domain.vocabulary import MatterKind
 from tests.unit.test_case_rules import DIRECTORY, LAWYER
 
 STANDARD = 227_000  # Baotou: the Inner Mongolia class-1 minimum wage, 2,270 yuan a month per person (seed 000 二(九))
@@ -29,6 +36,65 @@ def test_an_exemption_and_a_credit_commitment_need_no_income_check() -> None:
     exempt = {"basis": "exemption", "exemption": "minor", "legal_basis": "LAL 42"}
     eligible, why = assess_eligibility(exempt, BAOTOU)
     assert eligible and "minor" in why
+
+
+@pytest.mark.parametrize(
+    ("exemption", "matter", "recorded"),
+    [
+        # LAL 42: hardship is not verified for who the applicant is; 42 has four items, (2) holds all three benefits.
+        ("minor", MatterKind.CRIMINAL, ("LAL art 42(1)", "no_verification")),
+        ("judicial_assistance", MatterKind.CIVIL, ("LAL art 42(2)", "no_verification")),
+        ("special_care", MatterKind.ADMINISTRATIVE, ("LAL art 42(2)", "no_verification")),
+        ("migrant_worker_wages", MatterKind.CIVIL, ("LAL art 42(3)", "no_verification")),
+        # LAL 32: no hardship condition at all, for these claims only.
+        ("bravery", MatterKind.CIVIL, ("LAL art 32(2)", "no_hardship_condition")),
+        ("abuse_victim", MatterKind.CRIMINAL, ("LAL art 32(4)", "no_hardship_condition")),
+        # Baotou's own deemed hardship (001 二(四)).
+        ("disaster", MatterKind.CRIMINAL, ("包头 001 二(四)", "deemed_hardship")),
+        ("unemployed", MatterKind.CIVIL, ("包头 001 二(四)", "deemed_hardship")),
+    ],
+)
+def test_an_exemption_is_recorded_with_its_article_and_what_it_waives(
+    exemption: str, matter: MatterKind, recorded: tuple[str, str]
+) -> None:
+    hardship = checked_hardship({"basis": "exemption", "exemption": exemption}, matter, BAOTOU)
+    assert (hardship["legal_basis"], hardship["waiver"]) == recorded
+
+
+@pytest.mark.parametrize(
+    ("exemption", "matter"),
+    [
+        ("migrant_worker_wages", MatterKind.CRIMINAL),  # a wage claim exemption does not cover a criminal defence
+        ("heroes_martyrs", MatterKind.ADMINISTRATIVE),
+        ("bravery", MatterKind.CRIMINAL),
+        ("state_compensation", MatterKind.CRIMINAL),
+    ],
+)
+def test_an_exemption_that_does_not_fit_the_matter_is_refused(exemption: str, matter: MatterKind) -> None:
+    with pytest.raises(DomainError) as refused:
+        checked_hardship({"basis": "exemption", "exemption": exemption}, matter, BAOTOU)
+    assert refused.value.code == "EXEMPTION_NOT_FOR_MATTER"
+
+
+def test_another_citys_seventy_plus_rule_is_not_baotous() -> None:
+    with pytest.raises(DomainError) as refused:
+        checked_hardship({"basis": "exemption", "exemption": "elderly_70"}, MatterKind.CIVIL, BAOTOU)
+    assert refused.value.code == "UNKNOWN_EXEMPTION"
+
+
+def test_the_reason_says_which_rule_waived_the_hardship_test() -> None:
+    no_condition = checked_hardship({"basis": "exemption", "exemption": "bravery"}, MatterKind.CIVIL, BAOTOU)
+    no_check = checked_hardship({"basis": "exemption", "exemption": "minor"}, MatterKind.CIVIL, BAOTOU)
+    assert "不受经济困难条件限制" in assess_eligibility(no_condition, BAOTOU)[1]
+    assert "免予核查经济困难" in assess_eligibility(no_check, BAOTOU)[1]
+
+
+@given(st.integers(0, 10**9), st.sampled_from([matter for matter, _ in MATTER_MIX]))
+def test_every_demo_application_uses_an_exemption_that_fits_its_matter(seed: int, matter: MatterKind) -> None:
+    fields = demo_application(random.Random(seed), matter, "qingshan")
+    hardship = fields["hardship"]
+    if hardship["basis"] == "exemption":
+        assert BAOTOU.exemptions[hardship["exemption"]].covers(matter), hardship
 
 
 def test_a_transfer_goes_where_the_authority_sits_or_where_the_bureau_designated() -> None:
