@@ -46,6 +46,7 @@ from domain.errors import DomainError
 from domain.network import Directory
 from domain.policy.baotou import DISTRICT_NAMES
 from domain.vocabulary import (
+    AboveBandGround,
     DispatchMethod,
     MatterKind,
     ObjectionRuling,
@@ -59,6 +60,10 @@ from infrastructure.ledger import CaseLedger
 
 MATTER_MIX = ((MatterKind.CIVIL, 981), (MatterKind.CRIMINAL, 688), (MatterKind.ADMINISTRATIVE, 14), (MatterKind.LEGAL_HELP, 206))
 SAVE_BATCH = 100
+ABOVE_BAND_GROUNDS = (
+    (AboveBandGround.REMOTE_EVIDENCE_GATHERING, "赴外地调取证据"),
+    (AboveBandGround.DIFFICULT_OR_COMPLEX, "案情重大疑难复杂"),
+)
 # The demo's "today": no action is dated later, so the ledger holds no future events and the cases
 # received last are still in progress (fixed, so that a seed always gives the same ledger).
 DEMO_TODAY = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
@@ -269,10 +274,11 @@ class DemoGenerator:
             amount = rng.randrange(band.minimum_fen, band.maximum_fen + 1, 10_000)
             if rng.random() < 0.05:
                 amount = band.maximum_fen + rng.randrange(10_000, 80_000, 10_000)
+                ground, reason = rng.choice(ABOVE_BAND_GROUNDS)
                 self._act(
                     case,
                     clock.days(1, 5),
-                    ApproveAboveBandSubsidy(kind=kind, amount_fen=amount, reason=rng.choice(["异地取证", "案情重大疑难复杂"])),
+                    ApproveAboveBandSubsidy(kind=kind, amount_fen=amount, ground=ground, reason=reason),
                     actor_institution=receiver,
                     role=Role.HEAD,
                 )

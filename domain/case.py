@@ -24,7 +24,16 @@ from domain.intake import Application, Review
 from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.transfer import Transfer
-from domain.vocabulary import Channel, DispatchMethod, MatterKind, ObjectionRuling, Recommendation, SubsidyKind, TerminationGround
+from domain.vocabulary import (
+    AboveBandGround,
+    Channel,
+    DispatchMethod,
+    MatterKind,
+    ObjectionRuling,
+    Recommendation,
+    SubsidyKind,
+    TerminationGround,
+)
 
 Record = dict[str, Any]
 By = dict[str, str]  # who recorded an event: institution, person, role
@@ -356,13 +365,18 @@ class Case(Aggregate):
     def _archived(self, by: By, at: str, archive_number: str) -> None:
         self.archived = True
 
-    def approve_above_band_subsidy(self, actor: Actor, at: datetime, *, kind: SubsidyKind, amount_fen: int, reason: str) -> None:
+    def approve_above_band_subsidy(
+        self, actor: Actor, at: datetime, *, kind: SubsidyKind, amount_fen: int, ground: AboveBandGround, reason: str
+    ) -> None:
         """Above the band only for remote evidence gathering or difficult cases, approved by the head (001 二(三))."""
         when = closing.check_above_band_approval(self, actor, at, amount_fen)
-        self._above_band_approved(by=actor.record(), at=when, kind=kind.value, amount_fen=amount_fen, reason=required(reason, "超标准理由"))
+        self._above_band_approved(
+            by=actor.record(), at=when, kind=kind.value, amount_fen=amount_fen, ground=ground.value, reason=required(reason, "超标准理由")
+        )
 
     @event("AboveBandSubsidyApproved")
-    def _above_band_approved(self, by: By, at: str, kind: str, amount_fen: int, reason: str) -> None:
+    def _above_band_approved(self, by: By, at: str, kind: str, amount_fen: int, reason: str, ground: str = "") -> None:
+        # `ground` is empty in approvals recorded before it was required.
         self.above_band_approvals[kind] = amount_fen
 
     def pay_subsidy(

@@ -22,6 +22,7 @@ from domain.intake import Application
 from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.vocabulary import (
+    AboveBandGround,
     Channel,
     DispatchMethod,
     KeyGroup,
@@ -308,14 +309,15 @@ class Archive(CaseCommand, path="archiving"):
 
 
 class ApproveAboveBandSubsidy(CaseCommand, path="above-band-approval", acts_as=Role.HEAD):
-    """超标准补贴审批 (head of the first-receiving institution)."""
+    """超标准补贴审批 (head of the first-receiving institution), on one of the two grounds of 001 二(三)."""
 
     kind: SubsidyKind
     amount_fen: Fen
+    ground: AboveBandGround = Field(description="异地取证 remote_evidence_gathering, or 疑难复杂 difficult_or_complex")
     reason: Text
 
     def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        case.approve_above_band_subsidy(actor, at, kind=self.kind, amount_fen=self.amount_fen, reason=self.reason)
+        case.approve_above_band_subsidy(actor, at, kind=self.kind, amount_fen=self.amount_fen, ground=self.ground, reason=self.reason)
 
 
 class PaySubsidy(CaseCommand, path="subsidy-payment"):

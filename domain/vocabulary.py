@@ -66,6 +66,13 @@ class DispatchMethod(StrEnum):
     ELECTRONIC = "electronic"
 
 
+class AboveBandGround(StrEnum):
+    """The only two grounds on which a subsidy above the band may be approved (001 二(三))."""
+
+    REMOTE_EVIDENCE_GATHERING = "remote_evidence_gathering"  # 异地取证
+    DIFFICULT_OR_COMPLEX = "difficult_or_complex"  # 疑难复杂案件
+
+
 class TerminationGround(StrEnum):
     """Statutory grounds for ending aid (LAL art 48)."""
 

@@ -218,7 +218,12 @@ def test_no_text_field_of_any_command_takes_a_nul(api: Api, raw: RawStore) -> No
         f"/cases/{case_id}/objection": {"grounds": "g"},
         f"/cases/{case_id}/objection-decision": {"ruling": "upheld", "reasons": "r"},
         f"/cases/{case_id}/archiving": {"archive_number": "a"},
-        f"/cases/{case_id}/above-band-approval": {"kind": "civil_administrative_case", "amount_fen": 1, "reason": "r"},
+        f"/cases/{case_id}/above-band-approval": {
+            "kind": "civil_administrative_case",
+            "amount_fen": 1,
+            "ground": "difficult_or_complex",
+            "reason": "r",
+        },
     }
     tried = 0
     for path, body in bodies.items():

@@ -10,15 +10,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from domain.actor import SHANGHAI, Actor
 from domain.case import Case
 from domain.case_status import CaseStatus
+from domain.commands import ApproveAboveBandSubsidy
 from domain.errors import DomainError
 from domain.intake import Application
 from domain.network import MUNICIPAL_DISTRICT, Directory, Institution
 from domain.policy import BAOTOU
 from domain.vocabulary import (
+    AboveBandGround,
     Channel,
     DispatchMethod,
     InstitutionKind,
@@ -425,14 +428,35 @@ def test_a_subsidy_outside_the_band_is_refused(changes: dict[str, Any], code: st
     assert refused(Story().filed(), "pay_subsidy", STAFF["kundulun"], **{**PAY, **changes}) == code
 
 
+REMOTE_EVIDENCE: dict[str, Any] = {"ground": AboveBandGround.REMOTE_EVIDENCE_GATHERING, "reason": "赴外省调取证据"}
+
+
+@pytest.mark.parametrize("ground", [None, "good_relations", "异地取证"])
+def test_an_above_band_approval_must_name_one_of_the_two_grounds(ground: str | None) -> None:
+    """001 二(三): only remote evidence gathering (异地取证) or a difficult or complex case (疑难复杂)."""
+    named = {} if ground is None else {"ground": ground}
+    with pytest.raises(ValidationError):
+        ApproveAboveBandSubsidy.model_validate({"kind": "civil_administrative_case", "amount_fen": 200_000, "reason": "r", **named})
+
+
+def test_an_above_band_approval_records_its_ground() -> None:
+    story = Story().filed()
+    story.case.collect_events()
+    story.do(
+        "approve_above_band_subsidy", HEAD["kundulun"], kind=SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, amount_fen=200_000, **REMOTE_EVIDENCE
+    )
+    (approved,) = story.case.collect_events()
+    assert (type(approved).__name__, approved.ground) == ("AboveBandSubsidyApproved", "remote_evidence_gathering")  # type: ignore[attr-defined]
+
+
 def test_above_the_band_needs_the_heads_approval_up_to_the_approved_amount() -> None:
     story = Story().filed()
     approve: Callable[..., Any] = story.case.approve_above_band_subsidy
     story.case.collect_events()
     with pytest.raises(DomainError) as not_head:
-        approve(STAFF["kundulun"], story.clock(), kind=SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, amount_fen=200_000, reason="异地取证")
+        approve(STAFF["kundulun"], story.clock(), kind=SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, amount_fen=200_000, **REMOTE_EVIDENCE)
     assert not_head.value.code == "NOT_HEAD"
-    approve(HEAD["kundulun"], story.clock(), kind=SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, amount_fen=200_000, reason="异地取证")
+    approve(HEAD["kundulun"], story.clock(), kind=SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, amount_fen=200_000, **REMOTE_EVIDENCE)
     assert refused(story, "pay_subsidy", STAFF["kundulun"], **{**PAY, "amount_fen": 200_001}) == "ABOVE_BAND_NOT_APPROVED"
     story.do("pay_subsidy", STAFF["kundulun"], **{**PAY, "amount_fen": 200_000})
     assert story.case.subsidies_paid["civil_administrative_case"] == 200_000
