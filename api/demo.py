@@ -43,6 +43,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.errors import DomainError
+from domain.intake import assess_eligibility
 from domain.network import Directory
 from domain.policy.baotou import DISTRICT_NAMES
 from domain.vocabulary import (
@@ -220,7 +221,7 @@ class DemoGenerator:
 
     def _review(self, case: Case, clock: _Clock) -> None:
         handling = case.handling_institution
-        eligible, _ = case.assess_eligibility(self.ledger.policy)
+        eligible, _ = assess_eligibility(case.hardship, self.ledger.policy)
         self._act(
             case,
             clock.hours(1, 6),

@@ -10,7 +10,7 @@ never reads a clock.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -18,7 +18,7 @@ from domain import closing, decision, intake, transfer
 from domain.actor import Actor, iso
 from domain.case_status import CaseStatus, Progress
 from domain.decision import Decision, Objection
-from domain.fields import APPLICANT_DATA, PersonalData
+from domain.fields import APPLICANT_DATA, By, PersonalData, Record
 from domain.guards import required
 from domain.intake import Application, Review
 from domain.network import Directory
@@ -34,9 +34,6 @@ from domain.vocabulary import (
     SubsidyKind,
     TerminationGround,
 )
-
-Record = dict[str, Any]
-By = dict[str, str]  # who recorded an event: institution, person, role
 
 
 class Case(Aggregate):
@@ -112,19 +109,12 @@ class Case(Aggregate):
     # ---------------------------------------------------------------- derived state
     @property
     def status(self) -> CaseStatus:
-        return self.progress().status
+        """One status function for the case and the index (domain/case_status.py)."""
+        return Progress.of(self).status
 
     @property
     def involved_institutions(self) -> frozenset[str]:
-        return self.progress().involved
-
-    def progress(self) -> Progress:
-        """The facts the status and the involved institutions follow from (domain/case_status.py)."""
-        return Progress.of(self)
-
-    def assess_eligibility(self, policy: PolicyProfile) -> tuple[bool, str]:
-        """Financial hardship (经济困难) against the unified city standard, with exemptions."""
-        return intake.assess_eligibility(self.hardship, policy)
+        return Progress.of(self).involved
 
     # ---------------------------------------------------------------- materials (材料) and withdrawal
     def notify_missing_materials(self, actor: Actor, at: datetime, items: list[str]) -> None:
@@ -161,7 +151,7 @@ class Case(Aggregate):
     ) -> None:
         """The reviewer's opinion on the review form (审查表), with eligibility against the city's standard."""
         when = intake.check_review(self, actor, at)
-        eligible, reason = self.assess_eligibility(policy)
+        eligible, reason = intake.assess_eligibility(self.hardship, policy)
         self._review_recorded(
             by=actor.record(),
             at=when,
@@ -317,17 +307,15 @@ class Case(Aggregate):
     def _objection_decided(self, by: By, at: str, ruling: str, reasons: str) -> None:
         assert self.objection is not None
         self.objection = self.objection.decided(ruling)
-        if ruling == ObjectionRuling.CORRECTION_ORDERED.value:
-            if self.objection.against == "refusal":
-                self.decision = None
-                self.review = None
-            else:
-                self.terminated = False
+        if ruling == ObjectionRuling.CORRECTION_ORDERED.value and self.objection.against == "refusal":
+            self.decision, self.review = None, None  # reviewed and decided again
+        elif ruling == ObjectionRuling.CORRECTION_ORDERED.value:
+            self.terminated = False  # the aid resumes
 
     # ---------------------------------------------------------------- personal information (个人信息)
     def erase_personal_data(self, actor: Actor, at: datetime, *, reason: str, directory: Directory) -> None:
-        """The bureau erases the applicant's personal information (删除个人信息, PIPL art 47). The record that it
-        did so is signed like any action; the data itself is erased by destroying the applicant's data key."""
+        """The bureau erases the applicant's personal information (删除个人信息, PIPL art 47): this signed record,
+        then the applicant's data key is destroyed."""
         when = closing.check_erasure(self, actor, at, directory)
         self._personal_data_erased(
             by=actor.record(), at=when, applicant_id=self.applicant["applicant_id"], reason=required(reason, "删除理由")

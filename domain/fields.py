@@ -34,6 +34,10 @@ def short_text(max_length: int, description: str) -> Any:
     return Field(default="", max_length=max_length, description=description)
 
 
+Record = dict[str, Any]  # a part of an event's payload, as recorded
+By = dict[str, str]  # who recorded an event: institution, person, role
+
+
 class PersonalData(NamedTuple):
     """Where an event holds a person's personal information (个人信息, PIPL): the payload field, the key in it
     that names the person, and the items that are personal. The ledger encrypts those items per person

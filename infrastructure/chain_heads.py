@@ -46,5 +46,6 @@ class ChainHeads:
         previous = self._read(stream, version - 1)
         if not previous:
             raise LookupError(f"stream {stream} has no version {version - 1} to chain to")
-        self.remember_record(previous[0])
-        return record_hash(previous[0].state)
+        stored_hash = record_hash(previous[0].state)
+        self.remember(stream, version - 1, stored_hash)
+        return stored_hash

@@ -8,6 +8,7 @@ is the service's concern (service/).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import threading
 from collections.abc import Iterator
@@ -259,15 +260,17 @@ class CaseLedger(Application[UUID]):
 
     def _sign_and_store(self, processing_event: ProcessingEvent[UUID], keys: SigningKeys | None) -> list[Recording[UUID]]:
         """Each event signed and chained to the record before it (stored, or signed just before it here), all
-        stored in one transaction; what they chain to is remembered once that transaction committed."""
+        stored in one transaction; their hashes are remembered once that transaction committed."""
         records: list[StoredEvent] = []
+        hashes: list[str] = []
         signed_head: dict[UUID, str] = {}
+        mapper, key_for = self.signing_mapper, functools.partial(self._signing_key_for, keys)
         for event in processing_event.events:
             stream, version = event.originator_id, event.originator_version
-            prev = signed_head.get(stream) or self.chain_heads.before(stream, version)
-            record = self.signing_mapper.signed(event, prev=prev, key_for=lambda body: self._signing_key_for(keys, body))
+            record = mapper.signed(event, prev=signed_head.get(stream) or self.chain_heads.before(stream, version), key_for=key_for)
             records.append(record)
-            signed_head[stream] = record_hash(record.state)
+            hashes.append(record_hash(record.state))
+            signed_head[stream] = hashes[-1]
         try:
             ids = self.recorder.insert_events(records, tracking=processing_event.tracking, **processing_event.saved_kwargs)
         except ChainMoved:
@@ -275,8 +278,8 @@ class CaseLedger(Application[UUID]):
                 assert isinstance(record.originator_id, UUID)
                 self.chain_heads.forget(record.originator_id, record.originator_version - 1)
             raise
-        for record in records:
-            self.chain_heads.remember_record(record)
+        for event, stored_hash in zip(processing_event.events, hashes, strict=True):
+            self.chain_heads.remember(event.originator_id, event.originator_version, stored_hash)
         return [
             Recording(event, Notification(id=n, **vars(r))) for event, r, n in zip(processing_event.events, records, ids or [], strict=True)
         ]
