@@ -29,6 +29,7 @@ from domain.commands import (
     EnterOnPlatform,
     FileObjection,
     GrantAid,
+    InformAuthority,
     NotifyMissingMaterials,
     PaySubsidy,
     ReceiveApplication,
@@ -136,11 +137,14 @@ class DemoGenerator:
             district = receiver.district
         else:
             district = rng.choice([d for d in DISTRICT_NAMES if d != receiver.district])
-        staff = self._staff(receiver.institution_id)
-        case = ReceiveApplication(**application(rng, matter, district)).open(staff, at, self.context)
+        fields = application(rng, matter, district)
+        receiver_id = self._centre_for(district) if fields["channel"].is_authority_notice else receiver.institution_id
+        case = ReceiveApplication(**fields).open(self._staff(receiver_id), at, self.context)
         clock = _Clock(at, rng)
         try:
-            self._walk(case, clock, receiver.institution_id, n)
+            goes_on = self._answer_notice(case, clock, n) if case.notice else self._decide(case, clock, receiver_id, n)
+            if goes_on:
+                self._represent(case, clock, receiver_id, n)
         except _NotYet:
             pass  # the rest of this case's life lies after the demo's "today": it is still being worked
         except DomainError as refusal:  # a bug in the generator, not a data choice: say so loudly
@@ -149,7 +153,16 @@ class DemoGenerator:
         return case
 
     # ------------------------------------------------------------------ one case's life
-    def _walk(self, case: Case, clock: _Clock, receiver: str, n: int) -> None:
+    def _answer_notice(self, case: Case, clock: _Clock, n: int) -> bool:
+        """通知辩护: appoint and tell the authority within 3 days (LAL 36), without review or decision."""
+        rng, act = self.rng, self._act
+        act(case, clock.days(3, 5) if rng.random() < 0.05 else clock.hours(1, 30), AppointLawyer(lawyer=lawyer(rng, case)))
+        act(case, clock.hours(0.2, 8), InformAuthority(reference=f"包援函〔{clock.now:%Y}〕{n}号"))
+        act(case, clock.hours(1, 20), EnterOnPlatform(platform_number=f"NMG{clock.now:%Y%m%d}{n:06d}"))
+        return n % 17 != 0
+
+    def _decide(self, case: Case, clock: _Clock, receiver: str, n: int) -> bool:
+        """An application: materials, transfer, review, decision and appointment; whether the case goes on."""
         rng, act = self.rng, self._act
         in_progress = n % 17 == 0  # about 6 % of cases are still being worked
         if rng.random() < 0.10:
@@ -162,11 +175,11 @@ class DemoGenerator:
             )
             if rng.random() < 0.2:
                 act(case, clock.days(10, 20), Withdraw(reason="逾期未补充材料", deemed=True))
-                return
+                return False
             act(case, clock.days(1, 5), SupplementMaterials(items=list(case.outstanding_materials)))
         if rng.random() < 0.03:
             act(case, clock.hours(2, 30), Withdraw(reason="申请人撤回申请"))
-            return
+            return False
         target = self._target(case)
         if target != receiver and rng.random() < 0.9:
             late = rng.random() < 0.12
@@ -178,13 +191,13 @@ class DemoGenerator:
             )
             act(case, clock.hours(20, 48), ReceiveMaterials(), actor_institution=target)
             if in_progress:
-                return
+                return False
         elif not (case.complex_case or case.group_case) and rng.random() < 0.8:
             clock.brisk = True  # 当日受理、当日审查、当日指派 ("五个当天"), as most ordinary cases are
         self._review(case, clock)
         if not case.review or not case.review.eligible:
             self._refuse(case, clock)
-            return
+            return False
         act(
             case,
             clock.working_days(3, 4) if rng.random() < 0.1 else clock.hours(1, 20),
@@ -192,11 +205,18 @@ class DemoGenerator:
         )
         act(case, clock.hours(1, 30), GrantAid(document_number=f"包援决字〔{clock.now:%Y}〕{n}号"))
         if in_progress:
-            return
+            return False
         act(case, clock.days(4, 6) if rng.random() < 0.08 else clock.hours(1, 40), AppointLawyer(lawyer=lawyer(self.rng, case)))
         clock.brisk = False
+        return True
+
+    def _represent(self, case: Case, clock: _Clock, receiver: str, n: int) -> None:
+        """After appointment: a change of lawyer, termination or closing, the file, archiving and the subsidy."""
+        rng, act = self.rng, self._act
         if rng.random() < 0.03:
             act(case, clock.days(3, 20), ChangeLawyer(lawyer=lawyer(self.rng, case), reason="受援人申请更换律师"))
+            if case.notice:
+                act(case, clock.hours(1, 20), InformAuthority(reference=f"包援函〔{clock.now:%Y}〕{n}-2号"))
         if rng.random() < 0.04:
             act(
                 case,
@@ -314,7 +334,10 @@ class DemoGenerator:
         return person(self.rng, institution_id)
 
     def _target(self, case: Case) -> str:
-        district = case.authority["district"]
+        return self._centre_for(case.authority["district"])
+
+    def _centre_for(self, district: str) -> str:
+        """The centre where an authority of `district` sits."""
         return next(i.institution_id for i in self.centres if i.district == district)
 
 

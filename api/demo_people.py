@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.case import Case
+from domain.decision import needs_senior_defender
 from domain.fields import Lawyer
 from domain.network import MUNICIPAL_DISTRICT
 from domain.policy.baotou import DISTRICT_NAMES
-from domain.vocabulary import Channel, KeyGroup, MatterKind
+from domain.vocabulary import Channel, KeyGroup, MatterKind, NoticeGround
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅海燕宝音其其格巴特尔乌云"
@@ -26,17 +27,16 @@ def person(rng: random.Random, institution_id: str) -> str:
 def application(rng: random.Random, matter: MatterKind, district: str) -> dict[str, Any]:
     """The fields of a ReceiveApplication: channel, authority, key groups and hardship as Baotou's cases have them."""
     criminal = matter is MatterKind.CRIMINAL
-    channel = rng.choice(
-        [Channel.FORWARDED_BY_COURT, Channel.FORWARDED_BY_PROCURATORATE, Channel.FORWARDED_BY_POLICE, Channel.FORWARDED_BY_DETENTION]
-        if criminal and rng.random() < 0.8
-        else [Channel.WINDOW, Channel.WINDOW, Channel.PHONE, Channel.ONLINE, Channel.WORKSTATION]
-    )
     place = DISTRICT_NAMES[district]
     court = f"{place}中级人民法院" if district == MUNICIPAL_DISTRICT else f"{place}人民法院"
-    if criminal and rng.random() < 0.4:
-        authority = f"{place}人民检察院" if rng.random() < 0.5 else f"{place}公安局"
+    kind = rng.random()
+    if criminal and kind < 0.75:  # most criminal legal aid is notified defence (LAL 25, 36)
+        return notice(rng, district, court)
+    if criminal and kind < 0.9:  # a person in custody applies through the detention facility or the court (LAL 39)
+        channel = rng.choice([Channel.FORWARDED_BY_DETENTION, Channel.FORWARDED_BY_COURT])
     else:
-        authority = court
+        channel = rng.choice([Channel.WINDOW, Channel.WINDOW, Channel.PHONE, Channel.ONLINE, Channel.WORKSTATION])
+    authority = court
     groups = tuple(g for g in KeyGroup if rng.random() < 0.08)
     if matter is MatterKind.CIVIL and rng.random() < 0.25:
         groups = (*groups, KeyGroup.MIGRANT_WORKER) if KeyGroup.MIGRANT_WORKER not in groups else groups
@@ -73,6 +73,43 @@ def application(rng: random.Random, matter: MatterKind, district: str) -> dict[s
     }
 
 
+NOTIFYING = (  # who notifies, and what the notice is called in its district
+    (Channel.NOTIFIED_BY_POLICE, "公安局", "公通援"),
+    (Channel.NOTIFIED_BY_PROCURATORATE, "人民检察院", "检通援"),
+    (Channel.NOTIFIED_BY_COURT, "人民法院", "法通援"),
+)
+NOTICE_GROUNDS = (  # Baotou's notified cases are mostly minors and the ordinary-procedure full coverage pilot
+    (NoticeGround.MINOR, 30),
+    (NoticeGround.ORDINARY_PROCEDURE, 40),
+    (NoticeGround.LIFE_OR_DEATH, 8),
+    (NoticeGround.SENSORY_DISABILITY, 6),
+    (NoticeGround.DIMINISHED_CAPACITY, 6),
+    (NoticeGround.COMPULSORY_MEDICAL_TREATMENT, 4),
+    (NoticeGround.OTHER_STATUTORY, 6),
+)
+
+
+def notice(rng: random.Random, district: str, court: str) -> dict[str, Any]:
+    """The fields of a notice to appoint a defender (通知辩护): no hardship, the ground and the document."""
+    channel, authority, prefix = rng.choice(NOTIFYING)
+    ground = rng.choices([g for g, _ in NOTICE_GROUNDS], [w for _, w in NOTICE_GROUNDS])[0]
+    if ground in (NoticeGround.ORDINARY_PROCEDURE, NoticeGround.COMPULSORY_MEDICAL_TREATMENT):  # only a court notifies (25(2), 28)
+        channel, authority, prefix = NOTIFYING[2]
+    place = DISTRICT_NAMES[district]
+    return {
+        "channel": channel,
+        "matter_kind": MatterKind.CRIMINAL,
+        "authority_name": court if channel is Channel.NOTIFIED_BY_COURT else f"{place}{authority}",
+        "authority_district": district,
+        "applicant": applicant(rng),
+        "notice": {"ground": ground, "document_number": f"{place[:2]}{prefix}字{rng.randrange(1, 999)}号"},
+        "key_groups": (KeyGroup.MINOR,) if ground is NoticeGround.MINOR else (),
+        "complex_case": rng.random() < 0.08,
+        "possible_life_or_death": ground is NoticeGround.LIFE_OR_DEATH,
+        "summary": "通知辩护",
+    }
+
+
 def applicant(rng: random.Random) -> dict[str, Any]:
     birth = datetime(1950, 1, 1) + timedelta(days=rng.randrange(0, 26000))
     return {
@@ -91,5 +128,5 @@ def lawyer(rng: random.Random, case: Case) -> Lawyer:
         firm=rng.choice(FIRMS),
         office_address=f"包头市{DISTRICT_NAMES[case.authority['district']]}{rng.randint(1, 200)}号",
         office_phone=f"0472-{rng.randrange(1000000, 9999999)}",
-        criminal_practice_years=rng.randint(3, 20) if case.possible_life_or_death else rng.randint(0, 20),
+        criminal_practice_years=rng.randint(3, 20) if needs_senior_defender(case) else rng.randint(0, 20),
     )

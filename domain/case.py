@@ -1,11 +1,8 @@
 """The legal aid case (法律援助案件): one aggregate, from application (受理) to archiving (归档) and subsidy.
 
-Each command method checks that the step is in order and by whom (the checks live by concern in
-domain/intake.py, transfer.py, decision.py and closing.py, testable alone), then records exactly one
-event; the event methods below it are the only code that changes the case's state, on recording and on
-replay. A refused command raises DomainError and records nothing. Times are passed in; the domain
-never reads a clock.
-"""
+Each command method checks the step (the checks live by concern in intake.py, transfer.py, decision.py
+and closing.py) and records one event, or raises DomainError and records nothing; the event methods are
+the only code that changes state, on recording and on replay. The domain never reads a clock."""
 
 from __future__ import annotations
 
@@ -72,24 +69,21 @@ class Case(Aggregate):
         emergency: bool,
         possible_life_or_death: bool,
         summary: str,
+        notice: Record | None = None,
     ) -> None:
         self.first_receiving_institution = by["institution"]  # 首次受理机构, fixed forever
         self.handling_institution = by["institution"]  # 承办机构, changes on transfer
-        self.received_at = at
-        self.last_at = at
+        self.received_at = self.last_at = at
         self.channel = Channel(channel)
         self.matter_kind = MatterKind(matter_kind)
-        self.authority = authority
-        self.applicant = applicant
-        self.hardship = hardship
+        self.authority, self.summary = authority, summary
+        self.applicant, self.hardship = applicant, hardship
         self.key_groups = key_groups
-        self.group_case = group_case
-        self.complex_case = complex_case
-        self.emergency = emergency
+        self.group_case, self.complex_case, self.emergency = group_case, complex_case, emergency
         self.possible_life_or_death = possible_life_or_death
-        self.summary = summary
+        self.notice = notice  # 通知辩护/代理: no review, no decision (LAL 25, 28, 36)
+        self.authority_informed = self.personal_data_erased = False
         self.missing_notices = 0
-        self.personal_data_erased = False
         self.outstanding_materials: list[str] = []
         self.review: Review | None = None
         self.transfer: Transfer | None = None
@@ -97,12 +91,9 @@ class Case(Aggregate):
         self.platform_entry: Record | None = None
         self.decision: Decision | None = None
         self.lawyer: Record | None = None
-        self.terminated = False
-        self.withdrawn = False
         self.objection: Objection | None = None
         self.closed: Record | None = None
-        self.file_submitted = False
-        self.archived = False
+        self.terminated = self.withdrawn = self.file_submitted = self.archived = False
         self.above_band_approvals: dict[str, int] = {}
         self.subsidies_paid: dict[str, int] = {}
 
@@ -256,8 +247,8 @@ class Case(Aggregate):
     # ---------------------------------------------------------------- appointment (指派)
     def appoint_lawyer(self, actor: Actor, at: datetime, *, lawyer: Record, policy: PolicyProfile) -> None:
         """Appoint a lawyer and give the applicant the office address and phone (指派并告知)."""
-        when = decision.check_appointment(self, actor, at)
-        self._lawyer_appointed(by=actor.record(), at=when, lawyer=decision.checked_lawyer(lawyer, self.possible_life_or_death, policy))
+        when, checked = decision.check_appointment(self, actor, at, lawyer, policy)
+        self._lawyer_appointed(by=actor.record(), at=when, lawyer=checked)
 
     @event("LawyerAppointed")
     def _lawyer_appointed(self, by: By, at: str, lawyer: Record) -> None:
@@ -265,13 +256,21 @@ class Case(Aggregate):
 
     def change_lawyer(self, actor: Actor, at: datetime, *, lawyer: Record, reason: str, policy: PolicyProfile) -> None:
         """Change the appointed lawyer (更换律师)."""
-        when = decision.check_lawyer_change(self, actor, at)
-        checked = decision.checked_lawyer(lawyer, self.possible_life_or_death, policy)
+        when, checked = decision.check_lawyer_change(self, actor, at, lawyer, policy)
         self._lawyer_changed(by=actor.record(), at=when, lawyer=checked, reason=required(reason, "更换原因"))
 
     @event("LawyerChanged")
     def _lawyer_changed(self, by: By, at: str, lawyer: Record, reason: str) -> None:
-        self.lawyer = lawyer
+        self.lawyer, self.authority_informed = lawyer, False
+
+    def inform_authority(self, actor: Actor, at: datetime, *, reference: str) -> None:
+        """On a notice, tell the authority the lawyer's name and contact within 3 days (LAL 36, 告知办案机关)."""
+        when, told = decision.check_authority_informed(self, actor, at)
+        self._authority_informed(by=actor.record(), at=when, lawyer=told, reference=required(reference, "告知函编号"))
+
+    @event("AuthorityInformed")
+    def _authority_informed(self, by: By, at: str, lawyer: Record, reference: str) -> None:
+        self.authority_informed = True
 
     # ---------------------------------------------------------------- termination, objection (终止、异议)
     def terminate(self, actor: Actor, at: datetime, *, ground: TerminationGround, document_number: str, facts: str) -> None:

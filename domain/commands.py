@@ -17,7 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.actor import Actor, check_time
 from domain.case import Case
-from domain.fields import Applicant, Fen, Hardship, Lawyer, Printable, Text, short_text
+from domain.fields import Applicant, Fen, Hardship, Lawyer, Notice, Printable, Text, short_text
 from domain.intake import Application
 from domain.network import Directory
 from domain.policy import PolicyProfile
@@ -58,14 +58,18 @@ class Command(BaseModel):
 
 
 class ReceiveApplication(Command):
-    """受理: any legal aid centre of the city accepts, whatever the district."""
+    """受理: any legal aid centre of the city accepts an application, whatever the district, or an authority's
+    notice to appoint a defender (通知辩护/代理), which is neither means-tested nor decided."""
 
     channel: Channel
     matter_kind: MatterKind
     authority_name: Text = Field(description="办案机关, e.g. 青山区人民法院")
     authority_district: Text = Field(description="Where the authority sits: a district id, or 'municipal' for city-level authorities")
-    applicant: Applicant
-    hardship: Hardship
+    applicant: Applicant = Field(description="申请人; on a notice, the suspect or defendant (犯罪嫌疑人、被告人)")
+    hardship: Hardship | None = Field(default=None, description="经济困难依据; required for an application, absent on a notice")
+    notice: Notice | None = Field(
+        default=None, description="通知辩护/代理: the authority's notice, with a notified_by_* channel (LAL arts 25, 28, 36)"
+    )
     key_groups: list[KeyGroup] = Field(default_factory=list, max_length=20, description="重点人群 (green channel)")
     group_case: bool = Field(default=False, description="群体性案件")
     complex_case: bool = Field(default=False, description="重大疑难复杂")
@@ -80,7 +84,8 @@ class ReceiveApplication(Command):
             authority_name=self.authority_name,
             authority_district=self.authority_district,
             applicant=self.applicant.model_dump(),
-            hardship=self.hardship.model_dump(exclude_none=True),
+            hardship=self.hardship.model_dump(exclude_none=True) if self.hardship else None,
+            notice=self.notice.model_dump() if self.notice else None,
             key_groups=tuple(self.key_groups),
             group_case=self.group_case,
             complex_case=self.complex_case,
@@ -248,6 +253,15 @@ class ChangeLawyer(CaseCommand, path="lawyer-change"):
 
     def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
         case.change_lawyer(actor, at, lawyer=self.lawyer.model_dump(), reason=self.reason, policy=context.policy)
+
+
+class InformAuthority(CaseCommand, path="authority-reply"):
+    """告知办案机关: on a notice, tell the police, procuratorate or court who the lawyer is (LAL art 36)."""
+
+    reference: Text = Field(description="告知函/复函编号, or how the authority was told")
+
+    def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
+        case.inform_authority(actor, at, reference=self.reference)
 
 
 class Terminate(CaseCommand, path="termination"):

@@ -2,7 +2,8 @@
 
 Working-day periods count the working days after the starting day; natural-day periods exclude the
 starting day, and one whose last day is a rest day ends on the next working day (民法典 arts 201, 203,
-applied by analogy). A due date that rests on a year with no official holiday schedule is provisional.
+applied by analogy) unless the rule runs for a person in custody (刑事诉讼法 art 105). A due date that
+rests on a year with no official holiday schedule is provisional.
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ def add_working_days(calendar: WorkingDays, start: date, count: int) -> Due:
     return Due(day, provisional)
 
 
-def add_natural_days(calendar: WorkingDays, start: date, count: int) -> Due:
+def add_natural_days(calendar: WorkingDays, start: date, count: int, extends_past_rest_days: bool = True) -> Due:
     day = start + timedelta(days=count)
+    if not extends_past_rest_days:
+        return Due(day, False)
     working, known = calendar.is_working_day(day)
     provisional = not known
     while not working:
@@ -63,4 +66,4 @@ def due_date(calendar: WorkingDays, rule: DeadlineRule, start: datetime, complex
         return Due(start_day, False)
     if rule.counting is Counting.WORKING_DAYS:
         return add_working_days(calendar, start_day, limit)
-    return add_natural_days(calendar, start_day, limit)
+    return add_natural_days(calendar, start_day, limit, rule.extends_past_rest_days)

@@ -13,6 +13,7 @@ from domain.errors import DomainError
 from domain.guards import active, by_bureau, by_handling, in_order, no_transfer_pending, required, undecided
 from domain.network import Directory
 from domain.policy import PolicyProfile
+from domain.vocabulary import NoticeGround
 
 if TYPE_CHECKING:
     from domain.case import Case
@@ -86,40 +87,68 @@ def check_refusal(case: Case, actor: Actor, at: datetime) -> str:
 
 
 # ---------------------------------------------------------------- appointment (指派)
-def checked_lawyer(lawyer: dict[str, Any], possible_life_or_death: bool, policy: PolicyProfile) -> dict[str, Any]:
+def aid_given(case: Case) -> bool:
+    """Aid is being given: granted on an application, or owed on an authority's notice (LAL 36)."""
+    return case.decision is Decision.GRANTED or case.notice is not None
+
+
+def needs_senior_defender(case: Case) -> bool:
+    """LAL 26: a possible life or death sentence, or a death-sentence review (死刑复核)."""
+    return case.possible_life_or_death or (case.notice is not None and NoticeGround(case.notice["ground"]).needs_senior_defender)
+
+
+def checked_lawyer(lawyer: dict[str, Any], senior_defender: bool, policy: PolicyProfile) -> dict[str, Any]:
     """The lawyer as told to the applicant; 3+ years of criminal defence where life or death is at stake (LAL 26)."""
     for key, label in (("name", "律师姓名"), ("firm", "律师事务所"), ("office_address", "办公地址"), ("office_phone", "联系电话")):
         required(str(lawyer.get(key, "")), label)
     years = lawyer.get("criminal_practice_years", 0)
     if not isinstance(years, int) or years < 0:
         raise DomainError("INVALID_PRACTICE_YEARS", "刑事执业年限须为非负整数 (practice years must be a whole number).")
-    if possible_life_or_death and years < policy.serious_criminal_min_years:
+    if senior_defender and years < policy.serious_criminal_min_years:
         raise DomainError(
             "LAWYER_NOT_QUALIFIED",
-            f"可能判处无期徒刑、死刑的案件，须指派具有{policy.serious_criminal_min_years}年以上刑事辩护执业经历的律师 "
+            f"可能判处无期徒刑、死刑的案件和死刑复核案件，须指派具有{policy.serious_criminal_min_years}年以上刑事辩护执业经历的律师 "
             "(LAL art 26: a lawyer with 3+ years of criminal practice is required).",
         )
     return dict(lawyer)
 
 
-def check_appointment(case: Case, actor: Actor, at: datetime) -> str:
+def check_appointment(case: Case, actor: Actor, at: datetime, lawyer: dict[str, Any], policy: PolicyProfile) -> tuple[str, dict[str, Any]]:
+    """After a grant, or on an authority's notice; returns (when, the lawyer checked)."""
     when = in_order(case, at)
     by_handling(case, actor, "指派律师")
     active(case)
-    if case.decision is not Decision.GRANTED:
+    if not aid_given(case):
         raise DomainError("NOT_GRANTED", "尚未决定给予法律援助，不能指派 (no appointment before a grant).")
     if case.lawyer is not None:
         raise DomainError("ALREADY_APPOINTED", "已指派律师；更换请用更换律师 (already appointed; change the lawyer instead).")
-    return when
+    return when, checked_lawyer(lawyer, needs_senior_defender(case), policy)
 
 
-def check_lawyer_change(case: Case, actor: Actor, at: datetime) -> str:
+def check_lawyer_change(
+    case: Case, actor: Actor, at: datetime, lawyer: dict[str, Any], policy: PolicyProfile
+) -> tuple[str, dict[str, Any]]:
     when = in_order(case, at)
     by_handling(case, actor, "更换律师")
     active(case)
     if case.lawyer is None:
         raise DomainError("NOT_APPOINTED", "尚未指派律师 (no lawyer is appointed).")
-    return when
+    return when, checked_lawyer(lawyer, needs_senior_defender(case), policy)
+
+
+def check_authority_informed(case: Case, actor: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
+    """On a notice, the handling institution tells the authority who the lawyer is (LAL 36), again after a change;
+    returns (when, what the authority is told)."""
+    when = in_order(case, at)
+    by_handling(case, actor, "告知办案机关")
+    active(case)
+    if case.notice is None:
+        raise DomainError("NOT_AN_AUTHORITY_NOTICE", "本案不是办案机关通知辩护/代理的案件 (this case is not an authority's notice).")
+    if case.lawyer is None:
+        raise DomainError("NOT_APPOINTED", "尚未指派律师 (no lawyer is appointed).")
+    if case.authority_informed:
+        raise DomainError("AUTHORITY_ALREADY_INFORMED", "已将指派的律师告知办案机关 (the authority was already told of this lawyer).")
+    return when, {key: case.lawyer[key] for key in ("name", "firm", "office_phone")}
 
 
 # ---------------------------------------------------------------- termination, objection (终止、异议)
@@ -127,7 +156,7 @@ def check_termination(case: Case, actor: Actor, at: datetime) -> str:
     when = in_order(case, at)
     by_handling(case, actor, "终止法律援助")
     active(case)
-    if case.decision is not Decision.GRANTED:
+    if not aid_given(case):
         raise DomainError("NOT_GRANTED", "只有已给予的法律援助可以终止 (only granted aid can be terminated).")
     return when
 

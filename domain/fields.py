@@ -8,7 +8,7 @@ from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from domain.vocabulary import HardshipBasis
+from domain.vocabulary import HardshipBasis, NoticeGround
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -73,6 +73,14 @@ class Hardship(BaseModel):
     exemption: Printable | None = Field(
         default=None, max_length=64, description="Exemption category of the policy, e.g. minor, migrant_worker_wages"
     )
+
+
+class Notice(BaseModel):
+    """The authority's notice to appoint a defender or agent (通知辩护/代理公函, LAL art 36)."""
+
+    model_config = ConfigDict(extra="forbid")
+    ground: NoticeGround = Field(description="通知理由: minor, life_or_death, death_sentence_review ... (LAL arts 25, 28)")
+    document_number: Text = Field(description="通知书/公函编号, e.g. 青检通援〔2026〕12号")
 
 
 class Lawyer(BaseModel):

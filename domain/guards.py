@@ -63,7 +63,14 @@ def active(case: Case) -> None:
 
 
 def undecided(case: Case) -> None:
+    """Still to be reviewed and decided: an application, not an authority's notice (LAL 25, 28, 36)."""
     active(case)
+    if case.notice is not None:
+        raise DomainError(
+            "NOTIFIED_DEFENCE_NOT_REVIEWED",
+            "通知辩护/代理不审查经济困难、不作是否给予的决定，应在3日内指派律师并告知办案机关 "
+            "(a notified defence is neither means-tested nor decided: appoint a lawyer and tell the authority within 3 days).",
+        )
     if case.decision is not None:
         raise DomainError("ALREADY_DECIDED", "已作出是否给予法律援助的决定 (a decision was already made).")
 

@@ -12,7 +12,7 @@ from domain.errors import DomainError
 from domain.guards import active, by_handling, in_order, no_transfer_pending, required, undecided
 from domain.network import MUNICIPAL_DISTRICT, Directory
 from domain.policy import PolicyProfile, Waiver
-from domain.vocabulary import Channel, HardshipBasis, KeyGroup, MatterKind, Role
+from domain.vocabulary import Channel, HardshipBasis, KeyGroup, MatterKind, NoticeGround, Role
 
 if TYPE_CHECKING:
     from domain.case import Case
@@ -42,22 +42,24 @@ class Application:
     authority_name: str  # 办案机关
     authority_district: str  # where it sits: a district id, or "municipal"
     applicant: dict[str, Any]
-    hardship: dict[str, Any]
+    hardship: dict[str, Any] | None  # none on an authority's notice, which is not means-tested
     key_groups: tuple[KeyGroup, ...] = ()  # 重点人群 (green channel)
     group_case: bool = False  # 群体性案件
     complex_case: bool = False  # 重大疑难复杂
     emergency: bool = False  # 紧急案件 (LAL 44)
     possible_life_or_death: bool = False  # 可能判处无期徒刑、死刑
     summary: str = ""
+    notice: dict[str, Any] | None = None  # the authority's notice (通知辩护/代理): ground and document number
 
     def recorded(self, policy: PolicyProfile) -> dict[str, Any]:
-        """The application as its record holds it, the hardship basis checked against the city's policy."""
-        return {
+        """The application as its record holds it, the hardship basis checked against the city's policy; an
+        authority's notice is not means-tested and records its ground's legal basis instead."""
+        recorded = {
             "channel": self.channel.value,
             "matter_kind": self.matter_kind.value,
             "authority": {"name": self.authority_name, "district": self.authority_district},
             "applicant": dict(self.applicant),
-            "hardship": checked_hardship(self.hardship, self.matter_kind, policy),
+            "hardship": _NOT_MEANS_TESTED if self.notice else checked_hardship(self.hardship or {}, self.matter_kind, policy),
             "key_groups": sorted(g.value for g in self.key_groups),
             "group_case": self.group_case,
             "complex_case": self.complex_case,
@@ -65,6 +67,13 @@ class Application:
             "possible_life_or_death": self.possible_life_or_death,
             "summary": self.summary,
         }
+        if self.notice:
+            ground = NoticeGround(self.notice["ground"])
+            recorded["notice"] = {**self.notice, "ground": ground.value, "legal_basis": ground.legal_basis}
+        return recorded
+
+
+_NOT_MEANS_TESTED = {"basis": HardshipBasis.AUTHORITY_NOTICE.value}
 
 
 def check_application(actor: Actor, directory: Directory, application: Application) -> None:
@@ -81,6 +90,39 @@ def check_application(actor: Actor, directory: Directory, application: Applicati
     required(str(application.applicant.get("name", "")), "申请人姓名")
     if application.possible_life_or_death and application.matter_kind is not MatterKind.CRIMINAL:
         raise DomainError("NOT_A_CRIMINAL_CASE", "只有刑事案件可能判处无期徒刑或死刑 (only criminal cases carry a life or death sentence).")
+    _check_notice(application)
+
+
+def _check_notice(application: Application) -> None:
+    """An authority's notice (LAL 25, 28, 36) names its ground and document and is not means-tested; an
+    application (including one a detention facility forwards, LAL 39) brings a hardship basis instead."""
+    if not application.channel.is_authority_notice:
+        if application.notice is not None:
+            raise DomainError(
+                "NOT_AN_AUTHORITY_NOTICE",
+                "只有公安机关、人民检察院、人民法院的通知才是通知辩护/代理；看守所转交的是申请 (LAL art 39) "
+                "(only a notice from the police, procuratorate or court is a notified defence; a forwarded request is an application).",
+            )
+        if application.hardship is None:
+            raise DomainError("HARDSHIP_REQUIRED", "申请须提供经济困难依据 (an application needs a hardship basis).")
+        return
+    if application.notice is None:
+        raise DomainError(
+            "NOTICE_DETAILS_REQUIRED", "通知辩护/代理须写明通知理由和通知书编号 (a notice needs its ground and document number)."
+        )
+    if application.notice.get("ground") not in set(NoticeGround):
+        raise DomainError("UNKNOWN_NOTICE_GROUND", f"通知理由须为以下之一: {', '.join(NoticeGround)} (unknown notice ground).")
+    required(str(application.notice.get("document_number", "")), "通知书编号")
+    if application.hardship is not None:
+        raise DomainError(
+            "NO_HARDSHIP_REVIEW_ON_NOTICE",
+            "通知辩护/代理不审查经济困难，不应提供经济困难依据 (LAL arts 25, 28: a notified defence is not means-tested).",
+        )
+    if application.matter_kind is not MatterKind.CRIMINAL:
+        raise DomainError(
+            "NOTICE_NOT_CRIMINAL",
+            "通知辩护/代理只适用于刑事诉讼（含强制医疗程序） (a notice is for criminal proceedings, compulsory treatment included).",
+        )
 
 
 # ---------------------------------------------------------------- financial hardship (经济困难)
@@ -89,6 +131,8 @@ def checked_hardship(hardship: dict[str, Any], matter: MatterKind, policy: Polic
     or an exemption of this city's policy that covers this matter (with its legal basis and what it waives)."""
     try:
         basis = HardshipBasis(str(hardship.get("basis")))
+        if basis is HardshipBasis.AUTHORITY_NOTICE:
+            raise ValueError(basis)  # recorded for a notice, never given by an applicant
     except ValueError:
         raise DomainError(
             "UNKNOWN_HARDSHIP_BASIS",

@@ -12,15 +12,58 @@ class Channel(StrEnum):
     PHONE = "phone"  # 电话
     ONLINE = "online"  # 网上
     WORKSTATION = "workstation"  # 工作站 / 联络点
-    FORWARDED_BY_COURT = "forwarded_by_court"  # 法院转交
-    FORWARDED_BY_PROCURATORATE = "forwarded_by_procuratorate"  # 检察院转交
-    FORWARDED_BY_POLICE = "forwarded_by_police"  # 公安机关转交
-    FORWARDED_BY_DETENTION = "forwarded_by_detention"  # 看守所转交
+    # A person in custody may apply through the authority or the detention facility, which only
+    # forwards the application (转交申请, LAL art 39): it is reviewed and decided like any other.
+    FORWARDED_BY_COURT = "forwarded_by_court"  # 法院转交申请
+    FORWARDED_BY_PROCURATORATE = "forwarded_by_procuratorate"  # 检察院转交申请
+    FORWARDED_BY_POLICE = "forwarded_by_police"  # 公安机关转交申请
+    FORWARDED_BY_DETENTION = "forwarded_by_detention"  # 看守所转交申请
+    # The authority itself notifies the institution to appoint a defender (通知辩护/代理, LAL arts 25,
+    # 28, 36): no hardship review, no grant decision; appoint and tell the authority within 3 days.
+    NOTIFIED_BY_COURT = "notified_by_court"  # 人民法院通知辩护/代理
+    NOTIFIED_BY_PROCURATORATE = "notified_by_procuratorate"  # 人民检察院通知辩护
+    NOTIFIED_BY_POLICE = "notified_by_police"  # 公安机关通知辩护
 
     @property
     def is_authority_notice(self) -> bool:
         """Police, procuratorate or court notified the institution (通知辩护/代理, LAL art 36)."""
-        return self.value.startswith("forwarded_by_")
+        return self.value.startswith("notified_by_")
+
+
+class NoticeGround(StrEnum):
+    """Why the authority must notify the institution (LAL art 25(1), 25(2), 28); the value's legal basis is `legal_basis`."""
+
+    MINOR = "minor"  # 未成年人
+    SENSORY_DISABILITY = "sensory_disability"  # 视力、听力、言语残疾人
+    DIMINISHED_CAPACITY = "diminished_capacity"  # 不能完全辨认自己行为的成年人
+    LIFE_OR_DEATH = "life_or_death"  # 可能被判处无期徒刑、死刑的人
+    DEATH_SENTENCE_REVIEW = "death_sentence_review"  # 申请法律援助的死刑复核案件被告人
+    ABSENT_DEFENDANT = "absent_defendant"  # 缺席审判案件的被告人
+    OTHER_STATUTORY = "other_statutory"  # 法律法规规定的其他人员
+    ORDINARY_PROCEDURE = "ordinary_procedure"  # 其他适用普通程序审理、没有委托辩护人的被告人（法院可以通知）
+    COMPULSORY_MEDICAL_TREATMENT = "compulsory_medical_treatment"  # 强制医疗案件的被申请人或者被告人
+
+    @property
+    def legal_basis(self) -> str:
+        return _NOTICE_BASIS[self]
+
+    @property
+    def needs_senior_defender(self) -> bool:
+        """LAL art 26: a possible life or death sentence, or a death-sentence review, needs 3+ years of practice."""
+        return self in (NoticeGround.LIFE_OR_DEATH, NoticeGround.DEATH_SENTENCE_REVIEW)
+
+
+_NOTICE_BASIS = {
+    NoticeGround.MINOR: "《法律援助法》第二十五条第一款第一项",
+    NoticeGround.SENSORY_DISABILITY: "《法律援助法》第二十五条第一款第二项",
+    NoticeGround.DIMINISHED_CAPACITY: "《法律援助法》第二十五条第一款第三项",
+    NoticeGround.LIFE_OR_DEATH: "《法律援助法》第二十五条第一款第四项",
+    NoticeGround.DEATH_SENTENCE_REVIEW: "《法律援助法》第二十五条第一款第五项",
+    NoticeGround.ABSENT_DEFENDANT: "《法律援助法》第二十五条第一款第六项",
+    NoticeGround.OTHER_STATUTORY: "《法律援助法》第二十五条第一款第七项",
+    NoticeGround.ORDINARY_PROCEDURE: "《法律援助法》第二十五条第二款",
+    NoticeGround.COMPULSORY_MEDICAL_TREATMENT: "《法律援助法》第二十八条",
+}
 
 
 class MatterKind(StrEnum):
@@ -50,6 +93,7 @@ class HardshipBasis(StrEnum):
     HARDSHIP_STATEMENT = "hardship_statement"  # 经济困难状况说明表
     CREDIT_COMMITMENT = "credit_commitment"  # 个人诚信承诺书
     EXEMPTION = "exemption"  # 免予核查经济困难
+    AUTHORITY_NOTICE = "authority_notice"  # 通知辩护/代理：不审查经济困难 (LAL arts 25, 28)
 
 
 class Recommendation(StrEnum):

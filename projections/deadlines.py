@@ -5,13 +5,13 @@ Which events start and stop each clock (the rules themselves are data in the pol
 
 | rule      | starts                                   | stops                    | responsible             |
 |-----------|------------------------------------------|--------------------------|-------------------------|
-| SAME_DAY  | application (ordinary cases only)        | lawyer appointed         | receiving institution   |
+| SAME_DAY  | application (ordinary, not on a notice)  | lawyer appointed         | receiving institution   |
 | TRANSFER  | application, once a transfer is asked    | materials dispatched     | sending institution     |
 | PLATFORM  | application, or materials received       | entered on the platform  | handling institution    |
-| DECISION  | application (restarts when materials are | aid granted or refused   | handling institution    |
-|           | complete, if the policy says so)         |                          |                         |
+| DECISION  | application, not a notice (restarts when | aid granted or refused   | handling institution    |
+|           | materials are complete, if policy says)  |                          |                         |
 | APPOINT   | aid granted                              | lawyer appointed         | handling institution    |
-| NOTIFIED  | application forwarded by an authority    | lawyer appointed         | handling institution    |
+| NOTIFIED  | an authority's notice (通知辩护/代理)    | the authority is told    | handling institution    |
 | OBJECTION | objection filed                          | objection decided        | the bureau              |
 | FILE      | case closed                              | closing file submitted   | handling institution    |
 | SUBSIDY   | closing file submitted (subsidised kinds)| subsidy paid             | first-receiving         |
@@ -88,12 +88,13 @@ class DeadlineProjection(Projection):
                 notices=0,
                 outstanding=False,
             )
-            if not (p["complex_case"] or p["group_case"]):
-                self._start(case, "SAME_DAY", at, by)
-            self._start(case, "DECISION", at, by)
-            self._start(case, "PLATFORM", at, by)
-            if str(p["channel"]).startswith("forwarded_by_"):
+            if p.get("notice"):  # LAL 36: appoint and tell the authority; no review, no decision
                 self._start(case, "NOTIFIED", at, by)
+            else:
+                if not (p["complex_case"] or p["group_case"]):
+                    self._start(case, "SAME_DAY", at, by)
+                self._start(case, "DECISION", at, by)
+            self._start(case, "PLATFORM", at, by)
         elif kind == "MissingMaterialsNotified":
             case["notices"] += 1
             case["outstanding"] = True
@@ -128,11 +129,13 @@ class DeadlineProjection(Projection):
             self._start(case, "APPOINT", at, by)
         elif kind == "AidRefused":
             self._done(case, "DECISION", at)
-            for rule in ("SAME_DAY", "NOTIFIED", "PLATFORM"):
+            for rule in ("SAME_DAY", "PLATFORM"):
                 self._stop(case, rule, at)
         elif kind == "LawyerAppointed":
-            for rule in ("APPOINT", "SAME_DAY", "NOTIFIED"):
+            for rule in ("APPOINT", "SAME_DAY"):
                 self._done(case, rule, at)
+        elif kind == "AuthorityInformed":
+            self._done(case, "NOTIFIED", at)
         elif kind in ("ApplicationWithdrawn", "AidTerminated"):
             for rule in _MOOT_ON_END:
                 self._stop(case, rule, at)

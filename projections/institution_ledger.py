@@ -91,6 +91,7 @@ class InstitutionLedgerProjection(Projection):
                 district=p["authority"]["district"],
                 applicant=p["applicant"]["applicant_id"],
                 approved={},
+                notified=bool(p.get("notice")),
             )
         elif kind == "MaterialsReceived":
             case["handling"] = by
@@ -144,8 +145,8 @@ class InstitutionLedgerProjection(Projection):
 
         if kind in ACTIONS:
             count(ACTIONS[kind], p.get("amount_recovered_fen", 0))
-        if kind in ("AidGranted", "AidRefused"):
-            count("handled")  # the institution that decided handled the case
+        if kind in ("AidGranted", "AidRefused") or (kind == "LawyerAppointed" and case.get("notified")):
+            count("handled")  # the institution that decided handled the case; on a notice, the one that appointed
 
 
 # ---------------------------------------------------------------------- reading

@@ -96,7 +96,14 @@ BAOTOU = PolicyProfile(
         ),
         DeadlineRule("DECISION", "收到申请之日起7日内作出决定", 7, Counting.NATURAL_DAYS, source="LAL art 43"),
         DeadlineRule("APPOINT", "决定给予法律援助之日起3日内指派", 3, Counting.NATURAL_DAYS, source="000 二(七); LAL art 43"),
-        DeadlineRule("NOTIFIED", "公检法通知辩护/代理的，3日内指派", 3, Counting.NATURAL_DAYS, source="LAL art 36"),
+        DeadlineRule(
+            "NOTIFIED",
+            "收到公检法通知之日起3日内指派律师并告知办案机关（在押，不因节假日延长）",
+            3,
+            Counting.NATURAL_DAYS,
+            source="LAL art 36; 刑事诉讼法 art 105",
+            extends_past_rest_days=False,
+        ),
         DeadlineRule("OBJECTION", "司法行政机关5日内审查异议", 5, Counting.NATURAL_DAYS, source="LAL art 49"),
         DeadlineRule("FILE", "结案后30日内提交立卷材料", 30, Counting.NATURAL_DAYS, source="办理法律援助案件程序规定 (2023)"),
         DeadlineRule(

@@ -36,6 +36,9 @@ class DeadlineRule:
     counting: Counting
     complex_limit: int | None = None  # for major, difficult, complex or special cases
     source: str = ""
+    # A natural-day period whose last day is a rest day ends on the next working day (民法典 203), except
+    # where a person is held in custody (刑事诉讼法 105: 在押期间不得因节假日而延长).
+    extends_past_rest_days: bool = True
 
 
 class Waiver(StrEnum):

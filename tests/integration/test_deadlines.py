@@ -18,6 +18,7 @@ from domain.commands import (
     EnterOnPlatform,
     FileObjection,
     GrantAid,
+    InformAuthority,
     ReceiveApplication,
     RecordReviewOpinion,
     RefuseAid,
@@ -25,9 +26,9 @@ from domain.commands import (
     SignOffReview,
     Withdraw,
 )
-from domain.fields import Applicant, Hardship
+from domain.fields import Applicant, Hardship, Notice
 from domain.policy.baotou import BUREAU_ID
-from domain.vocabulary import Channel, DispatchMethod, HardshipBasis, MatterKind, ObjectionRuling, Recommendation, Role
+from domain.vocabulary import Channel, DispatchMethod, HardshipBasis, MatterKind, NoticeGround, ObjectionRuling, Recommendation, Role
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from infrastructure.working_days import WorkingDayCalendar
@@ -152,10 +153,38 @@ def test_same_day_appointment_meets_the_same_day_rule_and_a_day_later_misses_it(
     complex_case = walk_to_appointment(ledger, at("2026-03-02T09:00"), appoint_after=timedelta(days=1), complex_case=True)
 
     today = date(2026, 4, 1)
-    assert [status(models, same_day, r, today) for r in ("SAME_DAY", "APPOINT", "NOTIFIED", "DECISION")] == ["met"] * 4
+    assert [status(models, same_day, r, today) for r in ("SAME_DAY", "APPOINT", "DECISION")] == ["met"] * 3
+    assert "NOTIFIED" not in rows_of(models, same_day)  # an application forwarded by a court is not a notice (LAL 39)
     assert status(models, next_day, "SAME_DAY", today) == "missed"
     assert status(models, next_day, "APPOINT", today) == "met"
     assert "SAME_DAY" not in rows_of(models, complex_case)  # complex cases are exempt (000 三(一))
+
+
+def receive_notice(ledger: CaseLedger, received: datetime) -> UUID:
+    notice = ReceiveApplication(
+        channel=Channel.NOTIFIED_BY_POLICE,
+        matter_kind=MatterKind.CRIMINAL,
+        authority_name="昆都仑区公安分局",
+        authority_district="kundulun",
+        applicant=Applicant(applicant_id="s", name="某"),
+        notice=Notice(ground=NoticeGround.SENSORY_DISABILITY, document_number="昆公通援〔2026〕1号"),
+    )
+    return ledger.receive_application(notice, staff(FIRST_RECEIVING), received)
+
+
+def test_a_notice_must_be_answered_within_three_days_that_holidays_do_not_extend(ledger: CaseLedger, models: ReadModels) -> None:
+    """LAL 36: appoint and tell the authority within 3 days; the suspect is held, so the last day is not
+    moved past the National Day holiday (刑事诉讼法 art 105). A notice is neither decided nor same-day."""
+    answered = receive_notice(ledger, at("2026-09-29T16:00"))
+    unanswered = receive_notice(ledger, at("2026-09-29T16:00"))
+    ledger.act(answered, AppointLawyer(lawyer=LAWYER), staff(FIRST_RECEIVING), at("2026-10-01T10:00"))
+    ledger.act(answered, InformAuthority(reference="昆援函〔2026〕9号"), staff(FIRST_RECEIVING), at("2026-10-02T09:00"))
+
+    rows = rows_of(models, answered)
+    assert (rows["NOTIFIED"].due_day, rows["NOTIFIED"].responsible) == (date(2026, 10, 2), FIRST_RECEIVING)
+    assert "DECISION" not in rows and "SAME_DAY" not in rows and "APPOINT" not in rows
+    assert status(models, answered, "NOTIFIED", date(2026, 10, 20)) == "met"
+    assert status(models, unanswered, "NOTIFIED", date(2026, 10, 3)) == "overdue"  # a holiday, and still overdue
 
 
 def test_a_withdrawal_stops_the_clocks_it_makes_moot(ledger: CaseLedger, models: ReadModels) -> None:

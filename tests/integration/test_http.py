@@ -76,6 +76,35 @@ def test_a_case_walks_its_whole_life_across_two_institutions(api: Api) -> None:
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"  # a zip container: a real workbook
 
 
+def test_a_notified_defence_is_appointed_and_answered_without_review_or_decision(api: Api) -> None:
+    notice = {
+        **{k: v for k, v in APPLICATION.items() if k != "hardship"},
+        "channel": "notified_by_court",
+        "matter_kind": "criminal",
+        "notice": {"ground": "death_sentence_review", "document_number": "青法通援〔2026〕7号"},
+    }
+    created = api.post("qingshan_staff", "/cases", notice)
+    assert created.status_code == 201, created.text
+    case_id = created.json()["case_id"]
+    refused = api.post("qingshan_staff", f"/cases/{case_id}/grant", {"document_number": "D", "at": "2026-03-02T10:00:00+08:00"})
+    assert (refused.status_code, refused.json()["code"]) == (422, "NOTIFIED_DEFENCE_NOT_REVIEWED")
+    walk(
+        api,
+        case_id,
+        [
+            ("qingshan_staff", "appointment", {"lawyer": LAWYER}),
+            ("qingshan_staff", "authority-reply", {"reference": "青援函〔2026〕3号"}),
+        ],
+    )
+    state = api.get("qingshan_staff", f"/cases/{case_id}").json()
+    assert (state["status"], state["decision"], state["authority_informed"]) == ("appointed", None, True)
+    assert state["notice"]["legal_basis"] == "《法律援助法》第二十五条第一款第五项"
+    assert api.get("bureau", "/ledger?period=2026").json()["institutions"][HANDLING]["totals"]["handled"] == 1
+
+    means_tested = api.post("qingshan_staff", "/cases", {**notice, "hardship": APPLICATION["hardship"]})
+    assert (means_tested.status_code, means_tested.json()["code"]) == (422, "NO_HARDSHIP_REVIEW_ON_NOTICE")
+
+
 def test_every_case_action_has_its_own_documented_endpoint(api: Api) -> None:
     schema = api.client.get("/schema/openapi.json").json()
     operations = {op["operationId"] for path in schema["paths"].values() for op in path.values() if isinstance(op, dict)}

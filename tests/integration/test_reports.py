@@ -31,7 +31,8 @@ def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
 
 
 # The ledger's columns (台账, 000 四(四)) and the event each counts, written here from the rules rather than
-# taken from the projection, so that a wrong mapping there is caught. Deciding either way is also "handled".
+# taken from the projection, so that a wrong mapping there is caught. Deciding either way is also "handled";
+# on an authority's notice, which is not decided, appointing the lawyer is.
 COLUMN_OF_EVENT = {
     "ApplicationReceived": "received_first",
     "TransferRequested": "transferred_out",
@@ -52,6 +53,7 @@ def recount(ledger: CaseLedger) -> dict[str, Any]:
     paid: Counter[str] = Counter()
     archived: Counter[str] = Counter()
     first: dict[Any, str] = {}
+    notified: set[Any] = set()
     recovered = 0
     recovered_by: Counter[str] = Counter()
     for notification in ledger.all_records():
@@ -61,9 +63,11 @@ def recount(ledger: CaseLedger) -> dict[str, Any]:
         kind, institution = type(event).__name__, event.by["institution"]  # type: ignore[attr-defined]
         if kind == "ApplicationReceived":
             first[event.originator_id] = institution
+            if event.channel.startswith("notified_by_"):  # type: ignore[attr-defined]
+                notified.add(event.originator_id)
         if kind in COLUMN_OF_EVENT:
             counts[(institution, COLUMN_OF_EVENT[kind])] += 1
-        if kind in ("AidGranted", "AidRefused"):
+        if kind in ("AidGranted", "AidRefused") or (kind == "LawyerAppointed" and event.originator_id in notified):
             counts[(institution, "handled")] += 1
         if kind == "SubsidyPaid":
             paid[first[event.originator_id]] += event.amount_fen  # type: ignore[attr-defined]

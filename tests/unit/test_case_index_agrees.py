@@ -14,7 +14,7 @@ from domain.actor import Actor
 from domain.case import Case
 from domain.case_status import CaseStatus
 from domain.errors import DomainError
-from domain.vocabulary import DispatchMethod, ObjectionRuling, Recommendation, TerminationGround
+from domain.vocabulary import Channel, DispatchMethod, MatterKind, NoticeGround, ObjectionRuling, Recommendation, TerminationGround
 from projections.case_index import CaseIndexProjection
 from tests.unit.test_case_rules import BUREAU, HEAD, LAWYER, STAFF, Story
 
@@ -37,6 +37,8 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("grant_aid", {"document_number": "援决1"}),
     ("refuse_aid", {"document_number": "不援1", "reasons": "经济状况不符", "legal_basis": "法律援助法第四十一条"}),
     ("appoint_lawyer", {"lawyer": LAWYER}),
+    ("change_lawyer", {"lawyer": {**LAWYER, "name": "李律师"}, "reason": "更换"}),
+    ("inform_authority", {"reference": "复函1"}),
     ("terminate", {"ground": TerminationGround.NO_LONGER_ELIGIBLE, "document_number": "终1", "facts": "核实"}),
     ("file_objection", {"grounds": "不服"}),
     ("decide_objection", {"ruling": ObjectionRuling.CORRECTION_ORDERED, "reasons": "纠正"}),
@@ -46,6 +48,12 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("submit_closing_file", {"pages": 30}),
     ("archive", {"archive_number": "档1"}),
 ]
+NOTIFIED: dict[str, Any] = {
+    "channel": Channel.NOTIFIED_BY_COURT,
+    "matter_kind": MatterKind.CRIMINAL,
+    "hardship": None,
+    "notice": {"ground": NoticeGround.MINOR, "document_number": "通1"},
+}
 RARELY = {"withdraw": 0.02, "request_transfer": 0.1, "designate_jurisdiction": 0.1, "notify_missing_materials": 0.3}
 
 # Who acts, relative to the case, so that most steps are ones the rules allow (and some are not).
@@ -77,11 +85,12 @@ def body_of(event: Any) -> dict[str, Any]:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=40))
-def test_the_index_folded_from_the_events_has_the_cases_status_and_involved_institutions(random: Random, steps: int) -> None:
-    """A random walk: at each step the commands are tried in a random order by a random party until one
-    is accepted, so the walk reaches deep states (transfers, objections, archiving) and not only refusals."""
-    story = Story("kundulun")
+@given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=40), st.booleans())
+def test_the_index_folded_from_the_events_has_the_cases_status_and_involved_institutions(random: Random, steps: int, notice: bool) -> None:
+    """A random walk from an application or an authority's notice: at each step the commands are tried in a
+    random order by a random party until one is accepted, so the walk reaches deep states (transfers,
+    objections, archiving) and not only refusals."""
+    story = Story("kundulun", **(NOTIFIED if notice else {}))
     case: Case = story.case
     row: dict[str, Any] = {}
     for recorded in case.collect_events():
