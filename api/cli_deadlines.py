@@ -18,7 +18,7 @@ from infrastructure.config import Settings
 from projections.registry import calendar_for
 from service.queries import Queries
 
-day_type = click.DateTime(formats=["%Y-%m-%d"])
+day_type = ShanghaiTime()  # a day, or any time the ledger prints: its day in Asia/Shanghai
 
 
 def _emit(value: Any, as_json: bool, text: str) -> None:
@@ -65,7 +65,13 @@ def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> N
 
 @click.command()
 @click.option("--institution", required=True, help="Institution id, e.g. baotou-qingshan.")
-@click.option("--date", "on", type=day_type, default=None, help="The day to look from (default: today).")
+@click.option(
+    "--date",
+    "on",
+    type=day_type,
+    default=None,
+    help="The day to look from: 2026-03-02, or a time such as 2026-03-02T15:03:00+08:00 (default: today).",
+)
 @db_option
 @json_option
 def worklist(institution: str, on: datetime | None, db_url: str, as_json: bool) -> None:
@@ -78,7 +84,13 @@ def worklist(institution: str, on: datetime | None, db_url: str, as_json: bool) 
 @click.command()
 @click.option("--institution", default=None, help="Only limits this institution answers for.")
 @click.option("--period", default=None, help="2026, 2026-Q1 or 2026-03: limits due in that period.")
-@click.option("--date", "on", type=day_type, default=None, help="Judge open limits as of this day (default: today).")
+@click.option(
+    "--date",
+    "on",
+    type=day_type,
+    default=None,
+    help="Judge open limits as of this day: 2026-03-02, or a time (its day in Asia/Shanghai) (default: today).",
+)
 @db_option
 @json_option
 def compliance(institution: str | None, period: str | None, on: datetime | None, db_url: str, as_json: bool) -> None:

@@ -37,6 +37,7 @@ from domain.commands import (
     RecordReviewOpinion,
     RefuseAid,
     RequestTransfer,
+    ReviewClosingFile,
     SignOffReview,
     SubmitClosingFile,
     SupplementMaterials,
@@ -50,6 +51,7 @@ from domain.policy.baotou import DISTRICT_NAMES
 from domain.vocabulary import (
     AboveBandGround,
     DispatchMethod,
+    FileGrade,
     MatterKind,
     ObjectionRuling,
     Recommendation,
@@ -66,6 +68,7 @@ ABOVE_BAND_GROUNDS = (
     (AboveBandGround.REMOTE_EVIDENCE_GATHERING, "赴外地调取证据"),
     (AboveBandGround.DIFFICULT_OR_COMPLEX, "案情重大疑难复杂"),
 )
+FILE_GRADES = ((FileGrade.EXCELLENT, 439), (FileGrade.GOOD, 401), (FileGrade.QUALIFIED, 150), (FileGrade.UNQUALIFIED, 10))  # 003: 43.9 %
 # The demo's "today": no action is dated later, so the ledger holds no future events and the cases
 # received last are still in progress (fixed, so that a seed always gives the same ledger).
 DEMO_TODAY = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
@@ -291,6 +294,11 @@ class DemoGenerator:
         rng = self.rng
         kind = self.ledger.policy.subsidy_kind_for(case.matter_kind)
         if kind is not None and case.lawyer is not None:
+            grade = rng.choices([g for g, _ in FILE_GRADES], [w for _, w in FILE_GRADES])[0]
+            review = ReviewClosingFile(
+                reviewer=self._person(receiver), grade=grade, opinion="卷宗材料不全" if grade is FileGrade.UNQUALIFIED else "卷宗材料齐全"
+            )
+            self._act(case, clock.days(31, 40) if rng.random() < 0.06 else clock.days(2, 25), review, actor_institution=receiver)
             band = self.ledger.policy.band(kind)
             amount = rng.randrange(band.minimum_fen, band.maximum_fen + 1, 10_000)
             if rng.random() < 0.05:
@@ -303,7 +311,7 @@ class DemoGenerator:
                     actor_institution=receiver,
                     role=Role.HEAD,
                 )
-            pay_at = clock.days(31, 45) if rng.random() < 0.08 else clock.days(3, 25)
+            pay_at = clock.days(1, 10)
             self._act(
                 case,
                 pay_at,

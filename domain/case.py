@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import closing, decision, intake, transfer
 from domain.actor import Actor, iso
 from domain.case_status import CaseStatus, Progress
+from domain.closing import SubsidyPayment
 from domain.decision import Decision, Objection
 from domain.fields import APPLICANT_DATA, By, PersonalData, Record
 from domain.guards import required
@@ -25,6 +26,7 @@ from domain.vocabulary import (
     AboveBandGround,
     Channel,
     DispatchMethod,
+    FileGrade,
     MatterKind,
     ObjectionRuling,
     Recommendation,
@@ -94,6 +96,7 @@ class Case(Aggregate):
         self.objection: Objection | None = None
         self.closed: Record | None = None
         self.terminated = self.withdrawn = self.file_submitted = self.archived = False
+        self.file_grade: str | None = None  # 卷宗质量等级, once the file is reviewed
         self.above_band_approvals: dict[str, int] = {}
         self.subsidies_paid: dict[str, int] = {}
 
@@ -343,6 +346,15 @@ class Case(Aggregate):
     def _file_submitted(self, by: By, at: str, pages: int) -> None:
         self.file_submitted = True
 
+    def review_closing_file(self, actor: Actor, at: datetime, *, reviewer: str, grade: FileGrade, opinion: str) -> None:
+        """The first-receiving institution reviews the lawyer's file within 30 days (卷宗审查), grading it; payment follows."""
+        when = closing.check_file_review(self, actor, at)
+        self._file_reviewed(by=actor.record(), at=when, reviewer=required(reviewer, "审查人"), grade=grade.value, opinion=opinion)
+
+    @event("ClosingFileReviewed")
+    def _file_reviewed(self, by: By, at: str, reviewer: str, grade: str, opinion: str) -> None:
+        self.file_grade = grade
+
     def archive(self, actor: Actor, at: datetime, *, archive_number: str) -> None:
         """The first-receiving institution archives the case file, whoever handled it (000 三(二))."""
         when = closing.check_archiving(self, actor, at)
@@ -366,29 +378,10 @@ class Case(Aggregate):
         # `ground` is empty in approvals recorded before it was required.
         self.above_band_approvals[kind] = amount_fen
 
-    def pay_subsidy(
-        self,
-        actor: Actor,
-        at: datetime,
-        *,
-        kind: SubsidyKind,
-        amount_fen: int,
-        payee: str,
-        reference: str,
-        policy: PolicyProfile,
-        working_days: int = 1,
-    ) -> None:
-        """The first-receiving institution pays the case subsidy (办案补贴), within the band unless approved."""
-        when, units = closing.check_subsidy(self, actor, at, kind, amount_fen, working_days, policy)
-        self._subsidy_paid(
-            by=actor.record(),
-            at=when,
-            kind=kind.value,
-            amount_fen=amount_fen,
-            working_days=units,
-            payee=required(payee, "收款人"),
-            reference=required(reference, "支付凭证号"),
-        )
+    def pay_subsidy(self, actor: Actor, at: datetime, *, payment: SubsidyPayment, policy: PolicyProfile) -> None:
+        """The first-receiving institution pays the case subsidy (办案补贴) after reviewing the file, within the band unless approved."""
+        when, paid = closing.check_subsidy(self, actor, at, payment, policy)
+        self._subsidy_paid(by=actor.record(), at=when, **paid)
 
     @event("SubsidyPaid")
     def _subsidy_paid(self, by: By, at: str, kind: str, amount_fen: int, working_days: int, payee: str, reference: str) -> None:

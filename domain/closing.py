@@ -5,12 +5,12 @@ bureau's erasure of the applicant's personal information (PIPL 47)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from domain.actor import Actor
 from domain.decision import Decision
 from domain.errors import DomainError
-from domain.guards import active, by_bureau, by_first_receiving, by_handling, in_order
+from domain.guards import active, by_bureau, by_first_receiving, by_handling, in_order, required
 from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.vocabulary import Role, SubsidyKind
@@ -71,15 +71,37 @@ def check_above_band_approval(case: Case, actor: Actor, at: datetime, amount_fen
     return when
 
 
-def check_subsidy(
-    case: Case, actor: Actor, at: datetime, kind: SubsidyKind, amount_fen: int, working_days: int, policy: PolicyProfile
-) -> tuple[str, int]:
-    """Paid once per kind after the file is submitted, within the band (per duty day where the band is)
-    unless the head approved more; a terminated case may be paid below it. Returns (when, units)."""
+class SubsidyPayment(NamedTuple):
+    """A subsidy payment as finance records it (办案补贴支付)."""
+
+    kind: SubsidyKind
+    amount_fen: int
+    payee: str
+    reference: str
+    working_days: int = 1  # for duty-lawyer days
+
+
+def check_file_review(case: Case, actor: Actor, at: datetime) -> str:
+    """The first-receiving institution, which archives the file and pays, reviews it once it is submitted."""
+    when = in_order(case, at)
+    by_first_receiving(case, actor, "审查结案卷宗")
+    if not case.file_submitted:
+        raise DomainError("FILE_NOT_SUBMITTED", "结案材料尚未提交 (the closing file has not been submitted).")
+    if case.file_grade is not None:
+        raise DomainError("FILE_ALREADY_REVIEWED", "结案卷宗已审查 (the closing file was already reviewed).")
+    return when
+
+
+def check_subsidy(case: Case, actor: Actor, at: datetime, payment: SubsidyPayment, policy: PolicyProfile) -> tuple[str, dict[str, Any]]:
+    """Paid once per kind after the file is reviewed, within the band (per duty day where the band is)
+    unless the head approved more; a terminated case may be paid below it. Returns (when, what is recorded)."""
+    kind, amount_fen = payment.kind, payment.amount_fen
     when = in_order(case, at)
     by_first_receiving(case, actor, "支付办案补贴")
     if not case.file_submitted:
         raise DomainError("FILE_NOT_SUBMITTED", "结案材料尚未提交审查，不能支付补贴 (the closing file has not been submitted).")
+    if case.file_grade is None:
+        raise DomainError("FILE_NOT_REVIEWED", "结案卷宗尚未审查，不能支付补贴 (the closing file has not been reviewed).")
     if kind is not policy.subsidy_kind_for(case.matter_kind):
         raise DomainError(
             "WRONG_SUBSIDY_KIND", f"本案（{case.matter_kind.value}）不适用 {kind.value} 补贴 (wrong subsidy kind for this matter)."
@@ -87,7 +109,7 @@ def check_subsidy(
     if kind.value in case.subsidies_paid:
         raise DomainError("ALREADY_PAID", "本案该项补贴已支付，不能重复支付 (this subsidy was already paid).")
     band = policy.band(kind)
-    units = working_days if band.per_working_day else 1
+    units = payment.working_days if band.per_working_day else 1
     if not isinstance(units, int) or units < 1:
         raise DomainError("INVALID_WORKING_DAYS", "值班天数须为正整数 (working days must be positive).")
     if not isinstance(amount_fen, int) or amount_fen <= 0:
@@ -100,7 +122,8 @@ def check_subsidy(
             f"补贴 {amount_fen} 分高于标准上限 {band.maximum_fen * units} 分，须经首次受理机构负责人批准 "
             "(above the band without the head's approval).",
         )
-    return when, units
+    payee, reference = required(payment.payee, "收款人"), required(payment.reference, "支付凭证号")
+    return when, {"kind": kind.value, "amount_fen": amount_fen, "working_days": units, "payee": payee, "reference": reference}
 
 
 def check_erasure(case: Case, actor: Actor, at: datetime, directory: Directory) -> str:

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.actor import Actor, check_time
 from domain.case import Case
+from domain.closing import SubsidyPayment
 from domain.fields import Applicant, Fen, Hardship, Lawyer, Notice, Printable, Text, short_text
 from domain.intake import Application
 from domain.network import Directory
@@ -25,6 +26,7 @@ from domain.vocabulary import (
     AboveBandGround,
     Channel,
     DispatchMethod,
+    FileGrade,
     KeyGroup,
     MatterKind,
     ObjectionRuling,
@@ -313,6 +315,17 @@ class SubmitClosingFile(CaseCommand, path="closing-file"):
         case.submit_closing_file(actor, at, pages=self.pages)
 
 
+class ReviewClosingFile(CaseCommand, path="closing-file-review"):
+    """卷宗审查: the first-receiving institution reviews and grades the lawyer's file; the subsidy follows."""
+
+    reviewer: Text = Field(description="审查人")
+    grade: FileGrade = Field(description="质量等级: excellent 优秀, good 良好, qualified 合格, unqualified 不合格")
+    opinion: Printable = short_text(2000, "审查意见")
+
+    def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
+        case.review_closing_file(actor, at, reviewer=self.reviewer, grade=self.grade, opinion=self.opinion)
+
+
 class Archive(CaseCommand, path="archiving"):
     """归档 (first-receiving institution)."""
 
@@ -344,13 +357,5 @@ class PaySubsidy(CaseCommand, path="subsidy-payment"):
     working_days: int = Field(default=1, ge=1, le=366, description="值班天数, for duty-lawyer subsidies")
 
     def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        case.pay_subsidy(
-            actor,
-            at,
-            kind=self.kind,
-            amount_fen=self.amount_fen,
-            payee=self.payee,
-            reference=self.reference,
-            working_days=self.working_days,
-            policy=context.policy,
-        )
+        payment = SubsidyPayment(self.kind, self.amount_fen, self.payee, self.reference, self.working_days)
+        case.pay_subsidy(actor, at, payment=payment, policy=context.policy)

@@ -58,12 +58,30 @@ def add_natural_days(calendar: WorkingDays, start: date, count: int, extends_pas
     return Due(day, provisional)
 
 
+def _limit(rule: DeadlineRule, complex_case: bool) -> int:
+    return rule.complex_limit if complex_case and rule.complex_limit is not None else rule.limit
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(SHANGHAI).date()
+
+
 def due_date(calendar: WorkingDays, rule: DeadlineRule, start: datetime, complex_case: bool = False) -> Due:
     """When a rule's limit runs out for a clock started at `start`."""
-    limit = rule.complex_limit if complex_case and rule.complex_limit is not None else rule.limit
-    start_day = start.astimezone(SHANGHAI).date()
+    limit = _limit(rule, complex_case)
+    start_day = _day(start)
     if rule.counting is Counting.SAME_DAY:
         return Due(start_day, False)
     if rule.counting is Counting.WORKING_DAYS:
         return add_working_days(calendar, start_day, limit)
     return add_natural_days(calendar, start_day, limit, rule.extends_past_rest_days)
+
+
+def due_after_pause(
+    calendar: WorkingDays, rule: DeadlineRule, start: datetime, paused: datetime, resumed: datetime, complex_case: bool = False
+) -> Due:
+    """A natural-day limit whose clock stood still from `paused` to `resumed` (the time the applicant takes
+    to supplement materials is not counted, 不计入; LAL art 43): the days used before the pause count, and
+    the rest run from the day it resumed. The clock pauses; it does not start again."""
+    used = (_day(paused) - _day(start)).days
+    return add_natural_days(calendar, _day(resumed), max(_limit(rule, complex_case) - used, 0), rule.extends_past_rest_days)

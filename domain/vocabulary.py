@@ -137,6 +137,15 @@ class ObjectionRuling(StrEnum):
     CORRECTION_ORDERED = "correction_ordered"  # 责令改正
 
 
+class FileGrade(StrEnum):
+    """The grade a closed case's file gets on review (案卷质量评查, 001 二(七); 003: 43.9 % excellent in 2022)."""
+
+    EXCELLENT = "excellent"  # 优秀
+    GOOD = "good"  # 良好
+    QUALIFIED = "qualified"  # 合格
+    UNQUALIFIED = "unqualified"  # 不合格
+
+
 class SubsidyKind(StrEnum):
     """Subsidy bands of the policy profile (办案补贴)."""
 

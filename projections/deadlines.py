@@ -5,16 +5,20 @@ Which events start and stop each clock (the rules themselves are data in the pol
 
 | rule      | starts                                   | stops                    | responsible             |
 |-----------|------------------------------------------|--------------------------|-------------------------|
-| SAME_DAY  | application (ordinary, not on a notice)  | lawyer appointed         | receiving institution   |
-| TRANSFER  | application, once a transfer is asked    | materials dispatched     | sending institution     |
+| SAME_DAY  | application (ordinary, not on a notice); | lawyer appointed         | receiving institution   |
+|           | moot once materials are missing or the   |                          |                         |
+|           | case is transferred (000 三(一))          |                          |                         |
+| TRANSFER  | application, once a transfer is asked    | materials delivered      | sending institution     |
 | PLATFORM  | application, or materials received       | entered on the platform  | handling institution    |
-| DECISION  | application, not a notice (restarts when | aid granted or refused   | handling institution    |
-|           | materials are complete, if policy says)  |                          |                         |
+| DECISION  | application, not a notice; paused from   | aid granted or refused   | handling institution    |
+|           | the missing-materials notice until they  |                          |                         |
+|           | are all supplemented (不计入, LAL 43)      |                          |                         |
 | APPOINT   | aid granted                              | lawyer appointed         | handling institution    |
 | NOTIFIED  | an authority's notice (通知辩护/代理)    | the authority is told    | handling institution    |
 | OBJECTION | objection filed                          | objection decided        | the bureau              |
 | FILE      | case closed                              | closing file submitted   | handling institution    |
-| SUBSIDY   | closing file submitted (subsidised kinds)| subsidy paid             | first-receiving         |
+| SUBSIDY   | closing file submitted (subsidised kinds)| the file reviewed (the   | first-receiving         |
+|           |                                          | payment follows)         |                         |
 
 Withdrawal, termination and refusal stop the clocks they make moot ("stopped", not counted).
 """
@@ -27,7 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.actor import SHANGHAI
-from domain.deadlines import Due, WorkingDays, due_date
+from domain.deadlines import Due, WorkingDays, due_after_pause, due_date
 from domain.policy import PolicyProfile
 from domain.vocabulary import MatterKind
 from infrastructure.sql_store import SqlStore
@@ -41,12 +45,14 @@ _MOOT_ON_END = ("SAME_DAY", "TRANSFER", "PLATFORM", "DECISION", "APPOINT", "NOTI
 
 class DeadlineProjection(Projection):
     name = "deadlines"
+    version = 2  # v2: DECISION pauses, TRANSFER ends at delivery, SAME_DAY only where it applies, notices, SUBSIDY ends at review
     tables = {  # noqa: RUF012 - class-level schema
         "cases": CASE_STATE_COLUMNS,
         "rows": (
             "case_id TEXT NOT NULL, rule_key TEXT NOT NULL, rule_id TEXT NOT NULL, started_at TEXT NOT NULL, "
             "due_day TEXT NOT NULL, provisional INTEGER NOT NULL, done_at TEXT, stopped_at TEXT, "
-            "responsible TEXT NOT NULL, first_receiving TEXT NOT NULL, PRIMARY KEY (case_id, rule_key)"
+            "responsible TEXT NOT NULL, first_receiving TEXT NOT NULL, paused_at TEXT, resumed_at TEXT, "
+            "PRIMARY KEY (case_id, rule_key)"
         ),
     }
 
@@ -65,9 +71,12 @@ class DeadlineProjection(Projection):
         save_case_states(store, table("cases"), cases)
         store.executemany(f"DELETE FROM {table('rows')} WHERE case_id = ?", [(c,) for c in cases])
         store.executemany(
-            f"INSERT INTO {table('rows')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO {table('rows')} VALUES ({', '.join('?' * 12)})",
             [
-                (c, key, r["rule"], r["start"], r["due"], int(r["provisional"]), r["done"], r["stopped"], r["responsible"], s["first"])
+                (
+                    *(c, key, r["rule"], r["start"], r["due"], int(r["provisional"]), r["done"], r["stopped"], r["responsible"]),
+                    *(s["first"], r.get("paused"), r.get("resumed")),
+                )
                 for c, s in cases.items()
                 for key, r in s["rows"].items()
             ],
@@ -86,7 +95,7 @@ class DeadlineProjection(Projection):
                 matter=p["matter_kind"],
                 rows={},
                 notices=0,
-                outstanding=False,
+                outstanding=[],
             )
             if p.get("notice"):  # LAL 36: appoint and tell the authority; no review, no decision
                 self._start(case, "NOTIFIED", at, by)
@@ -97,7 +106,9 @@ class DeadlineProjection(Projection):
             self._start(case, "PLATFORM", at, by)
         elif kind == "MissingMaterialsNotified":
             case["notices"] += 1
-            case["outstanding"] = True
+            case["outstanding"] = list(p["items"])
+            self._pause(case, "DECISION", at)
+            self._stop(case, "SAME_DAY", at)  # a case that cannot be done the same day (000 三(一))
             key = "ONE_NOTICE" if case["notices"] == 1 else f"ONE_NOTICE#{case['notices']}"
             case["rows"][key] = {
                 "rule": "ONE_NOTICE",
@@ -109,14 +120,15 @@ class DeadlineProjection(Projection):
                 "responsible": by,
             }
         elif kind == "MaterialsSupplemented":
-            if self.policy.decision_clock_restarts_when_materials_complete:
-                self._start(case, "DECISION", at, case["handling"])
+            case["outstanding"] = [i for i in case["outstanding"] if i not in p["items"]]
+            if not case["outstanding"]:
+                self._resume(case, "DECISION", at)
         elif kind == "TransferRequested":
             self._start(case, "TRANSFER", case["received_at"], by)
             self._stop(case, "PLATFORM", at)
-        elif kind == "MaterialsDispatched":
-            self._done(case, "TRANSFER", at)
+            self._stop(case, "SAME_DAY", at)
         elif kind == "MaterialsReceived":
+            self._done(case, "TRANSFER", at)  # delivered (送达), not only dispatched
             case["handling"] = by
             self._start(case, "PLATFORM", at, by)
             for rule in ("DECISION", "NOTIFIED"):
@@ -151,7 +163,7 @@ class DeadlineProjection(Projection):
             self._done(case, "FILE", at)
             if self.policy.subsidy_kind_for(MatterKind(case["matter"])) is not None:
                 self._start(case, "SUBSIDY", at, case["first"])
-        elif kind == "SubsidyPaid":
+        elif kind in ("ClosingFileReviewed", "SubsidyPaid"):  # a payment without a review is older than reviews
             self._done(case, "SUBSIDY", at)
 
     def _start(self, case: CaseState, rule_id: str, at: str, responsible: str) -> None:
@@ -169,6 +181,18 @@ class DeadlineProjection(Projection):
             "stopped": None,
             "responsible": responsible,
         }
+
+    def _pause(self, case: CaseState, rule_id: str, at: str) -> None:
+        row = case["rows"].get(rule_id)
+        if row and not (row["done"] or row["stopped"] or row.get("paused")):
+            row["paused"] = at
+
+    def _resume(self, case: CaseState, rule_id: str, at: str) -> None:
+        row = case["rows"].get(rule_id)
+        if row and row.get("paused") and not (row["done"] or row["stopped"] or row.get("resumed")):
+            start, paused, resumed = (datetime.fromisoformat(t) for t in (row["start"], row["paused"], at))
+            due = due_after_pause(self.calendar, self.policy.deadline(rule_id), start, paused, resumed, case.get("complex", False))
+            row.update(resumed=at, due=due.day.isoformat(), provisional=due.provisional)
 
     @staticmethod
     def _done(case: CaseState, rule_id: str, at: str) -> None:
@@ -196,15 +220,20 @@ class DeadlineRow:
     stopped_at: str | None
     responsible: str
     first_receiving: str
+    paused_at: str | None = None
+    resumed_at: str | None = None
 
     def status(self, today: date, calendar: WorkingDays) -> str:
-        """As of the end of `today`: met, missed, stopped, overdue, due_soon (due by the next working day),
-        provisional or open. What happened after `today` is not yet known on `today`."""
+        """As of the end of `today`: met, missed, stopped, paused (waiting for the applicant's materials),
+        overdue, due_soon (due by the next working day), provisional or open. What happened after `today`
+        is not yet known on `today`."""
         end_of_today = f"{today.isoformat()}T23:59:59+08:00"
         if self.stopped_at and self.stopped_at <= end_of_today:
             return "stopped"
         if self.done_at and self.done_at <= end_of_today:
             return "met" if datetime.fromisoformat(self.done_at).astimezone(SHANGHAI).date() <= self.due_day else "missed"
+        if self.paused_at and self.paused_at <= end_of_today and not (self.resumed_at and self.resumed_at <= end_of_today):
+            return "paused"
         if today > self.due_day:
             return "overdue"
         if self.due_day <= next_working_day(calendar, today):
@@ -222,7 +251,7 @@ def next_working_day(calendar: WorkingDays, day: date) -> date:
 def read_rows(store: SqlStore, table: Callable[[str], str], where: str = "", params: tuple[Any, ...] = ()) -> list[DeadlineRow]:
     sql = f"SELECT * FROM {table('rows')}" + (f" WHERE {where}" if where else "")
     return [
-        DeadlineRow(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), bool(r[5]), r[6], r[7], r[8], r[9])
+        DeadlineRow(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), bool(r[5]), r[6], r[7], r[8], r[9], r[10], r[11])
         for r in store.fetchall(sql, params)
     ]
 

@@ -19,11 +19,12 @@ from domain.commands import (
     ReceiveMaterials,
     RecordReviewOpinion,
     RequestTransfer,
+    ReviewClosingFile,
     SignOffReview,
     SubmitClosingFile,
 )
 from domain.fields import Applicant, Hardship, Lawyer
-from domain.vocabulary import Channel, DispatchMethod, HardshipBasis, MatterKind, Recommendation, Role, SubsidyKind
+from domain.vocabulary import Channel, DispatchMethod, FileGrade, HardshipBasis, MatterKind, Recommendation, Role, SubsidyKind
 from infrastructure.ledger import CaseLedger
 
 FIRST_RECEIVING = "baotou-kundulun"  # 昆都仑区法律援助中心 accepts the application
@@ -79,6 +80,7 @@ def _steps() -> list[tuple[CaseCommand, Actor]]:
         (AppointLawyer(lawyer=LAWYER), staff(HANDLING)),
         (Close(outcome="调解结案", amount_recovered_fen=1_250_000), staff(HANDLING)),
         (SubmitClosingFile(pages=32), staff(FIRST_RECEIVING)),
+        (ReviewClosingFile(reviewer="审查员", grade=FileGrade.GOOD, opinion="卷宗完整"), staff(FIRST_RECEIVING)),
         (
             PaySubsidy(kind=SubsidyKind.CIVIL_ADMINISTRATIVE_CASE, amount_fen=150_000, payee="张律师", reference="PAY-1"),
             staff(FIRST_RECEIVING),
@@ -98,6 +100,9 @@ def walk(ledger: CaseLedger, until: type[CaseCommand] | None = None) -> UUID:
         if isinstance(command, until or ()):
             break
     return case_id
+
+
+WHOLE_CASE_RECORDS = 1 + len(_steps())  # the application and each step of a whole case's life
 
 
 def walk_whole_case(ledger: CaseLedger) -> UUID:

@@ -108,7 +108,7 @@ BAOTOU = PolicyProfile(
         DeadlineRule("FILE", "结案后30日内提交立卷材料", 30, Counting.NATURAL_DAYS, source="办理法律援助案件程序规定 (2023)"),
         DeadlineRule(
             "SUBSIDY",
-            "收到卷宗后30日内审查并支付补贴",
+            "收到结案卷宗后30日内审查卷宗（审查后支付补贴）",
             30,
             Counting.NATURAL_DAYS,
             source="办理法律援助案件程序规定 (2023)",

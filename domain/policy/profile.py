@@ -81,10 +81,6 @@ class PolicyProfile:
     exemptions: dict[str, Exemption] = field(default_factory=dict)
     # A life or death sentence needs a lawyer with this many years of criminal practice (LAL art 26).
     serious_criminal_min_years: int = 3
-    # LAL art 43 leaves open whether supplementing missing materials restarts the 7-day decision clock.
-    # We restart it when the materials are complete: the institution cannot review an incomplete
-    # application, and the applicant, not the institution, controls how long supplementing takes.
-    decision_clock_restarts_when_materials_complete: bool = True
 
     def band(self, kind: SubsidyKind) -> SubsidyBand:
         return self.subsidy_bands[kind]

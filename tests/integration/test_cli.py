@@ -84,10 +84,10 @@ def test_history_shows_each_record_verified_and_the_state_as_of_a_time(tongban: 
     assert now["timeline"][0]["type"] == "ApplicationReceived"
     assert now["state"]["first_receiving_institution"] == now["timeline"][0]["institution"]
 
-    first_day = now["timeline"][0]["occurred_at"][:19]
-    then = json.loads(tongban("history", str(case_id), "--as-of", first_day, "--json").output)
-    assert then["state"]["version"] == 1
-    assert then["state"]["status"] == "received"
+    received_at = now["timeline"][0]["occurred_at"]  # as the ledger prints it: 2025-01-02T15:03:00+08:00
+    for as_of in (received_at, received_at[:19], received_at[:19].replace("T", " ")):  # with its offset or without
+        then = json.loads(tongban("history", str(case_id), "--as-of", as_of, "--json").output)
+        assert (then["state"]["version"], then["state"]["status"]) == (1, "received")
 
 
 def test_history_of_an_unknown_case_says_so(tongban: Callable[..., Result]) -> None:
@@ -126,8 +126,8 @@ def test_the_same_seed_gives_the_same_cases_however_many_workers(tmp_path: Path)
 def test_deadline_answers_when_is_this_due(tongban: Callable[..., Result]) -> None:
     national_day = json.loads(tongban("deadline", "TRANSFER", "--from", "2025-09-30", "--json").output)
     assert (national_day["due"], national_day["provisional"]) == ("2025-10-10", False)
-    next_year = tongban("deadline", "platform", "--from", "2026-12-30", "--complex")
-    assert "due 2027-01-04" in next_year.output and "provisional" in next_year.output
+    next_year = tongban("deadline", "platform", "--from", "2026-12-30", "--complex")  # 31 Dec, [元旦, weekend], 4, 5 Jan
+    assert "due 2027-01-05" in next_year.output and "provisional" in next_year.output
     unknown = tongban("deadline", "LUNCH", "--from", "2026-01-05")
     assert unknown.exit_code == 1 and "UNKNOWN_RULE" in unknown.output
 
@@ -139,11 +139,15 @@ def test_worklist_and_compliance_read_the_deadline_projection(tongban: Callable[
     for institution in ("baotou-municipal", *(f"baotou-{d}" for d, _ in DISTRICTS)):
         work = json.loads(tongban("worklist", "--institution", institution, "--date", "2026-11-22", "--json").output)
         assert all(item["responsible"] == institution for item in work["items"])
+        as_printed = json.loads(tongban("worklist", "--institution", institution, "--date", "2026-11-22T15:03:00+08:00", "--json").output)
+        assert as_printed == work  # the ledger's own format names the same day
         open_items += work["items"]
     assert open_items, "the demo leaves some cases in progress (one in 17)"
     assert {item["status"] for item in open_items} <= {"overdue", "due_soon", "open", "provisional"}
 
     report = json.loads(tongban("compliance", "--period", "2025", "--json").output)
+    late_evening_utc = json.loads(tongban("compliance", "--period", "2025", "--date", "2026-11-21T20:00:00Z", "--json").output)
+    assert late_evening_utc["as_of"] == "2026-11-22"  # 04:00 the next morning in Shanghai
     assert {"DECISION", "APPOINT", "SAME_DAY"} <= set(report["rules"])
     decision = report["rules"]["DECISION"]
     assert decision["met"] + decision["missed"] + decision["overdue"] + decision["stopped"] + decision["open"] == decision["total"]

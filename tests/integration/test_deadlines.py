@@ -19,11 +19,14 @@ from domain.commands import (
     FileObjection,
     GrantAid,
     InformAuthority,
+    NotifyMissingMaterials,
     ReceiveApplication,
+    ReceiveMaterials,
     RecordReviewOpinion,
     RefuseAid,
     RequestTransfer,
     SignOffReview,
+    SupplementMaterials,
     Withdraw,
 )
 from domain.fields import Applicant, Hardship, Notice
@@ -61,7 +64,7 @@ def status(models: ReadModels, case_id: UUID, rule: str, today: date) -> str:
     return rows_of(models, case_id)[rule].status(today, models.calendar)
 
 
-def transfer(ledger: CaseLedger, case_id: UUID, dispatched: datetime) -> None:
+def transfer(ledger: CaseLedger, case_id: UUID, dispatched: datetime, delivered: datetime) -> None:
     t = ledger.get_case(case_id).received_at
     ledger.act(
         case_id,
@@ -70,17 +73,25 @@ def transfer(ledger: CaseLedger, case_id: UUID, dispatched: datetime) -> None:
         datetime.fromisoformat(t) + timedelta(minutes=30),
     )
     ledger.act(case_id, DispatchMaterials(method=DispatchMethod.COURIER, reference="SF1"), staff(FIRST_RECEIVING), dispatched)
+    ledger.act(case_id, ReceiveMaterials(), staff(HANDLING), delivered)
 
 
-def test_a_transfer_sent_within_two_working_days_is_met_and_later_is_missed(ledger: CaseLedger, models: ReadModels) -> None:
+def test_a_transfer_delivered_within_two_working_days_is_met_and_later_is_missed(ledger: CaseLedger, models: ReadModels) -> None:
+    """The limit is on delivery (送达, 000 二(五)): materials sent in time but delivered late miss it."""
     on_time = receive(ledger, at("2025-09-30T10:00"))
-    transfer(ledger, on_time, at("2025-10-10T16:00"))  # the 2nd working day after the holiday
+    transfer(ledger, on_time, at("2025-10-09T09:00"), at("2025-10-10T16:00"))  # the 2nd working day after the holiday
     late = receive(ledger, at("2025-09-30T10:00"))
-    transfer(ledger, late, at("2025-10-11T09:00"))
+    transfer(ledger, late, at("2025-10-10T09:00"), at("2025-10-11T09:00"))  # 11 October is a make-up working day
 
     assert rows_of(models, on_time)["TRANSFER"].responsible == FIRST_RECEIVING
     assert status(models, on_time, "TRANSFER", date(2025, 12, 1)) == "met"
     assert status(models, late, "TRANSFER", date(2025, 12, 1)) == "missed"
+    in_transit = receive(ledger, at("2025-09-30T10:00"))
+    ledger.act(in_transit, RequestTransfer(to_institution=HANDLING, applicant_consent=True), staff(FIRST_RECEIVING), at("2025-09-30T11:00"))
+    ledger.act(
+        in_transit, DispatchMaterials(method=DispatchMethod.COURIER, reference="SF2"), staff(FIRST_RECEIVING), at("2025-09-30T12:00")
+    )
+    assert status(models, in_transit, "TRANSFER", date(2025, 10, 13)) == "overdue"  # dispatched, not yet delivered
 
 
 def test_open_limits_are_open_then_due_soon_then_overdue(ledger: CaseLedger, models: ReadModels) -> None:
@@ -106,7 +117,7 @@ def test_loading_next_years_schedule_and_rebuilding_recomputes_provisional_deadl
     assert rows_of(before, case_id)["TRANSFER"].due_day == date(2026, 12, 31)
 
     late_in_year = rows_of(before, receive(ledger, at("2026-12-31T09:00")))["PLATFORM"]
-    assert (late_in_year.due_day, late_in_year.provisional) == (date(2027, 1, 4), True)
+    assert (late_in_year.due_day, late_in_year.provisional) == (date(2027, 1, 5), True)  # 1 January is a statutory holiday
 
     WorkingDayCalendar(Path(settings.calendar_file)).load_year(2027, holidays=[date(2027, 1, 1), date(2027, 1, 4)], working_days=[])
     after = build_read_models(settings, ledger)
@@ -185,6 +196,39 @@ def test_a_notice_must_be_answered_within_three_days_that_holidays_do_not_extend
     assert "DECISION" not in rows and "SAME_DAY" not in rows and "APPOINT" not in rows
     assert status(models, answered, "NOTIFIED", date(2026, 10, 20)) == "met"
     assert status(models, unanswered, "NOTIFIED", date(2026, 10, 3)) == "overdue"  # a holiday, and still overdue
+
+
+def test_the_decision_clock_pauses_while_the_applicant_supplements_and_resumes_where_it_stood(
+    ledger: CaseLedger, models: ReadModels
+) -> None:
+    """Received Monday 2 March, both missing items named on Wednesday 4 March (2 of 7 days used), one
+    supplied on the 10th (still waiting), the other on Friday the 13th: 5 days remain, due Wednesday 18
+    March (LAL 43: supplementing time is not counted). A restart would give the 20th; no pause, the 9th."""
+    case_id = receive(ledger, at("2026-03-02T09:00"))
+    ledger.act(case_id, NotifyMissingMaterials(items=["户口簿", "收入证明"]), staff(FIRST_RECEIVING), at("2026-03-04T10:00"))
+    assert status(models, case_id, "DECISION", date(2026, 3, 12)) == "paused"  # past the unpaused due day, not overdue
+    ledger.act(case_id, SupplementMaterials(items=["户口簿"]), staff(FIRST_RECEIVING), at("2026-03-10T10:00"))
+    assert status(models, case_id, "DECISION", date(2026, 3, 12)) == "paused"  # a partial supplement does not resume it
+    ledger.act(case_id, SupplementMaterials(items=["收入证明"]), staff(FIRST_RECEIVING), at("2026-03-13T10:00"))
+
+    decision = rows_of(models, case_id)["DECISION"]
+    assert (decision.due_day, decision.paused_at, decision.resumed_at) == (
+        date(2026, 3, 18),
+        "2026-03-04T10:00:00+08:00",
+        "2026-03-13T10:00:00+08:00",
+    )
+    assert status(models, case_id, "DECISION", date(2026, 3, 3)) == "open"  # before the notice, as it was then
+    assert status(models, case_id, "DECISION", date(2026, 3, 14)) == "open"
+    assert status(models, case_id, "DECISION", date(2026, 3, 19)) == "overdue"
+    # a case with missing materials cannot be done the same day (000 三(一)): not scored
+    assert status(models, case_id, "SAME_DAY", date(2026, 3, 19)) == "stopped"
+
+
+def test_same_day_is_not_scored_on_a_transferred_case(ledger: CaseLedger, models: ReadModels) -> None:
+    case_id = receive(ledger, at("2026-03-02T09:00"))
+    transfer(ledger, case_id, at("2026-03-02T11:00"), at("2026-03-03T10:00"))
+    assert status(models, case_id, "SAME_DAY", date(2026, 4, 1)) == "stopped"
+    assert summarise(list(rows_of(models, case_id).values()), date(2026, 4, 1), CALENDAR)["SAME_DAY"]["rate"] is None
 
 
 def test_a_withdrawal_stops_the_clocks_it_makes_moot(ledger: CaseLedger, models: ReadModels) -> None:

@@ -13,10 +13,10 @@ import pytest
 
 from domain.actor import SHANGHAI
 from domain.case_status import CaseStatus
-from domain.commands import Archive, Close, NotifyMissingMaterials, PaySubsidy, RequestTransfer, SubmitClosingFile
+from domain.commands import Archive, Close, NotifyMissingMaterials, PaySubsidy, RequestTransfer, ReviewClosingFile, SubmitClosingFile
 from domain.errors import DomainError
 from domain.policy.baotou import BAOTOU, BUREAU_ID
-from domain.vocabulary import SubsidyKind
+from domain.vocabulary import FileGrade, SubsidyKind
 from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -361,6 +361,8 @@ def test_a_nul_reaching_the_ledger_past_every_boundary_is_refused_before_it_is_s
 
     with pytest.raises(DomainError) as refused:
         ledger.act(case_id, SubmitClosingFile(pages=3), staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(days=80))
+        review = ReviewClosingFile(reviewer="审查员", grade=FileGrade.GOOD)
+        ledger.act(case_id, review, staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(days=80, hours=1))
         ledger.act(
             case_id,
             # model_construct skips the command's own checks, as a bug in them would
@@ -372,5 +374,5 @@ def test_a_nul_reaching_the_ledger_past_every_boundary_is_refused_before_it_is_s
         )
 
     assert refused.value.code == "CONTROL_CHARACTER"
-    assert len(raw.rows()) == len(before) + 1  # the closing file, not the payment
+    assert len(raw.rows()) == len(before) + 2  # the closing file and its review, not the payment
     assert verify(ledger).ok

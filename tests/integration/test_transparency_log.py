@@ -36,7 +36,7 @@ from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
 from infrastructure.verification import verify_records
 from tests.raw_store import RawStore
-from tests.walkthrough import APPLICANT, RECEIVED_AT, receive, staff, walk_whole_case
+from tests.walkthrough import APPLICANT, RECEIVED_AT, WHOLE_CASE_RECORDS, receive, staff, walk_whole_case
 from verifier import audit_verifier
 from verifier.audit_verifier import verify_bundle, verify_consistency, verify_inclusion
 
@@ -116,7 +116,7 @@ def test_a_tail_cut_off_or_a_case_deleted_passes_per_case_chains_but_not_the_log
     report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id))
     assert report.ok  # every remaining record is signed and chained: only the log can tell
     problems = check_extends(ledger, log, saved).problems
-    assert sum(f"case {cases[1]} version" in p and "removed" in p for p in problems) == 13
+    assert sum(f"case {cases[1]} version" in p and "removed" in p for p in problems) == WHOLE_CASE_RECORDS
     assert any(f"case {cases[2]} version 12" in p and "removed" in p for p in problems)
 
 
@@ -144,7 +144,7 @@ def test_a_bundle_verifies_with_only_the_root_key_and_the_standalone_script(
     bundle = export_bundle(ledger, log, cases[1], NOW)
     report = verify_bundle(bundle, root_key(ledger))
     assert report.ok, report.render()
-    assert "commits to version 13 as this case's last record" in report.render()
+    assert f"commits to version {WHOLE_CASE_RECORDS} as this case's last record" in report.render()
 
     elsewhere = tmp_path / "auditor"  # no database, no project code: the script and the bundle
     elsewhere.mkdir()
@@ -245,7 +245,7 @@ def test_the_application_role_may_only_insert_and_select_yet_does_all_its_work(
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
             conn.execute(statement)
     conn.close()
-    assert app_ledger.get_case(case_id).version == 13
+    assert app_ledger.get_case(case_id).version == WHOLE_CASE_RECORDS
     # Its one way to destroy a data key: the privileged function, after the signed erasure.
     assert app_ledger.erase_personal_data(BUREAU, NOW, APPLICANT["applicant_id"], "请求删除") == [case_id]
     assert not app_ledger.vault.has_key(APPLICANT["applicant_id"])
