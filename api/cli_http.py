@@ -79,6 +79,7 @@ DEMO_PRINCIPALS = (
     ("青山区中心 工作人员", "baotou-qingshan", {Role.STAFF}),
     ("青山区中心 负责人", "baotou-qingshan", {Role.STAFF, Role.HEAD}),
     ("市司法局", "baotou-bureau", {Role.BUREAU}),
+    ("昆都仑区司法局", "baotou-kundulun-bureau", {Role.BUREAU}),  # hears objections to the 昆都仑区 centre (LAL 49)
     ("审计", "baotou-bureau", {Role.AUDITOR}),
     ("昆都仑区中心 财务", "baotou-kundulun", {Role.FINANCE}),
 )

@@ -279,7 +279,7 @@ class DemoGenerator:
         )
 
     def _object(self, case: Case, clock: _Clock, ruling: ObjectionRuling) -> None:
-        bureau = self.directory.bureau().institution_id
+        bureau = self.directory.bureau_over(case.handling_institution).institution_id  # LAL 49
         self._act(case, clock.days(1, 5), FileObjection(grounds="申请人对决定不服"), actor_institution=bureau, role=Role.BUREAU)
         late = self.rng.random() < 0.1
         self._act(

@@ -36,6 +36,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "NOT_HANDLING_INSTITUTION",
         "NOT_HEAD",
         "NOT_INVOLVED",
+        "NOT_SUPERVISING_BUREAU",
         "NOT_TRANSFERRING_INSTITUTION",
         "NOT_TRANSFER_TARGET",
         "NOT_YOUR_CASE",
@@ -166,6 +167,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "NO_LOG_KEY",
         "NO_NETWORK",
         "NO_VALID_SIGNING_KEY",
+        "SUPERVISING_BUREAU_NOT_REGISTERED",
         "WRONG_PASSPHRASE",
     ),
 }

@@ -292,7 +292,7 @@ class Case(Aggregate):
         self.terminated = True
 
     def file_objection(self, actor: Actor, at: datetime, *, grounds: str, directory: Directory) -> None:
-        """The applicant objects to a refusal or termination before the justice bureau (LAL art 49)."""
+        """The applicant objects to a refusal or termination before the bureau that set up the institution (LAL 49)."""
         when, against = decision.check_objection(self, actor, at, directory)
         self._objection_filed(by=actor.record(), at=when, against=against, grounds=required(grounds, "异议理由"))
 
@@ -301,12 +301,14 @@ class Case(Aggregate):
         self.objection = Objection(against, filed_at=at)
 
     def decide_objection(self, actor: Actor, at: datetime, *, ruling: ObjectionRuling, reasons: str, directory: Directory) -> None:
-        """Uphold, or order correction; a corrected refusal goes back to review, a corrected termination resumes."""
+        """Uphold, or order correction, telling the applicant of reconsideration and litigation (LAL 49); a corrected
+        refusal goes back to review, a corrected termination resumes."""
         when = decision.check_objection_decision(self, actor, at, directory)
-        self._objection_decided(by=actor.record(), at=when, ruling=ruling.value, reasons=required(reasons, "审查理由"))
+        reasons = required(reasons, "审查理由")
+        self._objection_decided(by=actor.record(), at=when, ruling=ruling.value, reasons=reasons, remedies=decision.REMEDIES)
 
     @event("ObjectionDecided")
-    def _objection_decided(self, by: By, at: str, ruling: str, reasons: str) -> None:
+    def _objection_decided(self, by: By, at: str, ruling: str, reasons: str, remedies: str = "") -> None:
         assert self.objection is not None
         self.objection = self.objection.decided(ruling)
         if ruling == ObjectionRuling.CORRECTION_ORDERED.value and self.objection.against == "refusal":

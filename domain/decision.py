@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.actor import Actor
 from domain.errors import DomainError
-from domain.guards import active, by_bureau, by_handling, in_order, no_transfer_pending, required, undecided
+from domain.guards import active, by_handling, in_order, no_transfer_pending, required, undecided
 from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.vocabulary import NoticeGround
@@ -161,10 +161,28 @@ def check_termination(case: Case, actor: Actor, at: datetime) -> str:
     return when
 
 
+# What the bureau's decision on an objection tells the applicant (LAL 49; 行政复议法, 行政诉讼法).
+REMEDIES = (
+    "申请人对异议审查决定不服的，可以依法申请行政复议或者提起行政诉讼 "
+    "(the applicant may apply for administrative reconsideration or bring an administrative lawsuit)"
+)
+
+
+def by_supervising_bureau(case: Case, actor: Actor, directory: Directory, what: str) -> None:
+    """LAL 49: the justice bureau that set up the institution that refused or terminated hears the objection."""
+    bureau = directory.bureau_over(case.handling_institution)
+    if actor.institution_id != bureau.institution_id:
+        raise DomainError(
+            "NOT_SUPERVISING_BUREAU",
+            f"对{directory.get(case.handling_institution).name}决定的异议，由设立该机构的{bureau.name}{what} "
+            f"(LAL art 49: only {bureau.institution_id}, which set up the institution, may do this).",
+        )
+
+
 def check_objection(case: Case, actor: Actor, at: datetime, directory: Directory) -> tuple[str, str]:
     """Against a refusal or a termination, one at a time, before the file is archived; returns (when, against)."""
     when = in_order(case, at)
-    by_bureau(actor, directory, "受理异议")
+    by_supervising_bureau(case, actor, directory, "受理")
     if case.archived:
         raise DomainError("CASE_ARCHIVED", "案卷已归档 (the case file is archived).")
     if case.decision is Decision.REFUSED and not case.terminated:
@@ -182,7 +200,7 @@ def check_objection(case: Case, actor: Actor, at: datetime, directory: Directory
 
 def check_objection_decision(case: Case, actor: Actor, at: datetime, directory: Directory) -> str:
     when = in_order(case, at)
-    by_bureau(actor, directory, "作出异议审查决定")
+    by_supervising_bureau(case, actor, directory, "审查决定")
     if case.objection is None or not case.objection.pending:
         raise DomainError("NO_OBJECTION_PENDING", "没有待审查的异议 (no objection is pending).")
     return when

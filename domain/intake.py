@@ -79,7 +79,7 @@ _NOT_MEANS_TESTED = {"basis": HardshipBasis.AUTHORITY_NOTICE.value}
 def check_application(actor: Actor, directory: Directory, application: Application) -> None:
     """A legal aid centre accepts (not the bureau), for an authority of a known district, from a named applicant."""
     receiver = directory.get(actor.institution_id)
-    if directory.is_bureau(receiver.institution_id):
+    if not directory.is_centre(receiver.institution_id):
         raise DomainError(
             "NOT_A_LEGAL_AID_CENTRE", "申请应由法律援助机构受理，司法局不直接受理 (only a legal aid centre accepts applications)."
         )

@@ -41,18 +41,38 @@ class Directory:
             raise DomainError("UNKNOWN_INSTITUTION", f"机构 {institution_id} 不在本市法律援助网络中 (unknown institution).") from None
 
     def is_bureau(self, institution_id: str) -> bool:
+        """The city's justice bureau (市司法局), which keeps the network."""
         inst = self.institutions.get(institution_id)
         return inst is not None and inst.kind is InstitutionKind.BUREAU
 
+    def is_centre(self, institution_id: str) -> bool:
+        inst = self.institutions.get(institution_id)
+        return inst is not None and inst.kind.is_centre
+
     def centre_for_district(self, district: str) -> Institution:
         """The legal aid centre where a case-handling authority sits (办案机关所在地法律援助机构)."""
-        for inst in self.institutions.values():
-            if inst.kind is not InstitutionKind.BUREAU and inst.district == district:
+        for inst in self.centres():
+            if inst.district == district:
                 return inst
         raise DomainError("UNKNOWN_DISTRICT", f"本市没有 {district} 的法律援助机构 (no legal aid centre for this district).")
 
     def centres(self) -> list[Institution]:
-        return [i for i in self.institutions.values() if i.kind is not InstitutionKind.BUREAU]
+        return [i for i in self.institutions.values() if i.kind.is_centre]
+
+    def bureau_over(self, centre_id: str) -> Institution:
+        """The justice bureau that set up a centre (设立该法律援助机构的司法行政部门, LAL 49): the county-level
+        bureau of a county centre's district, the city's bureau for the municipal centre."""
+        centre = self.get(centre_id)
+        if centre.kind is InstitutionKind.MUNICIPAL_CENTRE:
+            return self.bureau()
+        for inst in self.institutions.values():
+            if inst.kind is InstitutionKind.COUNTY_BUREAU and inst.district == centre.district:
+                return inst
+        raise DomainError(
+            "SUPERVISING_BUREAU_NOT_REGISTERED",
+            f"设立{centre.name}的旗县区司法局尚未登记，请运行 tongban init "
+            "(the county-level bureau that set up this centre is not in the network yet: run tongban init).",
+        )
 
     def bureau(self) -> Institution:
         for inst in self.institutions.values():

@@ -53,7 +53,7 @@ def check_designation(case: Case, actor: Actor, at: datetime, institution_id: st
     when = in_order(case, at)
     by_bureau(actor, directory, "指定管辖")
     undecided(case)
-    if directory.is_bureau(directory.get(institution_id).institution_id):
+    if not directory.is_centre(directory.get(institution_id).institution_id):
         raise DomainError("NOT_A_LEGAL_AID_CENTRE", "只能指定法律援助机构承办 (designate a legal aid centre).")
     return when
 

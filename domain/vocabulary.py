@@ -165,6 +165,12 @@ class Role(StrEnum):
 
 
 class InstitutionKind(StrEnum):
-    BUREAU = "bureau"  # 市司法局
+    BUREAU = "bureau"  # 市司法局: keeps the network, designates jurisdiction, set up the municipal centre
     MUNICIPAL_CENTRE = "municipal_centre"  # 市法律援助中心
     COUNTY_CENTRE = "county_centre"  # 旗县区法律援助中心
+    COUNTY_BUREAU = "county_bureau"  # 旗县区司法局: set up its district's centre and hears objections to it (LAL 49)
+
+    @property
+    def is_centre(self) -> bool:
+        """A legal aid institution (法律援助机构), not a justice bureau (司法行政机关)."""
+        return self in (InstitutionKind.MUNICIPAL_CENTRE, InstitutionKind.COUNTY_CENTRE)

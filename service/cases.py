@@ -53,8 +53,21 @@ class CaseService:
         return case
 
     def _check_access(self, principal: Principal, case: Case) -> None:
-        if not (self.sees_everything(principal) or principal.institution_id in case.involved_institutions):
+        if not (self.sees_everything(principal) or self._involved_or_over(principal, case)):
             raise DomainError("NOT_YOUR_CASE", "本机构与该案件无关，无权查看或办理 (your institution has no part in this case).")
+
+    def _involved_or_over(self, principal: Principal, case: Case) -> bool:
+        """Its institution has a part in the case, or is the county-level bureau that set up the centre
+        handling it and hears objections to it (LAL 49)."""
+        if principal.institution_id in case.involved_institutions:
+            return True
+        directory = self.ledger.directory()
+        try:
+            return (
+                principal.has(Role.BUREAU) and directory.bureau_over(case.handling_institution).institution_id == principal.institution_id
+            )
+        except DomainError:  # the centre's bureau is not registered
+            return False
 
     @staticmethod
     def may_see_personal_data(principal: Principal, case: Case) -> bool:

@@ -52,6 +52,7 @@ USERS = {
     "qingshan_head": (HANDLING, {Role.STAFF, Role.HEAD}),
     "donghe_staff": ("baotou-donghe", {Role.STAFF}),
     "bureau": ("baotou-bureau", {Role.BUREAU}),
+    "kundulun_bureau": ("baotou-kundulun-bureau", {Role.BUREAU}),  # set up the first-receiving centre
     "auditor": ("baotou-bureau", {Role.AUDITOR}),
     "kundulun_finance": (FIRST_RECEIVING, {Role.FINANCE}),
 }

@@ -1,5 +1,5 @@
 """Baotou (包头): its legal aid network (seed 003: the justice bureau, the municipal centre and 9 county-level
-centres) and the values of its rules. Sources are named beside each value; see RULES.md."""
+centres, each set up by its county-level justice bureau) and the values of its rules. Sources are named beside each value; see RULES.md."""
 
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ def _institutions() -> tuple[Institution, ...]:
         Institution(BUREAU_ID, "包头市司法局", InstitutionKind.BUREAU, MUNICIPAL_DISTRICT),
         Institution(MUNICIPAL_CENTRE_ID, "包头市法律援助中心", InstitutionKind.MUNICIPAL_CENTRE, MUNICIPAL_DISTRICT),
     ]
-    network += [
-        Institution(f"baotou-{district}", f"{name}法律援助中心", InstitutionKind.COUNTY_CENTRE, district) for district, name in DISTRICTS
-    ]
+    for district, name in DISTRICTS:  # each county-level bureau set up its district's centre (LAL 49)
+        network.append(Institution(f"baotou-{district}", f"{name}法律援助中心", InstitutionKind.COUNTY_CENTRE, district))
+        network.append(Institution(f"baotou-{district}-bureau", f"{name}司法局", InstitutionKind.COUNTY_BUREAU, district))
     return tuple(network)
 
 

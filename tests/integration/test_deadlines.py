@@ -30,7 +30,6 @@ from domain.commands import (
     Withdraw,
 )
 from domain.fields import Applicant, Hardship, Notice
-from domain.policy.baotou import BUREAU_ID
 from domain.vocabulary import Channel, DispatchMethod, HardshipBasis, MatterKind, NoticeGround, ObjectionRuling, Recommendation, Role
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
@@ -40,6 +39,7 @@ from projections.registry import ReadModels, build_read_models
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, LAWYER, head, receive, staff
 
 CALENDAR = WorkingDayCalendar()
+KUNDULUN_BUREAU = "baotou-kundulun-bureau"  # 昆都仑区司法局
 
 
 def at(text: str) -> datetime:
@@ -241,7 +241,7 @@ def test_a_withdrawal_stops_the_clocks_it_makes_moot(ledger: CaseLedger, models:
 
 def test_an_objection_is_the_bureaus_to_decide_within_five_days(ledger: CaseLedger, models: ReadModels) -> None:
     case_id = receive(ledger, at("2026-03-02T09:00"))
-    bureau = Actor(BUREAU_ID, "处长", Role.BUREAU)
+    bureau = Actor(KUNDULUN_BUREAU, "科长", Role.BUREAU)  # set up the centre that refused (LAL 49)
     steps: list[tuple[CaseCommand, Actor, str]] = [
         (RecordReviewOpinion(reviewer="r", opinion="o", recommendation=Recommendation.REFUSE), staff(FIRST_RECEIVING), "2026-03-02T10:00"),
         (SignOffReview(), head(FIRST_RECEIVING), "2026-03-02T11:00"),
@@ -253,7 +253,7 @@ def test_an_objection_is_the_bureaus_to_decide_within_five_days(ledger: CaseLedg
         ledger.act(case_id, command, actor, at(when))
 
     row = rows_of(models, case_id)["OBJECTION"]
-    assert (row.responsible, row.due_day) == (BUREAU_ID, date(2026, 3, 9))  # 5 days from Mar 3 is Sunday Mar 8: next working day
+    assert (row.responsible, row.due_day) == (KUNDULUN_BUREAU, date(2026, 3, 9))  # 5 days from Mar 3 is Sunday Mar 8: next working day
     assert row.status(date(2026, 4, 1), models.calendar) == "met"
     assert status(models, case_id, "DECISION", date(2026, 4, 1)) == "met"
 

@@ -37,11 +37,14 @@ DIRECTORY = Directory(
         "kundulun": Institution("kundulun", "昆都仑区法律援助中心", InstitutionKind.COUNTY_CENTRE, "kundulun"),
         "qingshan": Institution("qingshan", "青山区法律援助中心", InstitutionKind.COUNTY_CENTRE, "qingshan"),
         "donghe": Institution("donghe", "东河区法律援助中心", InstitutionKind.COUNTY_CENTRE, "donghe"),
+        "kundulun-bureau": Institution("kundulun-bureau", "昆都仑区司法局", InstitutionKind.COUNTY_BUREAU, "kundulun"),
+        "qingshan-bureau": Institution("qingshan-bureau", "青山区司法局", InstitutionKind.COUNTY_BUREAU, "qingshan"),
     }
 )
 STAFF = {i: Actor(i, f"{i}/staff") for i in DIRECTORY.institutions}
 HEAD = {i: Actor(i, f"{i}/head", Role.HEAD) for i in DIRECTORY.institutions}
 BUREAU = Actor("bureau", "处长", Role.BUREAU)
+COUNTY_BUREAU = {d: Actor(f"{d}-bureau", "科长", Role.BUREAU) for d in ("kundulun", "qingshan")}  # set up their districts' centres
 LAWYER = {"name": "张律师", "firm": "所", "office_address": "址", "office_phone": "0472-1", "criminal_practice_years": 5}
 START = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
@@ -357,27 +360,49 @@ def test_only_granted_aid_is_terminated_and_nothing_is_closed_after() -> None:
     assert refused(story, "close", STAFF["kundulun"], outcome="x", amount_recovered_fen=0) == "CASE_TERMINATED"
 
 
-def test_objections_are_filed_with_and_decided_by_the_bureau() -> None:
+def test_an_objection_is_heard_by_the_bureau_that_set_up_the_institution_that_refused() -> None:
+    """LAL 49: the county-level bureau for a county centre's refusal; neither the centre nor another bureau."""
     story = Story().refused()
-    assert refused(story, "file_objection", STAFF["kundulun"], grounds="不服") == "NOT_BUREAU"
-    assert refused(story, "decide_objection", BUREAU, ruling=ObjectionRuling.UPHELD, reasons="r") == "NO_OBJECTION_PENDING"
-    story.do("file_objection", BUREAU, grounds="不服")
-    assert refused(story, "file_objection", BUREAU, grounds="再次") == "OBJECTION_PENDING"
+    for other in (STAFF["kundulun"], BUREAU, COUNTY_BUREAU["qingshan"]):
+        assert refused(story, "file_objection", other, grounds="不服") == "NOT_SUPERVISING_BUREAU"
+    kundulun = COUNTY_BUREAU["kundulun"]
+    assert refused(story, "decide_objection", kundulun, ruling=ObjectionRuling.UPHELD, reasons="r") == "NO_OBJECTION_PENDING"
+    story.do("file_objection", kundulun, grounds="不服")
+    assert refused(story, "file_objection", kundulun, grounds="再次") == "OBJECTION_PENDING"
     assert refused(story, "archive", STAFF["kundulun"], archive_number="A") == "OBJECTION_PENDING"
-    assert refused(story, "decide_objection", STAFF["kundulun"], ruling=ObjectionRuling.UPHELD, reasons="r") == "NOT_BUREAU"
-    story.do("decide_objection", BUREAU, ruling=ObjectionRuling.CORRECTION_ORDERED, reasons="应予援助")
-    assert story.case.decision is None and story.case.review is None  # back to review
+    assert refused(story, "decide_objection", BUREAU, ruling=ObjectionRuling.UPHELD, reasons="r") == "NOT_SUPERVISING_BUREAU"
+    story.do("decide_objection", kundulun, ruling=ObjectionRuling.CORRECTION_ORDERED, reasons="应予援助")
+    decided = story.case.collect_events()[-1]
+    assert "行政复议" in decided.remedies and "行政诉讼" in decided.remedies  # type: ignore[attr-defined]
+    assert story.case.decision is None and story.case.review is None  # the centre must act: it reviews again
     story.granted()
     assert story.case.status is CaseStatus.GRANTED
 
 
+def test_after_a_transfer_the_objection_goes_to_the_bureau_over_the_centre_that_decided() -> None:
+    story = Story().transferred().refused("qingshan")
+    assert refused(story, "file_objection", COUNTY_BUREAU["kundulun"], grounds="不服") == "NOT_SUPERVISING_BUREAU"
+    story.do("file_objection", COUNTY_BUREAU["qingshan"], grounds="不服")
+
+
+def test_the_city_bureau_hears_objections_to_the_municipal_centre() -> None:
+    story = Story("municipal").refused("municipal")
+    assert refused(story, "file_objection", COUNTY_BUREAU["kundulun"], grounds="不服") == "NOT_SUPERVISING_BUREAU"
+    story.do("file_objection", BUREAU, grounds="不服").do("decide_objection", BUREAU, ruling=ObjectionRuling.UPHELD, reasons="维持")
+
+
+def test_an_objection_to_a_centre_whose_bureau_is_not_registered_says_how_to_register_it() -> None:
+    story = Story("donghe").refused("donghe")
+    assert refused(story, "file_objection", BUREAU, grounds="不服") == "SUPERVISING_BUREAU_NOT_REGISTERED"
+
+
 def test_a_corrected_termination_resumes_the_aid() -> None:
     story = Story().appointed().do("terminate", STAFF["kundulun"], ground=TerminationGround.DECEPTION, document_number="T", facts="f")
-    story.do("file_objection", BUREAU, grounds="不服").do(
-        "decide_objection", BUREAU, ruling=ObjectionRuling.CORRECTION_ORDERED, reasons="终止不当"
+    story.do("file_objection", COUNTY_BUREAU["kundulun"], grounds="不服").do(
+        "decide_objection", COUNTY_BUREAU["kundulun"], ruling=ObjectionRuling.CORRECTION_ORDERED, reasons="终止不当"
     )
     assert story.case.status is CaseStatus.APPOINTED
 
 
 def test_there_is_nothing_to_object_to_before_a_refusal_or_termination() -> None:
-    assert refused(Story().granted(), "file_objection", BUREAU, grounds="x") == "NOTHING_TO_OBJECT_TO"
+    assert refused(Story().granted(), "file_objection", COUNTY_BUREAU["kundulun"], grounds="x") == "NOTHING_TO_OBJECT_TO"
