@@ -1,8 +1,10 @@
 """Realistic demo cases for the Baotou network, recorded through the same commands real use takes.
 
 The mix follows Baotou 2022 (seed 003): 981 civil, 688 criminal, 14 administrative and 206 legal
-help cases of 1,889. Cases cross districts (transfers), miss materials, are refused, objected to,
-terminated, closed, archived and paid, and some steps are late. Deterministic for a given seed.
+help cases of 1,889 in one year, received in working hours on working days. Most criminal cases are
+the authorities' notices (通知辩护), never means-tested; applications cross districts (transfers), miss
+materials, are refused, objected to before the right bureau, terminated, closed, reviewed, archived
+and paid, and some steps are late. Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from api.demo_people import application, lawyer, person
 from domain.actor import SHANGHAI, Actor
@@ -61,6 +63,7 @@ from domain.vocabulary import (
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
+from infrastructure.working_days import WorkingDayCalendar
 
 MATTER_MIX = ((MatterKind.CIVIL, 981), (MatterKind.CRIMINAL, 688), (MatterKind.ADMINISTRATIVE, 14), (MatterKind.LEGAL_HELP, 206))
 SAVE_BATCH = 100
@@ -73,6 +76,7 @@ FILE_GRADES = ((FileGrade.EXCELLENT, 439), (FileGrade.GOOD, 401), (FileGrade.QUA
 # received last are still in progress (fixed, so that a seed always gives the same ledger).
 DEMO_TODAY = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
 CHUNK = 500
+WINDOW_OPENS = time(8, 30)
 
 
 def record_demo_cases(
@@ -108,15 +112,16 @@ class DemoGenerator:
     """Case n is generated from its own random stream (seed, n), so the cases do not depend on how the
     work is split between processes."""
 
-    def __init__(self, ledger: CaseLedger, seed: int, start: datetime | None = None) -> None:
+    def __init__(self, ledger: CaseLedger, seed: int, first_day: date = date(2025, 1, 1)) -> None:
         self.ledger = ledger
         self.seed = seed
         self.rng = random.Random(seed)
         self.context = ledger.context()
         self.directory: Directory = self.context.directory
         self.centres = self.directory.centres()
-        self.start = start or datetime(2025, 1, 2, 9, 0, tzinfo=SHANGHAI)
-        self.span_days = 660
+        self.first_day = first_day  # the cases are one year's (seed 003: 1,889 in 2022)
+        self.span_days = 365
+        self.calendar = WorkingDayCalendar()
         self.outcomes: Counter[str] = Counter()
 
     def run(self, numbers: range, total: int, progress: Callable[[int], None] | None = None) -> Counter[str]:
@@ -133,7 +138,7 @@ class DemoGenerator:
 
     def one_case(self, n: int, total: int) -> Case:
         rng = self.rng = random.Random(f"{self.seed}:{n}")
-        at = self.start + timedelta(days=self.span_days * n / max(total, 1), minutes=rng.randint(0, 420))
+        at = self._window_open(self.first_day + timedelta(days=self.span_days * n // max(total, 1)), rng)
         matter = rng.choices([m for m, _ in MATTER_MIX], [w for _, w in MATTER_MIX])[0]
         receiver = rng.choice(self.centres)
         if rng.random() < 0.7:
@@ -233,7 +238,10 @@ class DemoGenerator:
             act(case, clock.days(5, 30), SubmitClosingFile(pages=rng.randint(10, 40)))
             self._archive_and_pay(case, clock, receiver, n)
             return
-        amount = rng.choice([0, 0, rng.randrange(100_000, 20_000_000)]) if case.matter_kind is not MatterKind.CRIMINAL else 0
+        # Most civil and administrative cases recover money (wages, compensation), 5,000–80,000 yuan:
+        # about 12 million yuan a year over Baotou's volume (seed 003: "over 12.2 million yuan" in 2022).
+        recovers = case.matter_kind in (MatterKind.CIVIL, MatterKind.ADMINISTRATIVE) and rng.random() < 0.6
+        amount = rng.randrange(500_000, 8_000_000, 100) if recovers else 0
         act(
             case,
             clock.days(30, 200),
@@ -340,6 +348,13 @@ class DemoGenerator:
 
     def _person(self, institution_id: str) -> str:
         return person(self.rng, institution_id)
+
+    def _window_open(self, day: date, rng: random.Random) -> datetime:
+        """A time the window is open (08:30–16:00, leaving the day to finish a same-day case) on the first
+        working day from `day`: applications do not arrive at night, at weekends or on holidays."""
+        while not self.calendar.is_working_day(day)[0]:
+            day += timedelta(days=1)
+        return datetime.combine(day, WINDOW_OPENS, SHANGHAI) + timedelta(minutes=rng.randint(0, 450))
 
     def _target(self, case: Case) -> str:
         return self._centre_for(case.authority["district"])

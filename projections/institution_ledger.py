@@ -28,9 +28,10 @@ ACTIONS = {
     "CaseClosed": "closed",  # 结案
     "CaseArchived": "archived",  # 归档
 }
-LEDGER_COLUMNS = ("received_first", "handled", *list(ACTIONS.values())[1:])
+LEDGER_COLUMNS = ("received_first", "notified", "handled", *list(ACTIONS.values())[1:])
 COLUMN_TITLES = {
     "received_first": "首次受理",
+    "notified": "通知辩护",  # of which an authority's notice (LAL 25, 28): aid owed without a decision
     "handled": "承办",
     "transferred_out": "转出",
     "transferred_in": "转入",
@@ -46,6 +47,7 @@ COLUMN_TITLES = {
 
 class InstitutionLedgerProjection(Projection):
     name = "ledger"
+    version = 2  # v2: notices (通知辩护) counted, and handled when appointed
     tables = {  # noqa: RUF012 - class-level schema
         "cases": CASE_STATE_COLUMNS,
         "actions": (
@@ -145,6 +147,8 @@ class InstitutionLedgerProjection(Projection):
 
         if kind in ACTIONS:
             count(ACTIONS[kind], p.get("amount_recovered_fen", 0))
+        if kind == "ApplicationReceived" and p.get("notice"):
+            count("notified")
         if kind in ("AidGranted", "AidRefused") or (kind == "LawyerAppointed" and case.get("notified")):
             count("handled")  # the institution that decided handled the case; on a notice, the one that appointed
 
@@ -232,17 +236,19 @@ def statistics(store: SqlStore, table: Callable[[str], str], institution: str | 
         params,
     )
     granted = [r for r in rows if r[0] == "granted"]
+    aided = [r for r in rows if r[0] in ("granted", "notified")]  # the cases aid was given in (办理法律援助案件)
     by_kind: dict[str, int] = {}
     groups: dict[str, int] = {}
-    for r in granted:
+    for r in aided:
         by_kind[r[1]] = by_kind.get(r[1], 0) + 1
         for g in filter(None, r[2].split(",")):
             groups[g] = groups.get(g, 0) + 1
     return {
         "applications_received": sum(1 for r in rows if r[0] == "received_first"),
         "cases_granted": len(granted),
-        "cases_by_matter_kind": dict(sorted(by_kind.items())),
-        "recipients": len({r[4] for r in granted}),
+        "cases_notified": sum(1 for r in rows if r[0] == "notified"),
+        "cases_by_matter_kind": dict(sorted(by_kind.items())),  # granted and notified
+        "recipients": len({r[4] for r in aided}),
         "amount_recovered_fen": sum(int(r[3]) for r in rows if r[0] == "closed"),
         "key_groups_served": dict(sorted(groups.items())),
         "transfers_across_districts": sum(1 for r in rows if r[0] == "transferred_in"),

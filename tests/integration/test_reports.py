@@ -65,6 +65,7 @@ def recount(ledger: CaseLedger) -> dict[str, Any]:
             first[event.originator_id] = institution
             if event.channel.startswith("notified_by_"):  # type: ignore[attr-defined]
                 notified.add(event.originator_id)
+                counts[(institution, "notified")] += 1
         if kind in COLUMN_OF_EVENT:
             counts[(institution, COLUMN_OF_EVENT[kind])] += 1
         if kind in ("AidGranted", "AidRefused") or (kind == "LawyerAppointed" and event.originator_id in notified):
@@ -321,9 +322,11 @@ def test_ledger_costs_and_subsidies_export_to_csv_and_xlsx(ledger: CaseLedger, s
     assert result.exit_code == 0, result.output
     assert "首次受理 received_first" in (tmp_path / "l.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     sheet = load_workbook(tmp_path / "l.xlsx").active
-    rows = {(r[0], r[1]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows[(FIRST_RECEIVING, "total")][3] == 1  # received first
-    assert rows[(HANDLING, "total")][4] == 1  # handled
+    header, *body = list(sheet.iter_rows(values_only=True))
+    rows = {(r[0], r[1]): dict(zip(header, r, strict=True)) for r in body}
+    assert rows[(FIRST_RECEIVING, "total")]["首次受理 received_first"] == 1
+    assert rows[(HANDLING, "total")]["承办 handled"] == 1
+    assert rows[(HANDLING, "total")]["通知辩护 notified"] == 0  # an application, not a notice
 
     costs = runner.invoke(main, ["costs", "--xlsx", str(tmp_path / "c.xlsx"), *db])
     assert costs.exit_code == 0
