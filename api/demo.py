@@ -167,12 +167,12 @@ class DemoGenerator:
         act(case, clock.days(3, 5) if rng.random() < 0.05 else clock.hours(1, 30), AppointLawyer(lawyer=lawyer(rng, case)))
         act(case, clock.hours(0.2, 8), InformAuthority(reference=f"包援函〔{clock.now:%Y}〕{n}号"))
         act(case, clock.hours(1, 20), EnterOnPlatform(platform_number=f"NMG{clock.now:%Y%m%d}{n:06d}"))
-        return n % 17 != 0
+        return not _in_progress(n)
 
     def _decide(self, case: Case, clock: _Clock, receiver: str, n: int) -> bool:
         """An application: materials, transfer, review, decision and appointment; whether the case goes on."""
         rng, act = self.rng, self._act
-        in_progress = n % 17 == 0  # about 6 % of cases are still being worked
+        in_progress = _in_progress(n)
         if rng.random() < 0.10:
             act(
                 case,
@@ -362,6 +362,11 @@ class DemoGenerator:
     def _centre_for(self, district: str) -> str:
         """The centre where an authority of `district` sits."""
         return next(i.institution_id for i in self.centres if i.district == district)
+
+
+def _in_progress(n: int) -> bool:
+    """About 6 % of cases are still being worked: they stop before appointment (or after the transfer)."""
+    return n % 17 == 0
 
 
 class _NotYet(Exception):

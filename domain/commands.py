@@ -278,7 +278,7 @@ class Terminate(CaseCommand, path="termination"):
 
 
 class FileObjection(CaseCommand, path="objection", bureau=True):
-    """异议 (bureau records it, LAL art 49)."""
+    """异议: recorded by the bureau that set up the centre that refused or terminated (LAL art 49)."""
 
     grounds: Text
 
@@ -287,7 +287,7 @@ class FileObjection(CaseCommand, path="objection", bureau=True):
 
 
 class DecideObjection(CaseCommand, path="objection-decision", bureau=True):
-    """异议审查决定 (bureau): uphold, or order correction."""
+    """异议审查决定 by that bureau, within 5 days: uphold, or order correction."""
 
     ruling: ObjectionRuling
     reasons: Text

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.actor import Actor
 from domain.errors import DomainError
-from domain.guards import active, by_handling, in_order, no_transfer_pending, required, undecided
+from domain.guards import active, by_handling, by_supervising_bureau, in_order, no_transfer_pending, required, undecided
 from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.vocabulary import NoticeGround
@@ -166,17 +166,6 @@ REMEDIES = (
     "申请人对异议审查决定不服的，可以依法申请行政复议或者提起行政诉讼 "
     "(the applicant may apply for administrative reconsideration or bring an administrative lawsuit)"
 )
-
-
-def by_supervising_bureau(case: Case, actor: Actor, directory: Directory, what: str) -> None:
-    """LAL 49: the justice bureau that set up the institution that refused or terminated hears the objection."""
-    bureau = directory.bureau_over(case.handling_institution)
-    if actor.institution_id != bureau.institution_id:
-        raise DomainError(
-            "NOT_SUPERVISING_BUREAU",
-            f"对{directory.get(case.handling_institution).name}决定的异议，由设立该机构的{bureau.name}{what} "
-            f"(LAL art 49: only {bureau.institution_id}, which set up the institution, may do this).",
-        )
 
 
 def check_objection(case: Case, actor: Actor, at: datetime, directory: Directory) -> tuple[str, str]:

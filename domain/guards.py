@@ -52,6 +52,17 @@ def by_bureau(actor: Actor, directory: Directory, what: str) -> None:
         raise DomainError("NOT_BUREAU", f"只有司法局可以{what} (only the justice bureau may do this).")
 
 
+def by_supervising_bureau(case: Case, actor: Actor, directory: Directory, what: str) -> None:
+    """LAL 49: the justice bureau that set up the institution that refused or terminated hears the objection."""
+    bureau = directory.bureau_over(case.handling_institution)
+    if actor.institution_id != bureau.institution_id:
+        raise DomainError(
+            "NOT_SUPERVISING_BUREAU",
+            f"对{directory.get(case.handling_institution).name}决定的异议，由设立该机构的{bureau.name}{what} "
+            f"(LAL art 49: only {bureau.institution_id}, which set up the institution, may do this).",
+        )
+
+
 def active(case: Case) -> None:
     """Work on the application itself stops once it is withdrawn, terminated or closed."""
     if case.withdrawn:

@@ -182,7 +182,8 @@ class DeadlineProjection(Projection):
             "responsible": responsible,
         }
 
-    def _pause(self, case: CaseState, rule_id: str, at: str) -> None:
+    @staticmethod
+    def _pause(case: CaseState, rule_id: str, at: str) -> None:
         row = case["rows"].get(rule_id)
         if row and not (row["done"] or row["stopped"] or row.get("paused")):
             row["paused"] = at

@@ -14,9 +14,10 @@ from domain.actor import Actor
 from domain.case import Case
 from domain.case_status import CaseStatus
 from domain.errors import DomainError
-from domain.vocabulary import Channel, DispatchMethod, MatterKind, NoticeGround, ObjectionRuling, Recommendation, TerminationGround
+from domain.vocabulary import DispatchMethod, ObjectionRuling, Recommendation, TerminationGround
 from projections.case_index import CaseIndexProjection
 from tests.unit.test_case_rules import BUREAU, HEAD, LAWYER, STAFF, Story
+from tests.unit.test_notified_defence import NOTICE_FIELDS
 
 CENTRES = ("kundulun", "qingshan", "donghe")
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "by", "at")
@@ -48,12 +49,6 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("submit_closing_file", {"pages": 30}),
     ("archive", {"archive_number": "档1"}),
 ]
-NOTIFIED: dict[str, Any] = {
-    "channel": Channel.NOTIFIED_BY_COURT,
-    "matter_kind": MatterKind.CRIMINAL,
-    "hardship": None,
-    "notice": {"ground": NoticeGround.MINOR, "document_number": "通1"},
-}
 RARELY = {"withdraw": 0.02, "request_transfer": 0.1, "designate_jurisdiction": 0.1, "notify_missing_materials": 0.3}
 
 # Who acts, relative to the case, so that most steps are ones the rules allow (and some are not).
@@ -90,7 +85,7 @@ def test_the_index_folded_from_the_events_has_the_cases_status_and_involved_inst
     """A random walk from an application or an authority's notice: at each step the commands are tried in a
     random order by a random party until one is accepted, so the walk reaches deep states (transfers,
     objections, archiving) and not only refusals."""
-    story = Story("kundulun", **(NOTIFIED if notice else {}))
+    story = Story("kundulun", **(NOTICE_FIELDS if notice else {}))
     case: Case = story.case
     row: dict[str, Any] = {}
     for recorded in case.collect_events():

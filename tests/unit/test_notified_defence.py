@@ -21,19 +21,19 @@ from domain.vocabulary import Channel, MatterKind, NoticeGround, Recommendation,
 from tests.unit.test_case_rules import DIRECTORY, LAWYER, STAFF, Clock, Story, application, refused
 
 NOTICE = {"ground": NoticeGround.MINOR, "document_number": "青检通援〔2026〕12号"}
+# A notice from the procuratorate of 青山区: a minor suspect has no defender (the changes to an application).
+NOTICE_FIELDS: dict[str, Any] = {
+    "channel": Channel.NOTIFIED_BY_PROCURATORATE,
+    "matter_kind": MatterKind.CRIMINAL,
+    "authority_name": "青山区人民检察院",
+    "hardship": None,
+    "notice": NOTICE,
+}
 
 
 def notified(**changes: Any) -> Story:
-    """A notice from the procuratorate of 青山区 to the 青山区 centre: a minor suspect has no defender."""
-    details = {
-        "channel": Channel.NOTIFIED_BY_PROCURATORATE,
-        "matter_kind": MatterKind.CRIMINAL,
-        "authority_name": "青山区人民检察院",
-        "hardship": None,
-        "notice": NOTICE,
-        **changes,
-    }
-    return Story("qingshan", **details)
+    """The notice, received by the 青山区 centre."""
+    return Story("qingshan", **{**NOTICE_FIELDS, **changes})
 
 
 def status(story: Story) -> CaseStatus:
