@@ -19,6 +19,7 @@ from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from api.cli_errors import OneLineErrors
 from api.cli_http import COMMANDS as HTTP_COMMANDS
 from api.cli_http import create_demo_principals
+from api.cli_lawyers import COMMANDS as LAWYER_COMMANDS
 from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.cli_types import ShanghaiTime
 from api.demo import record_demo_cases
@@ -110,6 +111,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
                     "ok": ok,
                     "records": report.records,
                     "cases": report.cases,
+                    "lawyers": report.lawyers,
                     "seconds": round(elapsed, 3),
                     "problems": [vars(p) for p in report.problems],
                     "log_problems": log_problems,
@@ -134,7 +136,8 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
         )
         log_verdict = "agree" if not log_problems else f"{len(log_problems)} log problems"
         keys = "data keys: ok" if not key_problems else f"data keys: {len(key_problems)} problems"
-        checked = f"{report.records} records, {report.cases} cases checked in {elapsed:.2f} s"
+        pool = f", {report.lawyers} lawyers of the pool" if report.lawyers else ""
+        checked = f"{report.records} records, {report.cases} cases{pool} checked in {elapsed:.2f} s"
         click.echo(f"{checked}: {verdict}; {against}: {log_verdict}; {keys}")
     sys.exit(0 if ok else 1)
 
@@ -199,7 +202,7 @@ def where(db_url: str) -> None:
     click.echo(f"database: {settings.db_url}\nkeystore: {Path(settings.keys).resolve()}")
 
 
-for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS, *HTTP_COMMANDS, *AUDIT_COMMANDS):
+for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS, *HTTP_COMMANDS, *AUDIT_COMMANDS, *LAWYER_COMMANDS):
     main.add_command(command)
 
 

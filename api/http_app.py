@@ -22,6 +22,7 @@ from api.boundary import check_request, request_logging
 from api.controllers.audit import AuditController
 from api.controllers.cases import CaseController
 from api.controllers.commands import ApplicantController, case_command_handlers
+from api.controllers.lawyers import LawyerController, pool_command_handlers
 from api.controllers.reports import ReportController
 from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal, provide_services
 from api.problems import EXCEPTION_HANDLERS
@@ -32,6 +33,7 @@ from infrastructure.idempotency import IdempotencyStore
 from infrastructure.sql_store import SqlStore
 from projections.registry import build_read_models
 from service.cases import CaseService
+from service.lawyers import LawyerService
 from service.queries import Queries
 
 
@@ -46,7 +48,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     models = build_read_models(settings)
     log = build_transparency_log(models.ledger, SqlStore(Database(settings.db_url)))
     cases = CaseService(models.ledger, IdempotencyStore(SqlStore(Database(settings.db_url))))
-    services = Services(models, principal_store(models.ledger, settings, log=log), cases, Queries(models), log)
+    services = Services(models, principal_store(models.ledger, settings, log=log), cases, Queries(models), log, LawyerService(models))
     stop = threading.Event()
 
     def start() -> None:
@@ -59,7 +61,16 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
         stop.set()
 
     return Litestar(
-        route_handlers=[HealthController, CaseController, *case_command_handlers(), ApplicantController, ReportController, AuditController],
+        route_handlers=[
+            HealthController,
+            CaseController,
+            *case_command_handlers(),
+            ApplicantController,
+            LawyerController,
+            *pool_command_handlers(),
+            ReportController,
+            AuditController,
+        ],
         state=State({"services": services}),
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),

@@ -24,6 +24,7 @@ from infrastructure.principals import Principal, PrincipalStore
 from infrastructure.transparency_log import TransparencyLog
 from projections.registry import ReadModels
 from service.cases import CaseService, raise_role_not_allowed
+from service.lawyers import LawyerService
 from service.queries import Queries
 
 PUBLIC_PATHS = ["^/health$", "^/schema"]  # liveness and the API document need no token
@@ -38,6 +39,7 @@ class Services:
     cases: CaseService
     queries: Queries
     log: TransparencyLog
+    lawyers: LawyerService
 
     @property
     def ledger(self) -> CaseLedger:

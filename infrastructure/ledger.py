@@ -24,8 +24,10 @@ from domain.actor import Actor
 from domain.case import Case
 from domain.commands import CaseCommand, Context, ReceiveApplication
 from domain.errors import DomainError
+from domain.lawyers import Lawyer, lawyer_stream_id, not_on_roll
 from domain.network import Directory, Network, network_id
 from domain.policy import PolicyProfile
+from domain.pool_commands import PoolCommand, RegisterLawyer
 from infrastructure.chain_heads import ChainHeads
 from infrastructure.idempotency import RequestKey, RequestOutcome, StoredResponse
 from infrastructure.keystore import ROOT_KEY_ID, Keystore
@@ -220,14 +222,38 @@ class CaseLedger(Application[UUID]):
         return found
 
     def get_case(self, case_id: UUID, version: int | None = None) -> Case:
-        if case_id == self.network_id:
-            raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
         try:
-            case = self._load(case_id, version)
+            case = None if case_id == self.network_id else self._load(case_id, version)
         except AggregateNotFoundError:
-            raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).") from None
-        assert isinstance(case, Case)
+            case = None
+        if not isinstance(case, Case):  # none, or the network's or a lawyer's stream
+            raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
         return case
+
+    # ------------------------------------------------------------------ the lawyer pool (律师库)
+    def register_lawyer(self, command: RegisterLawyer, actor: Actor, at: datetime) -> Lawyer:
+        if self.recorder.select_events(lawyer_stream_id(self.policy.city, command.licence_number), limit=1):
+            raise DomainError(
+                "LAWYER_ALREADY_ON_ROLL", f"执业证号 {command.licence_number} 已在律师库中 (this lawyer is already in the pool)."
+            )
+        lawyer = command.open(actor, at, self.context())
+        self.save(lawyer)
+        return lawyer
+
+    def change_lawyer(self, licence_number: str, command: PoolCommand, actor: Actor, at: datetime) -> Lawyer:
+        lawyer = self.get_lawyer(licence_number)
+        command.run(lawyer, actor, at, self.context())
+        self.save(lawyer)
+        return lawyer
+
+    def get_lawyer(self, licence_number: str) -> Lawyer:
+        try:
+            lawyer = self._load(lawyer_stream_id(self.policy.city, licence_number))
+        except AggregateNotFoundError:
+            raise not_on_roll(licence_number) from None
+        if not isinstance(lawyer, Lawyer):
+            raise not_on_roll(licence_number)
+        return lawyer
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Sign and store, confirming inside the transaction what the records were signed against

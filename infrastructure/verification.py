@@ -30,6 +30,7 @@ class Problem:
 class VerificationReport:
     records: int = 0
     cases: int = 0
+    lawyers: int = 0  # streams of the lawyer pool (律师库)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -71,9 +72,11 @@ def verify_records(
 ) -> VerificationReport:
     network_items: list[Item] = []
     case_items: list[Item] = []
+    aggregate_of: dict[str, str] = {}  # stream -> "Case" or "Lawyer", from the stored topics
     for n in notifications:
         item = (str(n.originator_id), n.originator_version, n.topic, bytes(n.state))
         (network_items if item[0] == network_id else case_items).append(item)
+        aggregate_of[item[0]] = n.topic.partition(":")[2].partition(".")[0]
     report = VerificationReport(records=len(network_items) + len(case_items))
 
     keyring = KeyRing.from_root_hex(root_public_key_hex)
@@ -95,7 +98,8 @@ def verify_records(
     streams: dict[str, list[tuple[str, int, str, str, list[str]]]] = defaultdict(list)
     for result in network_results + case_results:
         streams[result[0]].append(result)
-    report.cases = len(streams) - (1 if network_id in streams else 0)
+    kinds = list(aggregate_of.values())
+    report.cases, report.lawyers = kinds.count("Case"), kinds.count("Lawyer")
     for case_id, results in streams.items():
         report.problems += _check_chain(case_id, sorted(results, key=lambda r: r[1]))
     report.problems.sort(key=lambda p: (p.case_id, p.version))

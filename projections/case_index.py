@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.case_status import Progress
 from infrastructure.sql_store import SqlStore
-from projections.runner import Projection, Record
+from projections.runner import Projection, Record, case_records
 
 COLUMNS = (
     "case_id",
@@ -40,14 +40,9 @@ class CaseIndexProjection(Projection):
         ),
     }
 
-    def __init__(self, network_id: str) -> None:
-        self.network_id = network_id
-
     def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
         rows: dict[str, dict[str, Any]] = {}
-        for _, case_id, body in records:
-            if case_id == self.network_id:
-                continue
+        for _, case_id, body in case_records(records):
             row = rows.get(case_id) or self._load(store, table, case_id)
             rows[case_id] = self.on_event(row, case_id, body)
         store.executemany(f"DELETE FROM {table('cases')} WHERE case_id = ?", [(c,) for c in rows])

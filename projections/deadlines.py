@@ -35,7 +35,7 @@ from domain.deadlines import Due, WorkingDays, due_after_pause, due_date
 from domain.policy import PolicyProfile
 from domain.vocabulary import MatterKind
 from infrastructure.sql_store import SqlStore
-from projections.runner import CASE_STATE_COLUMNS, Projection, Record, load_case_states, save_case_states
+from projections.runner import CASE_STATE_COLUMNS, Projection, Record, case_records, load_case_states, save_case_states
 
 CaseState = dict[str, Any]
 
@@ -56,18 +56,17 @@ class DeadlineProjection(Projection):
         ),
     }
 
-    def __init__(self, policy: PolicyProfile, calendar: WorkingDays, network_id: str) -> None:
+    def __init__(self, policy: PolicyProfile, calendar: WorkingDays) -> None:
         self.policy = policy
         self.calendar = calendar
-        self.network_id = network_id
         self._due_cache: dict[tuple[str, str, bool], Due] = {}
 
     # ------------------------------------------------------------------ applying a batch
     def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
-        cases = load_case_states(store, table("cases"), {case_id for _, case_id, _ in records if case_id != self.network_id})
+        records = case_records(records)
+        cases = load_case_states(store, table("cases"), {case_id for _, case_id, _ in records})
         for _, case_id, body in records:
-            if case_id != self.network_id:
-                self.on_event(cases[case_id], body)
+            self.on_event(cases[case_id], body)
         save_case_states(store, table("cases"), cases)
         store.executemany(f"DELETE FROM {table('rows')} WHERE case_id = ?", [(c,) for c in cases])
         store.executemany(

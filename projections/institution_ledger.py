@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from infrastructure.sql_store import SqlStore
-from projections.runner import CASE_STATE_COLUMNS, Projection, Record, load_case_states, save_case_states
+from projections.runner import CASE_STATE_COLUMNS, Projection, Record, case_records, load_case_states, save_case_states
 
 # Ledger columns (台账栏目), in the bureau's order, with the event that counts for each.
 ACTIONS = {
@@ -65,16 +65,13 @@ class InstitutionLedgerProjection(Projection):
         ),
     }
 
-    def __init__(self, network_id: str) -> None:
-        self.network_id = network_id
-
     def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
-        cases = load_case_states(store, table("cases"), {case_id for _, case_id, _ in records if case_id != self.network_id})
+        records = case_records(records)
+        cases = load_case_states(store, table("cases"), {case_id for _, case_id, _ in records})
         actions: list[tuple[Any, ...]] = []
         payments: list[tuple[Any, ...]] = []
         for _, case_id, body in records:
-            if case_id != self.network_id:
-                self.on_event(case_id, cases[case_id], body, actions, payments)
+            self.on_event(case_id, cases[case_id], body, actions, payments)
         save_case_states(store, table("cases"), cases)
         store.executemany(f"INSERT INTO {table('actions')} VALUES ({', '.join('?' * 12)})", actions)
         store.executemany(f"INSERT INTO {table('payments')} VALUES ({', '.join('?' * 16)})", payments)

@@ -14,6 +14,7 @@ from infrastructure.working_days import WorkingDayCalendar
 from projections.case_index import CaseIndexProjection
 from projections.deadlines import DeadlineProjection
 from projections.institution_ledger import InstitutionLedgerProjection
+from projections.lawyer_pool import LawyerPoolProjection
 from projections.runner import ProjectionRunner
 
 
@@ -46,9 +47,8 @@ def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> R
     database = Database(settings.db_url)
     store = SqlStore(database)
     calendar = calendar_for(settings)
-    deadlines = DeadlineProjection(ledger.policy, calendar, str(ledger.network_id))
-    institution_ledger = InstitutionLedgerProjection(str(ledger.network_id))
-    case_index = CaseIndexProjection(str(ledger.network_id))
+    deadlines = DeadlineProjection(ledger.policy, calendar)
+    projections = (deadlines, InstitutionLedgerProjection(), CaseIndexProjection(), LawyerPoolProjection())
     with database.schema_lock():
-        runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in (deadlines, institution_ledger, case_index)}
+        runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in projections}
     return ReadModels(ledger, store, calendar, runners)

@@ -35,6 +35,7 @@ Record = tuple[int, str, dict[str, Any]]
 class Projection(ABC):
     name: ClassVar[str]
     tables: ClassVar[dict[str, str]]  # base table name -> column definitions
+    indexes: ClassVar[dict[str, tuple[str, str]]] = {}  # index name -> (base table, columns)
     # Raised when the tables or what they hold change: the new version is built from zero beside the old.
     version: ClassVar[int] = 1
 
@@ -45,6 +46,11 @@ class Projection(ABC):
     @abstractmethod
     def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
         """Apply a batch of records inside the runner's transaction."""
+
+
+def case_records(records: list[Record]) -> list[Record]:
+    """The records of cases, without the network's and the lawyer pool's streams."""
+    return [r for r in records if r[2]["type"].startswith("Case.")]
 
 
 # Projections that need earlier facts of a case keep them as one JSON document per case.
@@ -107,6 +113,8 @@ class ProjectionRunner:
         for base, columns in self.projection.tables.items():
             self.store.execute(f"DROP TABLE IF EXISTS {table(base)}")
             self.store.execute(f"CREATE TABLE {table(base)} ({columns})")
+        for name, (base, columns) in self.projection.indexes.items():
+            self.store.execute(f"CREATE INDEX {table(base)}_{name} ON {table(base)} ({columns})")
 
     def _drop_tables(self, generation: int) -> None:
         table = self.table_for(generation)

@@ -76,6 +76,8 @@ def _binary_statement(data: Path) -> None:
     (data / "statement.csv").write_bytes(bytes(range(256)) * 4)
 
 
+_LAWYER = ["lawyers", "add", "--name", "张伟", "--firm", "慧丰所", "--address", "幸福路1号", "--phone", "0472-1", "--specialty", "civil"]
+_LAWYER += ["--verification", "执业证核验"]
 MISTAKES = [
     Mistake("verify before init", ["verify"], "NO_LEDGER", initialised=False),
     Mistake("history before init", ["history", UNKNOWN_CASE], "NO_LEDGER", initialised=False),
@@ -122,6 +124,13 @@ MISTAKES = [
         prepare=_binary_statement,
     ),
     Mistake("an unknown command", ["verfy"], "INVALID_OPTION"),
+    Mistake("a lawyer whose licence number is short", [*_LAWYER, "--licence", "1150220", "--district", "qingshan"], "INVALID_INPUT"),
+    Mistake("a lawyer of a district not in the city", [*_LAWYER, "--licence", "1" * 17, "--district", "hohhot"], "UNKNOWN_DISTRICT"),
+    Mistake(
+        "suspending a lawyer not in the pool",
+        ["lawyers", "status", "1" * 17, "--to", "suspended", "--reason", "投诉"],
+        "LAWYER_NOT_ON_ROLL",
+    ),
     Mistake("a checkpoint interval that is no number", ["verify"], "INVALID_SETTING", env={"TONGBAN_CHECKPOINT_SECONDS": "abc"}),
 ]
 

@@ -1,0 +1,121 @@
+"""`tongban lawyers`: the lawyer pool (律师库) from the command line: list, show, add and change status.
+Changes are recorded as the city's justice bureau, signed with its key, as `keys rotate` is."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+from pydantic import BaseModel, ValidationError
+
+from api.cli_common import command_ledger, command_read_models, db_option, json_option, now
+from domain.actor import Actor
+from domain.errors import DomainError
+from domain.lawyers import LawyerStatus, Specialty
+from domain.pool_commands import ChangeLawyerStatus, RegisterLawyer
+from domain.vocabulary import Role
+from infrastructure.ledger import CaseLedger
+from service.lawyers import LawyerService, lawyer_view
+
+
+def _service(db_url: str) -> LawyerService:
+    return LawyerService(command_read_models(db_url))
+
+
+def _as_bureau(ledger: CaseLedger) -> Actor:
+    return Actor(ledger.policy.bureau_id, "命令行操作员 (tongban lawyers)", Role.BUREAU)
+
+
+def _command(model: type[BaseModel], **fields: Any) -> Any:
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise DomainError("INVALID_INPUT", f"{where} 输入有误 (invalid {where}: {first['msg']}).") from None
+
+
+def _echo(view: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(view, ensure_ascii=False, indent=2))
+        return
+    years = f"{view['criminal_practice_years']} 年刑事执业" if view.get("criminal_practice_since") else "无刑事执业经历"
+    click.echo(
+        f"{view['licence_number']}  {view['name']:<6} {view['firm']} ({view['firm_district']})  "
+        f"{','.join(view['specialties'])}  {years}  {view['status']}"
+        + (f"  turns {view['turns']}, open {view['open_cases']}" if "turns" in view else "")
+    )
+
+
+@click.group()
+def lawyers() -> None:
+    """The lawyer pool (律师库), kept by the city's justice bureau."""
+
+
+@lawyers.command("list")
+@click.option("--district", default=None, help="Firms of this district (e.g. qingshan).")
+@click.option("--specialty", type=click.Choice([s.value for s in Specialty]), default=None)
+@click.option("--status", type=click.Choice([s.value for s in LawyerStatus]), default=None)
+@db_option
+@json_option
+def lawyers_list(district: str | None, specialty: str | None, status: str | None, db_url: str, as_json: bool) -> None:
+    """Every lawyer of the pool with turns taken and open cases."""
+    pool = _service(db_url).pool(district, specialty, status)
+    if as_json:
+        click.echo(json.dumps(pool, ensure_ascii=False, indent=2))
+        return
+    for row in pool["lawyers"]:
+        click.echo(
+            f"{row['licence_number']}  {row['name']:<6} {row['firm']} ({row['firm_district']})  {','.join(row['specialties'])}  "
+            f"{row['status']}  turns {row['turns']}, open {row['open_cases']}"
+        )
+    click.echo(f"{pool['total']} lawyers")
+
+
+@lawyers.command("show")
+@click.argument("licence_number")
+@db_option
+@json_option
+def lawyers_show(licence_number: str, db_url: str, as_json: bool) -> None:
+    """One lawyer, as their signed records say."""
+    _echo(_service(db_url).lawyer(licence_number, now().date()), as_json)
+
+
+@lawyers.command("add")
+@click.option("--licence", "licence_number", required=True, help="执业证号, 17 digits.")
+@click.option("--name", required=True)
+@click.option("--firm", required=True)
+@click.option("--district", "firm_district", required=True, help="The firm's district id, e.g. qingshan.")
+@click.option("--address", "office_address", required=True)
+@click.option("--phone", "office_phone", required=True)
+@click.option("--specialty", "specialties", multiple=True, required=True, type=click.Choice([s.value for s in Specialty]))
+@click.option("--criminal-since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Verified start of criminal practice.")
+@click.option("--verification", required=True, help="How the bureau verified it, e.g. 执业证及办案记录核验.")
+@db_option
+@json_option
+def lawyers_add(criminal_since: Any, db_url: str, as_json: bool, **fields: Any) -> None:
+    """Register a lawyer in the pool (登记入库), as the bureau."""
+    since: date | None = criminal_since.date() if criminal_since else None
+    command = _command(RegisterLawyer, criminal_practice_since=since, **{**fields, "specialties": list(fields["specialties"])})
+    ledger = command_ledger(db_url)
+    lawyer = ledger.register_lawyer(command, _as_bureau(ledger), now())
+    _echo(lawyer_view(lawyer, now().date()), as_json)
+
+
+@lawyers.command("status")
+@click.argument("licence_number")
+@click.option("--to", "status", required=True, type=click.Choice([s.value for s in LawyerStatus]))
+@click.option("--reason", required=True)
+@db_option
+@json_option
+def lawyers_status(licence_number: str, status: str, reason: str, db_url: str, as_json: bool) -> None:
+    """Suspend, restore or remove a lawyer (暂停指派、恢复、退出), as the bureau."""
+    command = _command(ChangeLawyerStatus, status=status, reason=reason)
+    ledger = command_ledger(db_url)
+    lawyer = ledger.change_lawyer(licence_number, command, _as_bureau(ledger), now())
+    _echo(lawyer_view(lawyer, now().date()), as_json)
+
+
+COMMANDS = (lawyers,)

@@ -1,0 +1,59 @@
+"""The lawyer pool (律师库): the bureau registers lawyers and records their changes; every institution reads
+the pool, each lawyer's verified experience, turns and workload."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.handlers import HTTPRouteHandler
+
+from api.http_security import Services, allow
+from domain.actor import SHANGHAI
+from domain.pool_commands import POOL_COMMANDS, PoolCommand, RegisterLawyer
+from domain.vocabulary import Role
+from infrastructure.principals import Principal
+
+
+class LawyerController(Controller):
+    path = "/lawyers"
+    tags = ("lawyers",)
+
+    @get(summary="律师库 The lawyer pool", sync_to_thread=True)
+    def pool(
+        self, services: Services, district: str | None = None, specialty: str | None = None, status: str | None = None
+    ) -> dict[str, Any]:
+        """Every lawyer with their firm's district, verified specialties, status, turns taken and open cases."""
+        return services.lawyers.pool(district, specialty, status)
+
+    @get("/{licence_number:str}", summary="律师 One lawyer of the pool", sync_to_thread=True)
+    def lawyer(self, licence_number: str, services: Services) -> dict[str, Any]:
+        return services.lawyers.lawyer(licence_number, datetime.now(SHANGHAI).date())
+
+    @post(summary="登记入库 Register a lawyer (the city's bureau)", status_code=201, guards=[allow(Role.BUREAU)], sync_to_thread=True)
+    def register(self, data: RegisterLawyer, principal: Principal, services: Services) -> dict[str, Any]:
+        return services.lawyers.register(principal, data, datetime.now(SHANGHAI))
+
+
+def pool_command_handlers() -> list[HTTPRouteHandler]:
+    """POST /lawyers/{licence_number}/<path> for each of the bureau's pool commands."""
+    return [_handler(command) for command in POOL_COMMANDS.values()]
+
+
+def _handler(command: type[PoolCommand]) -> HTTPRouteHandler:
+    def handler(licence_number: str, data: PoolCommand, principal: Principal, services: Services) -> dict[str, Any]:
+        return services.lawyers.change(principal, licence_number, data, datetime.now(SHANGHAI))
+
+    description = (command.__doc__ or command.path).strip()
+    handler.__name__ = f"lawyer_{command.path}"
+    handler.__annotations__ = {**handler.__annotations__, "data": command}
+    return post(
+        f"/lawyers/{{licence_number:str}}/{command.path}",
+        summary=description.split("\n")[0] + " (bureau)",
+        tags=["lawyers"],
+        operation_id=f"lawyer_{command.path}",
+        guards=[allow(Role.BUREAU)],
+        status_code=200,
+        sync_to_thread=True,
+    )(handler)

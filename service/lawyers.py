@@ -1,0 +1,88 @@
+"""The lawyer pool (律师库): the bureau keeps it, every institution reads it.
+
+Changes are the bureau's commands (domain/pool_commands.py), signed by the bureau; reads come from the
+pool's read model (projections/lawyer_pool.py) caught up first, and a lawyer's own page also from their
+signed records.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from domain.actor import Actor
+from domain.errors import DomainError
+from domain.lawyers import Lawyer, LawyerStatus, Specialty
+from domain.pool_commands import PoolCommand, RegisterLawyer
+from domain.vocabulary import Role
+from infrastructure.ledger import CaseLedger
+from infrastructure.principals import Principal
+from projections.lawyer_pool import list_lawyers
+from projections.registry import ReadModels
+from service.cases import actor_for, raise_role_not_allowed
+
+
+class LawyerService:
+    def __init__(self, models: ReadModels) -> None:
+        self.models = models
+
+    @property
+    def ledger(self) -> CaseLedger:
+        return self.models.ledger
+
+    def register(self, principal: Principal, command: RegisterLawyer, now: datetime) -> dict[str, Any]:
+        """登记入库 (the city's justice bureau)."""
+        lawyer = self.ledger.register_lawyer(command, _bureau_actor(principal), command.time(now))
+        return lawyer_view(lawyer, command.time(now).date())
+
+    def change(self, principal: Principal, licence_number: str, command: PoolCommand, now: datetime) -> dict[str, Any]:
+        lawyer = self.ledger.change_lawyer(licence_number, command, _bureau_actor(principal), command.time(now))
+        return lawyer_view(lawyer, command.time(now).date())
+
+    def lawyer(self, licence_number: str, on: date) -> dict[str, Any]:
+        """A lawyer as their signed records say, with the pool's counts of their work."""
+        view = lawyer_view(self.ledger.get_lawyer(licence_number), on)
+        rows = self._rows(licence_number=licence_number)
+        return {**view, **{k: rows[0][k] for k in ("turns", "open_cases")}} if rows else view
+
+    def pool(self, district: str | None, specialty: str | None, status: str | None) -> dict[str, Any]:
+        """律师库: every lawyer, filtered by firm district, specialty and status."""
+        if district is not None:
+            self.ledger.directory().centre_for_district(district)  # UNKNOWN_DISTRICT
+        if specialty is not None and specialty not in set(Specialty):
+            raise DomainError("UNKNOWN_SPECIALTY", f"{specialty!r} 不是擅长领域，可选: {_choices(Specialty)} (unknown specialty).")
+        if status is not None and status not in set(LawyerStatus):
+            raise DomainError("UNKNOWN_LAWYER_STATUS", f"{status!r} 不是律师状态，可选: {_choices(LawyerStatus)} (unknown status).")
+        lawyers = self._rows(district=district, specialty=specialty, status=status)
+        return {"total": len(lawyers), "lawyers": lawyers}
+
+    def _rows(self, **filters: str | None) -> list[dict[str, Any]]:
+        return list_lawyers(self.models.store, self.models.current("lawyer_pool").current_table(), **filters)
+
+
+def _choices(vocabulary: type[StrEnum]) -> str:
+    return ", ".join(v.value for v in vocabulary)
+
+
+def _bureau_actor(principal: Principal) -> Actor:
+    if not principal.has(Role.BUREAU):
+        raise_role_not_allowed(Role.BUREAU)
+    return actor_for(principal, Role.BUREAU)
+
+
+def lawyer_view(lawyer: Lawyer, on: date) -> dict[str, Any]:
+    profile = lawyer.profile()
+    return {
+        "licence_number": profile.licence_number,
+        "name": profile.name,
+        "firm": profile.firm,
+        "firm_district": profile.firm_district,
+        "office_address": profile.office_address,
+        "office_phone": profile.office_phone,
+        "specialties": sorted(profile.specialties),
+        "criminal_practice_since": profile.criminal_practice_since.isoformat() if profile.criminal_practice_since else None,
+        "criminal_practice_years": profile.criminal_practice_years(on),
+        "status": profile.status.value,
+        "version": lawyer.version,
+    }
