@@ -16,8 +16,11 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, time, timedelta
 
-from api.demo_people import application, lawyer, person
+from api.demo_clock import Clock
+from api.demo_people import application, person
+from api.demo_pool import pool_profiles, register_pool
 from domain.actor import SHANGHAI, Actor
+from domain.assignment import PoolInMemory
 from domain.case import Case
 from domain.commands import (
     AppointLawyer,
@@ -85,8 +88,10 @@ def record_demo_cases(
     """Record `cases` demo cases, spreading the work (mostly signing) over `workers` processes."""
     chunks = [range(start, min(start + CHUNK, cases)) for start in range(0, cases, CHUNK)]
     outcomes: Counter[str] = Counter()
+    ledger = build_ledger(settings)
+    register_pool(ledger)  # before the workers start, so that none of them registers it
     if workers <= 1 or len(chunks) == 1:
-        generator = DemoGenerator(build_ledger(settings), seed)
+        generator = DemoGenerator(ledger, seed)
         for chunk in chunks:
             outcomes += generator.run(chunk, cases, progress)
             generator.outcomes = Counter()
@@ -123,9 +128,14 @@ class DemoGenerator:
         self.span_days = 365
         self.calendar = WorkingDayCalendar()
         self.outcomes: Counter[str] = Counter()
+        register_pool(ledger)  # once per ledger: a no-op where the pool is registered already
+        self.lawyers = pool_profiles(ledger)
+        self._rotate_afresh()
 
     def run(self, numbers: range, total: int, progress: Callable[[int], None] | None = None) -> Counter[str]:
-        """Record cases number `numbers` of a run of `total`, saving them in batches."""
+        """Record cases number `numbers` of a run of `total`, saving them in batches. Rotation starts afresh
+        with each block of cases, so that the ledger does not depend on how blocks are spread over processes."""
+        self._rotate_afresh()
         batch: list[Case] = []
         for n in numbers:
             batch.append(self.one_case(n, total))
@@ -148,7 +158,7 @@ class DemoGenerator:
         fields = application(rng, matter, district)
         receiver_id = self._centre_for(district) if fields["channel"].is_authority_notice else receiver.institution_id
         case = ReceiveApplication(**fields).open(self._staff(receiver_id), at, self.context)
-        clock = _Clock(at, rng)
+        clock = Clock(at, rng)
         try:
             goes_on = self._answer_notice(case, clock, n) if case.notice else self._decide(case, clock, receiver_id, n)
             if goes_on:
@@ -161,15 +171,15 @@ class DemoGenerator:
         return case
 
     # ------------------------------------------------------------------ one case's life
-    def _answer_notice(self, case: Case, clock: _Clock, n: int) -> bool:
+    def _answer_notice(self, case: Case, clock: Clock, n: int) -> bool:
         """通知辩护: appoint and tell the authority within 3 days (LAL 36), without review or decision."""
         rng, act = self.rng, self._act
-        act(case, clock.days(3, 5) if rng.random() < 0.05 else clock.hours(1, 30), AppointLawyer(lawyer=lawyer(rng, case)))
+        act(case, clock.days(3, 5) if rng.random() < 0.05 else clock.hours(1, 30), self._appointment(rng))
         act(case, clock.hours(0.2, 8), InformAuthority(reference=f"包援函〔{clock.now:%Y}〕{n}号"))
         act(case, clock.hours(1, 20), EnterOnPlatform(platform_number=f"NMG{clock.now:%Y%m%d}{n:06d}"))
         return not _in_progress(n)
 
-    def _decide(self, case: Case, clock: _Clock, receiver: str, n: int) -> bool:
+    def _decide(self, case: Case, clock: Clock, receiver: str, n: int) -> bool:
         """An application: materials, transfer, review, decision and appointment; whether the case goes on."""
         rng, act = self.rng, self._act
         in_progress = _in_progress(n)
@@ -214,15 +224,15 @@ class DemoGenerator:
         act(case, clock.hours(1, 30), GrantAid(document_number=f"包援决字〔{clock.now:%Y}〕{n}号"))
         if in_progress:
             return False
-        act(case, clock.days(4, 6) if rng.random() < 0.08 else clock.hours(1, 40), AppointLawyer(lawyer=lawyer(self.rng, case)))
+        act(case, clock.days(4, 6) if rng.random() < 0.08 else clock.hours(1, 40), self._appointment(self.rng))
         clock.brisk = False
         return True
 
-    def _represent(self, case: Case, clock: _Clock, receiver: str, n: int) -> None:
+    def _represent(self, case: Case, clock: Clock, receiver: str, n: int) -> None:
         """After appointment: a change of lawyer, termination or closing, the file, archiving and the subsidy."""
         rng, act = self.rng, self._act
         if rng.random() < 0.03:
-            act(case, clock.days(3, 20), ChangeLawyer(lawyer=lawyer(self.rng, case), reason="受援人申请更换律师"))
+            act(case, clock.days(3, 20), ChangeLawyer(reason="受援人申请更换律师"))
             if case.notice:
                 act(case, clock.hours(1, 20), InformAuthority(reference=f"包援函〔{clock.now:%Y}〕{n}-2号"))
         if rng.random() < 0.04:
@@ -250,7 +260,7 @@ class DemoGenerator:
         act(case, clock.days(35, 45) if rng.random() < 0.1 else clock.days(3, 28), SubmitClosingFile(pages=rng.randint(15, 80)))
         self._archive_and_pay(case, clock, receiver, n)
 
-    def _review(self, case: Case, clock: _Clock) -> None:
+    def _review(self, case: Case, clock: Clock) -> None:
         handling = case.handling_institution
         eligible, _ = assess_eligibility(case.hardship, self.ledger.policy)
         self._act(
@@ -264,7 +274,7 @@ class DemoGenerator:
         )
         self._act(case, clock.hours(0, 4), SignOffReview(), role=Role.HEAD)
 
-    def _refuse(self, case: Case, clock: _Clock) -> None:
+    def _refuse(self, case: Case, clock: Clock) -> None:
         self._act(
             case,
             clock.hours(1, 20),
@@ -286,7 +296,7 @@ class DemoGenerator:
             actor_institution=case.first_receiving_institution,
         )
 
-    def _object(self, case: Case, clock: _Clock, ruling: ObjectionRuling) -> None:
+    def _object(self, case: Case, clock: Clock, ruling: ObjectionRuling) -> None:
         bureau = self.directory.bureau_over(case.handling_institution).institution_id  # LAL 49
         self._act(case, clock.days(1, 5), FileObjection(grounds="申请人对决定不服"), actor_institution=bureau, role=Role.BUREAU)
         late = self.rng.random() < 0.1
@@ -298,7 +308,7 @@ class DemoGenerator:
             role=Role.BUREAU,
         )
 
-    def _archive_and_pay(self, case: Case, clock: _Clock, receiver: str, n: int) -> None:
+    def _archive_and_pay(self, case: Case, clock: Clock, receiver: str, n: int) -> None:
         rng = self.rng
         kind = self.ledger.policy.subsidy_kind_for(case.matter_kind)
         if kind is not None and case.lawyer is not None:
@@ -342,6 +352,17 @@ class DemoGenerator:
         institution = actor_institution or case.handling_institution
         actor = Actor(institution, self._person(institution) if role is Role.STAFF else f"{institution}负责人", role)
         command.run(case, actor, at, self.context)
+        if isinstance(command, AppointLawyer | ChangeLawyer):
+            self.pool.appointed(case)
+
+    def _rotate_afresh(self) -> None:
+        self.pool = PoolInMemory(self.lawyers)
+        self.context = self.context._replace(lawyers=self.pool)
+
+    def _appointment(self, rng: random.Random) -> AppointLawyer:
+        """One applicant in ten names a lawyer (点援), not always one who may take the case; rotation does the rest."""
+        choice = rng.choice(self.lawyers).licence_number if rng.random() < 0.1 else None
+        return AppointLawyer(client_choice=choice)
 
     def _staff(self, institution_id: str) -> Actor:
         return Actor(institution_id, self._person(institution_id), Role.STAFF)
@@ -371,28 +392,3 @@ def _in_progress(n: int) -> bool:
 
 class _NotYet(Exception):
     """The next step of a case would happen after the demo's today."""
-
-
-class _Clock:
-    """A case's own clock: every step moves forward from the previous one."""
-
-    def __init__(self, start: datetime, rng: random.Random) -> None:
-        self.now = start
-        self.rng = rng
-        self.brisk = False  # every step within minutes, as on a same-day case
-
-    def _advance(self, delta: timedelta) -> datetime:
-        self.now = self.now + delta
-        return self.now
-
-    def hours(self, low: float, high: float) -> datetime:
-        if self.brisk:
-            return self._advance(timedelta(minutes=self.rng.randint(3, 25)))
-        return self._advance(timedelta(minutes=self.rng.randint(int(low * 60), int(high * 60))))
-
-    def days(self, low: int, high: int) -> datetime:
-        return self._advance(timedelta(days=self.rng.randint(low, high), minutes=self.rng.randint(0, 240)))
-
-    def working_days(self, low: int, high: int) -> datetime:
-        """Late on purpose: past the 2-working-day limits."""
-        return self._advance(timedelta(days=self.rng.randint(low, high) + 2))

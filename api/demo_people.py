@@ -8,9 +8,6 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.case import Case
-from domain.decision import needs_senior_defender
-from domain.fields import Lawyer
 from domain.network import MUNICIPAL_DISTRICT
 from domain.policy.baotou import DISTRICT_NAMES
 from domain.vocabulary import Channel, KeyGroup, MatterKind, NoticeGround
@@ -57,6 +54,7 @@ def application(rng: random.Random, matter: MatterKind, district: str) -> dict[s
         "matter_kind": matter,
         "authority_name": authority,
         "authority_district": district,
+        "authority_case_number": f"(2025)内02{rng.randint(1, 99):02d}{_DOCKET[matter]}{rng.randint(1, 3000)}号",
         "applicant": applicant(rng),
         "hardship": hardship,
         "key_groups": groups,
@@ -73,6 +71,7 @@ def application(rng: random.Random, matter: MatterKind, district: str) -> dict[s
     }
 
 
+_DOCKET = {MatterKind.CIVIL: "民初", MatterKind.CRIMINAL: "刑初", MatterKind.ADMINISTRATIVE: "行初", MatterKind.LEGAL_HELP: "刑初"}
 NOTIFYING = (  # who notifies, and what the notice is called in its district
     (Channel.NOTIFIED_BY_POLICE, "公安局", "公通援"),
     (Channel.NOTIFIED_BY_PROCURATORATE, "人民检察院", "检通援"),
@@ -119,14 +118,3 @@ def applicant(rng: random.Random) -> dict[str, Any]:
         "phone": f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
         "address": f"{DISTRICT_NAMES[rng.choice(list(DISTRICT_NAMES))]}{rng.randint(1, 300)}号",
     }
-
-
-def lawyer(rng: random.Random, case: Case) -> Lawyer:
-    return Lawyer(
-        name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-        license_number=f"1150{rng.randrange(10**12, 10**13)}",
-        firm=rng.choice(FIRMS),
-        office_address=f"包头市{DISTRICT_NAMES[case.authority['district']]}{rng.randint(1, 200)}号",
-        office_phone=f"0472-{rng.randrange(1000000, 9999999)}",
-        criminal_practice_years=rng.randint(3, 20) if needs_senior_defender(case) else rng.randint(0, 20),
-    )

@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import closing, decision, intake, transfer
 from domain.actor import Actor, iso
+from domain.assignment import Choice, LawyerPool
 from domain.case_status import CaseStatus, Progress
 from domain.closing import SubsidyPayment
 from domain.decision import Decision, Objection
@@ -248,22 +249,23 @@ class Case(Aggregate):
         self.decision = Decision.REFUSED
 
     # ---------------------------------------------------------------- appointment (指派)
-    def appoint_lawyer(self, actor: Actor, at: datetime, *, lawyer: Record, policy: PolicyProfile) -> None:
-        """Appoint a lawyer and give the applicant the office address and phone (指派并告知)."""
-        when, checked = decision.check_appointment(self, actor, at, lawyer, policy)
-        self._lawyer_appointed(by=actor.record(), at=when, lawyer=checked)
+    def appoint_lawyer(self, actor: Actor, at: datetime, *, choice: Choice, lawyers: LawyerPool, policy: PolicyProfile) -> None:
+        """Appoint a lawyer of the pool, the client's choice or by rotation, and tell the applicant the office
+        address and phone (指派并告知); the record says how the lawyer was chosen."""
+        when, told, assignment = decision.check_appointment(self, actor, at, choice, lawyers, policy)
+        self._lawyer_appointed(by=actor.record(), at=when, lawyer=told, assignment=assignment)
 
     @event("LawyerAppointed")
-    def _lawyer_appointed(self, by: By, at: str, lawyer: Record) -> None:
-        self.lawyer = lawyer
+    def _lawyer_appointed(self, by: By, at: str, lawyer: Record, assignment: Record | None = None) -> None:
+        self.lawyer = lawyer  # records before the pool hold a lawyer typed in, and no assignment
 
-    def change_lawyer(self, actor: Actor, at: datetime, *, lawyer: Record, reason: str, policy: PolicyProfile) -> None:
-        """Change the appointed lawyer (更换律师)."""
-        when, checked = decision.check_lawyer_change(self, actor, at, lawyer, policy)
-        self._lawyer_changed(by=actor.record(), at=when, lawyer=checked, reason=required(reason, "更换原因"))
+    def change_lawyer(self, actor: Actor, at: datetime, *, choice: Choice, reason: str, lawyers: LawyerPool, policy: PolicyProfile) -> None:
+        """Change the appointed lawyer (更换律师), chosen as an appointment is."""
+        when, told, assignment = decision.check_lawyer_change(self, actor, at, choice, lawyers, policy)
+        self._lawyer_changed(by=actor.record(), at=when, lawyer=told, reason=required(reason, "更换原因"), assignment=assignment)
 
     @event("LawyerChanged")
-    def _lawyer_changed(self, by: By, at: str, lawyer: Record, reason: str) -> None:
+    def _lawyer_changed(self, by: By, at: str, lawyer: Record, reason: str, assignment: Record | None = None) -> None:
         self.lawyer, self.authority_informed = lawyer, False
 
     def inform_authority(self, actor: Actor, at: datetime, *, reference: str) -> None:

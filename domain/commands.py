@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from abc import abstractmethod
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, NamedTuple
+from typing import Annotated, Any, ClassVar, NamedTuple
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.actor import Actor, check_time
+from domain.assignment import Choice, LawyerPool, UnavailablePool
 from domain.case import Case
 from domain.closing import SubsidyPayment
-from domain.fields import Applicant, Fen, Hardship, Lawyer, Notice, Printable, Text, short_text
+from domain.fields import Applicant, Fen, Hardship, Notice, Printable, Text, short_text
 from domain.intake import Application
 from domain.network import Directory
 from domain.policy import PolicyProfile
@@ -40,10 +41,12 @@ CLOCK_TOLERANCE = timedelta(minutes=5)  # how far ahead of the server's clock a 
 
 
 class Context(NamedTuple):
-    """What a command may need besides the case: the network's institutions and the city's policy."""
+    """What a command may need besides the case: the network's institutions, the city's policy and its
+    lawyer pool."""
 
     directory: Directory
     policy: PolicyProfile
+    lawyers: LawyerPool = UnavailablePool()
 
 
 class Command(BaseModel):
@@ -67,6 +70,9 @@ class ReceiveApplication(Command):
     matter_kind: MatterKind
     authority_name: Text = Field(description="办案机关, e.g. 青山区人民法院")
     authority_district: Text = Field(description="Where the authority sits: a district id, or 'municipal' for city-level authorities")
+    authority_case_number: Printable = short_text(
+        100, "办案机关案号, e.g. (2026)内0204民初88号: lawyers who acted for another party in it are refused (conflict check)"
+    )
     applicant: Applicant = Field(description="申请人; on a notice, the suspect or defendant (犯罪嫌疑人、被告人)")
     hardship: Hardship | None = Field(default=None, description="经济困难依据; required for an application, absent on a notice")
     notice: Notice | None = Field(
@@ -85,6 +91,7 @@ class ReceiveApplication(Command):
             matter_kind=self.matter_kind,
             authority_name=self.authority_name,
             authority_district=self.authority_district,
+            authority_case_number=self.authority_case_number,
             applicant=self.applicant.model_dump(),
             hardship=self.hardship.model_dump(exclude_none=True) if self.hardship else None,
             notice=self.notice.model_dump() if self.notice else None,
@@ -238,23 +245,42 @@ class RefuseAid(CaseCommand, path="refusal"):
         case.refuse_aid(actor, at, document_number=self.document_number, reasons=self.reasons, legal_basis=self.legal_basis)
 
 
-class AppointLawyer(CaseCommand, path="appointment"):
-    """指派律师, and tell the applicant the lawyer's office and phone."""
+ClientChoice = Annotated[
+    str | None,
+    Field(
+        pattern=r"^\d{17}$",
+        description="点援: the licence number (执业证号) of the lawyer the applicant chose; honoured if qualified and free of "
+        "conflict, otherwise rotation (轮派) chooses and the record says why",
+    ),
+]
 
-    lawyer: Lawyer
+
+RotationIfRefused = Annotated[
+    bool, Field(description="轮派 when the client's choice cannot be honoured (default); false: refuse, recording nothing")
+]
+
+
+class AppointLawyer(CaseCommand, path="appointment"):
+    """指派律师: the client's choice or rotation from the pool; the applicant is told the office and phone."""
+
+    client_choice: ClientChoice = None
+    rotation_if_refused: RotationIfRefused = True
 
     def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        case.appoint_lawyer(actor, at, lawyer=self.lawyer.model_dump(), policy=context.policy)
+        choice = Choice(self.client_choice, self.rotation_if_refused)
+        case.appoint_lawyer(actor, at, choice=choice, lawyers=context.lawyers, policy=context.policy)
 
 
 class ChangeLawyer(CaseCommand, path="lawyer-change"):
-    """更换律师."""
+    """更换律师, chosen as an appointment is."""
 
-    lawyer: Lawyer
+    client_choice: ClientChoice = None
+    rotation_if_refused: RotationIfRefused = True
     reason: Text
 
     def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        case.change_lawyer(actor, at, lawyer=self.lawyer.model_dump(), reason=self.reason, policy=context.policy)
+        choice = Choice(self.client_choice, self.rotation_if_refused)
+        case.change_lawyer(actor, at, choice=choice, reason=self.reason, lawyers=context.lawyers, policy=context.policy)
 
 
 class InformAuthority(CaseCommand, path="authority-reply"):

@@ -9,11 +9,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from domain.actor import Actor
+from domain.assignment import Choice, LawyerPool, choose_lawyer
 from domain.errors import DomainError
-from domain.guards import active, by_handling, by_supervising_bureau, in_order, no_transfer_pending, required, undecided
+from domain.fields import Record
+from domain.guards import active, by_handling, by_supervising_bureau, in_order, no_transfer_pending, undecided
 from domain.network import Directory
 from domain.policy import PolicyProfile
-from domain.vocabulary import NoticeGround
 
 if TYPE_CHECKING:
     from domain.case import Case
@@ -92,29 +93,10 @@ def aid_given(case: Case) -> bool:
     return case.decision is Decision.GRANTED or case.notice is not None
 
 
-def needs_senior_defender(case: Case) -> bool:
-    """LAL 26: a possible life or death sentence, or a death-sentence review (死刑复核)."""
-    return case.possible_life_or_death or (case.notice is not None and NoticeGround(case.notice["ground"]).needs_senior_defender)
-
-
-def checked_lawyer(lawyer: dict[str, Any], senior_defender: bool, policy: PolicyProfile) -> dict[str, Any]:
-    """The lawyer as told to the applicant; 3+ years of criminal defence where life or death is at stake (LAL 26)."""
-    for key, label in (("name", "律师姓名"), ("firm", "律师事务所"), ("office_address", "办公地址"), ("office_phone", "联系电话")):
-        required(str(lawyer.get(key, "")), label)
-    years = lawyer.get("criminal_practice_years", 0)
-    if not isinstance(years, int) or years < 0:
-        raise DomainError("INVALID_PRACTICE_YEARS", "刑事执业年限须为非负整数 (practice years must be a whole number).")
-    if senior_defender and years < policy.serious_criminal_min_years:
-        raise DomainError(
-            "LAWYER_NOT_QUALIFIED",
-            f"可能判处无期徒刑、死刑的案件和死刑复核案件，须指派具有{policy.serious_criminal_min_years}年以上刑事辩护执业经历的律师 "
-            "(LAL art 26: a lawyer with 3+ years of criminal practice is required).",
-        )
-    return dict(lawyer)
-
-
-def check_appointment(case: Case, actor: Actor, at: datetime, lawyer: dict[str, Any], policy: PolicyProfile) -> tuple[str, dict[str, Any]]:
-    """After a grant, or on an authority's notice; returns (when, the lawyer checked)."""
+def check_appointment(
+    case: Case, actor: Actor, at: datetime, choice: Choice, pool: LawyerPool, policy: PolicyProfile
+) -> tuple[str, Record, Record]:
+    """After a grant, or on an authority's notice; returns (when, the lawyer as told, how they were chosen)."""
     when = in_order(case, at)
     by_handling(case, actor, "指派律师")
     active(case)
@@ -122,18 +104,19 @@ def check_appointment(case: Case, actor: Actor, at: datetime, lawyer: dict[str, 
         raise DomainError("NOT_GRANTED", "尚未决定给予法律援助，不能指派 (no appointment before a grant).")
     if case.lawyer is not None:
         raise DomainError("ALREADY_APPOINTED", "已指派律师；更换请用更换律师 (already appointed; change the lawyer instead).")
-    return when, checked_lawyer(lawyer, needs_senior_defender(case), policy)
+    return when, *choose_lawyer(case, pool, policy, datetime.fromisoformat(when).date(), choice)
 
 
 def check_lawyer_change(
-    case: Case, actor: Actor, at: datetime, lawyer: dict[str, Any], policy: PolicyProfile
-) -> tuple[str, dict[str, Any]]:
+    case: Case, actor: Actor, at: datetime, choice: Choice, pool: LawyerPool, policy: PolicyProfile
+) -> tuple[str, Record, Record]:
     when = in_order(case, at)
     by_handling(case, actor, "更换律师")
     active(case)
     if case.lawyer is None:
         raise DomainError("NOT_APPOINTED", "尚未指派律师 (no lawyer is appointed).")
-    return when, checked_lawyer(lawyer, needs_senior_defender(case), policy)
+    on, replacing = datetime.fromisoformat(when).date(), case.lawyer.get("licence_number")
+    return when, *choose_lawyer(case, pool, policy, on, choice, replacing)
 
 
 def check_authority_informed(case: Case, actor: Actor, at: datetime) -> tuple[str, dict[str, Any]]:

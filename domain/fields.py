@@ -81,13 +81,3 @@ class Notice(BaseModel):
     model_config = ConfigDict(extra="forbid")
     ground: NoticeGround = Field(description="通知理由: minor, life_or_death, death_sentence_review ... (LAL arts 25, 28)")
     document_number: Text = Field(description="通知书/公函编号, e.g. 青检通援〔2026〕12号")
-
-
-class Lawyer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Text
-    license_number: Printable = short_text(64, "执业证号")
-    firm: Text = Field(description="律师事务所")
-    office_address: Text = Field(description="办公地址 (told to the applicant)")
-    office_phone: Text = Field(description="联系电话 (told to the applicant)")
-    criminal_practice_years: int = Field(default=0, ge=0, le=80, description="刑事辩护执业年限")

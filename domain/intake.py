@@ -50,14 +50,18 @@ class Application:
     possible_life_or_death: bool = False  # 可能判处无期徒刑、死刑
     summary: str = ""
     notice: dict[str, Any] | None = None  # the authority's notice (通知辩护/代理): ground and document number
+    authority_case_number: str = ""  # 办案机关案号, for the conflict check
 
     def recorded(self, policy: PolicyProfile) -> dict[str, Any]:
         """The application as its record holds it, the hardship basis checked against the city's policy; an
         authority's notice is not means-tested and records its ground's legal basis instead."""
+        authority = {"name": self.authority_name, "district": self.authority_district}
+        if self.authority_case_number:
+            authority["case_number"] = self.authority_case_number
         recorded = {
             "channel": self.channel.value,
             "matter_kind": self.matter_kind.value,
-            "authority": {"name": self.authority_name, "district": self.authority_district},
+            "authority": authority,
             "applicant": dict(self.applicant),
             "hardship": _NOT_MEANS_TESTED if self.notice else checked_hardship(self.hardship or {}, self.matter_kind, policy),
             "key_groups": sorted(g.value for g in self.key_groups),

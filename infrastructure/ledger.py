@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, OriginatorVersionError
 from eventsourcing.persistence import IntegrityError, Notification, Recording, StoredEvent
 
 from domain.actor import Actor
+from domain.assignment import LawyerPool, UnavailablePool
 from domain.case import Case
 from domain.commands import CaseCommand, Context, ReceiveApplication
 from domain.errors import DomainError
@@ -61,6 +62,7 @@ class CaseLedger(Application[UUID]):
         self.network_id = network_id(policy.city)
         self._network: Network | None = None
         self._signing_keys: SigningKeys | None = None  # for the newest network version read
+        self.lawyer_pool: LawyerPool = UnavailablePool()  # the read models' (projections/registry.py), once wired
         # SQLite has one writer at a time; threads of one process queue here instead of spinning on
         # the database's busy lock (and exhausting the library's connection pool while they wait).
         self._write_lock: threading.Lock | contextlib.nullcontext[None] = (
@@ -153,7 +155,7 @@ class CaseLedger(Application[UUID]):
 
     # ------------------------------------------------------------------ commands
     def context(self) -> Context:
-        return Context(self.directory(), self.policy)
+        return Context(self.directory(), self.policy, self.lawyer_pool)
 
     def receive_application(self, command: ReceiveApplication, actor: Actor, at: datetime, *, request: RequestKey | None = None) -> UUID:
         """受理: record a new application; returns the new case id. With a request key, the answer to a

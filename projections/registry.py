@@ -14,7 +14,7 @@ from infrastructure.working_days import WorkingDayCalendar
 from projections.case_index import CaseIndexProjection
 from projections.deadlines import DeadlineProjection
 from projections.institution_ledger import InstitutionLedgerProjection
-from projections.lawyer_pool import LawyerPoolProjection
+from projections.lawyer_pool import LawyerPoolProjection, PoolReader
 from projections.runner import ProjectionRunner
 
 
@@ -51,4 +51,5 @@ def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> R
     projections = (deadlines, InstitutionLedgerProjection(), CaseIndexProjection(), LawyerPoolProjection())
     with database.schema_lock():
         runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in projections}
+    ledger.lawyer_pool = PoolReader(ledger, store, runners["lawyer_pool"])  # what appointments choose from
     return ReadModels(ledger, store, calendar, runners)

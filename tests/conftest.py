@@ -31,8 +31,10 @@ from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
+from projections.registry import build_read_models
 from tests.http_client import USERS, Api
 from tests.raw_store import RawStore
+from tests.walkthrough import register_pool
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 NETWORK_FOUNDED = datetime(2024, 12, 31, 9, 0, tzinfo=SHANGHAI)
@@ -116,10 +118,13 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def ledger(settings: Settings) -> Iterator[CaseLedger]:
-    """A ledger set up as `tongban init` does: the Baotou network, the log, append-only tables."""
+    """A ledger set up as `tongban init` does: the Baotou network, the log, append-only tables, and its read
+    models, which appointments choose lawyers from."""
     ledger = build_ledger(settings)
+    models = build_read_models(settings, ledger)  # first, as `init` does: set_up's grants cover its tables
     set_up(ledger, Database(settings.db_url), NETWORK_FOUNDED)
     yield ledger
+    models.store.close()
     ledger.close()
 
 
@@ -141,6 +146,7 @@ def raw(ledger: CaseLedger, database_url: str) -> Iterator[RawStore]:
 
 @pytest.fixture
 def api(ledger: CaseLedger, settings: Settings) -> Iterator[Api]:
+    register_pool(ledger)
     principals = principal_store(ledger, settings)
     tokens = {who: principals.add(who, institution, roles)[1] for who, (institution, roles) in USERS.items()}
     with TestClient(create_app(settings, background=False)) as client:

@@ -7,7 +7,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from domain.vocabulary import Role
-from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
+from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING, LAWYER
 
 APPLICATION: dict[str, Any] = {
     "at": "2026-03-02T09:00:00+08:00",
@@ -18,13 +18,7 @@ APPLICATION: dict[str, Any] = {
     "applicant": APPLICANT,
     "hardship": {"basis": "hardship_statement", "household_monthly_income_fen": 360000, "household_size": 3},
 }
-LAWYER = {
-    "name": "张律师",
-    "firm": "内蒙古慧丰律师事务所",
-    "office_address": "青山区幸福路 1 号",
-    "office_phone": "0472-1234567",
-    "criminal_practice_years": 5,
-}
+APPOINTMENT = {"client_choice": LAWYER}  # the applicant chose 张律师 of the walkthrough's pool (点援)
 
 
 class Api:

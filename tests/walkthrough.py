@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from domain.actor import SHANGHAI, Actor
@@ -23,7 +23,9 @@ from domain.commands import (
     SignOffReview,
     SubmitClosingFile,
 )
-from domain.fields import Applicant, Hardship, Lawyer
+from domain.fields import Applicant, Hardship
+from domain.lawyers import Specialty, lawyer_stream_id
+from domain.pool_commands import RegisterLawyer
 from domain.vocabulary import Channel, DispatchMethod, FileGrade, HardshipBasis, MatterKind, Recommendation, Role, SubsidyKind
 from infrastructure.ledger import CaseLedger
 
@@ -63,9 +65,37 @@ def receive(ledger: CaseLedger, at: datetime = RECEIVED_AT, applicant: dict[str,
     return ledger.receive_application(application(applicant), staff(FIRST_RECEIVING), at)
 
 
-LAWYER = Lawyer(
-    name="张律师", firm="内蒙古慧丰律师事务所", office_address="青山区幸福路 1 号", office_phone="0472-1234567", criminal_practice_years=5
+BUREAU = Actor("baotou-bureau", "律师工作科", Role.BUREAU)
+POOL_REGISTERED = datetime(2026, 1, 5, 9, 0, tzinfo=SHANGHAI)
+LAWYER = "11502201810123456"  # 张律师 of a Qingshan firm, criminal and civil, criminal practice since 2018
+
+
+def pool_lawyer(licence: str, name: str, district: str, specialties: list[Specialty], since: date | None) -> RegisterLawyer:
+    return RegisterLawyer(
+        licence_number=licence,
+        name=name,
+        firm=f"内蒙古慧丰律师事务所{district}分所",
+        firm_district=district,
+        office_address=f"{district} 幸福路 1 号",
+        office_phone="0472-1234567",
+        specialties=specialties,
+        criminal_practice_since=since,
+        verification="执业证及办案记录核验",
+    )
+
+
+POOL = (
+    pool_lawyer(LAWYER, "张律师", "qingshan", [Specialty.CRIMINAL, Specialty.CIVIL], date(2018, 5, 1)),
+    pool_lawyer("11502202010000002", "李律师", "qingshan", [Specialty.CRIMINAL, Specialty.CIVIL, Specialty.MINORS], date(2020, 3, 1)),
+    pool_lawyer("11502202410000003", "王律师", "kundulun", [Specialty.CRIMINAL, Specialty.CIVIL], date(2024, 9, 1)),
 )
+
+
+def register_pool(ledger: CaseLedger) -> None:
+    """The bureau registers the walkthrough's three lawyers, once."""
+    for command in POOL:
+        if not ledger.recorder.select_events(lawyer_stream_id(ledger.policy.city, command.licence_number), limit=1):
+            ledger.register_lawyer(command, BUREAU, POOL_REGISTERED)
 
 
 def _steps() -> list[tuple[CaseCommand, Actor]]:
@@ -77,7 +107,7 @@ def _steps() -> list[tuple[CaseCommand, Actor]]:
         (SignOffReview(), head(HANDLING)),
         (EnterOnPlatform(platform_number="NMG-2026-1"), staff(HANDLING)),
         (GrantAid(document_number="青援决字〔2026〕1号"), staff(HANDLING)),
-        (AppointLawyer(lawyer=LAWYER), staff(HANDLING)),
+        (AppointLawyer(client_choice=LAWYER), staff(HANDLING)),
         (Close(outcome="调解结案", amount_recovered_fen=1_250_000), staff(HANDLING)),
         (SubmitClosingFile(pages=32), staff(FIRST_RECEIVING)),
         (ReviewClosingFile(reviewer="审查员", grade=FileGrade.GOOD, opinion="卷宗完整"), staff(FIRST_RECEIVING)),
@@ -92,6 +122,7 @@ def _steps() -> list[tuple[CaseCommand, Actor]]:
 def walk(ledger: CaseLedger, until: type[CaseCommand] | None = None) -> UUID:
     """Received in Kundulun, transferred to Qingshan, granted, appointed, closed, archived and paid
     (or walked only as far as the step `until`)."""
+    register_pool(ledger)
     case_id = receive(ledger)
     t = RECEIVED_AT
     for command, actor in _steps():

@@ -81,6 +81,8 @@ class PolicyProfile:
     exemptions: dict[str, Exemption] = field(default_factory=dict)
     # A life or death sentence needs a lawyer with this many years of criminal practice (LAL art 26).
     serious_criminal_min_years: int = 3
+    # A minor's case goes to a lawyer who knows minors (熟悉未成年人身心特点, 未成年人保护法 104).
+    minors_need_specialist: bool = True
 
     def band(self, kind: SubsidyKind) -> SubsidyBand:
         return self.subsidy_bands[kind]

@@ -36,7 +36,7 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.working_days import WorkingDayCalendar
 from projections.deadlines import DeadlineRow, read_rows, summarise
 from projections.registry import ReadModels, build_read_models
-from tests.walkthrough import FIRST_RECEIVING, HANDLING, LAWYER, head, receive, staff
+from tests.walkthrough import FIRST_RECEIVING, HANDLING, LAWYER, head, receive, register_pool, staff
 
 CALENDAR = WorkingDayCalendar()
 KUNDULUN_BUREAU = "baotou-kundulun-bureau"  # 昆都仑区司法局
@@ -49,6 +49,7 @@ def at(text: str) -> datetime:
 # ------------------------------------------------------------------ the compliance projection
 @pytest.fixture
 def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
+    register_pool(ledger)
     models = build_read_models(settings, ledger)
     yield models
     models.store.close()
@@ -154,7 +155,7 @@ def walk_to_appointment(ledger: CaseLedger, received: datetime, *, appoint_after
     for command, actor in steps:
         t += timedelta(minutes=10)
         ledger.act(case_id, command, actor, t)
-    ledger.act(case_id, AppointLawyer(lawyer=LAWYER), staff(FIRST_RECEIVING), t + appoint_after)
+    ledger.act(case_id, AppointLawyer(client_choice=LAWYER), staff(FIRST_RECEIVING), t + appoint_after)
     return case_id
 
 
@@ -188,7 +189,7 @@ def test_a_notice_must_be_answered_within_three_days_that_holidays_do_not_extend
     moved past the National Day holiday (刑事诉讼法 art 105). A notice is neither decided nor same-day."""
     answered = receive_notice(ledger, at("2026-09-29T16:00"))
     unanswered = receive_notice(ledger, at("2026-09-29T16:00"))
-    ledger.act(answered, AppointLawyer(lawyer=LAWYER), staff(FIRST_RECEIVING), at("2026-10-01T10:00"))
+    ledger.act(answered, AppointLawyer(client_choice=LAWYER), staff(FIRST_RECEIVING), at("2026-10-01T10:00"))
     ledger.act(answered, InformAuthority(reference="昆援函〔2026〕9号"), staff(FIRST_RECEIVING), at("2026-10-02T09:00"))
 
     rows = rows_of(models, answered)

@@ -25,7 +25,7 @@ WINDOW = (time(8, 30), time(17, 30))  # a legal aid window's working hours
 def cases_of(ledger: CaseLedger) -> dict[Any, list[Any]]:
     cases: dict[Any, list[Any]] = defaultdict(list)
     for notification in ledger.all_records():
-        if notification.originator_id != ledger.network_id:
+        if ":Case." in notification.topic:  # not the network's or the lawyer pool's records
             cases[notification.originator_id].append(ledger.mapper.to_domain_event(notification))
     return cases
 

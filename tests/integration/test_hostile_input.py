@@ -12,9 +12,9 @@ import pytest
 
 from domain.actor import SHANGHAI
 from infrastructure.ledger import CaseLedger
-from tests.http_client import APPLICATION, LAWYER, Api, received
+from tests.http_client import APPLICATION, APPOINTMENT, Api, received
 from tests.raw_store import RawStore
-from tests.walkthrough import HANDLING
+from tests.walkthrough import HANDLING, LAWYER
 
 DEEP = "[" * 1000 + "]" * 1000
 FUTURE = (datetime.now(SHANGHAI) + timedelta(days=365 * 73)).isoformat(timespec="seconds")  # a time in 2099
@@ -98,10 +98,10 @@ MALFORMED: list[tuple[str, str, str, dict[str, Any], int, str]] = [
     ),
     ("a bell and an escape in a summary", "POST", "/cases", {"json": {**APPLICATION, "summary": "\x07\x1b[31m"}}, 422, "INVALID_REQUEST"),
     (
-        "a lawyer's name of 100,000 characters",
+        "a reason for a change of lawyer of 100,000 characters",
         "POST",
         "/cases/{case}/lawyer-change",
-        {"json": {"lawyer": {**LAWYER, "name": "张" * 100_000}, "reason": "x"}},
+        {"json": {"client_choice": LAWYER, "reason": "张" * 100_000}},
         422,
         "INVALID_REQUEST",
     ),
@@ -212,8 +212,8 @@ def test_no_text_field_of_any_command_takes_a_nul(api: Api, raw: RawStore) -> No
         f"/cases/{case_id}/materials-dispatch": {"method": "courier", "reference": "SF1"},
         f"/cases/{case_id}/platform-entry": {"platform_number": "NMG-1"},
         f"/cases/{case_id}/grant": {"document_number": "1"},
-        f"/cases/{case_id}/appointment": {"lawyer": LAWYER},
-        f"/cases/{case_id}/lawyer-change": {"lawyer": LAWYER, "reason": "r"},
+        f"/cases/{case_id}/appointment": APPOINTMENT,
+        f"/cases/{case_id}/lawyer-change": {**APPOINTMENT, "reason": "r"},
         f"/cases/{case_id}/termination": {"ground": "deception", "document_number": "1", "facts": "f"},
         f"/cases/{case_id}/objection": {"grounds": "g"},
         f"/cases/{case_id}/objection-decision": {"ruling": "upheld", "reasons": "r"},

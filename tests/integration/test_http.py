@@ -22,7 +22,7 @@ from infrastructure.keystore import Keystore
 from infrastructure.ledger import CaseLedger
 from infrastructure.records import encode_record
 from infrastructure.sql_store import SqlStore
-from tests.http_client import APPLICATION, LAWYER, Api, received
+from tests.http_client import APPLICATION, APPOINTMENT, Api, received
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
 from verifier.audit_verifier import verify_bundle
@@ -35,7 +35,7 @@ WHOLE_LIFE: list[tuple[str, str, dict[str, Any]]] = [
     ("qingshan_head", "review-sign-off", {}),
     ("qingshan_staff", "platform-entry", {"platform_number": "NMG-1"}),
     ("qingshan_staff", "grant", {"document_number": "青援决字〔2026〕1号"}),
-    ("qingshan_staff", "appointment", {"lawyer": LAWYER}),
+    ("qingshan_staff", "appointment", APPOINTMENT),
     ("qingshan_staff", "closure", {"outcome": "调解结案", "amount_recovered_fen": 1250000}),
     ("kundulun_staff", "closing-file", {"pages": 32}),
     ("kundulun_staff", "closing-file-review", {"reviewer": "审查员", "grade": "good"}),
@@ -89,7 +89,7 @@ def test_a_notified_defence_is_appointed_and_answered_without_review_or_decision
     case_id = created.json()["case_id"]
     refused = api.post("qingshan_staff", f"/cases/{case_id}/grant", {"document_number": "D", "at": "2026-03-02T10:00:00+08:00"})
     assert (refused.status_code, refused.json()["code"]) == (422, "NOTIFIED_DEFENCE_NOT_REVIEWED")
-    walk(api, case_id, [("qingshan_staff", "appointment", {"lawyer": LAWYER}), ("qingshan_staff", "authority-reply", {"reference": "函3"})])
+    walk(api, case_id, [("qingshan_staff", "appointment", APPOINTMENT), ("qingshan_staff", "authority-reply", {"reference": "函3"})])
     state = api.get("qingshan_staff", f"/cases/{case_id}").json()
     assert (state["status"], state["decision"], state["authority_informed"]) == ("appointed", None, True)
     assert state["notice"]["legal_basis"] == "《法律援助法》第二十五条第一款第五项"
@@ -278,7 +278,7 @@ def test_invalid_input_is_422_and_names_the_fields(api: Api) -> None:
 
 def test_a_refusal_is_422_with_the_domain_code_and_records_nothing(api: Api, ledger: CaseLedger) -> None:
     case_id = received(api)
-    response = api.post("kundulun_staff", f"/cases/{case_id}/appointment", {"lawyer": LAWYER})
+    response = api.post("kundulun_staff", f"/cases/{case_id}/appointment", APPOINTMENT)
     assert response.status_code == 422
     assert response.json()["code"] == "NOT_GRANTED"
     assert "指派" in response.json()["detail"]

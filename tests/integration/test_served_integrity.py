@@ -24,7 +24,7 @@ from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from infrastructure.verification import verify_records
 from tests.http_client import APPLICATION
-from tests.integration.test_concurrent_writers import SECONDS, WRITERS, lawyer
+from tests.integration.test_concurrent_writers import SECONDS, WRITERS, change
 from tests.raw_store import RawStore
 from tests.server import ROOT, Server, environment
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, appointed_case
@@ -75,7 +75,7 @@ def test_eight_clients_through_two_servers_changing_one_lawyer_leave_a_ledger_th
                 response = http.post(
                     f"/cases/{case_id}/lawyer-change",
                     headers=extra,
-                    json={"lawyer": lawyer(attempt).model_dump(), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"},
+                    json={**change(attempt).model_dump(exclude_none=True), "at": "2026-04-01T09:00:00+08:00"},
                 )
                 if response.status_code == 200:
                     accepted.append(response.json()["version"])
@@ -146,9 +146,9 @@ def test_a_key_rotated_by_another_process_is_used_by_a_running_server_and_a_revo
     case_id = appointed_case(ledger)
     old_key = ledger.network().active_key_id(HANDLING)
     headers = {"Authorization": f"Bearer {token(ledger, settings, HANDLING)}"}
-    change = {"lawyer": lawyer(1).model_dump(), "reason": "当事人要求更换", "at": "2026-04-01T09:00:00+08:00"}
+    change_to = {**change(1).model_dump(exclude_none=True), "at": "2026-04-01T09:00:00+08:00"}
     with httpx.Client(base_url=servers[0].url, headers=headers, timeout=30) as http:
-        assert http.post(f"/cases/{case_id}/lawyer-change", json=change).status_code == 200  # the server has read the network
+        assert http.post(f"/cases/{case_id}/lawyer-change", json=change_to).status_code == 200  # the server has read the network
 
         rotated = subprocess.run(
             [sys.executable, "-m", "api.cli", "keys", "rotate", HANDLING],
@@ -161,7 +161,7 @@ def test_a_key_rotated_by_another_process_is_used_by_a_running_server_and_a_revo
         assert rotated.returncode == 0, rotated.stderr
         new_key = ledger.network(refresh=True).active_key_id(HANDLING)
         assert new_key != old_key
-        assert http.post(f"/cases/{case_id}/lawyer-change", json=change).status_code == 200
+        assert http.post(f"/cases/{case_id}/lawyer-change", json=change_to).status_code == 200
         assert json.loads(ledger.recorder.select_events(case_id, desc=True, limit=1)[0].state)["key_id"] == new_key
 
         # Force it: this process revokes the new key too, leaving the centre no valid key; the server knows only
@@ -176,7 +176,7 @@ def test_a_key_rotated_by_another_process_is_used_by_a_running_server_and_a_revo
         )
         ledger.save_network(network)
         before = raw_rows()
-        refused = http.post(f"/cases/{case_id}/lawyer-change", json=change)
+        refused = http.post(f"/cases/{case_id}/lawyer-change", json=change_to)
         assert (refused.status_code, refused.json()["code"]) == (503, "NO_VALID_SIGNING_KEY")
         assert raw_rows() == before
     assert_verifies(ledger)

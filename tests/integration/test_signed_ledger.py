@@ -25,7 +25,7 @@ from infrastructure.network_setup import initialise_network, rotate_key
 from infrastructure.records import GENESIS, PREFIX, encode_record
 from infrastructure.verification import VerificationReport, verify_records
 from tests.raw_store import RawStore
-from tests.walkthrough import FIRST_RECEIVING, HANDLING, RECEIVED_AT, head, receive, staff, walk, walk_whole_case
+from tests.walkthrough import FIRST_RECEIVING, HANDLING, POOL, RECEIVED_AT, head, receive, staff, walk, walk_whole_case
 
 
 def verify(ledger: CaseLedger) -> VerificationReport:
@@ -42,8 +42,8 @@ def test_a_case_received_in_one_district_and_handled_in_another_is_signed_and_ve
     assert case.subsidies_paid == {"civil_administrative_case": 150_000}
     report = verify(ledger)
     assert report.ok, report.problems
-    assert report.cases == 1
-    assert report.records == case.version + len(ledger.recorder.select_events(ledger.network_id))
+    assert (report.cases, report.lawyers) == (1, len(POOL))
+    assert report.records == case.version + len(ledger.recorder.select_events(ledger.network_id)) + len(POOL)
 
 
 def test_each_record_binds_its_case_version_actor_and_the_previous_record(ledger: CaseLedger, raw: RawStore) -> None:

@@ -35,8 +35,9 @@ from infrastructure.network_setup import rotate_key
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
 from infrastructure.verification import verify_records
+from projections.registry import build_read_models
 from tests.raw_store import RawStore
-from tests.walkthrough import APPLICANT, RECEIVED_AT, WHOLE_CASE_RECORDS, receive, staff, walk_whole_case
+from tests.walkthrough import APPLICANT, POOL, RECEIVED_AT, WHOLE_CASE_RECORDS, receive, staff, walk_whole_case
 from verifier import audit_verifier
 from verifier.audit_verifier import verify_bundle, verify_consistency, verify_inclusion
 
@@ -61,7 +62,7 @@ def test_a_checkpoint_is_a_signed_note_of_the_whole_log_under_the_key_the_root_c
 
     origin, size, _root, time, heads = note.split("\n\n")[0].splitlines()
     assert (origin, int(size), time) == ("tongban.legal-aid/baotou", len(records), "time 2026-11-23T10:00:00+08:00")
-    assert heads.startswith("case-heads 4 ")  # three cases and the network
+    assert heads.startswith(f"case-heads {3 + 1 + len(POOL)} ")  # three cases, the network and the pool's lawyers
     assert note.split("\n\n")[1].startswith("\u2014 tongban.legal-aid/baotou ")
     checkpoint = read_checkpoint(ledger, note)
     assert checkpoint.root == log.root(len(records))
@@ -226,6 +227,7 @@ def test_the_application_role_may_only_insert_and_select_yet_does_all_its_work(
     as_app = app_url(Database(database_url))
     app_settings = Settings(data_dir=tmp_path, db_url=as_app, keystore_dir=settings.keys, key_passphrase=settings.key_passphrase)
     app_ledger = build_ledger(app_settings)
+    app_models = build_read_models(app_settings, app_ledger)  # reads the pool's tables, made by the owner
     case_id = walk_whole_case(app_ledger)  # records through the advisory-lock recorder, as tongban_app
     app_log = build_transparency_log(app_ledger, SqlStore(Database(as_app)))
     assert check_extends(app_ledger, app_log, app_log.checkpoint(NOW)).ok
@@ -250,7 +252,7 @@ def test_the_application_role_may_only_insert_and_select_yet_does_all_its_work(
     assert app_ledger.erase_personal_data(BUREAU, NOW, APPLICANT["applicant_id"], "请求删除") == [case_id]
     assert not app_ledger.vault.has_key(APPLICANT["applicant_id"])
     app_log.store.close()
-    app_ledger.close()
+    app_models.close()  # and the ledger with it
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ from domain.case_status import CaseStatus
 from domain.errors import DomainError
 from domain.vocabulary import DispatchMethod, ObjectionRuling, Recommendation, TerminationGround
 from projections.case_index import CaseIndexProjection
-from tests.unit.test_case_rules import BUREAU, HEAD, LAWYER, STAFF, Story
+from tests.unit.lawyers import LAWYER
+from tests.unit.test_case_rules import BUREAU, HEAD, STAFF, Story
 from tests.unit.test_notified_defence import NOTICE_FIELDS
 
 CENTRES = ("kundulun", "qingshan", "donghe")
@@ -37,8 +38,8 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("enter_on_platform", {"platform_number": "NMG-1"}),
     ("grant_aid", {"document_number": "援决1"}),
     ("refuse_aid", {"document_number": "不援1", "reasons": "经济状况不符", "legal_basis": "法律援助法第四十一条"}),
-    ("appoint_lawyer", {"lawyer": LAWYER}),
-    ("change_lawyer", {"lawyer": {**LAWYER, "name": "李律师"}, "reason": "更换"}),
+    ("appoint_lawyer", {"client_choice": LAWYER}),
+    ("change_lawyer", {"reason": "更换"}),
     ("inform_authority", {"reference": "复函1"}),
     ("terminate", {"ground": TerminationGround.NO_LONGER_ELIGIBLE, "document_number": "终1", "facts": "核实"}),
     ("file_objection", {"grounds": "不服"}),

@@ -11,13 +11,12 @@ from hypothesis import strategies as st
 
 from api.demo import MATTER_MIX
 from api.demo_people import application as demo_application
-from domain.decision import checked_lawyer
 from domain.errors import DomainError
 from domain.intake import assess_eligibility, checked_hardship
 from domain.policy import BAOTOU
 from domain.transfer import Transfer, allowed_targets
 from domain.vocabulary import MatterKind
-from tests.unit.test_case_rules import DIRECTORY, LAWYER
+from tests.unit.test_case_rules import DIRECTORY
 
 STANDARD = 227_000  # Baotou: the Inner Mongolia class-1 minimum wage, 2,270 yuan a month per person (seed 000 二(九))
 
@@ -104,14 +103,6 @@ def test_a_transfer_goes_where_the_authority_sits_or_where_the_bureau_designated
     assert allowed_targets("qingshan", None, DIRECTORY) == {"qingshan"}
     assert allowed_targets("qingshan", "donghe", DIRECTORY) == {"qingshan", "donghe"}
     assert allowed_targets("municipal", None, DIRECTORY) == {"municipal"}  # a city-level court: the municipal centre
-
-
-def test_life_or_death_needs_three_years_of_criminal_defence() -> None:
-    with pytest.raises(DomainError) as refused:
-        checked_lawyer({**LAWYER, "criminal_practice_years": 2}, True, BAOTOU)
-    assert refused.value.code == "LAWYER_NOT_QUALIFIED"
-    assert checked_lawyer({**LAWYER, "criminal_practice_years": 3}, True, BAOTOU)["criminal_practice_years"] == 3
-    assert checked_lawyer({**LAWYER, "criminal_practice_years": 0}, False, BAOTOU)["name"] == "张律师"
 
 
 def test_a_transfer_shows_what_happened_to_it_and_nothing_more() -> None:

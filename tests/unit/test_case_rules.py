@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 
 from domain.actor import SHANGHAI, Actor
+from domain.assignment import Choice, PoolInMemory
 from domain.case import Case
 from domain.case_status import CaseStatus
 from domain.closing import SubsidyPayment
 from domain.errors import DomainError
 from domain.intake import Application
+from domain.lawyers import LawyerProfile
 from domain.network import MUNICIPAL_DISTRICT, Directory, Institution
 from domain.policy import BAOTOU
 from domain.vocabulary import (
@@ -29,6 +31,7 @@ from domain.vocabulary import (
     Role,
     TerminationGround,
 )
+from tests.unit.lawyers import LAWYER, LAWYERS
 
 DIRECTORY = Directory(
     {
@@ -45,7 +48,6 @@ STAFF = {i: Actor(i, f"{i}/staff") for i in DIRECTORY.institutions}
 HEAD = {i: Actor(i, f"{i}/head", Role.HEAD) for i in DIRECTORY.institutions}
 BUREAU = Actor("bureau", "处长", Role.BUREAU)
 COUNTY_BUREAU = {d: Actor(f"{d}-bureau", "科长", Role.BUREAU) for d in ("kundulun", "qingshan")}  # set up their districts' centres
-LAWYER = {"name": "张律师", "firm": "所", "office_address": "址", "office_phone": "0472-1", "criminal_practice_years": 5}
 START = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
 
@@ -80,9 +82,10 @@ def receive(by: str = "kundulun", clock: Clock | None = None, **changes: Any) ->
 class Story:
     """A case and its clock, walked to a stage by the steps real use takes."""
 
-    def __init__(self, by: str = "kundulun", **changes: Any) -> None:
+    def __init__(self, by: str = "kundulun", lawyers: tuple[LawyerProfile, ...] = LAWYERS, **changes: Any) -> None:
         self.clock = Clock()
         self.case = receive(by, self.clock, **changes)
+        self.pool = PoolInMemory(lawyers)
 
     def do(self, command: str, actor: Actor, **arguments: Any) -> Story:
         if command in ("request_transfer", "designate_jurisdiction", "file_objection", "decide_objection"):
@@ -92,7 +95,12 @@ class Story:
         if command == "pay_subsidy":  # the payment's fields, as finance gives them
             policy = arguments.pop("policy")
             arguments = {"payment": SubsidyPayment(**arguments), "policy": policy}
+        if command in ("appoint_lawyer", "change_lawyer"):  # the applicant's choice, if any, from this story's pool
+            choice = Choice(arguments.pop("client_choice", None), arguments.pop("rotation_if_refused", True))
+            arguments.update(choice=choice, lawyers=self.pool)
         getattr(self.case, command)(actor, self.clock(), **arguments)
+        if command in ("appoint_lawyer", "change_lawyer"):
+            self.pool.appointed(self.case)
         return self
 
     def transferred(self) -> Story:
@@ -114,7 +122,7 @@ class Story:
         return self.reviewed(by, Recommendation.REFUSE).do("refuse_aid", STAFF[by], document_number="D", reasons="r", legal_basis="b")
 
     def appointed(self, by: str = "kundulun") -> Story:
-        return self.granted(by).do("appoint_lawyer", STAFF[by], lawyer=LAWYER)
+        return self.granted(by).do("appoint_lawyer", STAFF[by], client_choice=LAWYER)
 
     def closed(self, by: str = "kundulun") -> Story:
         return self.appointed(by).do("close", STAFF[by], outcome="调解结案", amount_recovered_fen=100)
@@ -325,27 +333,6 @@ def test_a_refusal_states_its_reasons_and_legal_basis() -> None:
 
 
 # ------------------------------------------------------------------ appointment (指派)
-def test_no_appointment_before_a_grant() -> None:
-    assert refused(Story().reviewed(), "appoint_lawyer", STAFF["kundulun"], lawyer=LAWYER) == "NOT_GRANTED"
-
-
-def test_a_possible_life_or_death_sentence_needs_three_years_of_criminal_practice() -> None:
-    story = Story(matter_kind=MatterKind.CRIMINAL, possible_life_or_death=True).granted()
-    assert refused(story, "appoint_lawyer", STAFF["kundulun"], lawyer={**LAWYER, "criminal_practice_years": 2}) == "LAWYER_NOT_QUALIFIED"
-    story.do("appoint_lawyer", STAFF["kundulun"], lawyer={**LAWYER, "criminal_practice_years": 3})
-    assert refused(story, "appoint_lawyer", STAFF["kundulun"], lawyer=LAWYER) == "ALREADY_APPOINTED"
-    assert (
-        refused(story, "change_lawyer", STAFF["kundulun"], lawyer={**LAWYER, "criminal_practice_years": 1}, reason="更换")
-        == "LAWYER_NOT_QUALIFIED"
-    )
-    story.do("change_lawyer", STAFF["kundulun"], lawyer={**LAWYER, "name": "李律师"}, reason="受援人要求")
-    assert story.case.lawyer is not None and story.case.lawyer["name"] == "李律师"
-
-
-def test_a_lawyer_is_changed_only_once_appointed() -> None:
-    assert refused(Story().granted(), "change_lawyer", STAFF["kundulun"], lawyer=LAWYER, reason="x") == "NOT_APPOINTED"
-
-
 # ------------------------------------------------------------------ termination and objections
 def test_only_granted_aid_is_terminated_and_nothing_is_closed_after() -> None:
     assert (

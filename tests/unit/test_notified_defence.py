@@ -18,7 +18,8 @@ from domain.errors import DomainError
 from domain.intake import Application
 from domain.policy import BAOTOU
 from domain.vocabulary import Channel, MatterKind, NoticeGround, Recommendation, TerminationGround
-from tests.unit.test_case_rules import DIRECTORY, LAWYER, STAFF, Clock, Story, application, refused
+from tests.unit.lawyers import JUNIOR, LAWYER, MINORS
+from tests.unit.test_case_rules import DIRECTORY, STAFF, Clock, Story, application, refused
 
 NOTICE = {"ground": NoticeGround.MINOR, "document_number": "青检通援〔2026〕12号"}
 # A notice from the procuratorate of 青山区: a minor suspect has no defender (the changes to an application).
@@ -65,26 +66,26 @@ def test_a_notified_defence_is_neither_reviewed_nor_decided(command: str, argume
 
 
 def test_on_a_notice_the_centre_appoints_and_tells_the_authority_who_the_lawyer_is() -> None:
-    story = notified()
+    story = notified(notice={**NOTICE, "ground": NoticeGround.ORDINARY_PROCEDURE}, channel=Channel.NOTIFIED_BY_COURT)
     assert refused(story, "inform_authority", STAFF["qingshan"], reference="复函1") == "NOT_APPOINTED"
-    story.do("appoint_lawyer", STAFF["qingshan"], lawyer=LAWYER)
+    story.do("appoint_lawyer", STAFF["qingshan"], client_choice=LAWYER)
     assert status(story) is CaseStatus.APPOINTED
     assert refused(story, "inform_authority", STAFF["kundulun"], reference="复函1") == "NOT_HANDLING_INSTITUTION"
     story.do("inform_authority", STAFF["qingshan"], reference="青援函〔2026〕3号")
     told = story.case.collect_events()[-1]
     assert (told.lawyer, told.reference) == (  # type: ignore[attr-defined]
-        {"name": "张律师", "firm": "所", "office_phone": "0472-1"},
+        {"name": "张律师", "firm": "张律师所", "office_phone": "0472-1"},
         "青援函〔2026〕3号",
     )
     assert refused(story, "inform_authority", STAFF["qingshan"], reference="复函2") == "AUTHORITY_ALREADY_INFORMED"
-    story.do("change_lawyer", STAFF["qingshan"], lawyer={**LAWYER, "name": "李律师"}, reason="辩护人回避")
+    story.do("change_lawyer", STAFF["qingshan"], reason="辩护人回避")
     story.do("inform_authority", STAFF["qingshan"], reference="复函3")  # the authority learns of the new lawyer too
     story.do("close", STAFF["qingshan"], outcome="判决", amount_recovered_fen=0)
     assert status(story) is CaseStatus.CLOSED
 
 
 def test_notified_aid_may_be_terminated_when_the_defendant_hires_a_lawyer() -> None:
-    story = notified().do("appoint_lawyer", STAFF["qingshan"], lawyer=LAWYER)
+    story = notified().do("appoint_lawyer", STAFF["qingshan"], client_choice=LAWYER)
     story.do("terminate", STAFF["qingshan"], ground=TerminationGround.OWN_LAWYER, document_number="终1", facts="家属自行委托律师")
     assert story.case.status is CaseStatus.TERMINATED
 
@@ -92,13 +93,13 @@ def test_notified_aid_may_be_terminated_when_the_defendant_hires_a_lawyer() -> N
 @pytest.mark.parametrize("ground", [NoticeGround.LIFE_OR_DEATH, NoticeGround.DEATH_SENTENCE_REVIEW])
 def test_life_or_death_and_death_sentence_review_need_three_years_of_criminal_practice(ground: NoticeGround) -> None:
     story = notified(notice={**NOTICE, "ground": ground})
-    junior = {**LAWYER, "criminal_practice_years": 2}
-    assert refused(story, "appoint_lawyer", STAFF["qingshan"], lawyer=junior) == "LAWYER_NOT_QUALIFIED"
-    story.do("appoint_lawyer", STAFF["qingshan"], lawyer={**LAWYER, "criminal_practice_years": 3})
+    assert refused(story, "appoint_lawyer", STAFF["qingshan"], client_choice=JUNIOR, rotation_if_refused=False) == "LAWYER_NOT_QUALIFIED"
+    story.do("appoint_lawyer", STAFF["qingshan"], client_choice=LAWYER)
 
 
-def test_a_minors_notice_may_be_defended_by_a_junior_lawyer() -> None:
-    notified().do("appoint_lawyer", STAFF["qingshan"], lawyer={**LAWYER, "criminal_practice_years": 0})
+def test_a_minors_notice_goes_to_a_lawyer_who_knows_minors_however_junior() -> None:
+    story = notified().do("appoint_lawyer", STAFF["qingshan"])
+    assert story.case.lawyer is not None and story.case.lawyer["licence_number"] == MINORS
 
 
 def test_an_application_is_never_told_to_the_authority_as_a_notice() -> None:
