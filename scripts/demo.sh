@@ -11,7 +11,7 @@ case_id=$(.venv/bin/python - <<'PY'
 from infrastructure.bootstrap import build_ledger
 ledger = build_ledger()
 for n in ledger.all_records():
-    if n.originator_id != ledger.network_id:
+    if n.topic.endswith(":Case.ApplicationReceived"):
         print(n.originator_id)
         break
 PY
