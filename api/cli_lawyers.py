@@ -42,11 +42,15 @@ def _echo(view: dict[str, Any], as_json: bool) -> None:
         click.echo(json.dumps(view, ensure_ascii=False, indent=2))
         return
     years = f"{view['criminal_practice_years']} 年刑事执业" if view.get("criminal_practice_since") else "无刑事执业经历"
-    click.echo(
-        f"{view['licence_number']}  {view['name']:<6} {view['firm']} ({view['firm_district']})  "
-        f"{','.join(view['specialties'])}  {years}  {view['status']}"
-        + (f"  turns {view['turns']}, open {view['open_cases']}" if "turns" in view else "")
-    )
+    click.echo(_line(view, years))
+
+
+def _line(row: dict[str, Any], years: str = "") -> str:
+    """One lawyer on one line: licence, name, firm and district, specialties, (years,) status, (turns, open cases)."""
+    parts = [f"{row['licence_number']}  {row['name']:<6} {row['firm']} ({row['firm_district']})", ",".join(row["specialties"])]
+    parts += [years] if years else []
+    parts += [row["status"]] + ([f"turns {row['turns']}, open {row['open_cases']}"] if "turns" in row else [])
+    return "  ".join(parts)
 
 
 @click.group()
@@ -67,10 +71,7 @@ def lawyers_list(district: str | None, specialty: str | None, status: str | None
         click.echo(json.dumps(pool, ensure_ascii=False, indent=2))
         return
     for row in pool["lawyers"]:
-        click.echo(
-            f"{row['licence_number']}  {row['name']:<6} {row['firm']} ({row['firm_district']})  {','.join(row['specialties'])}  "
-            f"{row['status']}  turns {row['turns']}, open {row['open_cases']}"
-        )
+        click.echo(_line(row))
     click.echo(f"{pool['total']} lawyers")
 
 

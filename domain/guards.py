@@ -4,7 +4,7 @@ institution, on a case still being worked. Each raises DomainError with a stable
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from domain.actor import Actor, iso
 from domain.errors import DomainError
@@ -20,13 +20,17 @@ def required(value: str, what: str) -> str:
     return value.strip()
 
 
-def in_order(case: Case, at: datetime) -> str:
-    """The action's time as recorded; no action predates the case's last one."""
+class HasLastAction(Protocol):
+    last_at: str
+
+
+def in_order(record: HasLastAction, at: datetime, whose: tuple[str, str] = ("本案", "the case's")) -> str:
+    """The action's time as recorded; no action predates the last one of the case (or of the lawyer, `whose`)."""
     when = iso(at)
-    if datetime.fromisoformat(when) < datetime.fromisoformat(case.last_at):
+    if datetime.fromisoformat(when) < datetime.fromisoformat(record.last_at):
         raise DomainError(
             "TIME_BEFORE_PREVIOUS_ACTION",
-            f"操作时间 {when} 早于本案上一操作时间 {case.last_at} (an action cannot predate the case's last action).",
+            f"操作时间 {when} 早于{whose[0]}上一操作时间 {record.last_at} (an action cannot predate {whose[1]} last action).",
         )
     return when
 

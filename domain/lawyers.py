@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor, iso
 from domain.errors import DomainError
 from domain.fields import By, Record
-from domain.guards import by_bureau, required
+from domain.guards import by_bureau, in_order, required
 from domain.network import Directory
 
 
@@ -197,13 +197,7 @@ class Lawyer(Aggregate):
 
     def _checked(self, actor: Actor, at: datetime, directory: Directory, what: str) -> str:
         by_bureau(actor, directory, what)
-        when = iso(at)
-        if datetime.fromisoformat(when) < datetime.fromisoformat(self.last_at):
-            raise DomainError(
-                "TIME_BEFORE_PREVIOUS_ACTION",
-                f"操作时间 {when} 早于该律师上一记录时间 {self.last_at} (a change cannot predate the lawyer's last record).",
-            )
-        return when
+        return in_order(self, at, ("该律师", "the lawyer's"))
 
 
 def _check_district(district: str, directory: Directory) -> None:
