@@ -17,18 +17,17 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, time, timedelta
 
 from api.demo_clock import Clock
+from api.demo_closing import AfterClosing
 from api.demo_people import application, person
 from api.demo_pool import pool_profiles, register_pool
 from domain.actor import SHANGHAI, Actor
 from domain.assignment import PoolInMemory
 from domain.case import Case
+from domain.closing_commands import Archive, Close, SubmitClosingFile
 from domain.commands import (
     AppointLawyer,
-    ApproveAboveBandSubsidy,
-    Archive,
     CaseCommand,
     ChangeLawyer,
-    Close,
     DecideObjection,
     DispatchMaterials,
     EnterOnPlatform,
@@ -36,15 +35,12 @@ from domain.commands import (
     GrantAid,
     InformAuthority,
     NotifyMissingMaterials,
-    PaySubsidy,
     ReceiveApplication,
     ReceiveMaterials,
     RecordReviewOpinion,
     RefuseAid,
     RequestTransfer,
-    ReviewClosingFile,
     SignOffReview,
-    SubmitClosingFile,
     SupplementMaterials,
     Terminate,
     Withdraw,
@@ -54,9 +50,7 @@ from domain.intake import assess_eligibility
 from domain.network import Directory
 from domain.policy.baotou import DISTRICT_NAMES
 from domain.vocabulary import (
-    AboveBandGround,
     DispatchMethod,
-    FileGrade,
     MatterKind,
     ObjectionRuling,
     Recommendation,
@@ -70,11 +64,6 @@ from infrastructure.working_days import WorkingDayCalendar
 
 MATTER_MIX = ((MatterKind.CIVIL, 981), (MatterKind.CRIMINAL, 688), (MatterKind.ADMINISTRATIVE, 14), (MatterKind.LEGAL_HELP, 206))
 SAVE_BATCH = 100
-ABOVE_BAND_GROUNDS = (
-    (AboveBandGround.REMOTE_EVIDENCE_GATHERING, "赴外地调取证据"),
-    (AboveBandGround.DIFFICULT_OR_COMPLEX, "案情重大疑难复杂"),
-)
-FILE_GRADES = ((FileGrade.EXCELLENT, 439), (FileGrade.GOOD, 401), (FileGrade.QUALIFIED, 150), (FileGrade.UNQUALIFIED, 10))  # 003: 43.9 %
 # The demo's "today": no action is dated later, so the ledger holds no future events and the cases
 # received last are still in progress (fixed, so that a seed always gives the same ledger).
 DEMO_TODAY = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
@@ -113,7 +102,7 @@ def _record_chunk(job: tuple[Settings, range, int, int]) -> Counter[str]:
         ledger.close()
 
 
-class DemoGenerator:
+class DemoGenerator(AfterClosing):
     """Case n is generated from its own random stream (seed, n), so the cases do not depend on how the
     work is split between processes."""
 
@@ -122,6 +111,7 @@ class DemoGenerator:
         self.seed = seed
         self.rng = random.Random(seed)
         self.context = ledger.context()
+        self.policy = self.context.policy
         self.directory: Directory = self.context.directory
         self.centres = self.directory.centres()
         self.first_day = first_day  # the cases are one year's (seed 003: 1,889 in 2022)
@@ -252,6 +242,7 @@ class DemoGenerator:
         # about 12 million yuan a year over Baotou's volume (seed 003: "over 12.2 million yuan" in 2022).
         recovers = case.matter_kind in (MatterKind.CIVIL, MatterKind.ADMINISTRATIVE) and rng.random() < 0.6
         amount = rng.randrange(500_000, 8_000_000, 100) if recovers else 0
+        self._attend_hearing(case, clock)
         act(
             case,
             clock.days(30, 200),
@@ -262,7 +253,7 @@ class DemoGenerator:
 
     def _review(self, case: Case, clock: Clock) -> None:
         handling = case.handling_institution
-        eligible, _ = assess_eligibility(case.hardship, self.ledger.policy)
+        eligible, _ = assess_eligibility(case.hardship, self.policy)
         self._act(
             case,
             clock.hours(1, 6),
@@ -307,41 +298,6 @@ class DemoGenerator:
             actor_institution=bureau,
             role=Role.BUREAU,
         )
-
-    def _archive_and_pay(self, case: Case, clock: Clock, receiver: str, n: int) -> None:
-        rng = self.rng
-        kind = self.ledger.policy.subsidy_kind_for(case.matter_kind)
-        if kind is not None and case.lawyer is not None:
-            grade = rng.choices([g for g, _ in FILE_GRADES], [w for _, w in FILE_GRADES])[0]
-            review = ReviewClosingFile(
-                reviewer=self._person(receiver), grade=grade, opinion="卷宗材料不全" if grade is FileGrade.UNQUALIFIED else "卷宗材料齐全"
-            )
-            self._act(case, clock.days(31, 40) if rng.random() < 0.06 else clock.days(2, 25), review, actor_institution=receiver)
-            band = self.ledger.policy.band(kind)
-            amount = rng.randrange(band.minimum_fen, band.maximum_fen + 1, 10_000)
-            if rng.random() < 0.05:
-                amount = band.maximum_fen + rng.randrange(10_000, 80_000, 10_000)
-                ground, reason = rng.choice(ABOVE_BAND_GROUNDS)
-                self._act(
-                    case,
-                    clock.days(1, 5),
-                    ApproveAboveBandSubsidy(kind=kind, amount_fen=amount, ground=ground, reason=reason),
-                    actor_institution=receiver,
-                    role=Role.HEAD,
-                )
-            pay_at = clock.days(1, 10)
-            self._act(
-                case,
-                pay_at,
-                PaySubsidy(
-                    kind=kind,
-                    amount_fen=amount,
-                    payee=f"{case.lawyer['name']}（{case.lawyer['firm']}）",
-                    reference=f"PAY{clock.now:%Y%m}{n:06d}",
-                ),
-                actor_institution=receiver,
-            )
-        self._act(case, clock.days(1, 15), Archive(archive_number=f"档{clock.now:%Y}-{n:06d}"), actor_institution=receiver)
 
     # ------------------------------------------------------------------ helpers
     def _act(

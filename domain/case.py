@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import closing, decision, intake, transfer
+from domain import closing, decision, intake, quality, transfer
 from domain.actor import Actor, iso
 from domain.assignment import Choice, LawyerPool
 from domain.case_status import CaseStatus, Progress
@@ -22,6 +22,7 @@ from domain.guards import required
 from domain.intake import Application, Review
 from domain.network import Directory
 from domain.policy import PolicyProfile
+from domain.quality import QualityCheck
 from domain.transfer import Transfer
 from domain.vocabulary import (
     AboveBandGround,
@@ -98,6 +99,7 @@ class Case(Aggregate):
         self.closed: Record | None = None
         self.terminated = self.withdrawn = self.file_submitted = self.archived = False
         self.file_grade: str | None = None  # 卷宗质量等级, once the file is reviewed
+        self.quality_checks = 0  # hearings attended, opinions asked, calls back (质量评查)
         self.above_band_approvals: dict[str, int] = {}
         self.subsidies_paid: dict[str, int] = {}
 
@@ -235,14 +237,8 @@ class Case(Aggregate):
 
     def refuse_aid(self, actor: Actor, at: datetime, *, document_number: str, reasons: str, legal_basis: str) -> None:
         """Refuse, with reasons and legal basis (不予法律援助决定书)."""
-        when = decision.check_refusal(self, actor, at)
-        self._aid_refused(
-            by=actor.record(),
-            at=when,
-            document_number=required(document_number, "决定书编号"),
-            reasons=required(reasons, "不予援助理由"),
-            legal_basis=required(legal_basis, "法律依据"),
-        )
+        when, refusal = decision.check_refusal(self, actor, at, document_number, reasons, legal_basis)
+        self._aid_refused(by=actor.record(), at=when, **refusal)
 
     @event("AidRefused")
     def _aid_refused(self, by: By, at: str, document_number: str, reasons: str, legal_basis: str) -> None:
@@ -280,14 +276,8 @@ class Case(Aggregate):
     # ---------------------------------------------------------------- termination, objection (终止、异议)
     def terminate(self, actor: Actor, at: datetime, *, ground: TerminationGround, document_number: str, facts: str) -> None:
         """End aid after verification (终止法律援助决定书, LAL art 48)."""
-        when = decision.check_termination(self, actor, at)
-        self._terminated(
-            by=actor.record(),
-            at=when,
-            ground=ground.value,
-            document_number=required(document_number, "决定书编号"),
-            facts=required(facts, "核实情况"),
-        )
+        when, termination = decision.check_termination(self, actor, at, ground, document_number, facts)
+        self._terminated(by=actor.record(), at=when, **termination)
 
     @event("AidTerminated")
     def _terminated(self, by: By, at: str, ground: str, document_number: str, facts: str) -> None:
@@ -349,6 +339,14 @@ class Case(Aggregate):
     @event("ClosingFileSubmitted")
     def _file_submitted(self, by: By, at: str, pages: int) -> None:
         self.file_submitted = True
+
+    def record_quality_check(self, actor: Actor, at: datetime, *, check: QualityCheck) -> None:
+        """A hearing attended, the authority's opinion asked or the recipient called back (庭审旁听、征询意见、回访)."""
+        self._quality_checked(by=actor.record(), **quality.check_quality_check(self, actor, at, check))
+
+    @event("QualityCheckRecorded")
+    def _quality_checked(self, by: By, at: str, kind: str, reviewer: str, satisfactory: bool, notes: str) -> None:
+        self.quality_checks += 1
 
     def review_closing_file(self, actor: Actor, at: datetime, *, reviewer: str, grade: FileGrade, opinion: str) -> None:
         """The first-receiving institution reviews the lawyer's file within 30 days (卷宗审查), grading it; payment follows."""

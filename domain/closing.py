@@ -13,7 +13,7 @@ from domain.errors import DomainError
 from domain.guards import active, by_bureau, by_first_receiving, by_handling, in_order, required
 from domain.network import Directory
 from domain.policy import PolicyProfile
-from domain.vocabulary import Role, SubsidyKind
+from domain.vocabulary import FileGrade, Role, SubsidyKind
 
 if TYPE_CHECKING:
     from domain.case import Case
@@ -93,8 +93,8 @@ def check_file_review(case: Case, actor: Actor, at: datetime) -> str:
 
 
 def check_subsidy(case: Case, actor: Actor, at: datetime, payment: SubsidyPayment, policy: PolicyProfile) -> tuple[str, dict[str, Any]]:
-    """Paid once per kind after the file is reviewed, within the band (per duty day where the band is)
-    unless the head approved more; a terminated case may be paid below it. Returns (when, what is recorded)."""
+    """Paid once per kind after the file is reviewed, within the band for the file's grade (per duty day where
+    the band is) unless the head approved more; a terminated case may be paid below it. Returns (when, what is recorded)."""
     kind, amount_fen = payment.kind, payment.amount_fen
     when = in_order(case, at)
     by_first_receiving(case, actor, "支付办案补贴")
@@ -108,19 +108,21 @@ def check_subsidy(case: Case, actor: Actor, at: datetime, payment: SubsidyPaymen
         )
     if kind.value in case.subsidies_paid:
         raise DomainError("ALREADY_PAID", "本案该项补贴已支付，不能重复支付 (this subsidy was already paid).")
-    band = policy.band(kind)
+    band = policy.band(kind, case.file_grade)
+    grade = FileGrade(case.file_grade)
+    zh, en = (f"（{grade.zh}卷宗）", f" for a file graded {grade.value}") if policy.grades_subsidy(kind) else ("", "")
     units = payment.working_days if band.per_working_day else 1
     if not isinstance(units, int) or units < 1:
         raise DomainError("INVALID_WORKING_DAYS", "值班天数须为正整数 (working days must be positive).")
     if not isinstance(amount_fen, int) or amount_fen <= 0:
         raise DomainError("INVALID_AMOUNT", "金额须为正整数（分） (amount must be positive whole fen).")
     if amount_fen < band.minimum_fen * units and not case.terminated:
-        raise DomainError("BELOW_BAND", f"补贴 {amount_fen} 分低于标准下限 {band.minimum_fen * units} 分 (below the band).")
+        raise DomainError("BELOW_BAND", f"补贴 {amount_fen} 分低于标准下限{zh} {band.minimum_fen * units} 分 (below the band{en}).")
     if amount_fen > band.maximum_fen * units and amount_fen > case.above_band_approvals.get(kind.value, 0):
         raise DomainError(
             "ABOVE_BAND_NOT_APPROVED",
-            f"补贴 {amount_fen} 分高于标准上限 {band.maximum_fen * units} 分，须经首次受理机构负责人批准 "
-            "(above the band without the head's approval).",
+            f"补贴 {amount_fen} 分高于标准上限{zh} {band.maximum_fen * units} 分，须经首次受理机构负责人批准 "
+            f"(above the band{en} without the head's approval).",
         )
     payee, reference = required(payment.payee, "收款人"), required(payment.reference, "支付凭证号")
     return when, {"kind": kind.value, "amount_fen": amount_fen, "working_days": units, "payee": payee, "reference": reference}

@@ -18,22 +18,18 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from domain.actor import Actor, check_time
 from domain.assignment import Choice, LawyerPool, UnavailablePool
 from domain.case import Case
-from domain.closing import SubsidyPayment
-from domain.fields import Applicant, Fen, Hardship, Notice, Printable, Text, short_text
+from domain.fields import Applicant, Hardship, Notice, Printable, Text, short_text
 from domain.intake import Application
 from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.vocabulary import (
-    AboveBandGround,
     Channel,
     DispatchMethod,
-    FileGrade,
     KeyGroup,
     MatterKind,
     ObjectionRuling,
     Recommendation,
     Role,
-    SubsidyKind,
     TerminationGround,
 )
 
@@ -322,66 +318,5 @@ class DecideObjection(CaseCommand, path="objection-decision", bureau=True):
         case.decide_objection(actor, at, ruling=self.ruling, reasons=self.reasons, directory=context.directory)
 
 
-class Close(CaseCommand, path="closure"):
-    """结案."""
-
-    outcome: Text = Field(description="结案情况")
-    amount_recovered_fen: Fen = 0
-
-    def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        case.close(actor, at, outcome=self.outcome, amount_recovered_fen=self.amount_recovered_fen)
-
-
-class SubmitClosingFile(CaseCommand, path="closing-file"):
-    """提交结案材料 (立卷材料)."""
-
-    pages: int = Field(ge=1, le=100_000, description="卷宗页数")
-
-    def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        case.submit_closing_file(actor, at, pages=self.pages)
-
-
-class ReviewClosingFile(CaseCommand, path="closing-file-review"):
-    """卷宗审查: the first-receiving institution reviews and grades the lawyer's file; the subsidy follows."""
-
-    reviewer: Text = Field(description="审查人")
-    grade: FileGrade = Field(description="质量等级: excellent 优秀, good 良好, qualified 合格, unqualified 不合格")
-    opinion: Printable = short_text(2000, "审查意见")
-
-    def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        case.review_closing_file(actor, at, reviewer=self.reviewer, grade=self.grade, opinion=self.opinion)
-
-
-class Archive(CaseCommand, path="archiving"):
-    """归档 (first-receiving institution)."""
-
-    archive_number: Text = Field(description="档案号")
-
-    def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        case.archive(actor, at, archive_number=self.archive_number)
-
-
-class ApproveAboveBandSubsidy(CaseCommand, path="above-band-approval", acts_as=Role.HEAD):
-    """超标准补贴审批 (head of the first-receiving institution), on one of the two grounds of 001 二(三)."""
-
-    kind: SubsidyKind
-    amount_fen: Fen
-    ground: AboveBandGround = Field(description="异地取证 remote_evidence_gathering, or 疑难复杂 difficult_or_complex")
-    reason: Text
-
-    def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        case.approve_above_band_subsidy(actor, at, kind=self.kind, amount_fen=self.amount_fen, ground=self.ground, reason=self.reason)
-
-
-class PaySubsidy(CaseCommand, path="subsidy-payment"):
-    """办案补贴 (first-receiving institution)."""
-
-    kind: SubsidyKind
-    amount_fen: Fen
-    payee: Text
-    reference: Text
-    working_days: int = Field(default=1, ge=1, le=366, description="值班天数, for duty-lawyer subsidies")
-
-    def run(self, case: Case, actor: Actor, at: datetime, context: Context) -> None:
-        payment = SubsidyPayment(self.kind, self.amount_fen, self.payee, self.reference, self.working_days)
-        case.pay_subsidy(actor, at, payment=payment, policy=context.policy)
+# The commands after closing are in their own module, which imports this one; importing it here registers them.
+import domain.closing_commands  # noqa: E402, F401

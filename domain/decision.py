@@ -12,9 +12,10 @@ from domain.actor import Actor
 from domain.assignment import Choice, LawyerPool, choose_lawyer
 from domain.errors import DomainError
 from domain.fields import Record
-from domain.guards import active, by_handling, by_supervising_bureau, in_order, no_transfer_pending, undecided
+from domain.guards import active, by_handling, by_supervising_bureau, in_order, no_transfer_pending, required, undecided
 from domain.network import Directory
 from domain.policy import PolicyProfile
+from domain.vocabulary import TerminationGround
 
 if TYPE_CHECKING:
     from domain.case import Case
@@ -81,10 +82,15 @@ def check_grant(case: Case, actor: Actor, at: datetime) -> str:
     return when
 
 
-def check_refusal(case: Case, actor: Actor, at: datetime) -> str:
+def check_refusal(case: Case, actor: Actor, at: datetime, document_number: str, reasons: str, legal_basis: str) -> tuple[str, Record]:
+    """With reasons and legal basis; returns (when, what is recorded)."""
     when = _ready_to_decide(case, actor, at, "决定不予法律援助")
     _review_signed_off(case)
-    return when
+    return when, {
+        "document_number": required(document_number, "决定书编号"),
+        "reasons": required(reasons, "不予援助理由"),
+        "legal_basis": required(legal_basis, "法律依据"),
+    }
 
 
 # ---------------------------------------------------------------- appointment (指派)
@@ -135,13 +141,16 @@ def check_authority_informed(case: Case, actor: Actor, at: datetime) -> tuple[st
 
 
 # ---------------------------------------------------------------- termination, objection (终止、异议)
-def check_termination(case: Case, actor: Actor, at: datetime) -> str:
+def check_termination(
+    case: Case, actor: Actor, at: datetime, ground: TerminationGround, document_number: str, facts: str
+) -> tuple[str, Record]:
+    """After verification, on a ground of LAL 48; returns (when, what is recorded)."""
     when = in_order(case, at)
     by_handling(case, actor, "终止法律援助")
     active(case)
     if not aid_given(case):
         raise DomainError("NOT_GRANTED", "只有已给予的法律援助可以终止 (only granted aid can be terminated).")
-    return when
+    return when, {"ground": ground.value, "document_number": required(document_number, "决定书编号"), "facts": required(facts, "核实情况")}
 
 
 # What the bureau's decision on an objection tells the applicant (LAL 49; 行政复议法, 行政诉讼法).

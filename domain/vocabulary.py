@@ -145,6 +145,18 @@ class FileGrade(StrEnum):
     QUALIFIED = "qualified"  # 合格
     UNQUALIFIED = "unqualified"  # 不合格
 
+    @property
+    def zh(self) -> str:
+        return {"excellent": "优秀", "good": "良好", "qualified": "合格", "unqualified": "不合格"}[self.value]
+
+
+class QualityCheckKind(StrEnum):
+    """How an institution watches a lawyer's work beside the file review (质量管理措施, 004 三(六); 001 二(七))."""
+
+    HEARING_ATTENDANCE = "hearing_attendance"  # 庭审旁听
+    AUTHORITY_OPINION = "authority_opinion"  # 征询办案机关（法院）意见
+    FOLLOW_UP_CALL = "follow_up_call"  # 受援人回访
+
 
 class SubsidyKind(StrEnum):
     """Subsidy bands of the policy profile (办案补贴)."""

@@ -2,7 +2,7 @@
 
 One projection keeps three tables:
 - `cases`: what later events of a case need to know (first-receiving and handling institution, matter
-  kind, key groups, applicant, dates of closing and file submission, above-band approvals);
+  kind, key groups, applicant, dates of closing and file submission, the file's grade, above-band approvals);
 - `actions`: one row per countable action: who did what to which case, when (the ledger's counts);
 - `payments`: every subsidy payment with the facts finance reconciles it against.
 """
@@ -47,7 +47,7 @@ COLUMN_TITLES = {
 
 class InstitutionLedgerProjection(Projection):
     name = "ledger"
-    version = 2  # v2: notices (通知辩护) counted, and handled when appointed
+    version = 3  # v2: notices (通知辩护) counted, and handled when appointed; v3: a payment keeps its file's grade
     tables = {  # noqa: RUF012 - class-level schema
         "cases": CASE_STATE_COLUMNS,
         "actions": (
@@ -60,7 +60,7 @@ class InstitutionLedgerProjection(Projection):
             "case_id TEXT NOT NULL, version INTEGER NOT NULL, paid_at TEXT NOT NULL, kind TEXT NOT NULL, "
             "amount_fen BIGINT NOT NULL, working_days INTEGER NOT NULL, payee TEXT NOT NULL, reference TEXT NOT NULL, "
             "payer TEXT NOT NULL, first_receiving TEXT NOT NULL, handling TEXT NOT NULL, matter_kind TEXT NOT NULL, "
-            "closed_at TEXT, terminated_at TEXT, file_submitted_at TEXT, approved_fen BIGINT NOT NULL, "
+            "closed_at TEXT, terminated_at TEXT, file_submitted_at TEXT, approved_fen BIGINT NOT NULL, file_grade TEXT, "
             "PRIMARY KEY (case_id, version)"
         ),
     }
@@ -74,7 +74,7 @@ class InstitutionLedgerProjection(Projection):
             self.on_event(case_id, cases[case_id], body, actions, payments)
         save_case_states(store, table("cases"), cases)
         store.executemany(f"INSERT INTO {table('actions')} VALUES ({', '.join('?' * 12)})", actions)
-        store.executemany(f"INSERT INTO {table('payments')} VALUES ({', '.join('?' * 16)})", payments)
+        store.executemany(f"INSERT INTO {table('payments')} VALUES ({', '.join('?' * 17)})", payments)
 
     @staticmethod
     def on_event(
@@ -100,6 +100,8 @@ class InstitutionLedgerProjection(Projection):
             case["terminated_at"] = at
         elif kind == "ClosingFileSubmitted":
             case["file_at"] = at
+        elif kind == "ClosingFileReviewed":
+            case["grade"] = p["grade"]
         elif kind == "AboveBandSubsidyApproved":
             case["approved"][p["kind"]] = p["amount_fen"]
         elif kind == "SubsidyPaid":
@@ -121,6 +123,7 @@ class InstitutionLedgerProjection(Projection):
                     case.get("terminated_at"),
                     case.get("file_at"),
                     case["approved"].get(p["kind"], 0),
+                    case.get("grade"),
                 )
             )
 

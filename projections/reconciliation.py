@@ -3,7 +3,7 @@ against a payout statement from the bank or the treasury.
 
 Findings per payment:
 - within_band, above_band_approved, above_band_without_approval, below_band (bands per case, or per
-  working day for duty lawyers);
+  working day for duty lawyers; for the file's grade where the profile pays by grade, 差别补贴);
 - duplicate (same case, same kind, paid more than once);
 - paid_before_file (before the case was closed or terminated, or before its closing file was submitted);
 - not_first_receiving (paid by an institution other than the first-receiving one, 000 三(二)).
@@ -44,6 +44,7 @@ PAYMENT_COLUMNS = (
     "terminated_at",
     "file_submitted_at",
     "approved_fen",
+    "file_grade",
 )
 
 
@@ -71,7 +72,7 @@ def check_payments(payments: list[dict[str, Any]], policy: PolicyProfile) -> lis
     per_item = Counter((p["case_id"], p["kind"]) for p in payments)
     checked = []
     for p in payments:
-        band = policy.band(SubsidyKind(p["kind"]))
+        band = policy.band(SubsidyKind(p["kind"]), p["file_grade"])
         units = p["working_days"] if band.per_working_day else 1
         low, high = band.minimum_fen * units, band.maximum_fen * units
         findings = []
@@ -100,6 +101,7 @@ CHECKED_PAYMENT_COLUMNS = (
     "amount_fen",
     "band_min_fen",
     "band_max_fen",
+    "file_grade",
     "payer",
     "first_receiving",
     "payee",

@@ -15,6 +15,7 @@ from projections.case_index import CaseIndexProjection
 from projections.deadlines import DeadlineProjection
 from projections.institution_ledger import InstitutionLedgerProjection
 from projections.lawyer_pool import LawyerPoolProjection, PoolReader
+from projections.quality import QualityProjection
 from projections.runner import ProjectionRunner
 
 
@@ -48,7 +49,7 @@ def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> R
     store = SqlStore(database)
     calendar = calendar_for(settings)
     deadlines = DeadlineProjection(ledger.policy, calendar)
-    projections = (deadlines, InstitutionLedgerProjection(), CaseIndexProjection(), LawyerPoolProjection())
+    projections = (deadlines, InstitutionLedgerProjection(), CaseIndexProjection(), LawyerPoolProjection(), QualityProjection())
     with database.schema_lock():
         runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in projections}
     ledger.lawyer_pool = PoolReader(ledger, store, runners["lawyer_pool"])  # what appointments choose from

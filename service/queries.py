@@ -16,6 +16,7 @@ from projections.case_index import list_cases
 from projections.deadlines import DeadlineRow, read_rows, summarise
 from projections.institution_ledger import cost_attribution, institution_ledger, statistics
 from projections.periods import parse_period
+from projections.quality import quality_figures
 from projections.reconciliation import check_payments, read_payments
 from projections.registry import ReadModels
 
@@ -126,7 +127,8 @@ class Queries:
         self._known(institution)
         runner = self.models.current("ledger")
         figures = statistics(self.models.store, runner.current_table(), institution, start, end)
-        return {"period": period, "institution": institution, **figures}
+        quality = quality_figures(self.models.store, self.models.current("quality").current_table(), institution, start, end)
+        return {"period": period, "institution": institution, **figures, "quality": quality}
 
 
 def _row_dict(row: DeadlineRow) -> dict[str, Any]:

@@ -6,22 +6,18 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from domain.actor import SHANGHAI, Actor
+from domain.closing_commands import Archive, Close, PaySubsidy, ReviewClosingFile, SubmitClosingFile
 from domain.commands import (
     AppointLawyer,
-    Archive,
     CaseCommand,
-    Close,
     DispatchMaterials,
     EnterOnPlatform,
     GrantAid,
-    PaySubsidy,
     ReceiveApplication,
     ReceiveMaterials,
     RecordReviewOpinion,
     RequestTransfer,
-    ReviewClosingFile,
     SignOffReview,
-    SubmitClosingFile,
 )
 from domain.fields import Applicant, Hardship
 from domain.lawyers import Specialty, lawyer_stream_id

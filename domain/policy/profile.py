@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from domain.network import Institution
-from domain.vocabulary import MatterKind, SubsidyKind
+from domain.vocabulary import FileGrade, MatterKind, SubsidyKind
 
 
 class Counting(StrEnum):
@@ -83,9 +83,17 @@ class PolicyProfile:
     serious_criminal_min_years: int = 3
     # A minor's case goes to a lawyer who knows minors (熟悉未成年人身心特点, 未成年人保护法 104).
     minors_need_specialist: bool = True
+    # 差别补贴 (Nanning, 004 三(六)): a band per file grade and kind; a grade or kind not listed is paid
+    # within the ordinary band. Baotou pays by band whatever the grade.
+    graded_bands: dict[FileGrade, dict[SubsidyKind, SubsidyBand]] = field(default_factory=dict)
 
-    def band(self, kind: SubsidyKind) -> SubsidyBand:
-        return self.subsidy_bands[kind]
+    def band(self, kind: SubsidyKind, grade: str | None = None) -> SubsidyBand:
+        """The band a subsidy of this kind is paid within, for a file of this grade (卷宗质量等级)."""
+        graded = self.graded_bands.get(FileGrade(grade), {}) if grade else {}
+        return graded.get(kind, self.subsidy_bands[kind])
+
+    def grades_subsidy(self, kind: SubsidyKind) -> bool:
+        return any(kind in bands for bands in self.graded_bands.values())
 
     def subsidy_kind_for(self, matter: MatterKind) -> SubsidyKind | None:
         return {

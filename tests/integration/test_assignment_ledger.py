@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from domain.commands import AppointLawyer, ChangeLawyer, Close, GrantAid, ReviewClosingFile, SubmitClosingFile
+from domain.closing_commands import Close, ReviewClosingFile, SubmitClosingFile
+from domain.commands import AppointLawyer, ChangeLawyer, GrantAid
 from domain.lawyers import LawyerStatus
 from domain.pool_commands import ChangeLawyerStatus
 from domain.vocabulary import FileGrade

@@ -233,6 +233,7 @@ def payment(**changes: Any) -> dict[str, Any]:
         "terminated_at": None,
         "file_submitted_at": "2026-04-10T10:00:00+08:00",
         "approved_fen": 0,
+        "file_grade": "good",
     }
     return {**base, **changes}
 

@@ -13,7 +13,8 @@ import pytest
 
 from domain.actor import SHANGHAI
 from domain.case_status import CaseStatus
-from domain.commands import Archive, Close, NotifyMissingMaterials, PaySubsidy, RequestTransfer, ReviewClosingFile, SubmitClosingFile
+from domain.closing_commands import Archive, Close, PaySubsidy, ReviewClosingFile, SubmitClosingFile
+from domain.commands import NotifyMissingMaterials, RequestTransfer
 from domain.errors import DomainError
 from domain.policy.baotou import BAOTOU, BUREAU_ID
 from domain.vocabulary import FileGrade, SubsidyKind

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from domain.actor import SHANGHAI, Actor
-from domain.commands import Archive
+from domain.closing_commands import Archive
 from domain.errors import DomainError
 from domain.policy.baotou import BUREAU_ID
 from domain.vocabulary import Role

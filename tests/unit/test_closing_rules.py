@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from domain.commands import ApproveAboveBandSubsidy
+from domain.closing_commands import ApproveAboveBandSubsidy
 from domain.errors import DomainError
 from domain.vocabulary import AboveBandGround, FileGrade, MatterKind, SubsidyKind
 from tests.unit.test_case_rules import HEAD, STAFF, Story, refused
