@@ -15,6 +15,7 @@ import click
 from api.case_views import case_history
 from api.cli_audit import COMMANDS as AUDIT_COMMANDS
 from api.cli_common import closed_at_exit, command_ledger, command_ledger_and_log, db_option, now
+from api.cli_complaints import COMMANDS as COMPLAINT_COMMANDS
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from api.cli_errors import OneLineErrors
 from api.cli_http import COMMANDS as HTTP_COMMANDS
@@ -112,6 +113,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
                     "records": report.records,
                     "cases": report.cases,
                     "lawyers": report.lawyers,
+                    "complaints": report.complaints,
                     "seconds": round(elapsed, 3),
                     "problems": [vars(p) for p in report.problems],
                     "log_problems": log_problems,
@@ -137,6 +139,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
         log_verdict = "agree" if not log_problems else f"{len(log_problems)} log problems"
         keys = "data keys: ok" if not key_problems else f"data keys: {len(key_problems)} problems"
         pool = f", {report.lawyers} lawyers of the pool" if report.lawyers else ""
+        pool += f", {report.complaints} complaints" if report.complaints else ""
         checked = f"{report.records} records, {report.cases} cases{pool} checked in {elapsed:.2f} s"
         click.echo(f"{checked}: {verdict}; {against}: {log_verdict}; {keys}")
     sys.exit(0 if ok else 1)
@@ -202,7 +205,7 @@ def where(db_url: str) -> None:
     click.echo(f"database: {settings.db_url}\nkeystore: {Path(settings.keys).resolve()}")
 
 
-for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS, *HTTP_COMMANDS, *AUDIT_COMMANDS, *LAWYER_COMMANDS):
+for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS, *HTTP_COMMANDS, *AUDIT_COMMANDS, *LAWYER_COMMANDS, *COMPLAINT_COMMANDS):
     main.add_command(command)
 
 

@@ -50,6 +50,7 @@ def _line(row: dict[str, Any], years: str = "") -> str:
     parts = [f"{row['licence_number']}  {row['name']:<6} {row['firm']} ({row['firm_district']})", ",".join(row["specialties"])]
     parts += [years] if years else []
     parts += [row["status"]] + ([f"turns {row['turns']}, open {row['open_cases']}"] if "turns" in row else [])
+    parts += [f"complaints {row['complaints']} (upheld {row['complaints_upheld']})"] if row.get("complaints") else []
     return "  ".join(parts)
 
 

@@ -131,6 +131,8 @@ class DemoGenerator(AfterClosing):
             batch.append(self.one_case(n, total))
             if len(batch) >= SAVE_BATCH or n == numbers[-1]:
                 self.ledger.save(*batch)
+                for number, case in zip(range(n - len(batch) + 1, n + 1), batch, strict=True):
+                    self._complaint(case, number, DEMO_TODAY)
                 if progress:
                     progress(len(batch))
                 batch.clear()

@@ -1,19 +1,25 @@
 """The demo's steps after a case is closed or terminated: the recipient called back and the authority's
 opinion asked (回访、征询意见), the file reviewed with the seed's grade mix (003: 43.9 % excellent), the
-subsidy paid within the band for that grade, and the file archived by the first-receiving institution."""
+subsidy paid within the band for that grade, and the file archived by the first-receiving institution;
+and now and then a complaint (投诉) about the lawyer or the centre, accepted and decided by the bureau."""
 
 from __future__ import annotations
 
 import random
 from abc import abstractmethod
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from api.demo_clock import Clock
+from domain.actor import Actor
 from domain.case import Case
 from domain.closing_commands import ApproveAboveBandSubsidy, Archive, PaySubsidy, RecordQualityCheck, ReviewClosingFile
 from domain.commands import CaseCommand
+from domain.complaint_commands import AcceptComplaint, DecideComplaint, InvestigateComplaint
+from domain.complaints import Complainant, ComplaintOutcome, RespondentKind
+from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.vocabulary import AboveBandGround, FileGrade, QualityCheckKind, Role
+from infrastructure.ledger import CaseLedger
 
 ABOVE_BAND_GROUNDS = (
     (AboveBandGround.REMOTE_EVIDENCE_GATHERING, "赴外地调取证据"),
@@ -22,6 +28,8 @@ ABOVE_BAND_GROUNDS = (
 FILE_GRADES = ((FileGrade.EXCELLENT, 439), (FileGrade.GOOD, 401), (FileGrade.QUALIFIED, 150), (FileGrade.UNQUALIFIED, 10))  # 003: 43.9 %
 CALLED_BACK = 0.8  # share of closed cases whose recipient is called back (回访)
 SATISFIED = 0.95  # of those called, satisfied
+COMPLAINED = 0.01  # share of represented cases a complaint is made about (no seed gives the figure)
+OUTCOMES = ((ComplaintOutcome.UNSUBSTANTIATED, 5), (ComplaintOutcome.PARTLY_SUBSTANTIATED, 3), (ComplaintOutcome.SUBSTANTIATED, 2))
 
 
 class AfterClosing:
@@ -29,6 +37,9 @@ class AfterClosing:
 
     rng: random.Random
     policy: PolicyProfile
+    ledger: CaseLedger
+    directory: Directory
+    seed: int
 
     @abstractmethod
     def _act(
@@ -92,3 +103,35 @@ class AfterClosing:
             payment = PaySubsidy(kind=kind, amount_fen=amount, payee=payee, reference=f"PAY{clock.now:%Y%m}{n:06d}")
             self._act(case, clock.days(1, 10), payment, actor_institution=receiver)
         self._act(case, clock.days(1, 15), Archive(archive_number=f"档{clock.now:%Y}-{n:06d}"), actor_institution=receiver)
+
+    def _complaint(self, case: Case, n: int, today: datetime) -> None:
+        """About one represented case in a hundred, once saved: the recipient complains of the lawyer or the
+        centre to the bureau that set it up, which accepts within days and decides within 45 days (or late)."""
+        rng = random.Random(f"{self.seed}:{n}:complaint")
+        if case.lawyer is None or "licence_number" not in case.lawyer or rng.random() >= COMPLAINED:
+            return
+        received = datetime.fromisoformat(case.last_at) + timedelta(days=rng.randint(1, 20))
+        accepted, decided = received + timedelta(days=rng.choice((1, 2, 3, 9))), received + timedelta(days=rng.randint(16, 60))
+        if decided > today:
+            return
+        bureau = self.directory.bureau_over(case.handling_institution).institution_id
+        actor = Actor(bureau, f"{bureau}/投诉受理", Role.BUREAU)
+        about_lawyer = rng.random() < 0.7
+        number = f"投〔{received:%Y}〕{n}号"
+        complaint = AcceptComplaint(
+            number=number,
+            case_id=case.id,
+            received_on=received.date(),
+            complainant=Complainant.RECIPIENT,
+            respondent_kind=RespondentKind.LAWYER if about_lawyer else RespondentKind.INSTITUTION,
+            respondent=case.lawyer["licence_number"] if about_lawyer else case.handling_institution,
+            facts="律师未及时会见、沟通案情" if about_lawyer else "机构未及时告知办理进度",
+        )
+        self.ledger.accept_complaint(complaint, actor, accepted)
+        self.ledger.act_on_complaint(
+            number, InvestigateComplaint(findings="调阅卷宗，询问受援人和律师"), actor, accepted + timedelta(days=5)
+        )
+        outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
+        measures = "批评教育，责令改正" if outcome.upheld else ""
+        reply = DecideComplaint(outcome=outcome, measures=measures, reply_reference=f"投复〔{decided:%Y}〕{n}号")
+        self.ledger.act_on_complaint(number, reply, actor, decided)

@@ -22,6 +22,7 @@ from api.boundary import check_request, request_logging
 from api.controllers.audit import AuditController
 from api.controllers.cases import CaseController
 from api.controllers.commands import ApplicantController, case_command_handlers
+from api.controllers.complaints import ComplaintController, complaint_command_handlers
 from api.controllers.lawyers import LawyerController, pool_command_handlers
 from api.controllers.reports import ReportController
 from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal, provide_services
@@ -33,6 +34,7 @@ from infrastructure.idempotency import IdempotencyStore
 from infrastructure.sql_store import SqlStore
 from projections.registry import build_read_models
 from service.cases import CaseService
+from service.complaints import ComplaintService
 from service.lawyers import LawyerService
 from service.queries import Queries
 
@@ -48,7 +50,15 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     models = build_read_models(settings)
     log = build_transparency_log(models.ledger, SqlStore(Database(settings.db_url)))
     cases = CaseService(models.ledger, IdempotencyStore(SqlStore(Database(settings.db_url))))
-    services = Services(models, principal_store(models.ledger, settings, log=log), cases, Queries(models), log, LawyerService(models))
+    services = Services(
+        models,
+        principal_store(models.ledger, settings, log=log),
+        cases,
+        Queries(models),
+        log,
+        LawyerService(models),
+        ComplaintService(models),
+    )
     stop = threading.Event()
 
     def start() -> None:
@@ -68,6 +78,8 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
             ApplicantController,
             LawyerController,
             *pool_command_handlers(),
+            ComplaintController,
+            *complaint_command_handlers(),
             ReportController,
             AuditController,
         ],

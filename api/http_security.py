@@ -24,6 +24,7 @@ from infrastructure.principals import Principal, PrincipalStore
 from infrastructure.transparency_log import TransparencyLog
 from projections.registry import ReadModels
 from service.cases import CaseService, raise_role_not_allowed
+from service.complaints import ComplaintService
 from service.lawyers import LawyerService
 from service.queries import Queries
 
@@ -40,6 +41,7 @@ class Services:
     queries: Queries
     log: TransparencyLog
     lawyers: LawyerService
+    complaints: ComplaintService
 
     @property
     def ledger(self) -> CaseLedger:

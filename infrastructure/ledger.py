@@ -24,6 +24,8 @@ from domain.actor import Actor
 from domain.assignment import LawyerPool, UnavailablePool
 from domain.case import Case
 from domain.commands import CaseCommand, Context, ReceiveApplication
+from domain.complaint_commands import AcceptComplaint, ComplaintCommand
+from domain.complaints import CaseFacts, Complaint, complaint_stream_id
 from domain.errors import DomainError
 from domain.lawyers import Lawyer, lawyer_stream_id, not_on_roll
 from domain.network import Directory, Network, network_id
@@ -256,6 +258,40 @@ class CaseLedger(Application[UUID]):
         if not isinstance(lawyer, Lawyer):
             raise not_on_roll(licence_number)
         return lawyer
+
+    # ------------------------------------------------------------------ complaints (投诉)
+    def accept_complaint(self, command: AcceptComplaint, actor: Actor, at: datetime) -> Complaint:
+        if self.recorder.select_events(complaint_stream_id(self.policy.city, command.number), limit=1):
+            raise DomainError(
+                "COMPLAINT_ALREADY_ACCEPTED", f"投诉 {command.number} 已受理 (a complaint with this number was already accepted)."
+            )
+        complaint = command.open(actor, at, self.context(), self.case_facts(command.case_id))
+        self.save(complaint)
+        return complaint
+
+    def act_on_complaint(self, number: str, command: ComplaintCommand, actor: Actor, at: datetime) -> Complaint:
+        complaint = self.get_complaint(number)
+        command.run(complaint, actor, at)
+        self.save(complaint)
+        return complaint
+
+    def get_complaint(self, number: str) -> Complaint:
+        try:
+            complaint = self._load(complaint_stream_id(self.policy.city, number))
+        except AggregateNotFoundError:
+            complaint = None
+        if not isinstance(complaint, Complaint):
+            raise DomainError("COMPLAINT_NOT_FOUND", f"没有编号为 {number} 的投诉 (no such complaint).")
+        return complaint
+
+    def case_facts(self, case_id: UUID) -> CaseFacts:
+        """The case's institutions, and every lawyer ever appointed in it (from its records), for a complaint."""
+        case = self.get_case(case_id)
+        lawyers = set()
+        for record in self.recorder.select_events(case_id):
+            if record.topic.endswith((".LawyerAppointed", ".LawyerChanged")):
+                lawyers.add(json.loads(record.state)["body"]["payload"]["lawyer"].get("licence_number"))
+        return CaseFacts(case.id, case.involved_institutions, case.handling_institution, frozenset(lawyers - {None}))
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Sign and store, confirming inside the transaction what the records were signed against

@@ -19,6 +19,12 @@ Which events start and stop each clock (the rules themselves are data in the pol
 | FILE      | case closed                              | closing file submitted   | handling institution    |
 | SUBSIDY   | closing file submitted (subsidised kinds)| the file reviewed (the   | first-receiving         |
 |           |                                          | payment follows)         |                         |
+| COMPLAINT_| a complaint received (its day)           | accepted                 | the accepting bureau    |
+| ACCEPT    |                                          |                          |                         |
+| COMPLAINT | a complaint accepted                     | decided and answered     | the accepting bureau    |
+
+A complaint's rows are kept under the complaint's own stream id (its records are the bureau's, apart
+from the case's), so they are the bureau's to-do, not the case's.
 
 Withdrawal, termination and refusal stop the clocks they make moot ("stopped", not counted).
 """
@@ -35,7 +41,7 @@ from domain.deadlines import Due, WorkingDays, due_after_pause, due_date
 from domain.policy import PolicyProfile
 from domain.vocabulary import MatterKind
 from infrastructure.sql_store import SqlStore
-from projections.runner import CASE_STATE_COLUMNS, Projection, Record, case_records, load_case_states, save_case_states
+from projections.runner import CASE_STATE_COLUMNS, Projection, Record, load_case_states, save_case_states
 
 CaseState = dict[str, Any]
 
@@ -45,7 +51,8 @@ _MOOT_ON_END = ("SAME_DAY", "TRANSFER", "PLATFORM", "DECISION", "APPOINT", "NOTI
 
 class DeadlineProjection(Projection):
     name = "deadlines"
-    version = 2  # v2: DECISION pauses, TRANSFER ends at delivery, SAME_DAY only where it applies, notices, SUBSIDY ends at review
+    version = 3  # v2: DECISION pauses, TRANSFER ends at delivery, SAME_DAY only where it applies, notices, SUBSIDY ends at review
+    # v3: complaints (投诉)
     tables = {  # noqa: RUF012 - class-level schema
         "cases": CASE_STATE_COLUMNS,
         "rows": (
@@ -63,10 +70,13 @@ class DeadlineProjection(Projection):
 
     # ------------------------------------------------------------------ applying a batch
     def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
-        records = case_records(records)
-        cases = load_case_states(store, table("cases"), {case_id for _, case_id, _ in records})
-        for _, case_id, body in records:
-            self.on_event(cases[case_id], body)
+        records = [r for r in records if r[2]["type"].startswith(("Case.", "Complaint."))]
+        cases = load_case_states(store, table("cases"), {stream for _, stream, _ in records})
+        for _, stream, body in records:
+            if body["type"].startswith("Complaint."):
+                self.on_complaint_event(cases[stream], body)
+            else:
+                self.on_event(cases[stream], body)
         save_case_states(store, table("cases"), cases)
         store.executemany(f"DELETE FROM {table('rows')} WHERE case_id = ?", [(c,) for c in cases])
         store.executemany(
@@ -164,6 +174,16 @@ class DeadlineProjection(Projection):
                 self._start(case, "SUBSIDY", at, case["first"])
         elif kind in ("ClosingFileReviewed", "SubsidyPaid"):  # a payment without a review is older than reviews
             self._done(case, "SUBSIDY", at)
+
+    def on_complaint_event(self, complaint: CaseState, body: dict[str, Any]) -> None:
+        kind, at, p = body["type"].removeprefix("Complaint."), body["occurred_at"], body["payload"]
+        if kind == "Accepted":
+            complaint.update(first=p["bureau"], rows={})
+            self._start(complaint, "COMPLAINT_ACCEPT", f"{p['received_on']}T00:00:00+08:00", p["bureau"])
+            self._done(complaint, "COMPLAINT_ACCEPT", at)
+            self._start(complaint, "COMPLAINT", at, p["bureau"])
+        elif kind == "Decided":
+            self._done(complaint, "COMPLAINT", at)
 
     def _start(self, case: CaseState, rule_id: str, at: str, responsible: str) -> None:
         complex_case = case.get("complex", False)

@@ -154,7 +154,8 @@ class InstitutionLedgerProjection(Projection):
 
 
 # ---------------------------------------------------------------------- reading
-def period_filter(column: str, start: str | None, end: str | None) -> tuple[list[str], list[Any]]:
+def period_filter(column: str, start: str | None, end: str | None, **equal: str | None) -> tuple[list[str], list[Any]]:
+    """Conditions for `column` in [start, end) and each other column equal to its value (None: any), with their parameters."""
     where, params = [], []
     if start:
         where.append(f"{column} >= ?")
@@ -162,6 +163,10 @@ def period_filter(column: str, start: str | None, end: str | None) -> tuple[list
     if end:
         where.append(f"{column} < ?")
         params.append(end)
+    for other, value in equal.items():
+        if value:
+            where.append(f"{other} = ?")
+            params.append(value)
     return where, params
 
 
@@ -169,10 +174,7 @@ def institution_ledger(
     store: SqlStore, table: Callable[[str], str], institution: str | None, start: str | None, end: str | None
 ) -> dict[str, Any]:
     """Counts per institution, column, matter kind and key group, for actions in [start, end)."""
-    where, params = period_filter("at", start, end)
-    if institution:
-        where.append("institution = ?")
-        params.append(institution)
+    where, params = period_filter("at", start, end, institution=institution)
     sql = f"SELECT institution, action, matter_kind, key_groups FROM {table('actions')}"
     rows = store.fetchall(sql + (" WHERE " + " AND ".join(where) if where else ""), params)
     result: dict[str, Any] = {}
@@ -225,10 +227,7 @@ def cost_attribution(store: SqlStore, table: Callable[[str], str], start: str | 
 
 def statistics(store: SqlStore, table: Callable[[str], str], institution: str | None, start: str | None, end: str | None) -> dict[str, Any]:
     """The figures the bureau publishes each year (seed 003), for the whole city or for what one institution did."""
-    where, params = period_filter("at", start, end)
-    if institution:
-        where.append("institution = ?")
-        params.append(institution)
+    where, params = period_filter("at", start, end, institution=institution)
     clause = " AND ".join(where)
     rows = store.fetchall(
         f"SELECT action, matter_kind, key_groups, amount_fen, applicant_id, first_receiving, handling, authority_district, institution "

@@ -69,10 +69,7 @@ def quality_figures(
     store: SqlStore, table: Callable[[str], str], institution: str | None, start: str | None, end: str | None
 ) -> dict[str, Any]:
     """质量评查: files graded and the share excellent, and each kind of check with how many were satisfactory."""
-    where, params = period_filter("at", start, end)
-    if institution:
-        where.append("institution = ?")
-        params.append(institution)
+    where, params = period_filter("at", start, end, institution=institution)
     clause = " WHERE " + " AND ".join(where) if where else ""
     rows = store.fetchall(f"SELECT kind, grade, COUNT(*), SUM(satisfactory) FROM {table('reviews')}{clause} GROUP BY kind, grade", params)
     grades = dict.fromkeys((g.value for g in FileGrade), 0)

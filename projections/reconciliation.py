@@ -59,10 +59,7 @@ class StatementLine:
 def read_payments(
     store: SqlStore, table: Callable[[str], str], institution: str | None = None, start: str | None = None, end: str | None = None
 ) -> list[dict[str, Any]]:
-    where, params = period_filter("paid_at", start, end)
-    if institution:
-        where.append("payer = ?")
-        params.append(institution)
+    where, params = period_filter("paid_at", start, end, payer=institution)
     sql = f"SELECT {', '.join(PAYMENT_COLUMNS)} FROM {table('payments')}" + (" WHERE " + " AND ".join(where) if where else "")
     return [dict(zip(PAYMENT_COLUMNS, row, strict=True)) for row in store.fetchall(sql + " ORDER BY paid_at, case_id", params)]
 

@@ -12,6 +12,7 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.sql_store import SqlStore
 from infrastructure.working_days import WorkingDayCalendar
 from projections.case_index import CaseIndexProjection
+from projections.complaints import ComplaintProjection
 from projections.deadlines import DeadlineProjection
 from projections.institution_ledger import InstitutionLedgerProjection
 from projections.lawyer_pool import LawyerPoolProjection, PoolReader
@@ -49,7 +50,14 @@ def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> R
     store = SqlStore(database)
     calendar = calendar_for(settings)
     deadlines = DeadlineProjection(ledger.policy, calendar)
-    projections = (deadlines, InstitutionLedgerProjection(), CaseIndexProjection(), LawyerPoolProjection(), QualityProjection())
+    projections = (
+        deadlines,
+        InstitutionLedgerProjection(),
+        CaseIndexProjection(),
+        LawyerPoolProjection(),
+        QualityProjection(),
+        ComplaintProjection(),
+    )
     with database.schema_lock():
         runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in projections}
     ledger.lawyer_pool = PoolReader(ledger, store, runners["lawyer_pool"])  # what appointments choose from

@@ -147,6 +147,13 @@ def actor_for(principal: Principal, acts_as: Role) -> Actor:
     return Actor(principal.institution_id, _person(principal), role)
 
 
+def bureau_actor(principal: Principal) -> Actor:
+    """The bureau's own commands (the lawyer pool, complaints): only a bureau official, signing as the bureau."""
+    if not principal.has(Role.BUREAU):
+        raise_role_not_allowed(Role.BUREAU)
+    return actor_for(principal, Role.BUREAU)
+
+
 def raise_role_not_allowed(*roles: Role) -> NoReturn:
     allowed = ", ".join(r.value for r in roles)
     raise DomainError("ROLE_NOT_ALLOWED", f"您的角色不能进行此操作，需要: {allowed} (your roles do not allow this).")

@@ -11,16 +11,17 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from domain.actor import Actor
 from domain.errors import DomainError
 from domain.lawyers import Lawyer, LawyerStatus, Specialty
 from domain.pool_commands import PoolCommand, RegisterLawyer
-from domain.vocabulary import Role
 from infrastructure.ledger import CaseLedger
 from infrastructure.principals import Principal
-from projections.lawyer_pool import list_lawyers
+from projections.complaints import complaints_against_lawyers
+from projections.lawyer_pool import GRADES, list_lawyers
 from projections.registry import ReadModels
-from service.cases import actor_for, raise_role_not_allowed
+from service.cases import bureau_actor
+
+NO_COMPLAINTS = {"complaints": 0, "complaints_upheld": 0}
 
 
 class LawyerService:
@@ -33,18 +34,19 @@ class LawyerService:
 
     def register(self, principal: Principal, command: RegisterLawyer, now: datetime) -> dict[str, Any]:
         """登记入库 (the city's justice bureau)."""
-        lawyer = self.ledger.register_lawyer(command, _bureau_actor(principal), command.time(now))
+        lawyer = self.ledger.register_lawyer(command, bureau_actor(principal), command.time(now))
         return lawyer_view(lawyer, command.time(now).date())
 
     def change(self, principal: Principal, licence_number: str, command: PoolCommand, now: datetime) -> dict[str, Any]:
-        lawyer = self.ledger.change_lawyer(licence_number, command, _bureau_actor(principal), command.time(now))
+        lawyer = self.ledger.change_lawyer(licence_number, command, bureau_actor(principal), command.time(now))
         return lawyer_view(lawyer, command.time(now).date())
 
     def lawyer(self, licence_number: str, on: date) -> dict[str, Any]:
         """A lawyer as their signed records say, with the pool's counts of their work."""
         view = lawyer_view(self.ledger.get_lawyer(licence_number), on)
         rows = self._rows(licence_number=licence_number)
-        return {**view, **{k: rows[0][k] for k in ("turns", "open_cases")}} if rows else view
+        counts = {k: rows[0][k] for k in ("turns", "open_cases", *GRADES)} if rows else {}
+        return {**view, **counts, **self._complaints().get(licence_number, NO_COMPLAINTS)}
 
     def pool(self, district: str | None, specialty: str | None, status: str | None) -> dict[str, Any]:
         """律师库: every lawyer, filtered by firm district, specialty and status."""
@@ -54,21 +56,23 @@ class LawyerService:
             raise DomainError("UNKNOWN_SPECIALTY", f"{specialty!r} 不是擅长领域，可选: {_choices(Specialty)} (unknown specialty).")
         if status is not None and status not in set(LawyerStatus):
             raise DomainError("UNKNOWN_LAWYER_STATUS", f"{status!r} 不是律师状态，可选: {_choices(LawyerStatus)} (unknown status).")
-        lawyers = self._rows(district=district, specialty=specialty, status=status)
+        complaints = self._complaints()
+        lawyers = [
+            {**row, **complaints.get(row["licence_number"], NO_COMPLAINTS)}
+            for row in self._rows(district=district, specialty=specialty, status=status)
+        ]
         return {"total": len(lawyers), "lawyers": lawyers}
 
     def _rows(self, **filters: str | None) -> list[dict[str, Any]]:
         return list_lawyers(self.models.store, self.models.current("lawyer_pool").current_table(), **filters)
 
+    def _complaints(self) -> dict[str, dict[str, int]]:
+        """Complaints accepted about each lawyer, and how many were upheld (投诉及成立数)."""
+        return complaints_against_lawyers(self.models.store, self.models.current("complaints").current_table())
+
 
 def _choices(vocabulary: type[StrEnum]) -> str:
     return ", ".join(v.value for v in vocabulary)
-
-
-def _bureau_actor(principal: Principal) -> Actor:
-    if not principal.has(Role.BUREAU):
-        raise_role_not_allowed(Role.BUREAU)
-    return actor_for(principal, Role.BUREAU)
 
 
 def lawyer_view(lawyer: Lawyer, on: date) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.actor import SHANGHAI, check_supported
 from projections.case_index import list_cases
+from projections.complaints import complaint_figures
 from projections.deadlines import DeadlineRow, read_rows, summarise
 from projections.institution_ledger import cost_attribution, institution_ledger, statistics
 from projections.periods import parse_period
@@ -128,7 +129,8 @@ class Queries:
         runner = self.models.current("ledger")
         figures = statistics(self.models.store, runner.current_table(), institution, start, end)
         quality = quality_figures(self.models.store, self.models.current("quality").current_table(), institution, start, end)
-        return {"period": period, "institution": institution, **figures, "quality": quality}
+        complaints = complaint_figures(self.models.store, self.models.current("complaints").current_table(), institution, start, end)
+        return {"period": period, "institution": institution, **figures, "quality": quality, "complaints": complaints}
 
 
 def _row_dict(row: DeadlineRow) -> dict[str, Any]:

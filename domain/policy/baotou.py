@@ -70,6 +70,9 @@ _EXEMPTIONS = (
     Exemption("unemployed", "领取失业保险金或持失业证人员", "包头 001 二(四)", Waiver.DEEMED_HARDSHIP),
 )
 
+# 法律援助投诉处理办法 (司法部 2013, revised as 司法部令第149号 in force 2025-06-15); LAL 56.
+_COMPLAINTS = "法律援助投诉处理办法; LAL art 56"
+
 BAOTOU = PolicyProfile(
     name="baotou",
     city="包头市",
@@ -105,6 +108,8 @@ BAOTOU = PolicyProfile(
             extends_past_rest_days=False,
         ),
         DeadlineRule("OBJECTION", "司法行政机关5日内审查异议", 5, Counting.NATURAL_DAYS, source="LAL art 49"),
+        DeadlineRule("COMPLAINT_ACCEPT", "收到投诉之日起5个工作日内决定是否受理", 5, Counting.WORKING_DAYS, source=_COMPLAINTS),
+        DeadlineRule("COMPLAINT", "受理投诉之日起45日内办结并答复投诉人", 45, Counting.NATURAL_DAYS, source=_COMPLAINTS),
         DeadlineRule("FILE", "结案后30日内提交立卷材料", 30, Counting.NATURAL_DAYS, source="办理法律援助案件程序规定 (2023)"),
         DeadlineRule(
             "SUBSIDY",

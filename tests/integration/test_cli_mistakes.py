@@ -131,6 +131,8 @@ MISTAKES = [
         ["lawyers", "status", "1" * 17, "--to", "suspended", "--reason", "投诉"],
         "LAWYER_NOT_ON_ROLL",
     ),
+    Mistake("a complaint number no bureau gave", ["complaints", "show", "投〔2026〕1号"], "COMPLAINT_NOT_FOUND"),
+    Mistake("complaints of a bureau not in the city", ["complaints", "list", "--bureau", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
     Mistake("a checkpoint interval that is no number", ["verify"], "INVALID_SETTING", env={"TONGBAN_CHECKPOINT_SECONDS": "abc"}),
 ]
 

@@ -1,0 +1,62 @@
+"""Complaints (投诉, LAL 55–56): a justice bureau accepts, investigates and decides them; the bureau and
+auditors read them. Each lawyer's page in /lawyers shows how many were accepted and upheld about them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.handlers import HTTPRouteHandler
+
+from api.http_security import Services, allow
+from domain.actor import SHANGHAI
+from domain.complaint_commands import COMPLAINT_COMMANDS, AcceptComplaint, ComplaintCommand
+from domain.vocabulary import Role
+from infrastructure.principals import Principal
+
+READERS = (Role.BUREAU, Role.AUDITOR)  # a complaint's facts are the bureau's file, not the institutions'
+
+
+class ComplaintController(Controller):
+    path = "/complaints"
+    tags = ("complaints",)
+    guards = [allow(*READERS)]  # noqa: RUF012 - Litestar's controller attribute
+
+    @get(summary="投诉列表 Complaints", sync_to_thread=True)
+    def complaints(
+        self, services: Services, respondent_kind: str | None = None, respondent: str | None = None, bureau: str | None = None
+    ) -> dict[str, Any]:
+        """Newest first; `respondent_kind` institution or lawyer, `respondent` an institution id or a licence number."""
+        return services.complaints.complaints(respondent_kind, respondent, bureau)
+
+    @get("/{number:str}", summary="投诉 One complaint", sync_to_thread=True)
+    def complaint(self, number: str, services: Services) -> dict[str, Any]:
+        return services.complaints.complaint(number)
+
+    @post(summary="受理投诉 Accept a complaint (a justice bureau)", status_code=201, guards=[allow(Role.BUREAU)], sync_to_thread=True)
+    def accept(self, data: AcceptComplaint, principal: Principal, services: Services) -> dict[str, Any]:
+        return services.complaints.accept(principal, data, datetime.now(SHANGHAI))
+
+
+def complaint_command_handlers() -> list[HTTPRouteHandler]:
+    """POST /complaints/{number}/<path> for each step of a complaint."""
+    return [_handler(command) for command in COMPLAINT_COMMANDS.values()]
+
+
+def _handler(command: type[ComplaintCommand]) -> HTTPRouteHandler:
+    def handler(number: str, data: ComplaintCommand, principal: Principal, services: Services) -> dict[str, Any]:
+        return services.complaints.act(principal, number, data, datetime.now(SHANGHAI))
+
+    description = (command.__doc__ or command.path).strip()
+    handler.__name__ = f"complaint_{command.path}"
+    handler.__annotations__ = {**handler.__annotations__, "data": command}
+    return post(
+        f"/complaints/{{number:str}}/{command.path}",
+        summary=description.split("\n")[0] + " (bureau)",
+        tags=["complaints"],
+        operation_id=f"complaint_{command.path}",
+        guards=[allow(Role.BUREAU)],
+        status_code=200,
+        sync_to_thread=True,
+    )(handler)
