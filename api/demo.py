@@ -130,9 +130,9 @@ class DemoGenerator(AfterClosing):
         for n in numbers:
             batch.append(self.one_case(n, total))
             if len(batch) >= SAVE_BATCH or n == numbers[-1]:
-                self.ledger.save(*batch)
-                for number, case in zip(range(n - len(batch) + 1, n + 1), batch, strict=True):
-                    self._complaint(case, number, DEMO_TODAY)
+                first = n - len(batch) + 1
+                complaints = [c for k, case in enumerate(batch) if (c := self._complaint(case, first + k, DEMO_TODAY))]
+                self.ledger.save(*batch, *complaints)
                 if progress:
                     progress(len(batch))
                 batch.clear()

@@ -13,13 +13,12 @@ from api.demo_clock import Clock
 from domain.actor import Actor
 from domain.case import Case
 from domain.closing_commands import ApproveAboveBandSubsidy, Archive, PaySubsidy, RecordQualityCheck, ReviewClosingFile
-from domain.commands import CaseCommand
+from domain.commands import CaseCommand, Context
 from domain.complaint_commands import AcceptComplaint, DecideComplaint, InvestigateComplaint
-from domain.complaints import Complainant, ComplaintOutcome, RespondentKind
+from domain.complaints import CaseFacts, Complainant, Complaint, ComplaintOutcome, RespondentKind
 from domain.network import Directory
 from domain.policy import PolicyProfile
 from domain.vocabulary import AboveBandGround, FileGrade, QualityCheckKind, Role
-from infrastructure.ledger import CaseLedger
 
 ABOVE_BAND_GROUNDS = (
     (AboveBandGround.REMOTE_EVIDENCE_GATHERING, "赴外地调取证据"),
@@ -37,7 +36,7 @@ class AfterClosing:
 
     rng: random.Random
     policy: PolicyProfile
-    ledger: CaseLedger
+    context: Context
     directory: Directory
     seed: int
 
@@ -104,22 +103,22 @@ class AfterClosing:
             self._act(case, clock.days(1, 10), payment, actor_institution=receiver)
         self._act(case, clock.days(1, 15), Archive(archive_number=f"档{clock.now:%Y}-{n:06d}"), actor_institution=receiver)
 
-    def _complaint(self, case: Case, n: int, today: datetime) -> None:
-        """About one represented case in a hundred, once saved: the recipient complains of the lawyer or the
-        centre to the bureau that set it up, which accepts within days and decides within 45 days (or late)."""
+    def _complaint(self, case: Case, n: int, today: datetime) -> Complaint | None:
+        """About one represented case in a hundred: the recipient complains of the lawyer or the centre to the
+        bureau that set it up, which accepts within days, investigates and decides within 45 days (or late).
+        Built in memory, to be saved with the case's block."""
         rng = random.Random(f"{self.seed}:{n}:complaint")
         if case.lawyer is None or "licence_number" not in case.lawyer or rng.random() >= COMPLAINED:
-            return
+            return None
         received = datetime.fromisoformat(case.last_at) + timedelta(days=rng.randint(1, 20))
         accepted, decided = received + timedelta(days=rng.choice((1, 2, 3, 9))), received + timedelta(days=rng.randint(16, 60))
         if decided > today:
-            return
+            return None
         bureau = self.directory.bureau_over(case.handling_institution).institution_id
         actor = Actor(bureau, f"{bureau}/投诉受理", Role.BUREAU)
         about_lawyer = rng.random() < 0.7
-        number = f"投〔{received:%Y}〕{n}号"
-        complaint = AcceptComplaint(
-            number=number,
+        acceptance = AcceptComplaint(
+            number=f"投〔{received:%Y}〕{case.id.hex[:8]}号",  # distinct from any complaint of an earlier demo run
             case_id=case.id,
             received_on=received.date(),
             complainant=Complainant.RECIPIENT,
@@ -127,11 +126,9 @@ class AfterClosing:
             respondent=case.lawyer["licence_number"] if about_lawyer else case.handling_institution,
             facts="律师未及时会见、沟通案情" if about_lawyer else "机构未及时告知办理进度",
         )
-        self.ledger.accept_complaint(complaint, actor, accepted)
-        self.ledger.act_on_complaint(
-            number, InvestigateComplaint(findings="调阅卷宗，询问受援人和律师"), actor, accepted + timedelta(days=5)
-        )
+        complaint = acceptance.open(actor, accepted, self.context, CaseFacts.of(case))
+        InvestigateComplaint(findings="调阅卷宗，询问受援人和律师").run(complaint, actor, accepted + timedelta(days=5))
         outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
         measures = "批评教育，责令改正" if outcome.upheld else ""
-        reply = DecideComplaint(outcome=outcome, measures=measures, reply_reference=f"投复〔{decided:%Y}〕{n}号")
-        self.ledger.act_on_complaint(number, reply, actor, decided)
+        DecideComplaint(outcome=outcome, measures=measures, reply_reference=f"投复〔{decided:%Y}〕{n}号").run(complaint, actor, decided)
+        return complaint

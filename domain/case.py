@@ -95,6 +95,7 @@ class Case(Aggregate):
         self.platform_entry: Record | None = None
         self.decision: Decision | None = None
         self.lawyer: Record | None = None
+        self.lawyers_appointed: set[str] = set()  # licence numbers, ever (a complaint may name a former lawyer)
         self.objection: Objection | None = None
         self.closed: Record | None = None
         self.terminated = self.withdrawn = self.file_submitted = self.archived = False
@@ -254,6 +255,7 @@ class Case(Aggregate):
     @event("LawyerAppointed")
     def _lawyer_appointed(self, by: By, at: str, lawyer: Record, assignment: Record | None = None) -> None:
         self.lawyer = lawyer  # records before the pool hold a lawyer typed in, and no assignment
+        self.lawyers_appointed.update(filter(None, [lawyer.get("licence_number")]))
 
     def change_lawyer(self, actor: Actor, at: datetime, *, choice: Choice, reason: str, lawyers: LawyerPool, policy: PolicyProfile) -> None:
         """Change the appointed lawyer (更换律师), chosen as an appointment is."""
@@ -263,6 +265,7 @@ class Case(Aggregate):
     @event("LawyerChanged")
     def _lawyer_changed(self, by: By, at: str, lawyer: Record, reason: str, assignment: Record | None = None) -> None:
         self.lawyer, self.authority_informed = lawyer, False
+        self.lawyers_appointed.update(filter(None, [lawyer.get("licence_number")]))
 
     def inform_authority(self, actor: Actor, at: datetime, *, reference: str) -> None:
         """On a notice, tell the authority the lawyer's name and contact within 3 days (LAL 36, 告知办案机关)."""

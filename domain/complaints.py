@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -24,6 +24,9 @@ from domain.errors import DomainError
 from domain.fields import By
 from domain.guards import in_order, required
 from domain.network import Directory
+
+if TYPE_CHECKING:
+    from domain.case import Case
 
 
 class Complainant(StrEnum):
@@ -66,6 +69,10 @@ class CaseFacts:
     institutions: frozenset[str]
     handling_institution: str
     lawyers: frozenset[str]  # licence numbers (执业证号)
+
+    @classmethod
+    def of(cls, case: Case) -> CaseFacts:
+        return cls(case.id, case.involved_institutions, case.handling_institution, frozenset(case.lawyers_appointed))
 
 
 @dataclass(frozen=True)

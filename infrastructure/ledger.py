@@ -265,7 +265,7 @@ class CaseLedger(Application[UUID]):
             raise DomainError(
                 "COMPLAINT_ALREADY_ACCEPTED", f"投诉 {command.number} 已受理 (a complaint with this number was already accepted)."
             )
-        complaint = command.open(actor, at, self.context(), self.case_facts(command.case_id))
+        complaint = command.open(actor, at, self.context(), CaseFacts.of(self.get_case(command.case_id)))
         self.save(complaint)
         return complaint
 
@@ -283,15 +283,6 @@ class CaseLedger(Application[UUID]):
         if not isinstance(complaint, Complaint):
             raise DomainError("COMPLAINT_NOT_FOUND", f"没有编号为 {number} 的投诉 (no such complaint).")
         return complaint
-
-    def case_facts(self, case_id: UUID) -> CaseFacts:
-        """The case's institutions, and every lawyer ever appointed in it (from its records), for a complaint."""
-        case = self.get_case(case_id)
-        lawyers = set()
-        for record in self.recorder.select_events(case_id):
-            if record.topic.endswith((".LawyerAppointed", ".LawyerChanged")):
-                lawyers.add(json.loads(record.state)["body"]["payload"]["lawyer"].get("licence_number"))
-        return CaseFacts(case.id, case.involved_institutions, case.handling_institution, frozenset(lawyers - {None}))
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Sign and store, confirming inside the transaction what the records were signed against

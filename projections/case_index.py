@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.case_status import Progress
 from infrastructure.sql_store import SqlStore
+from projections.periods import where_clause
 from projections.runner import Projection, Record, case_records
 
 COLUMNS = (
@@ -102,7 +103,7 @@ def list_cases(
         if value:
             where.append(condition)
             params.append(value)
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    clause = where_clause(where)
     total = store.fetchone(f"SELECT COUNT(*) FROM {table('cases')}{clause}", params)
     rows = store.fetchall(
         f"SELECT {', '.join(COLUMNS)} FROM {table('cases')}{clause} ORDER BY received_at DESC, case_id LIMIT ? OFFSET ?",

@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.complaints import ComplaintOutcome
 from infrastructure.sql_store import SqlStore
-from projections.institution_ledger import period_filter
+from projections.periods import period_filter, where_clause
 from projections.runner import Projection, Record
 
 COLUMNS = (
@@ -60,7 +60,7 @@ class ComplaintProjection(Projection):
 def list_complaints(store: SqlStore, table: Callable[[str], str], **filters: str | None) -> list[dict[str, Any]]:
     """Complaints, newest first; filters are columns (e.g. respondent, bureau, answerable_institution)."""
     where, params = period_filter("accepted_at", None, None, **filters)
-    sql = f"SELECT {', '.join(COLUMNS)} FROM {table('complaints')}" + (" WHERE " + " AND ".join(where) if where else "")
+    sql = f"SELECT {', '.join(COLUMNS)} FROM {table('complaints')}" + where_clause(where)
     return [dict(zip(COLUMNS, row, strict=True)) for row in store.fetchall(sql + " ORDER BY accepted_at DESC, number", params)]
 
 
@@ -79,7 +79,7 @@ def complaint_figures(
 ) -> dict[str, Any]:
     """投诉: accepted in the period (about `institution`, or its lawyers, when given), decided, upheld, open."""
     where, params = period_filter("accepted_at", start, end, answerable_institution=institution)
-    clause = " WHERE " + " AND ".join(where) if where else ""
+    clause = where_clause(where)
     rows = store.fetchall(f"SELECT respondent_kind, outcome FROM {table('complaints')}{clause}", params)
     return {
         "accepted": len(rows),

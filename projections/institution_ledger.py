@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from infrastructure.sql_store import SqlStore
+from projections.periods import period_filter, where_clause
 from projections.runner import CASE_STATE_COLUMNS, Projection, Record, case_records, load_case_states, save_case_states
 
 # Ledger columns (台账栏目), in the bureau's order, with the event that counts for each.
@@ -154,29 +155,13 @@ class InstitutionLedgerProjection(Projection):
 
 
 # ---------------------------------------------------------------------- reading
-def period_filter(column: str, start: str | None, end: str | None, **equal: str | None) -> tuple[list[str], list[Any]]:
-    """Conditions for `column` in [start, end) and each other column equal to its value (None: any), with their parameters."""
-    where, params = [], []
-    if start:
-        where.append(f"{column} >= ?")
-        params.append(start)
-    if end:
-        where.append(f"{column} < ?")
-        params.append(end)
-    for other, value in equal.items():
-        if value:
-            where.append(f"{other} = ?")
-            params.append(value)
-    return where, params
-
-
 def institution_ledger(
     store: SqlStore, table: Callable[[str], str], institution: str | None, start: str | None, end: str | None
 ) -> dict[str, Any]:
     """Counts per institution, column, matter kind and key group, for actions in [start, end)."""
     where, params = period_filter("at", start, end, institution=institution)
     sql = f"SELECT institution, action, matter_kind, key_groups FROM {table('actions')}"
-    rows = store.fetchall(sql + (" WHERE " + " AND ".join(where) if where else ""), params)
+    rows = store.fetchall(sql + where_clause(where), params)
     result: dict[str, Any] = {}
     for inst, action, matter, groups in rows:
         entry = result.setdefault(inst, {"totals": dict.fromkeys(LEDGER_COLUMNS, 0), "by_matter_kind": {}, "by_key_group": {}})
@@ -193,7 +178,7 @@ def cost_attribution(store: SqlStore, table: Callable[[str], str], start: str | 
     where, params = period_filter("paid_at", start, end)
     paid = store.fetchall(
         f"SELECT first_receiving, handling, COUNT(*), SUM(amount_fen) FROM {table('payments')}"
-        + (" WHERE " + " AND ".join(where) if where else "")
+        + where_clause(where)
         + " GROUP BY first_receiving, handling",
         params,
     )
@@ -228,10 +213,9 @@ def cost_attribution(store: SqlStore, table: Callable[[str], str], start: str | 
 def statistics(store: SqlStore, table: Callable[[str], str], institution: str | None, start: str | None, end: str | None) -> dict[str, Any]:
     """The figures the bureau publishes each year (seed 003), for the whole city or for what one institution did."""
     where, params = period_filter("at", start, end, institution=institution)
-    clause = " AND ".join(where)
     rows = store.fetchall(
         f"SELECT action, matter_kind, key_groups, amount_fen, applicant_id, first_receiving, handling, authority_district, institution "
-        f"FROM {table('actions')}" + (f" WHERE {clause}" if clause else ""),
+        f"FROM {table('actions')}" + where_clause(where),
         params,
     )
     granted = [r for r in rows if r[0] == "granted"]

@@ -17,6 +17,7 @@ from domain.lawyers import LawyerProfile, Specialty
 from domain.vocabulary import FileGrade
 from infrastructure.ledger import CaseLedger
 from infrastructure.sql_store import SqlStore
+from projections.periods import where_clause
 from projections.runner import CASE_STATE_COLUMNS, Projection, ProjectionRunner, Record, load_case_states, save_case_states
 
 GRADES = tuple(grade.value for grade in FileGrade)  # 优秀/良好/合格/不合格 counts per lawyer
@@ -199,7 +200,7 @@ def list_lawyers(
         if value:
             where.append(condition)
             params.append(value)
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    clause = where_clause(where)
     rows = store.fetchall(
         f"SELECT {', '.join(LAWYER_COLUMNS)} FROM {table('lawyers')}{clause} ORDER BY firm_district, name, licence_number", params
     )

@@ -1,9 +1,11 @@
-"""Reporting periods: a year (2026), a quarter (2026-Q1) or a month (2026-03)."""
+"""Reporting periods: a year (2026), a quarter (2026-Q1) or a month (2026-03); and the SQL conditions the read
+models filter their rows by."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from domain.actor import SUPPORTED_YEARS
 from domain.errors import DomainError
@@ -30,3 +32,24 @@ def parse_period(period: str) -> tuple[date, date]:
         if 1 <= month <= 12:
             return date(year, month, 1), date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     raise DomainError("INVALID_PERIOD", f"期间 {period!r} 格式应为 2026、2026-Q1 或 2026-03 (period must be a year, quarter or month).")
+
+
+def period_filter(column: str, start: str | None, end: str | None, **equal: str | None) -> tuple[list[str], list[Any]]:
+    """Conditions for `column` in [start, end) and each other column equal to its value (None: any), with their parameters."""
+    where, params = [], []
+    if start:
+        where.append(f"{column} >= ?")
+        params.append(start)
+    if end:
+        where.append(f"{column} < ?")
+        params.append(end)
+    for other, value in equal.items():
+        if value:
+            where.append(f"{other} = ?")
+            params.append(value)
+    return where, params
+
+
+def where_clause(where: list[str]) -> str:
+    """ " WHERE a AND b" for the conditions, or nothing when there are none."""
+    return " WHERE " + " AND ".join(where) if where else ""

@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.vocabulary import FileGrade, QualityCheckKind
 from infrastructure.sql_store import SqlStore
-from projections.institution_ledger import period_filter
+from projections.periods import period_filter, where_clause
 from projections.runner import CASE_STATE_COLUMNS, Projection, Record, case_records, load_case_states, save_case_states
 
 FILE_REVIEW = "file_review"  # 案卷检查: the row kind of a graded file, beside the kinds of QualityCheckKind
@@ -70,7 +70,7 @@ def quality_figures(
 ) -> dict[str, Any]:
     """质量评查: files graded and the share excellent, and each kind of check with how many were satisfactory."""
     where, params = period_filter("at", start, end, institution=institution)
-    clause = " WHERE " + " AND ".join(where) if where else ""
+    clause = where_clause(where)
     rows = store.fetchall(f"SELECT kind, grade, COUNT(*), SUM(satisfactory) FROM {table('reviews')}{clause} GROUP BY kind, grade", params)
     grades = dict.fromkeys((g.value for g in FileGrade), 0)
     checks = {k.value: {"count": 0, "satisfactory": 0} for k in QualityCheckKind}

@@ -25,7 +25,7 @@ from domain.errors import DomainError
 from domain.policy import PolicyProfile
 from domain.vocabulary import SubsidyKind
 from infrastructure.sql_store import SqlStore
-from projections.institution_ledger import period_filter
+from projections.periods import period_filter, where_clause
 
 PAYMENT_COLUMNS = (
     "case_id",
@@ -60,7 +60,7 @@ def read_payments(
     store: SqlStore, table: Callable[[str], str], institution: str | None = None, start: str | None = None, end: str | None = None
 ) -> list[dict[str, Any]]:
     where, params = period_filter("paid_at", start, end, payer=institution)
-    sql = f"SELECT {', '.join(PAYMENT_COLUMNS)} FROM {table('payments')}" + (" WHERE " + " AND ".join(where) if where else "")
+    sql = f"SELECT {', '.join(PAYMENT_COLUMNS)} FROM {table('payments')}" + where_clause(where)
     return [dict(zip(PAYMENT_COLUMNS, row, strict=True)) for row in store.fetchall(sql + " ORDER BY paid_at, case_id", params)]
 
 

@@ -9,9 +9,10 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.handlers import HTTPRouteHandler
 
+from api.controllers.keyed_commands import keyed_command_routes
 from api.http_security import Services, allow
 from domain.actor import SHANGHAI
-from domain.complaint_commands import COMPLAINT_COMMANDS, AcceptComplaint, ComplaintCommand
+from domain.complaint_commands import COMPLAINT_COMMANDS, AcceptComplaint
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
 
@@ -41,22 +42,4 @@ class ComplaintController(Controller):
 
 def complaint_command_handlers() -> list[HTTPRouteHandler]:
     """POST /complaints/{number}/<path> for each step of a complaint."""
-    return [_handler(command) for command in COMPLAINT_COMMANDS.values()]
-
-
-def _handler(command: type[ComplaintCommand]) -> HTTPRouteHandler:
-    def handler(number: str, data: ComplaintCommand, principal: Principal, services: Services) -> dict[str, Any]:
-        return services.complaints.act(principal, number, data, datetime.now(SHANGHAI))
-
-    description = (command.__doc__ or command.path).strip()
-    handler.__name__ = f"complaint_{command.path}"
-    handler.__annotations__ = {**handler.__annotations__, "data": command}
-    return post(
-        f"/complaints/{{number:str}}/{command.path}",
-        summary=description.split("\n")[0] + " (bureau)",
-        tags=["complaints"],
-        operation_id=f"complaint_{command.path}",
-        guards=[allow(Role.BUREAU)],
-        status_code=200,
-        sync_to_thread=True,
-    )(handler)
+    return keyed_command_routes("complaints", "number", COMPLAINT_COMMANDS.values(), lambda services, *args: services.complaints.act(*args))

@@ -9,9 +9,10 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.handlers import HTTPRouteHandler
 
+from api.controllers.keyed_commands import keyed_command_routes
 from api.http_security import Services, allow
 from domain.actor import SHANGHAI
-from domain.pool_commands import POOL_COMMANDS, PoolCommand, RegisterLawyer
+from domain.pool_commands import POOL_COMMANDS, RegisterLawyer
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
 
@@ -38,22 +39,4 @@ class LawyerController(Controller):
 
 def pool_command_handlers() -> list[HTTPRouteHandler]:
     """POST /lawyers/{licence_number}/<path> for each of the bureau's pool commands."""
-    return [_handler(command) for command in POOL_COMMANDS.values()]
-
-
-def _handler(command: type[PoolCommand]) -> HTTPRouteHandler:
-    def handler(licence_number: str, data: PoolCommand, principal: Principal, services: Services) -> dict[str, Any]:
-        return services.lawyers.change(principal, licence_number, data, datetime.now(SHANGHAI))
-
-    description = (command.__doc__ or command.path).strip()
-    handler.__name__ = f"lawyer_{command.path}"
-    handler.__annotations__ = {**handler.__annotations__, "data": command}
-    return post(
-        f"/lawyers/{{licence_number:str}}/{command.path}",
-        summary=description.split("\n")[0] + " (bureau)",
-        tags=["lawyers"],
-        operation_id=f"lawyer_{command.path}",
-        guards=[allow(Role.BUREAU)],
-        status_code=200,
-        sync_to_thread=True,
-    )(handler)
+    return keyed_command_routes("lawyers", "licence_number", POOL_COMMANDS.values(), lambda services, *args: services.lawyers.change(*args))
