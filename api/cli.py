@@ -16,6 +16,7 @@ from api.case_views import case_history
 from api.cli_audit import COMMANDS as AUDIT_COMMANDS
 from api.cli_common import closed_at_exit, command_ledger, command_ledger_and_log, db_option, now
 from api.cli_complaints import COMMANDS as COMPLAINT_COMMANDS
+from api.cli_consultations import COMMANDS as CONSULTATION_COMMANDS
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from api.cli_errors import OneLineErrors
 from api.cli_http import COMMANDS as HTTP_COMMANDS
@@ -114,6 +115,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
                     "cases": report.cases,
                     "lawyers": report.lawyers,
                     "complaints": report.complaints,
+                    "consultation_registers": report.consultation_registers,
                     "seconds": round(elapsed, 3),
                     "problems": [vars(p) for p in report.problems],
                     "log_problems": log_problems,
@@ -140,6 +142,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
         keys = "data keys: ok" if not key_problems else f"data keys: {len(key_problems)} problems"
         pool = f", {report.lawyers} lawyers of the pool" if report.lawyers else ""
         pool += f", {report.complaints} complaints" if report.complaints else ""
+        pool += f", {report.consultation_registers} consultation registers" if report.consultation_registers else ""
         checked = f"{report.records} records, {report.cases} cases{pool} checked in {elapsed:.2f} s"
         click.echo(f"{checked}: {verdict}; {against}: {log_verdict}; {keys}")
     sys.exit(0 if ok else 1)
@@ -205,7 +208,15 @@ def where(db_url: str) -> None:
     click.echo(f"database: {settings.db_url}\nkeystore: {Path(settings.keys).resolve()}")
 
 
-for command in (*DEADLINE_COMMANDS, *REPORT_COMMANDS, *HTTP_COMMANDS, *AUDIT_COMMANDS, *LAWYER_COMMANDS, *COMPLAINT_COMMANDS):
+for command in (
+    *DEADLINE_COMMANDS,
+    *REPORT_COMMANDS,
+    *HTTP_COMMANDS,
+    *AUDIT_COMMANDS,
+    *LAWYER_COMMANDS,
+    *COMPLAINT_COMMANDS,
+    *CONSULTATION_COMMANDS,
+):
     main.add_command(command)
 
 

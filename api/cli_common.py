@@ -4,11 +4,13 @@ models a command opens, closed when it ends (one process may run many commands: 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
+from pydantic import BaseModel, ValidationError
 
 from domain.actor import SHANGHAI
+from domain.errors import DomainError
 from infrastructure.bootstrap import build_transparency_log, open_ledger
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -22,6 +24,7 @@ db_option = click.option(
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
+_Command = TypeVar("_Command", bound=BaseModel)
 _Closable = TypeVar("_Closable", CaseLedger, SqlStore, ReadModels)
 
 
@@ -48,3 +51,13 @@ def command_ledger_and_log(db_url: str) -> tuple[CaseLedger, TransparencyLog]:
 
 def command_read_models(db_url: str) -> ReadModels:
     return closed_at_exit(build_read_models(Settings(db_url=db_url)))
+
+
+def typed_command(model: type[_Command], **fields: Any) -> _Command:
+    """The command from the options given, or one line saying which option is wrong (INVALID_INPUT)."""
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise DomainError("INVALID_INPUT", f"{where} 输入有误 (invalid {where}: {first['msg']}).") from None

@@ -8,11 +8,9 @@ from datetime import date
 from typing import Any
 
 import click
-from pydantic import BaseModel, ValidationError
 
-from api.cli_common import command_ledger, command_read_models, db_option, json_option, now
+from api.cli_common import command_ledger, command_read_models, db_option, json_option, now, typed_command
 from domain.actor import Actor
-from domain.errors import DomainError
 from domain.lawyers import LawyerStatus, Specialty
 from domain.pool_commands import ChangeLawyerStatus, RegisterLawyer
 from domain.vocabulary import Role
@@ -26,15 +24,6 @@ def _service(db_url: str) -> LawyerService:
 
 def _as_bureau(ledger: CaseLedger) -> Actor:
     return Actor(ledger.policy.bureau_id, "命令行操作员 (tongban lawyers)", Role.BUREAU)
-
-
-def _command(model: type[BaseModel], **fields: Any) -> Any:
-    try:
-        return model(**fields)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise DomainError("INVALID_INPUT", f"{where} 输入有误 (invalid {where}: {first['msg']}).") from None
 
 
 def _echo(view: dict[str, Any], as_json: bool) -> None:
@@ -100,7 +89,7 @@ def lawyers_show(licence_number: str, db_url: str, as_json: bool) -> None:
 def lawyers_add(criminal_since: Any, db_url: str, as_json: bool, **fields: Any) -> None:
     """Register a lawyer in the pool (登记入库), as the bureau."""
     since: date | None = criminal_since.date() if criminal_since else None
-    command = _command(RegisterLawyer, criminal_practice_since=since, **{**fields, "specialties": list(fields["specialties"])})
+    command = typed_command(RegisterLawyer, criminal_practice_since=since, **{**fields, "specialties": list(fields["specialties"])})
     ledger = command_ledger(db_url)
     lawyer = ledger.register_lawyer(command, _as_bureau(ledger), now())
     _echo(lawyer_view(lawyer, now().date()), as_json)
@@ -114,7 +103,7 @@ def lawyers_add(criminal_since: Any, db_url: str, as_json: bool, **fields: Any) 
 @json_option
 def lawyers_status(licence_number: str, status: str, reason: str, db_url: str, as_json: bool) -> None:
     """Suspend, restore or remove a lawyer (暂停指派、恢复、退出), as the bureau."""
-    command = _command(ChangeLawyerStatus, status=status, reason=reason)
+    command = typed_command(ChangeLawyerStatus, status=status, reason=reason)
     ledger = command_ledger(db_url)
     lawyer = ledger.change_lawyer(licence_number, command, _as_bureau(ledger), now())
     _echo(lawyer_view(lawyer, now().date()), as_json)

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from api.demo_clock import Clock
 from api.demo_closing import AfterClosing
+from api.demo_consultations import consultation_registers
 from api.demo_people import application, person
 from api.demo_pool import pool_profiles, register_pool
 from domain.actor import SHANGHAI, Actor
@@ -64,9 +65,11 @@ from infrastructure.working_days import WorkingDayCalendar
 
 MATTER_MIX = ((MatterKind.CIVIL, 981), (MatterKind.CRIMINAL, 688), (MatterKind.ADMINISTRATIVE, 14), (MatterKind.LEGAL_HELP, 206))
 SAVE_BATCH = 100
+CONSULTATION_BATCH = 10  # registers of a month (about 50 lines each) per transaction
 # The demo's "today": no action is dated later, so the ledger holds no future events and the cases
 # received last are still in progress (fixed, so that a seed always gives the same ledger).
 DEMO_TODAY = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
+FIRST_DAY, SPAN_DAYS = date(2025, 1, 1), 365  # the cases are one year's (seed 003: 1,889 in 2022)
 CHUNK = 500
 WINDOW_OPENS = time(8, 30)
 
@@ -79,6 +82,9 @@ def record_demo_cases(
     outcomes: Counter[str] = Counter()
     ledger = build_ledger(settings)
     register_pool(ledger)  # before the workers start, so that none of them registers it
+    registers = consultation_registers(ledger.context(), cases, seed, FIRST_DAY, SPAN_DAYS, DEMO_TODAY)
+    for start in range(0, len(registers), CONSULTATION_BATCH):
+        ledger.save(*registers[start : start + CONSULTATION_BATCH])
     if workers <= 1 or len(chunks) == 1:
         generator = DemoGenerator(ledger, seed)
         for chunk in chunks:
@@ -106,7 +112,7 @@ class DemoGenerator(AfterClosing):
     """Case n is generated from its own random stream (seed, n), so the cases do not depend on how the
     work is split between processes."""
 
-    def __init__(self, ledger: CaseLedger, seed: int, first_day: date = date(2025, 1, 1)) -> None:
+    def __init__(self, ledger: CaseLedger, seed: int) -> None:
         self.ledger = ledger
         self.seed = seed
         self.rng = random.Random(seed)
@@ -114,8 +120,6 @@ class DemoGenerator(AfterClosing):
         self.policy = self.context.policy
         self.directory: Directory = self.context.directory
         self.centres = self.directory.centres()
-        self.first_day = first_day  # the cases are one year's (seed 003: 1,889 in 2022)
-        self.span_days = 365
         self.calendar = WorkingDayCalendar()
         self.outcomes: Counter[str] = Counter()
         register_pool(ledger)  # once per ledger: a no-op where the pool is registered already
@@ -140,7 +144,7 @@ class DemoGenerator(AfterClosing):
 
     def one_case(self, n: int, total: int) -> Case:
         rng = self.rng = random.Random(f"{self.seed}:{n}")
-        at = self._window_open(self.first_day + timedelta(days=self.span_days * n // max(total, 1)), rng)
+        at = self._window_open(FIRST_DAY + timedelta(days=SPAN_DAYS * n // max(total, 1)), rng)
         matter = rng.choices([m for m, _ in MATTER_MIX], [w for _, w in MATTER_MIX])[0]
         receiver = rng.choice(self.centres)
         if rng.random() < 0.7:

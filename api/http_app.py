@@ -23,6 +23,7 @@ from api.controllers.audit import AuditController
 from api.controllers.cases import CaseController
 from api.controllers.commands import ApplicantController, case_command_handlers
 from api.controllers.complaints import ComplaintController, complaint_command_handlers
+from api.controllers.consultations import ConsultationController
 from api.controllers.lawyers import LawyerController, pool_command_handlers
 from api.controllers.reports import ReportController
 from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal, provide_services
@@ -35,6 +36,7 @@ from infrastructure.sql_store import SqlStore
 from projections.registry import build_read_models
 from service.cases import CaseService
 from service.complaints import ComplaintService
+from service.consultations import ConsultationService
 from service.lawyers import LawyerService
 from service.queries import Queries
 
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
         log,
         LawyerService(models),
         ComplaintService(models),
+        ConsultationService(models, cases.idempotency),
     )
     stop = threading.Event()
 
@@ -80,6 +83,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
             *pool_command_handlers(),
             ComplaintController,
             *complaint_command_handlers(),
+            ConsultationController,
             ReportController,
             AuditController,
         ],

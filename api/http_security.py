@@ -25,6 +25,7 @@ from infrastructure.transparency_log import TransparencyLog
 from projections.registry import ReadModels
 from service.cases import CaseService, raise_role_not_allowed
 from service.complaints import ComplaintService
+from service.consultations import ConsultationService
 from service.lawyers import LawyerService
 from service.queries import Queries
 
@@ -42,6 +43,7 @@ class Services:
     log: TransparencyLog
     lawyers: LawyerService
     complaints: ComplaintService
+    consultations: ConsultationService
 
     @property
     def ledger(self) -> CaseLedger:

@@ -13,7 +13,7 @@ import json
 import threading
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
@@ -41,6 +41,7 @@ from infrastructure.recorders import ChainMoved, KeyUsedAfterRevocation, Network
 from infrastructure.records import KeyRing, record_hash
 from infrastructure.signing_keys import SigningKeys
 
+_Kind = TypeVar("_Kind", bound=Aggregate)
 _SIGNING_ATTEMPTS = 5  # a write is re-signed when the network's keys changed under it; more in a row is an error
 
 
@@ -251,11 +252,8 @@ class CaseLedger(Application[UUID]):
         return lawyer
 
     def get_lawyer(self, licence_number: str) -> Lawyer:
-        try:
-            lawyer = self._load(lawyer_stream_id(self.policy.city, licence_number))
-        except AggregateNotFoundError:
-            raise not_on_roll(licence_number) from None
-        if not isinstance(lawyer, Lawyer):
+        lawyer = self.find(lawyer_stream_id(self.policy.city, licence_number), Lawyer)
+        if lawyer is None:
             raise not_on_roll(licence_number)
         return lawyer
 
@@ -276,13 +274,18 @@ class CaseLedger(Application[UUID]):
         return complaint
 
     def get_complaint(self, number: str) -> Complaint:
-        try:
-            complaint = self._load(complaint_stream_id(self.policy.city, number))
-        except AggregateNotFoundError:
-            complaint = None
-        if not isinstance(complaint, Complaint):
+        complaint = self.find(complaint_stream_id(self.policy.city, number), Complaint)
+        if complaint is None:
             raise DomainError("COMPLAINT_NOT_FOUND", f"没有编号为 {number} 的投诉 (no such complaint).")
         return complaint
+
+    def find(self, stream: UUID, kind: type[_Kind]) -> _Kind | None:
+        """The aggregate of a stream, if it holds one of `kind` (a lawyer, a complaint, a consultation register)."""
+        try:
+            aggregate = self._load(stream)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, kind) else None
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Sign and store, confirming inside the transaction what the records were signed against

@@ -32,6 +32,7 @@ class VerificationReport:
     cases: int = 0
     lawyers: int = 0  # streams of the lawyer pool (律师库)
     complaints: int = 0  # the bureaus' complaint streams (投诉)
+    consultation_registers: int = 0  # the institutions' monthly consultation registers (咨询登记簿)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -73,7 +74,7 @@ def verify_records(
 ) -> VerificationReport:
     network_items: list[Item] = []
     case_items: list[Item] = []
-    aggregate_of: dict[str, str] = {}  # stream -> "Case", "Lawyer" or "Complaint", from the stored topics
+    aggregate_of: dict[str, str] = {}  # stream -> "Case", "Lawyer", "Complaint"..., from the stored topics
     for n in notifications:
         item = (str(n.originator_id), n.originator_version, n.topic, bytes(n.state))
         (network_items if item[0] == network_id else case_items).append(item)
@@ -101,6 +102,7 @@ def verify_records(
         streams[result[0]].append(result)
     kinds = list(aggregate_of.values())
     report.cases, report.lawyers, report.complaints = kinds.count("Case"), kinds.count("Lawyer"), kinds.count("Complaint")
+    report.consultation_registers = kinds.count("ConsultationRegister")
     for case_id, results in streams.items():
         report.problems += _check_chain(case_id, sorted(results, key=lambda r: r[1]))
     report.problems.sort(key=lambda p: (p.case_id, p.version))

@@ -13,6 +13,7 @@ from infrastructure.sql_store import SqlStore
 from infrastructure.working_days import WorkingDayCalendar
 from projections.case_index import CaseIndexProjection
 from projections.complaints import ComplaintProjection
+from projections.consultations import ConsultationProjection
 from projections.deadlines import DeadlineProjection
 from projections.institution_ledger import InstitutionLedgerProjection
 from projections.lawyer_pool import LawyerPoolProjection, PoolReader
@@ -57,6 +58,7 @@ def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> R
         LawyerPoolProjection(),
         QualityProjection(),
         ComplaintProjection(),
+        ConsultationProjection(),
     )
     with database.schema_lock():
         runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in projections}

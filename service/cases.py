@@ -113,19 +113,23 @@ class CaseService:
         return self.ledger.erase_personal_data(actor, now, applicant_id, reason)
 
     def _once(self, request: RequestKey | None, run: Callable[[RequestKey | None], Answer]) -> Answer:
-        """Run a command once per request key: its answer is stored with its events (idempotency.py), so a
-        retry, even after a crash, gets the first answer, and a twin request that lost the race gets it too."""
-        if request is None:
-            return run(None)
-        stored = self.idempotency.find(request)
-        if stored is None:
-            try:
-                return run(request)
-            except DomainError as refusal:
-                stored = self.idempotency.find(request) if refusal.code == "VERSION_CONFLICT" else None
-                if stored is None:
-                    raise
-        return Answer.of(stored, replayed=True)
+        return once(self.idempotency, request, run)
+
+
+def once(idempotency: IdempotencyStore, request: RequestKey | None, run: Callable[[RequestKey | None], Answer]) -> Answer:
+    """Run a command once per request key: its answer is stored with its events (idempotency.py), so a
+    retry, even after a crash, gets the first answer, and a twin request that lost the race gets it too."""
+    if request is None:
+        return run(None)
+    stored = idempotency.find(request)
+    if stored is None:
+        try:
+            return run(request)
+        except DomainError as refusal:
+            stored = idempotency.find(request) if refusal.code == "VERSION_CONFLICT" else None
+            if stored is None:
+                raise
+    return Answer.of(stored, replayed=True)
 
 
 def _person(principal: Principal) -> str:

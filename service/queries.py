@@ -14,6 +14,7 @@ from typing import Any
 from domain.actor import SHANGHAI, check_supported
 from projections.case_index import list_cases
 from projections.complaints import complaint_figures
+from projections.consultations import consultation_figures, consultations_by_day
 from projections.deadlines import DeadlineRow, read_rows, summarise
 from projections.institution_ledger import cost_attribution, institution_ledger, statistics
 from projections.periods import parse_period
@@ -130,7 +131,26 @@ class Queries:
         figures = statistics(self.models.store, runner.current_table(), institution, start, end)
         quality = quality_figures(self.models.store, self.models.current("quality").current_table(), institution, start, end)
         complaints = complaint_figures(self.models.store, self.models.current("complaints").current_table(), institution, start, end)
-        return {"period": period, "institution": institution, **figures, "quality": quality, "complaints": complaints}
+        consultations = consultation_figures(
+            self.models.store, self.models.current("consultations").current_table(), institution, start, end
+        )
+        return {
+            "period": period,
+            "institution": institution,
+            **figures,
+            "quality": quality,
+            "complaints": complaints,
+            "consultations": consultations,
+        }
+
+    def consultations(self, institution: str | None, period: str | None) -> dict[str, Any]:
+        """咨询统计: the period's figures and the counts per institution and day (newest first)."""
+        start, end = period_bounds(period)
+        self._known(institution)
+        table = self.models.current("consultations").current_table()
+        figures = consultation_figures(self.models.store, table, institution, start, end)
+        days = consultations_by_day(self.models.store, table, institution, start, end)
+        return {"period": period, "institution": institution, **figures, "days": days}
 
 
 def _row_dict(row: DeadlineRow) -> dict[str, Any]:

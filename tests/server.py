@@ -7,8 +7,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -74,3 +76,28 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+
+
+def kill_while_posting(server: Server, path: str, requests: list[tuple[str, dict[str, Any], dict[str, str]]]) -> dict[str, int]:
+    """Four clients post (name, body, headers) requests to `path`; the server is killed with kill -9 once
+    eight were answered. Returns the status each request answered before the kill, by name."""
+    answered: dict[str, int] = {}
+
+    def client(mine: list[tuple[str, dict[str, Any], dict[str, str]]]) -> None:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            for name, body, headers in mine:
+                try:
+                    answered[name] = http.post(path, json=body, headers=headers).status_code
+                except httpx.TransportError:
+                    return  # the server died under this request
+
+    threads = [threading.Thread(target=client, args=(requests[n::4],)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    while len(answered) < 8:
+        threading.Event().wait(0.005)
+    server.kill()
+    for thread in threads:
+        thread.join()
+    assert 8 <= len(answered) < len(requests), "the kill should fall while requests are in flight"
+    return answered

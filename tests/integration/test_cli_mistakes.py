@@ -78,6 +78,7 @@ def _binary_statement(data: Path) -> None:
 
 _LAWYER = ["lawyers", "add", "--name", "张伟", "--firm", "慧丰所", "--address", "幸福路1号", "--phone", "0472-1", "--specialty", "civil"]
 _LAWYER += ["--verification", "执业证核验"]
+_CONSULTATIONS = ["consultations", "record", "--institution", "baotou-qingshan", "--channel", "walk_in", "--topic", "civil"]
 MISTAKES = [
     Mistake("verify before init", ["verify"], "NO_LEDGER", initialised=False),
     Mistake("history before init", ["history", UNKNOWN_CASE], "NO_LEDGER", initialised=False),
@@ -133,6 +134,22 @@ MISTAKES = [
     ),
     Mistake("a complaint number no bureau gave", ["complaints", "show", "投〔2026〕1号"], "COMPLAINT_NOT_FOUND"),
     Mistake("complaints of a bureau not in the city", ["complaints", "list", "--bureau", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
+    Mistake("consultations of a day still to come", [*_CONSULTATIONS, "--day", "2099-01-04"], "CONSULTED_IN_FUTURE"),
+    Mistake("more told how to apply than consulted", [*_CONSULTATIONS, "--count", "2", "--told", "3"], "MORE_TOLD_THAN_CONSULTED"),
+    Mistake("no consultation counted", [*_CONSULTATIONS, "--count", "0"], "INVALID_INPUT"),
+    Mistake(
+        "consultations of an institution not in the city",
+        [*_CONSULTATIONS[:3], "baotou-nowhere", *_CONSULTATIONS[4:]],
+        "UNKNOWN_INSTITUTION",
+    ),
+    Mistake(
+        "striking out a line of a month with no register",
+        ["consultations", "strike", "--institution", "baotou-qingshan", "--month", "2026-10", "--line", "1", "--reason", "重复"],
+        "REGISTER_NOT_FOUND",
+    ),
+    Mistake(
+        "a register's month written the other way round", ["consultations", "register", "baotou-qingshan", "11-2026"], "INVALID_PERIOD"
+    ),
     Mistake("a checkpoint interval that is no number", ["verify"], "INVALID_SETTING", env={"TONGBAN_CHECKPOINT_SECONDS": "abc"}),
 ]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -18,7 +17,7 @@ from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from tests.integration.test_complaints import ACCEPTED_AT, QINGSHAN_BUREAU, about_the_lawyer
 from tests.integration.test_served_integrity import assert_verifies
-from tests.server import Server
+from tests.server import Server, kill_while_posting
 from tests.walkthrough import walk_whole_case
 
 
@@ -53,26 +52,8 @@ def test_after_kill_9_each_complaint_is_whole_or_absent_and_a_retry_finishes_the
     bureau_token = principal_store(ledger, settings).add("投诉受理", QINGSHAN_BUREAU.institution_id, {Role.BUREAU})[1]
     headers = {"Authorization": f"Bearer {bureau_token}"}
     bodies = [about_the_lawyer(case_id, f"青司投〔2026〕{n}号").model_dump(mode="json") for n in range(40)]
-    answered: dict[str, int] = {}
-    server = Server(settings, tmp_path / "before-kill.log")
-
-    def clerk(mine: list[dict[str, Any]]) -> None:
-        with httpx.Client(base_url=server.url, headers=headers, timeout=30) as http:
-            for body in mine:
-                try:
-                    answered[body["number"]] = http.post("/complaints", json={**body, "at": ACCEPTED_AT.isoformat()}).status_code
-                except httpx.TransportError:
-                    return  # the server died under this request
-
-    threads = [threading.Thread(target=clerk, args=(bodies[n::4],)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    while len(answered) < 8:
-        threading.Event().wait(0.005)
-    server.kill()
-    for thread in threads:
-        thread.join()
-    assert 8 <= len(answered) < len(bodies), "the kill should fall while requests are in flight"
+    requests = [(b["number"], {**b, "at": ACCEPTED_AT.isoformat()}, headers) for b in bodies]
+    answered = kill_while_posting(Server(settings, tmp_path / "before-kill.log"), "/complaints", requests)
     assert set(answered.values()) == {201}
     assert_verifies(ledger)
 
