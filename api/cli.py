@@ -18,6 +18,7 @@ from api.cli_common import closed_at_exit, command_ledger, command_ledger_and_lo
 from api.cli_complaints import COMMANDS as COMPLAINT_COMMANDS
 from api.cli_consultations import COMMANDS as CONSULTATION_COMMANDS
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
+from api.cli_duty import COMMANDS as DUTY_COMMANDS
 from api.cli_errors import OneLineErrors
 from api.cli_http import COMMANDS as HTTP_COMMANDS
 from api.cli_http import create_demo_principals
@@ -116,6 +117,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
                     "lawyers": report.lawyers,
                     "complaints": report.complaints,
                     "consultation_registers": report.consultation_registers,
+                    "duty_rosters": report.duty_rosters,
                     "seconds": round(elapsed, 3),
                     "problems": [vars(p) for p in report.problems],
                     "log_problems": log_problems,
@@ -143,6 +145,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
         pool = f", {report.lawyers} lawyers of the pool" if report.lawyers else ""
         pool += f", {report.complaints} complaints" if report.complaints else ""
         pool += f", {report.consultation_registers} consultation registers" if report.consultation_registers else ""
+        pool += f", {report.duty_rosters} duty rosters" if report.duty_rosters else ""
         checked = f"{report.records} records, {report.cases} cases{pool} checked in {elapsed:.2f} s"
         click.echo(f"{checked}: {verdict}; {against}: {log_verdict}; {keys}")
     sys.exit(0 if ok else 1)
@@ -216,6 +219,7 @@ for command in (
     *LAWYER_COMMANDS,
     *COMPLAINT_COMMANDS,
     *CONSULTATION_COMMANDS,
+    *DUTY_COMMANDS,
 ):
     main.add_command(command)
 

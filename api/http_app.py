@@ -24,6 +24,7 @@ from api.controllers.cases import CaseController
 from api.controllers.commands import ApplicantController, case_command_handlers
 from api.controllers.complaints import ComplaintController, complaint_command_handlers
 from api.controllers.consultations import ConsultationController
+from api.controllers.duty import DutyController
 from api.controllers.lawyers import LawyerController, pool_command_handlers
 from api.controllers.reports import ReportController
 from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal, provide_services
@@ -37,6 +38,7 @@ from projections.registry import build_read_models
 from service.cases import CaseService
 from service.complaints import ComplaintService
 from service.consultations import ConsultationService
+from service.duty import DutyService
 from service.lawyers import LawyerService
 from service.queries import Queries
 
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
         LawyerService(models),
         ComplaintService(models),
         ConsultationService(models, cases.idempotency),
+        DutyService(models),
     )
     stop = threading.Event()
 
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
             ComplaintController,
             *complaint_command_handlers(),
             ConsultationController,
+            DutyController,
             ReportController,
             AuditController,
         ],

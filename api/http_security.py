@@ -26,6 +26,7 @@ from projections.registry import ReadModels
 from service.cases import CaseService, raise_role_not_allowed
 from service.complaints import ComplaintService
 from service.consultations import ConsultationService
+from service.duty import DutyService
 from service.lawyers import LawyerService
 from service.queries import Queries
 
@@ -44,6 +45,7 @@ class Services:
     lawyers: LawyerService
     complaints: ComplaintService
     consultations: ConsultationService
+    duty: DutyService
 
     @property
     def ledger(self) -> CaseLedger:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
+from domain.duty import StationKind
 from domain.errors import DomainError
 from domain.fields import Record
 from domain.lawyers import LawyerProfile, LawyerStatus, Specialty, not_on_roll
@@ -48,6 +49,9 @@ class LawyerPool(Protocol):
     def clients_in_matter(self, matter_number: str, licence_number: str) -> set[str]:
         """The applicants a lawyer was appointed for in a matter (案号), ever."""
 
+    def on_duty(self, station: StationKind, district: str, day: date) -> list[str]:
+        """The licence numbers on the duty roster of a station on a day (值班律师)."""
+
 
 class UnavailablePool:
     """The pool of a ledger no read models were wired to: every question is refused (503)."""
@@ -64,6 +68,9 @@ class UnavailablePool:
         return self._refuse()  # type: ignore[no-any-return]
 
     def clients_in_matter(self, matter_number: str, licence_number: str) -> set[str]:
+        return self._refuse()  # type: ignore[no-any-return]
+
+    def on_duty(self, station: StationKind, district: str, day: date) -> list[str]:
         return self._refuse()  # type: ignore[no-any-return]
 
 
@@ -143,6 +150,8 @@ def choose_lawyer(
     """The lawyer for the case and how they were chosen: (what the applicant is told, the assignment)."""
     client_choice = choice.client_choice
     need = Need.of(case, policy)
+    if case.matter_kind is MatterKind.DUTY_LAWYER:
+        return _from_roster(case, pool, need, on, choice, replacing)
     refused: Record | None = None
     if client_choice:
         chosen = pool.lawyer(client_choice)
@@ -178,6 +187,50 @@ def choose_lawyer(
     )
 
 
+def _from_roster(case: Case, pool: LawyerPool, need: Need, on: date, choice: Choice, replacing: str | None) -> tuple[Record, Record]:
+    """值班律师: a qualified lawyer on duty that day at the station of the case's authority, the client's choice if
+    they are one of them, else the one with the fewest turns."""
+    station = StationKind.of_authority(case.authority["name"])
+    if station is None:
+        raise DomainError(
+            "NO_DUTY_STATION",
+            f"值班律师设在法院、检察院、看守所，{case.authority['name']} 不是其中之一 (duty lawyers sit at courts, "
+            "procuratorates and detention centres; the case's authority is none of them).",
+        )
+    on_duty = set(pool.on_duty(station, need.district, on)) - {replacing}
+    fit = {licence: lawyer for licence in on_duty if (lawyer := pool.lawyer(licence)) and not qualification_problem(lawyer, need, on, pool)}
+    where = {"station": station.value, "district": need.district, "day": on.isoformat()}
+    if choice.client_choice in fit:
+        reason = "受援人选择当日值班律师 (the client's choice, on duty that day)"
+        return fit[choice.client_choice].as_told(on), {
+            "method": "client_choice",
+            "client_choice": choice.client_choice,
+            "duty": where,
+            "reason": reason,
+        }
+    refused = None
+    if choice.client_choice:
+        refused = {"code": "NOT_ON_DUTY", "reason": "所选律师当日不在该站值班 (the chosen lawyer is not on duty there that day)"}
+        if not choice.rotation_if_refused:
+            raise DomainError(refused["code"], refused["reason"])
+    turns = dict(pool.rotation(need.queue, None))
+    if not fit:
+        raise DomainError(
+            "NO_LAWYER_ON_DUTY",
+            f"{case.authority['name']} {on} 没有可指派的值班律师，未记录任何内容 (no qualified lawyer is on duty at the station that day; "
+            "nothing was recorded).",
+        )
+    licence = min(fit, key=lambda lawyer: (turns.get(lawyer, 0), lawyer))
+    assignment = {
+        "method": "duty_roster",
+        "client_choice": choice.client_choice,
+        "choice_refused": refused,
+        "duty": where,
+        "reason": f"当日值班律师中轮次最少 (on duty at the station that day, the fewest turns: {turns.get(licence, 0)})",
+    }
+    return fit[licence].as_told(on), assignment
+
+
 class PoolInMemory:
     """A pool held in memory, answering as the read model does (projections/lawyer_pool.py): for the demo,
     which records cases in memory before saving them, and for the rules' unit tests."""
@@ -186,6 +239,7 @@ class PoolInMemory:
         self.lawyers = {lawyer.licence_number: lawyer for lawyer in lawyers}
         self.turns = dict.fromkeys(self.lawyers, (0, 0))  # licence -> (turns taken, when the last was taken)
         self.engagements: dict[tuple[str, str], set[str]] = {}
+        self.duties: dict[tuple[StationKind, str, date], list[str]] = {}  # (station, district, day) -> on duty
         self._taken = 0
 
     def lawyer(self, licence_number: str) -> LawyerProfile | None:
@@ -201,6 +255,9 @@ class PoolInMemory:
 
     def clients_in_matter(self, matter_number: str, licence_number: str) -> set[str]:
         return self.engagements.get((matter_number, licence_number), set())
+
+    def on_duty(self, station: StationKind, district: str, day: date) -> list[str]:
+        return self.duties.get((station, district, day), [])
 
     def appointed(self, case: Case) -> None:
         """Learn the appointment a case just recorded, as the read model learns it from the record."""

@@ -33,6 +33,7 @@ class VerificationReport:
     lawyers: int = 0  # streams of the lawyer pool (律师库)
     complaints: int = 0  # the bureaus' complaint streams (投诉)
     consultation_registers: int = 0  # the institutions' monthly consultation registers (咨询登记簿)
+    duty_rosters: int = 0  # the centres' monthly duty rosters (值班律师排班表)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -102,7 +103,7 @@ def verify_records(
         streams[result[0]].append(result)
     kinds = list(aggregate_of.values())
     report.cases, report.lawyers, report.complaints = kinds.count("Case"), kinds.count("Lawyer"), kinds.count("Complaint")
-    report.consultation_registers = kinds.count("ConsultationRegister")
+    report.consultation_registers, report.duty_rosters = kinds.count("ConsultationRegister"), kinds.count("DutyRoster")
     for case_id, results in streams.items():
         report.problems += _check_chain(case_id, sorted(results, key=lambda r: r[1]))
     report.problems.sort(key=lambda p: (p.case_id, p.version))

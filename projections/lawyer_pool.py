@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
+from domain.duty import StationKind
 from domain.errors import DomainError
 from domain.lawyers import LawyerProfile, Specialty
 from domain.vocabulary import FileGrade
 from infrastructure.ledger import CaseLedger
 from infrastructure.sql_store import SqlStore
+from projections.duty_rosters import on_duty
 from projections.periods import where_clause
 from projections.runner import CASE_STATE_COLUMNS, Projection, ProjectionRunner, Record, load_case_states, save_case_states
 
@@ -211,8 +214,8 @@ class PoolReader:
     """The pool as choosing a lawyer reads it (domain/assignment.py): each lawyer from their signed records,
     the rotation order and past engagements from this read model, caught up first."""
 
-    def __init__(self, ledger: CaseLedger, store: SqlStore, runner: ProjectionRunner) -> None:
-        self.ledger, self.store, self.runner = ledger, store, runner
+    def __init__(self, ledger: CaseLedger, store: SqlStore, runner: ProjectionRunner, rosters: ProjectionRunner) -> None:
+        self.ledger, self.store, self.runner, self.rosters = ledger, store, runner, rosters
 
     def lawyer(self, licence_number: str) -> LawyerProfile | None:
         try:
@@ -233,3 +236,7 @@ class PoolReader:
             f"SELECT client FROM {table} WHERE matter_number = ? AND licence_number = ?", (matter_number, licence_number)
         )
         return {client for (client,) in rows}
+
+    def on_duty(self, station: StationKind, district: str, day: date) -> list[str]:
+        self.rosters.catch_up()
+        return on_duty(self.store, self.rosters.current_table(), station.value, district, day)

@@ -34,6 +34,12 @@ def parse_period(period: str) -> tuple[date, date]:
     raise DomainError("INVALID_PERIOD", f"期间 {period!r} 格式应为 2026、2026-Q1 或 2026-03 (period must be a year, quarter or month).")
 
 
+def check_month(month: str) -> None:
+    """A register's or roster's month, written 2026-11 (INVALID_PERIOD otherwise)."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise DomainError("INVALID_PERIOD", f"月份 {month!r} 格式应为 2026-11 (a month is written 2026-11).")
+
+
 def period_filter(column: str, start: str | None, end: str | None, **equal: str | None) -> tuple[list[str], list[Any]]:
     """Conditions for `column` in [start, end) and each other column equal to its value (None: any), with their parameters."""
     where, params = [], []

@@ -15,6 +15,7 @@ from projections.case_index import CaseIndexProjection
 from projections.complaints import ComplaintProjection
 from projections.consultations import ConsultationProjection
 from projections.deadlines import DeadlineProjection
+from projections.duty_rosters import DutyRosterProjection
 from projections.institution_ledger import InstitutionLedgerProjection
 from projections.lawyer_pool import LawyerPoolProjection, PoolReader
 from projections.quality import QualityProjection
@@ -59,8 +60,9 @@ def build_read_models(settings: Settings, ledger: CaseLedger | None = None) -> R
         QualityProjection(),
         ComplaintProjection(),
         ConsultationProjection(),
+        DutyRosterProjection(),
     )
     with database.schema_lock():
         runners = {p.name: ProjectionRunner(ledger.recorder, store, p) for p in projections}
-    ledger.lawyer_pool = PoolReader(ledger, store, runners["lawyer_pool"])  # what appointments choose from
+    ledger.lawyer_pool = PoolReader(ledger, store, runners["lawyer_pool"], runners["duty_rosters"])  # what appointments choose from
     return ReadModels(ledger, store, calendar, runners)

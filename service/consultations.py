@@ -5,7 +5,6 @@ caught up first, a register's lines from its signed records."""
 from __future__ import annotations
 
 import random
-import re
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -19,6 +18,7 @@ from domain.vocabulary import Role
 from infrastructure.idempotency import IdempotencyStore, RequestKey, RequestOutcome, StoredResponse
 from infrastructure.ledger import CaseLedger
 from infrastructure.principals import Principal
+from projections.periods import check_month
 from projections.registry import ReadModels
 from service.cases import Answer, actor_for, once
 
@@ -69,8 +69,7 @@ def strike_line(ledger: CaseLedger, command: StrikeConsultationLine, actor: Acto
 
 
 def get_register(ledger: CaseLedger, institution: str, month: str) -> ConsultationRegister:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise DomainError("INVALID_PERIOD", f"月份 {month!r} 格式应为 2026-11 (a month is written 2026-11).")
+    check_month(month)
     ledger.directory().get(institution)  # UNKNOWN_INSTITUTION
     register = ledger.find(register_stream_id(ledger.policy.city, institution, month), ConsultationRegister)
     if register is None:

@@ -78,6 +78,7 @@ def _binary_statement(data: Path) -> None:
 
 _LAWYER = ["lawyers", "add", "--name", "张伟", "--firm", "慧丰所", "--address", "幸福路1号", "--phone", "0472-1", "--specialty", "civil"]
 _LAWYER += ["--verification", "执业证核验"]
+_DUTY = ["duty", "schedule", "--station", "court", "--from", "2026-03-30", "--lawyer", "1" * 17]
 _CONSULTATIONS = ["consultations", "record", "--institution", "baotou-qingshan", "--channel", "walk_in", "--topic", "civil"]
 MISTAKES = [
     Mistake("verify before init", ["verify"], "NO_LEDGER", initialised=False),
@@ -150,6 +151,11 @@ MISTAKES = [
     Mistake(
         "a register's month written the other way round", ["consultations", "register", "baotou-qingshan", "11-2026"], "INVALID_PERIOD"
     ),
+    Mistake("a duty roster kept by the bureau", [*_DUTY, "--institution", "baotou-bureau"], "NOT_A_LEGAL_AID_CENTRE"),
+    Mistake("a duty lawyer not in the pool", [*_DUTY, "--institution", "baotou-qingshan"], "LAWYER_NOT_ON_ROLL"),
+    Mistake("duty across two months", [*_DUTY, "--institution", "baotou-qingshan", "--to", "2026-04-01"], "NOT_THIS_MONTH"),
+    Mistake("duty at a police station", ["duty", "list", "--station", "police"], "INVALID_OPTION"),
+    Mistake("a roster nobody kept", ["duty", "roster", "baotou-qingshan", "2026-03"], "ROSTER_NOT_FOUND"),
     Mistake("a checkpoint interval that is no number", ["verify"], "INVALID_SETTING", env={"TONGBAN_CHECKPOINT_SECONDS": "abc"}),
 ]
 

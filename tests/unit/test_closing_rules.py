@@ -7,14 +7,17 @@ Pure domain tests: no database. After every refusal the case has recorded nothin
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from domain.closing_commands import ApproveAboveBandSubsidy
+from domain.duty import StationKind
 from domain.errors import DomainError
 from domain.vocabulary import AboveBandGround, FileGrade, MatterKind, SubsidyKind
+from tests.unit.lawyers import LAWYER
 from tests.unit.test_case_rules import HEAD, STAFF, Story, refused
 
 
@@ -108,7 +111,9 @@ def test_above_the_band_needs_the_heads_approval_up_to_the_approved_amount() -> 
 
 
 def test_a_duty_lawyer_is_paid_per_working_day_within_the_band() -> None:
-    story = Story(matter_kind=MatterKind.DUTY_LAWYER).file_reviewed()
+    story = Story(matter_kind=MatterKind.DUTY_LAWYER)
+    story.pool.duties[(StationKind.COURT, "qingshan", date(2026, 3, 2))] = [LAWYER]  # on duty at 青山区人民法院
+    story.file_reviewed()
     duty: dict[str, Any] = {**PAY, "kind": SubsidyKind.DUTY_LAWYER_DAY}
     assert refused(story, "pay_subsidy", STAFF["kundulun"], **duty, amount_fen=150_001, working_days=3) == "ABOVE_BAND_NOT_APPROVED"
     story.do("pay_subsidy", STAFF["kundulun"], **duty, amount_fen=150_000, working_days=3)

@@ -1,0 +1,51 @@
+"""Duty lawyers (值班律师): a centre keeps the roster of its district's stations in courts, procuratorates and
+detention centres; whoever works with cases reads who is on duty where. A duty-lawyer matter is designated
+from the roster (POST /cases/{id}/appointment)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from litestar import Controller, get, post
+
+from api.http_security import Services, allow, scope_institution
+from domain.actor import SHANGHAI
+from domain.duty_commands import ScheduleDuty, WithdrawDuty
+from domain.vocabulary import Role
+from infrastructure.principals import Principal
+from service.duty import get_roster, roster_view
+
+KEEPERS = (Role.STAFF, Role.HEAD)  # a centre's staff keep its roster
+
+
+class DutyController(Controller):
+    path = "/duty"
+    tags = ("duty lawyers",)
+    guards = [allow(*KEEPERS, Role.BUREAU, Role.AUDITOR)]  # noqa: RUF012 - Litestar's controller attribute
+
+    @get(summary="值班安排 Who is on duty where", sync_to_thread=True)
+    def duties(
+        self,
+        services: Services,
+        district: str | None = None,
+        station: str | None = None,
+        lawyer: str | None = None,
+        period: str | None = None,
+        on: date | None = None,
+    ) -> dict[str, Any]:
+        """By day, district and station; `on` one day, `period` 2026, 2026-Q1 or 2026-03; `lawyer` a licence number."""
+        return services.duty.duties(district, station, lawyer, period, on)
+
+    @get("/rosters/{institution:str}/{month:str}", summary="值班排班表 A centre's roster of a month", sync_to_thread=True)
+    def roster(self, institution: str, month: str, principal: Principal, services: Services) -> dict[str, Any]:
+        scope_institution(principal, services, institution)
+        return roster_view(get_roster(services.ledger, institution, month))
+
+    @post("/schedule", summary="排班 Put a lawyer on duty (a centre)", status_code=200, guards=[allow(*KEEPERS)], sync_to_thread=True)
+    def schedule(self, data: ScheduleDuty, principal: Principal, services: Services) -> dict[str, Any]:
+        return services.duty.schedule(principal, data, datetime.now(SHANGHAI))
+
+    @post("/withdrawal", summary="调班 Take a lawyer off a day (a centre)", status_code=200, guards=[allow(*KEEPERS)], sync_to_thread=True)
+    def withdraw(self, data: WithdrawDuty, principal: Principal, services: Services) -> dict[str, Any]:
+        return services.duty.withdraw(principal, data, datetime.now(SHANGHAI))
