@@ -210,9 +210,13 @@ def _from_roster(case: Case, pool: LawyerPool, need: Need, on: date, choice: Cho
         }
     refused = None
     if choice.client_choice:
-        refused = {"code": "NOT_ON_DUTY", "reason": "所选律师当日不在该站值班 (the chosen lawyer is not on duty there that day)"}
+        chosen = pool.lawyer(choice.client_choice) if choice.client_choice in on_duty else None
+        problem = (qualification_problem(chosen, need, on, pool) if chosen else None) or DomainError(
+            "NOT_ON_DUTY", "所选律师当日不在该站值班 (the chosen lawyer is not on duty there that day)."
+        )
         if not choice.rotation_if_refused:
-            raise DomainError(refused["code"], refused["reason"])
+            raise problem
+        refused = {"code": problem.code, "reason": problem.message}
     turns = dict(pool.rotation(need.queue, None))
     if not fit:
         raise DomainError(

@@ -294,3 +294,24 @@ def test_a_time_is_taken_as_people_write_it_with_or_without_its_offset(tongban: 
     assert due("2026-03-02T09:00:00+08:00") == due("2026-03-02T01:00:00Z") == due("2026-03-02 09:00") == plain
     wrong = tongban("deadline", "DECISION", "--from", "next tuesday")
     assert wrong.exit_code == 2 and "INVALID_OPTION" in wrong.output and "Traceback" not in wrong.output
+
+
+def test_a_bureau_accepts_investigates_and_decides_a_complaint_from_the_command_line(
+    tongban: Callable[..., Result], database_url: str
+) -> None:
+    assert tongban("demo", "--cases", "20", "--workers", "1").exit_code == 0
+    case_id = str(first_case(database_url))
+    receiver = json.loads(tongban("history", case_id, "--json").output)["timeline"][0]["institution"]
+    about = ["--case", case_id, "--received-on", "2026-11-20", "--complainant", "applicant", "--respondent-kind", "institution"]
+    number = "包司投〔2026〕99号"
+
+    accepted = tongban("complaints", "accept", "--bureau", "baotou-bureau", "--number", number, *about, "--respondent", receiver,
+                       "--facts", "窗口未一次性告知所需材料", "--json")  # fmt: skip
+    assert accepted.exit_code == 0, accepted.output
+    assert (json.loads(accepted.output)["answerable_institution"], json.loads(accepted.output)["version"]) == (receiver, 1)
+    assert tongban("complaints", "investigate", number, "--bureau", "baotou-bureau", "--findings", "属实").exit_code == 0
+    decided = tongban("complaints", "decide", number, "--bureau", "baotou-bureau", "--outcome", "partly_substantiated",
+                      "--measures", "责令整改", "--reply-reference", "包司投复〔2026〕99号", "--json")  # fmt: skip
+    assert decided.exit_code == 0, decided.output
+    assert (json.loads(decided.output)["outcome"], json.loads(decided.output)["findings"]) == ("partly_substantiated", ["属实"])
+    assert json.loads(tongban("verify", "--json").output)["ok"] is True

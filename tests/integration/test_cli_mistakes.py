@@ -79,6 +79,8 @@ def _binary_statement(data: Path) -> None:
 _LAWYER = ["lawyers", "add", "--name", "张伟", "--firm", "慧丰所", "--address", "幸福路1号", "--phone", "0472-1", "--specialty", "civil"]
 _LAWYER += ["--verification", "执业证核验"]
 _DUTY = ["duty", "schedule", "--station", "court", "--from", "2026-03-30", "--lawyer", "1" * 17]
+_COMPLAINT = ["complaints", "accept", "--bureau", "baotou-bureau", "--number", "包司投〔2026〕1号", "--received-on", "2026-03-02"]
+_COMPLAINT += ["--complainant", "recipient", "--respondent-kind", "institution", "--respondent", "baotou-qingshan", "--facts", "态度差"]
 _CONSULTATIONS = ["consultations", "record", "--institution", "baotou-qingshan", "--channel", "walk_in", "--topic", "civil"]
 MISTAKES = [
     Mistake("verify before init", ["verify"], "NO_LEDGER", initialised=False),
@@ -156,6 +158,13 @@ MISTAKES = [
     Mistake("duty across two months", [*_DUTY, "--institution", "baotou-qingshan", "--to", "2026-04-01"], "NOT_THIS_MONTH"),
     Mistake("duty at a police station", ["duty", "list", "--station", "police"], "INVALID_OPTION"),
     Mistake("a roster nobody kept", ["duty", "roster", "baotou-qingshan", "2026-03"], "ROSTER_NOT_FOUND"),
+    Mistake("a complaint about a case that is not in the ledger", [*_COMPLAINT, "--case", UNKNOWN_CASE], "CASE_NOT_FOUND"),
+    Mistake("a complaint received on no date", [*_COMPLAINT, "--case", UNKNOWN_CASE, "--received-on", "昨天"], "INVALID_OPTION"),
+    Mistake(
+        "deciding a complaint never accepted",
+        ["complaints", "decide", "投〔2026〕1号", "--bureau", "baotou-bureau", "--outcome", "unsubstantiated", "--reply-reference", "R"],
+        "COMPLAINT_NOT_FOUND",
+    ),
     Mistake("a checkpoint interval that is no number", ["verify"], "INVALID_SETTING", env={"TONGBAN_CHECKPOINT_SECONDS": "abc"}),
 ]
 

@@ -16,7 +16,7 @@ from domain.actor import SHANGHAI
 from domain.duty import Duty, DutyRoster, StationKind
 from domain.errors import DomainError
 from domain.lawyers import LawyerStatus, Specialty
-from domain.vocabulary import MatterKind
+from domain.vocabulary import KeyGroup, MatterKind
 from tests.unit.lawyers import JUNIOR, LAWYER, LAWYERS, MINORS
 from tests.unit.test_assignment import ADMINISTRATIVE_ONLY, SUSPENDED, assignment
 from tests.unit.test_case_rules import DIRECTORY, STAFF, Story, refused
@@ -78,8 +78,8 @@ def test_a_roster_is_its_centres_own_and_holds_days_of_its_month_in_order() -> N
     assert bureau.value.code == "NOT_A_LEGAL_AID_CENTRE"
 
 
-def duty_story(*on_duty: str, authority: str = "青山区人民法院") -> Story:
-    story = Story(matter_kind=MatterKind.DUTY_LAWYER, authority_name=authority).granted()
+def duty_story(*on_duty: str, authority: str = "青山区人民法院", **changes: Any) -> Story:
+    story = Story(matter_kind=MatterKind.DUTY_LAWYER, authority_name=authority, **changes).granted()
     story.pool.duties[(StationKind.COURT, "qingshan", DUTY_DAY)] = list(on_duty)
     return story
 
@@ -100,6 +100,13 @@ def test_the_clients_choice_is_honoured_only_among_the_lawyers_on_duty() -> None
     rotated = duty_story(LAWYER).do("appoint_lawyer", STAFF["kundulun"], client_choice=JUNIOR)
     assert assignment(rotated)["choice_refused"]["code"] == "NOT_ON_DUTY"  # type: ignore[index]
     assert rotated.case.lawyer is not None and rotated.case.lawyer["licence_number"] == LAWYER
+
+
+def test_a_chosen_lawyer_on_duty_is_still_held_to_the_qualifications_of_the_case() -> None:
+    minor = duty_story(LAWYER, MINORS, key_groups=[KeyGroup.MINOR]).do("appoint_lawyer", STAFF["kundulun"], client_choice=LAWYER)
+    record = assignment(minor)
+    assert record["choice_refused"]["code"] == "LAWYER_NOT_QUALIFIED_FOR_MINORS"  # type: ignore[index]  # 未成年人保护法 104
+    assert minor.case.lawyer is not None and minor.case.lawyer["licence_number"] == MINORS
 
 
 def test_no_lawyer_on_duty_or_no_station_at_the_authority_refuses_and_records_nothing() -> None:
