@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -14,7 +13,7 @@ import click
 
 from api.case_views import case_history
 from api.cli_audit import COMMANDS as AUDIT_COMMANDS
-from api.cli_common import closed_at_exit, command_ledger, command_ledger_and_log, db_option, now
+from api.cli_common import closed_at_exit, command_ledger, command_ledger_and_log, db_option, echo_json, now
 from api.cli_complaints import COMMANDS as COMPLAINT_COMMANDS
 from api.cli_consultations import COMMANDS as CONSULTATION_COMMANDS
 from api.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
@@ -108,24 +107,20 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     elapsed = time.perf_counter() - started
     ok = report.ok and not log_problems and not key_problems
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "ok": ok,
-                    "records": report.records,
-                    "cases": report.cases,
-                    "lawyers": report.lawyers,
-                    "complaints": report.complaints,
-                    "consultation_registers": report.consultation_registers,
-                    "duty_rosters": report.duty_rosters,
-                    "seconds": round(elapsed, 3),
-                    "problems": [vars(p) for p in report.problems],
-                    "log_problems": log_problems,
-                    "key_problems": key_problems,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        echo_json(
+            {
+                "ok": ok,
+                "records": report.records,
+                "cases": report.cases,
+                "lawyers": report.lawyers,
+                "complaints": report.complaints,
+                "consultation_registers": report.consultation_registers,
+                "duty_rosters": report.duty_rosters,
+                "seconds": round(elapsed, 3),
+                "problems": [vars(p) for p in report.problems],
+                "log_problems": log_problems,
+                "key_problems": key_problems,
+            },
         )
     else:
         for p in report.problems:
@@ -167,7 +162,7 @@ def history(case_id: UUID, as_of: datetime | None, db_url: str, as_json: bool) -
     ledger = command_ledger(db_url)
     timeline, state = case_history(ledger, case_id, as_of)
     if as_json:
-        click.echo(json.dumps({"case_id": str(case_id), "timeline": timeline, "state": state}, ensure_ascii=False, indent=2))
+        echo_json({"case_id": str(case_id), "timeline": timeline, "state": state})
         return
     for entry in timeline:
         mark = "ok " if entry["verified"] else "BAD"
@@ -175,7 +170,7 @@ def history(case_id: UUID, as_of: datetime | None, db_url: str, as_json: bool) -
             f"{mark} v{entry['version']:<3} {entry['occurred_at']}  {entry['type']:<28} {entry['institution']} / {entry['person']}"
             + ("" if entry["verified"] else f"  <- {'; '.join(entry['problems'])}")
         )
-    click.echo(json.dumps(state, ensure_ascii=False, indent=2))
+    echo_json(state)
     if not all(e["verified"] for e in timeline):
         sys.exit(1)
 

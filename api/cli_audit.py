@@ -12,7 +12,7 @@ from uuid import UUID
 
 import click
 
-from api.cli_common import command_ledger, command_ledger_and_log, db_option, json_option, now
+from api.cli_common import command_ledger, command_ledger_and_log, db_option, echo_json, json_option, now
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
@@ -30,7 +30,7 @@ def checkpoint(db_url: str, as_json: bool) -> None:
     ledger, log = command_ledger_and_log(db_url)
     note = log.checkpoint(now())
     if as_json:
-        click.echo(json.dumps(checkpoint_summary(note, read_checkpoint(ledger, note)), ensure_ascii=False, indent=2))
+        echo_json(checkpoint_summary(note, read_checkpoint(ledger, note)))
     else:
         click.echo(note, nl=False)
 
@@ -84,7 +84,7 @@ def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
             "MALFORMED_BUNDLE", f"{bundle} 结构不完整，无法核验 (the bundle's structure is damaged; it cannot be checked)."
         ) from None
     if as_json:
-        click.echo(json.dumps({"ok": report.ok, "findings": [vars(f) for f in report.findings]}, ensure_ascii=False, indent=2))
+        echo_json({"ok": report.ok, "findings": [vars(f) for f in report.findings]})
     else:
         click.echo(report.render(), nl=False)
     sys.exit(0 if report.ok else 1)
@@ -106,12 +106,8 @@ def audit_check(since: Path, db_url: str, as_json: bool) -> None:
     check = check_extends(ledger, log, since.read_text(encoding="utf-8"))
     old = check.checkpoint
     if as_json:
-        click.echo(
-            json.dumps(
-                {"ok": check.ok, "checkpoint_size": old.size, "log_size": check.size, "problems": check.problems},
-                ensure_ascii=False,
-                indent=2,
-            )
+        echo_json(
+            {"ok": check.ok, "checkpoint_size": old.size, "log_size": check.size, "problems": check.problems},
         )
     else:
         for problem in check.problems:

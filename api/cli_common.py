@@ -3,6 +3,7 @@ models a command opens, closed when it ends (one process may run many commands: 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -32,6 +33,11 @@ def closed_at_exit(resource: _Closable) -> _Closable:
     """Close the resource when the running command ends (its connections with it)."""
     click.get_current_context().call_on_close(resource.close)
     return resource
+
+
+def echo_json(value: Any) -> None:
+    """Machine-readable output (--json): indented, Chinese as written."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def now() -> datetime:

@@ -4,12 +4,11 @@ HTTP, POST /complaints)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from api.cli_common import command_read_models, db_option, json_option, now, typed_command
+from api.cli_common import command_read_models, db_option, echo_json, json_option, now, typed_command
 from domain.actor import Actor
 from domain.complaint_commands import AcceptComplaint, DecideComplaint, InvestigateComplaint
 from domain.complaints import Complainant, ComplaintOutcome, RespondentKind
@@ -43,7 +42,7 @@ def complaints_list(respondent_kind: str | None, respondent: str | None, bureau:
     """Every complaint, newest first, with its outcome."""
     listing = _service(db_url).complaints(respondent_kind, respondent, bureau)
     if as_json:
-        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        echo_json(listing)
         return
     for row in listing["complaints"]:
         click.echo(_line(row))
@@ -58,7 +57,7 @@ def complaints_show(number: str, db_url: str, as_json: bool) -> None:
     """One complaint: who complained of whom, the findings and the outcome."""
     complaint = _service(db_url).complaint(number)
     if as_json:
-        click.echo(json.dumps(complaint, ensure_ascii=False, indent=2))
+        echo_json(complaint)
         return
     click.echo(_line(complaint))
     for finding in complaint["findings"]:
@@ -70,7 +69,10 @@ def _official(bureau: str) -> Actor:
 
 
 def _echo(complaint: dict[str, Any], as_json: bool) -> None:
-    click.echo(json.dumps(complaint, ensure_ascii=False, indent=2) if as_json else _line(complaint))
+    if as_json:
+        echo_json(complaint)
+    else:
+        click.echo(_line(complaint))
 
 
 @complaints.command("accept")

@@ -4,19 +4,19 @@ sheet) or striking one out, as the institution's staff, signed with its key."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 import click
 
-from api.cli_common import command_ledger, command_read_models, db_option, json_option, now, typed_command
+from api.cli_common import command_ledger, command_read_models, db_option, echo_json, json_option, now, typed_command
 from domain.actor import Actor
 from domain.consultation_commands import RecordConsultations, StrikeConsultationLine
 from domain.consultations import ConsultationChannel, ConsultationTopic
 from domain.vocabulary import Role
-from service.consultations import get_register, record_consultations, register_view, strike_line, until_recorded
+from service.consultations import get_register, record_consultations, register_view, strike_line
 from service.queries import Queries
+from service.registers import until_recorded
 
 institution_option = click.option("--institution", required=True, help="The recording institution, e.g. baotou-qingshan-centre.")
 
@@ -26,7 +26,10 @@ def _staff(institution: str) -> Actor:
 
 
 def _echo(result: dict[str, Any], as_json: bool, line: str) -> None:
-    click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else line)
+    if as_json:
+        echo_json(result)
+    else:
+        click.echo(line)
 
 
 def _by_channel(counts: dict[str, int]) -> str:
@@ -47,7 +50,7 @@ def consultations_list(institution: str | None, period: str | None, db_url: str,
     """Per institution and day, newest first, then the totals beside Baotou's 2022 figure."""
     found = Queries(command_read_models(db_url)).consultations(institution, period)
     if as_json:
-        _echo(found, True, "")
+        echo_json(found)
         return
     for day in found["days"]:
         click.echo(f"{day['day']}  {day['institution']}  {day['total']}  ({_by_channel(day)})  告知申请 {day['told_how_to_apply']}")
@@ -66,7 +69,7 @@ def consultations_register(institution: str, month: str, db_url: str, as_json: b
     """One institution's register of a month (e.g. 2026-11), line by line, as its signed records say."""
     register = register_view(get_register(command_ledger(db_url), institution, month))
     if as_json:
-        _echo(register, True, "")
+        echo_json(register)
         return
     for row in register["lines"]:
         struck = "  [更正 struck out]" if row["struck"] else ""

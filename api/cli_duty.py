@@ -3,13 +3,12 @@ month, and putting a lawyer on duty or taking one off a day, as the centre's sta
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 import click
 
-from api.cli_common import command_read_models, db_option, json_option, now, typed_command
+from api.cli_common import command_read_models, db_option, echo_json, json_option, now, typed_command
 from domain.actor import Actor
 from domain.duty import StationKind
 from domain.duty_commands import ScheduleDuty, WithdrawDuty
@@ -26,7 +25,7 @@ def _staff(institution: str) -> Actor:
 
 def _echo_roster(roster: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(roster, ensure_ascii=False, indent=2))
+        echo_json(roster)
         return
     for day in roster["on_duty"]:
         click.echo(f"{day['day']}  {day['station']:<16} {', '.join(day['lawyers'])}")
@@ -52,7 +51,7 @@ def duty_list(
     """Who is on duty where, by day."""
     found = DutyService(command_read_models(db_url)).duties(district, station, lawyer, period, on_day.date() if on_day else None)
     if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        echo_json(found)
         return
     for row in found["duties"]:
         off = "  [调班 taken off]" if row["withdrawn"] else ""

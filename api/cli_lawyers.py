@@ -3,13 +3,12 @@ Changes are recorded as the city's justice bureau, signed with its key, as `keys
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 import click
 
-from api.cli_common import command_ledger, command_read_models, db_option, json_option, now, typed_command
+from api.cli_common import command_ledger, command_read_models, db_option, echo_json, json_option, now, typed_command
 from domain.actor import Actor
 from domain.lawyers import LawyerStatus, Specialty
 from domain.pool_commands import ChangeLawyerStatus, RegisterLawyer
@@ -28,7 +27,7 @@ def _as_bureau(ledger: CaseLedger) -> Actor:
 
 def _echo(view: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(view, ensure_ascii=False, indent=2))
+        echo_json(view)
         return
     years = f"{view['criminal_practice_years']} 年刑事执业" if view.get("criminal_practice_since") else "无刑事执业经历"
     click.echo(_line(view, years))
@@ -58,7 +57,7 @@ def lawyers_list(district: str | None, specialty: str | None, status: str | None
     """Every lawyer of the pool with turns taken and open cases."""
     pool = _service(db_url).pool(district, specialty, status)
     if as_json:
-        click.echo(json.dumps(pool, ensure_ascii=False, indent=2))
+        echo_json(pool)
         return
     for row in pool["lawyers"]:
         click.echo(_line(row))

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from api.cli_common import command_read_models, db_option, json_option
+from api.cli_common import command_read_models, db_option, echo_json, json_option
 from api.exports import Table, write_csv, write_xlsx
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS
 from projections.reconciliation import CHECKED_PAYMENT_COLUMNS, match_statement, read_statement
@@ -49,10 +49,6 @@ def _export(table: Table, csv_file: Path | None, xlsx_file: Path | None, sheets:
         click.echo(f"wrote {xlsx_file}")
 
 
-def _echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
-
-
 @click.command("ledger")
 @_options()
 def ledger_report(
@@ -69,7 +65,7 @@ def ledger_report(
                 rows.append([inst, breakdown.removeprefix("by_"), value, *(counts[c] for c in LEDGER_COLUMNS)])
     _export((headers, rows), csv_file, xlsx_file)
     if as_json:
-        _echo_json({"period": period, "institutions": result})
+        echo_json({"period": period, "institutions": result})
     elif not (csv_file or xlsx_file):
         click.echo(f"{'institution':<26}" + "".join(f"{COLUMN_TITLES[c]:>6}" for c in LEDGER_COLUMNS))
         for inst, entry in result.items():
@@ -101,7 +97,7 @@ def costs_report(
     )
     _export(totals, csv_file, xlsx_file, {"totals": totals, "matrix": matrix})
     if as_json:
-        _echo_json(result)
+        echo_json(result)
     elif not (csv_file or xlsx_file):
         click.echo(f"{'first-receiving institution':<28} {'paid':>5} {'subsidy (yuan)':>15} {'for others (yuan)':>18} {'archived':>9}")
         for i, n, fen, others, archived in totals_rows:
@@ -139,7 +135,7 @@ def subsidies_report(
         for finding in p["findings"]:
             summary[finding] = summary.get(finding, 0) + 1
     if as_json:
-        _echo_json({"period": period, "summary": summary, "payments": checked, "statement": matching})
+        echo_json({"period": period, "summary": summary, "payments": checked, "statement": matching})
     elif not (csv_file or xlsx_file):
         click.echo(f"{len(checked)} payments, {sum(p['amount_fen'] for p in checked) / 100:,.2f} yuan")
         for finding, n in sorted(summary.items()):
@@ -155,7 +151,7 @@ def stats_report(institution: str | None, period: str | None, db_url: str, as_js
     """The figures the bureau publishes each year: cases by kind, recipients, amounts recovered, key groups."""
     result = _queries(db_url).statistics(institution, period)
     if as_json:
-        _echo_json(result)
+        echo_json(result)
     else:
         for key, value in result.items():
             if key not in ("period", "institution"):

@@ -33,7 +33,6 @@ SPECIALTY_FOR = {
     MatterKind.LEGAL_HELP: Specialty.CRIMINAL,
     MatterKind.DUTY_LAWYER: Specialty.CRIMINAL,
 }
-_STATUS_NAMES = {LawyerStatus.SUSPENDED: "暂停指派", LawyerStatus.LEFT: "已退出律师库"}
 
 
 class LawyerPool(Protocol):
@@ -107,14 +106,8 @@ class Need:
 
 def qualification_problem(lawyer: LawyerProfile, need: Need, on: date, pool: LawyerPool) -> DomainError | None:
     """Why this lawyer may not take this case, or None."""
-    if lawyer.status is not LawyerStatus.ACTIVE:
-        return DomainError(
-            "LAWYER_NOT_ACTIVE", f"{lawyer.name}律师{_STATUS_NAMES[lawyer.status]}，不能指派 (the lawyer is {lawyer.status})."
-        )
-    if need.specialty not in lawyer.specialties:
-        return DomainError(
-            "LAWYER_WRONG_SPECIALTY", f"{lawyer.name}律师不承办{need.specialty.value}案件 (not in the lawyer's verified specialties)."
-        )
+    if unavailable := lawyer.cannot_take(need.specialty):
+        return unavailable
     if lawyer.criminal_practice_years(on) < need.senior_years:
         return DomainError(
             "LAWYER_NOT_QUALIFIED",
@@ -217,20 +210,21 @@ def _from_roster(case: Case, pool: LawyerPool, need: Need, on: date, choice: Cho
         if not choice.rotation_if_refused:
             raise problem
         refused = {"code": problem.code, "reason": problem.message}
-    turns = dict(pool.rotation(need.queue, None))
-    if not fit:
+    # The rotation queue is in turn order: the first lawyer of it on duty and fit is the one (read no further).
+    first = next(((lawyer, n) for lawyer, n in pool.rotation(need.queue, None) if lawyer in fit), None) if fit else None
+    if first is None:
         raise DomainError(
             "NO_LAWYER_ON_DUTY",
             f"{case.authority['name']} {on} 没有可指派的值班律师，未记录任何内容 (no qualified lawyer is on duty at the station that day; "
             "nothing was recorded).",
         )
-    licence = min(fit, key=lambda lawyer: (turns.get(lawyer, 0), lawyer))
+    licence, turns = first
     assignment = {
         "method": "duty_roster",
         "client_choice": choice.client_choice,
         "choice_refused": refused,
         "duty": where,
-        "reason": f"当日值班律师中轮次最少 (on duty at the station that day, the fewest turns: {turns.get(licence, 0)})",
+        "reason": f"当日值班律师中轮次最少 (on duty at the station that day, the fewest turns: {turns})",
     }
     return fit[licence].as_told(on), assignment
 

@@ -101,6 +101,23 @@ class ReceiveApplication(Command):
         return Case.receive_application(actor, at, application, directory=context.directory, policy=context.policy)
 
 
+class KeyedCommand(Command):
+    """A command on a thing its path names by a key (a lawyer by licence number, a complaint by number):
+    `class Family(KeyedCommand, table=FAMILY)` gives a family its table, `class X(Family, path="status")`
+    registers X in it under its path."""
+
+    path: ClassVar[str]
+    table: ClassVar[dict[str, Any]]
+
+    def __init_subclass__(cls, *, table: dict[str, Any] | None = None, path: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if table is not None:
+            cls.table = table
+        if path is not None:
+            cls.path = path
+            cls.table[path] = cls
+
+
 CASE_COMMANDS: dict[str, type[CaseCommand]] = {}  # API path segment -> command, in the order of a case's life
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from datetime import date, datetime
-from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field
 
 from domain.actor import Actor
-from domain.commands import Command, Context
+from domain.commands import Command, Context, KeyedCommand
 from domain.complaints import CaseFacts, Complainant, Complaint, ComplaintFiling, ComplaintOutcome, RespondentKind
 from domain.fields import Printable, Text, short_text
 
@@ -39,15 +38,8 @@ class AcceptComplaint(Command):
 COMPLAINT_COMMANDS: dict[str, type[ComplaintCommand]] = {}  # path under /complaints/{number}/ -> command
 
 
-class ComplaintCommand(Command):
+class ComplaintCommand(KeyedCommand, table=COMPLAINT_COMMANDS):
     """A step on an accepted complaint; `class X(ComplaintCommand, path="decision")` registers it."""
-
-    path: ClassVar[str]
-
-    def __init_subclass__(cls, *, path: str, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.path = path
-        COMPLAINT_COMMANDS[path] = cls
 
     @abstractmethod
     def run(self, complaint: Complaint, actor: Actor, at: datetime) -> None:

@@ -23,7 +23,7 @@ from domain.actor import Actor, iso
 from domain.errors import DomainError
 from domain.fields import By
 from domain.guards import required
-from domain.lawyers import LawyerProfile, LawyerStatus, Specialty
+from domain.lawyers import LawyerProfile, Specialty, not_on_roll
 from domain.network import MUNICIPAL_DISTRICT, Directory
 
 
@@ -106,11 +106,9 @@ class DutyRoster(Aggregate):
                 "NOT_THIS_MONTH", f"值班日期须在 {self.month} 之内且起止有序 (the days must lie in {self.month}, first to last)."
             )
         if lawyer is None:
-            raise DomainError("LAWYER_NOT_ON_ROLL", f"执业证号 {duty.lawyer} 不在本市法律援助律师库中 (no such lawyer in the pool).")
-        if lawyer.status is not LawyerStatus.ACTIVE:
-            raise DomainError("LAWYER_NOT_ACTIVE", f"{lawyer.name}律师不在可指派状态 (the lawyer is {lawyer.status}).")
-        if Specialty.CRIMINAL not in lawyer.specialties:
-            raise DomainError("LAWYER_WRONG_SPECIALTY", f"{lawyer.name}律师不承办刑事案件 (duty lawyers do criminal work).")
+            raise not_on_roll(duty.lawyer)
+        if unavailable := lawyer.cannot_take(Specialty.CRIMINAL):  # duty lawyers do criminal work
+            raise unavailable
         for day in duty.days():
             if any(duty.lawyer in lawyers for (d, _), lawyers in self.on_duty.items() if d == day):
                 raise DomainError("ALREADY_ON_DUTY", f"{lawyer.name}律师 {day} 已在本中心排班 (the lawyer is already on duty that day).")

@@ -40,6 +40,9 @@ class Specialty(StrEnum):
     MINORS = "minors"  # 未成年人
 
 
+_STATUS_NAMES = {LawyerStatus.SUSPENDED: "暂停指派", LawyerStatus.LEFT: "已退出律师库"}
+
+
 def lawyer_stream_id(city: str, licence_number: str) -> UUID:
     """One stream per licence number (执业证号): registering the same lawyer twice is refused, not duplicated."""
     return uuid5(NAMESPACE_URL, f"tongban:lawyer:{city}:{licence_number}")
@@ -69,6 +72,16 @@ class LawyerProfile:
         if since is None or on < since:
             return 0
         return on.year - since.year - ((on.month, on.day) < (since.month, since.day))
+
+    def cannot_take(self, specialty: Specialty) -> DomainError | None:
+        """Why the lawyer cannot be given work of a specialty now (suspended, left, not their field), or None."""
+        if self.status is not LawyerStatus.ACTIVE:
+            return DomainError("LAWYER_NOT_ACTIVE", f"{self.name}律师{_STATUS_NAMES[self.status]}，不能指派 (the lawyer is {self.status}).")
+        if specialty not in self.specialties:
+            return DomainError(
+                "LAWYER_WRONG_SPECIALTY", f"{self.name}律师不承办{specialty.value}案件 (not in the lawyer's verified specialties)."
+            )
+        return None
 
     def as_told(self, on: date) -> Record:
         """What the appointment records and the applicant is told (指派并告知)."""

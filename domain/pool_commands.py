@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated
 
 from pydantic import Field
 
 from domain.actor import Actor
-from domain.commands import Command, Context
+from domain.commands import Command, Context, KeyedCommand
 from domain.fields import Text
 from domain.lawyers import Lawyer, LawyerProfile, LawyerStatus, Specialty
 
@@ -52,15 +52,8 @@ class RegisterLawyer(Command):
 POOL_COMMANDS: dict[str, type[PoolCommand]] = {}  # API path segment under /lawyers/{licence_number}/ -> command
 
 
-class PoolCommand(Command):
+class PoolCommand(KeyedCommand, table=POOL_COMMANDS):
     """A change to a lawyer in the pool; `class X(PoolCommand, path="status")` registers it."""
-
-    path: ClassVar[str]
-
-    def __init_subclass__(cls, *, path: str, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.path = path
-        POOL_COMMANDS[path] = cls
 
     @abstractmethod
     def run(self, lawyer: Lawyer, actor: Actor, at: datetime, context: Context) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.case_status import Progress
 from infrastructure.sql_store import SqlStore
-from projections.periods import where_clause
+from projections.periods import conditions, where_clause
 from projections.runner import Projection, Record, case_records
 
 COLUMNS = (
@@ -92,17 +92,13 @@ def list_cases(
     offset: int,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Cases visible to `institution` (None: all), filtered, newest first; returns (total, page)."""
-    where, params = [], []
-    for condition, value in (
+    where, params = conditions(
         ("involved LIKE ?", f"%,{institution},%" if institution else None),
         ("status = ?", status),
         ("matter_kind = ?", matter_kind),
         ("received_at >= ?", start),
         ("received_at < ?", end),
-    ):
-        if value:
-            where.append(condition)
-            params.append(value)
+    )
     clause = where_clause(where)
     total = store.fetchone(f"SELECT COUNT(*) FROM {table('cases')}{clause}", params)
     rows = store.fetchall(

@@ -20,7 +20,7 @@ from domain.vocabulary import FileGrade
 from infrastructure.ledger import CaseLedger
 from infrastructure.sql_store import SqlStore
 from projections.duty_rosters import on_duty
-from projections.periods import where_clause
+from projections.periods import conditions, where_clause
 from projections.runner import CASE_STATE_COLUMNS, Projection, ProjectionRunner, Record, load_case_states, save_case_states
 
 GRADES = tuple(grade.value for grade in FileGrade)  # 优秀/良好/合格/不合格 counts per lawyer
@@ -193,16 +193,12 @@ def list_lawyers(
     licence_number: str | None = None,
 ) -> list[dict[str, Any]]:
     """The pool, filtered, by district then name."""
-    where, params = [], []
-    for condition, value in (
+    where, params = conditions(
         ("firm_district = ?", district),
         ("specialties LIKE ?", f'%"{specialty}"%' if specialty else None),
         ("status = ?", status),
         ("licence_number = ?", licence_number),
-    ):
-        if value:
-            where.append(condition)
-            params.append(value)
+    )
     clause = where_clause(where)
     rows = store.fetchall(
         f"SELECT {', '.join(LAWYER_COLUMNS)} FROM {table('lawyers')}{clause} ORDER BY firm_district, name, licence_number", params

@@ -40,20 +40,15 @@ def check_month(month: str) -> None:
         raise DomainError("INVALID_PERIOD", f"月份 {month!r} 格式应为 2026-11 (a month is written 2026-11).")
 
 
+def conditions(*pairs: tuple[str, Any]) -> tuple[list[str], list[Any]]:
+    """The SQL conditions whose value is given (None or empty: no condition), with their parameters."""
+    given = [(condition, value) for condition, value in pairs if value]
+    return [condition for condition, _ in given], [value for _, value in given]
+
+
 def period_filter(column: str, start: str | None, end: str | None, **equal: str | None) -> tuple[list[str], list[Any]]:
     """Conditions for `column` in [start, end) and each other column equal to its value (None: any), with their parameters."""
-    where, params = [], []
-    if start:
-        where.append(f"{column} >= ?")
-        params.append(start)
-    if end:
-        where.append(f"{column} < ?")
-        params.append(end)
-    for other, value in equal.items():
-        if value:
-            where.append(f"{other} = ?")
-            params.append(value)
-    return where, params
+    return conditions((f"{column} >= ?", start), (f"{column} < ?", end), *((f"{other} = ?", value) for other, value in equal.items()))
 
 
 def where_clause(where: list[str]) -> str:

@@ -4,11 +4,8 @@ caught up first, a register's lines from its signed records."""
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from domain.actor import Actor
 from domain.consultation_commands import RecordConsultations, StrikeConsultationLine
@@ -18,15 +15,9 @@ from domain.vocabulary import Role
 from infrastructure.idempotency import IdempotencyStore, RequestKey, RequestOutcome, StoredResponse
 from infrastructure.ledger import CaseLedger
 from infrastructure.principals import Principal
-from projections.periods import check_month
 from projections.registry import ReadModels
 from service.cases import Answer, actor_for, once
-
-# Each round of a race over one register records at least one line, so as many attempts as clerks writing
-# at once land every line; a short random pause spreads the losers out.
-_ATTEMPTS = 16
-
-T = TypeVar("T")
+from service.registers import find_monthly, until_recorded
 
 
 def record_consultations(
@@ -46,20 +37,6 @@ def record_consultations(
     return Answer.of(answer)
 
 
-def until_recorded(attempt: Callable[[], T]) -> T:
-    """Lines commute: one that lost a race to another line of its register is read again and recorded after it."""
-    for _ in range(_ATTEMPTS):
-        try:
-            return attempt()
-        except DomainError as lost:
-            if lost.code != "VERSION_CONFLICT":
-                raise
-            time.sleep(random.uniform(0, 0.01))  # noqa: S311 - a pause, not a secret
-    raise DomainError(
-        "REGISTER_BUSY", "登记簿同时写入过多，未记录，请重试 (too many lines at once in this register; nothing recorded, retry)."
-    )
-
-
 def strike_line(ledger: CaseLedger, command: StrikeConsultationLine, actor: Actor, at: datetime) -> ConsultationRegister:
     """更正: strike out a line of the actor's own register."""
     register = get_register(ledger, actor.institution_id, command.month)
@@ -69,12 +46,8 @@ def strike_line(ledger: CaseLedger, command: StrikeConsultationLine, actor: Acto
 
 
 def get_register(ledger: CaseLedger, institution: str, month: str) -> ConsultationRegister:
-    check_month(month)
-    ledger.directory().get(institution)  # UNKNOWN_INSTITUTION
-    register = ledger.find(register_stream_id(ledger.policy.city, institution, month), ConsultationRegister)
-    if register is None:
-        raise DomainError("REGISTER_NOT_FOUND", f"{institution} 没有 {month} 的咨询登记 (no consultations recorded that month).")
-    return register
+    missing = DomainError("REGISTER_NOT_FOUND", f"{institution} 没有 {month} 的咨询登记 (no consultations recorded that month).")
+    return find_monthly(ledger, ConsultationRegister, register_stream_id, institution, month, missing)
 
 
 def register_view(register: ConsultationRegister) -> dict[str, Any]:

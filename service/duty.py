@@ -17,11 +17,10 @@ from domain.vocabulary import Role
 from infrastructure.ledger import CaseLedger
 from infrastructure.principals import Principal
 from projections.duty_rosters import duties
-from projections.periods import check_month
 from projections.registry import ReadModels
 from service.cases import actor_for
-from service.consultations import until_recorded
 from service.queries import period_bounds
+from service.registers import find_monthly, until_recorded
 
 
 def schedule_duty(ledger: CaseLedger, command: ScheduleDuty, actor: Actor, at: datetime) -> DutyRoster:
@@ -51,12 +50,8 @@ def withdraw_duty(ledger: CaseLedger, command: WithdrawDuty, actor: Actor, at: d
 
 
 def get_roster(ledger: CaseLedger, institution: str, month: str) -> DutyRoster:
-    check_month(month)
-    ledger.directory().get(institution)  # UNKNOWN_INSTITUTION
-    roster = ledger.find(roster_stream_id(ledger.policy.city, institution, month), DutyRoster)
-    if roster is None:
-        raise DomainError("ROSTER_NOT_FOUND", f"{institution} 没有 {month} 的值班排班 (no duty roster that month).")
-    return roster
+    missing = DomainError("ROSTER_NOT_FOUND", f"{institution} 没有 {month} 的值班排班 (no duty roster that month).")
+    return find_monthly(ledger, DutyRoster, roster_stream_id, institution, month, missing)
 
 
 def roster_view(roster: DutyRoster) -> dict[str, Any]:

@@ -27,8 +27,9 @@ from infrastructure.principals import Principal
 from infrastructure.sql_store import SqlStore
 from projections.consultations import consultation_figures, consultations_by_day
 from projections.registry import ReadModels, build_read_models
-from service.consultations import ConsultationService, record_consultations, strike_line, until_recorded
+from service.consultations import ConsultationService, record_consultations, strike_line
 from service.queries import Queries
+from service.registers import until_recorded
 from tests.integration.test_served_integrity import assert_verifies
 from tests.walkthrough import staff
 
