@@ -38,11 +38,16 @@ def record_consultations(
 
 
 def strike_line(ledger: CaseLedger, command: StrikeConsultationLine, actor: Actor, at: datetime) -> ConsultationRegister:
-    """更正: strike out a line of the actor's own register."""
-    register = get_register(ledger, actor.institution_id, command.month)
-    register.strike(actor, at, command.line, command.reason)
-    ledger.save(register)
-    return register
+    """更正: strike out a line of the actor's own register; a strike that lost a race to another line of the
+    register is checked again against the winner (a line struck meanwhile: LINE_ALREADY_STRUCK)."""
+
+    def attempt() -> ConsultationRegister:
+        register = get_register(ledger, actor.institution_id, command.month)
+        register.strike(actor, at, command.line, command.reason)
+        ledger.save(register)
+        return register
+
+    return until_recorded(attempt)
 
 
 def get_register(ledger: CaseLedger, institution: str, month: str) -> ConsultationRegister:

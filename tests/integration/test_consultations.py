@@ -172,6 +172,35 @@ def test_eight_clerks_recording_in_one_register_at_once_all_land_each_once(ledge
     assert_verifies(ledger)
 
 
+def test_a_line_struck_out_while_clerks_record_others_is_struck_once_and_every_line_lands(ledger: CaseLedger) -> None:
+    """A strike racing new lines of its register is not refused as a conflict; two strikes of one line: one lands,
+    the other is told the line is struck already."""
+    wrong = record(ledger, QINGSHAN, line(date(2026, 11, 23), "walk_in", "civil", 40))
+    outcomes: list[str] = []
+
+    def strike() -> None:
+        try:
+            strike_line(ledger, StrikeConsultationLine(month="2026-11", line=wrong, reason="多输了一个零"), staff(QINGSHAN), AT)
+            outcomes.append("struck")
+        except DomainError as refusal:
+            outcomes.append(refusal.code)
+
+    def clerk(count: int) -> None:
+        record(ledger, QINGSHAN, line(date(2026, 11, 23), "hotline", "labour", count))
+        outcomes.append("recorded")
+
+    threads = [threading.Thread(target=strike) for _ in range(2)] + [threading.Thread(target=clerk, args=(n,)) for n in range(1, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == sorted(["struck", "LINE_ALREADY_STRUCK"] + ["recorded"] * 6)
+    register = ledger.find(register_stream_id(ledger.policy.city, QINGSHAN, "2026-11"), ConsultationRegister)
+    assert register is not None and register.struck == {wrong} and register.counted == sum(range(1, 7))
+    assert_verifies(ledger)
+
+
 def test_a_request_sent_twice_at_once_records_its_line_once_and_both_get_its_answer(
     ledger: CaseLedger, models: ReadModels, settings: Settings
 ) -> None:
