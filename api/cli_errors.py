@@ -38,7 +38,8 @@ class OneLineErrors(click.Group):
             _fail(refusal.code, refusal.message)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "tongban"
-            _fail("INVALID_OPTION", f"命令行有误 (invalid command line: {exc.format_message()} See `{command} --help`.)", status=2)
+            said = " ".join(exc.format_message().split())  # click lists a choice's values one a line
+            _fail("INVALID_OPTION", f"命令行有误 (invalid command line: {said} See `{command} --help`.)", status=2)
         except click.ClickException as exc:
             _fail("REFUSED", f"操作未完成 ({exc.format_message()})")
         except BrokenPipeError:  # the reader of our output went away (`tongban ledger | head`): nothing to say

@@ -1,4 +1,5 @@
-"""`tongban lawyers`: the lawyer pool (律师库) from the command line: list, show, add and change status.
+"""`tongban lawyers`: the lawyer pool (律师库) from the command line: list, show, add, change status, move to
+another firm and verify practice.
 Changes are recorded as the city's justice bureau, signed with its key, as `keys rotate` is."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import click
 from api.cli_common import command_ledger, command_read_models, db_option, echo_json, json_option, now, typed_command
 from domain.actor import Actor
 from domain.lawyers import LawyerStatus, Specialty
-from domain.pool_commands import ChangeLawyerStatus, RegisterLawyer
+from domain.pool_commands import ChangeLawyerStatus, MoveLawyer, PoolCommand, RegisterLawyer, VerifyPractice
 from domain.vocabulary import Role
 from infrastructure.ledger import CaseLedger
 from service.lawyers import LawyerService, lawyer_view
@@ -102,7 +103,39 @@ def lawyers_add(criminal_since: Any, db_url: str, as_json: bool, **fields: Any) 
 @json_option
 def lawyers_status(licence_number: str, status: str, reason: str, db_url: str, as_json: bool) -> None:
     """Suspend, restore or remove a lawyer (暂停指派、恢复、退出), as the bureau."""
-    command = typed_command(ChangeLawyerStatus, status=status, reason=reason)
+    _change(licence_number, typed_command(ChangeLawyerStatus, status=status, reason=reason), db_url, as_json)
+
+
+@lawyers.command("move")
+@click.argument("licence_number")
+@click.option("--firm", required=True)
+@click.option("--district", "firm_district", required=True, help="The new firm's district id, e.g. qingshan.")
+@click.option("--address", "office_address", required=True)
+@click.option("--phone", "office_phone", required=True)
+@db_option
+@json_option
+def lawyers_move(licence_number: str, db_url: str, as_json: bool, **fields: str) -> None:
+    """Record a move to another firm or new contact details (转所、变更联系方式), as the bureau."""
+    _change(licence_number, typed_command(MoveLawyer, **fields), db_url, as_json)
+
+
+@lawyers.command("verify")
+@click.argument("licence_number")
+@click.option("--specialty", "specialties", multiple=True, required=True, type=click.Choice([s.value for s in Specialty]))
+@click.option("--criminal-since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Verified start of criminal practice.")
+@click.option("--verification", required=True, help="How the bureau verified it, e.g. 执业证及办案记录核验.")
+@db_option
+@json_option
+def lawyers_verify(
+    licence_number: str, specialties: tuple[str, ...], criminal_since: Any, verification: str, db_url: str, as_json: bool
+) -> None:
+    """Record the specialties and criminal practice the bureau verified (核验执业经历), as the bureau."""
+    since: date | None = criminal_since.date() if criminal_since else None
+    command = typed_command(VerifyPractice, specialties=list(specialties), criminal_practice_since=since, verification=verification)
+    _change(licence_number, command, db_url, as_json)
+
+
+def _change(licence_number: str, command: PoolCommand, db_url: str, as_json: bool) -> None:
     ledger = command_ledger(db_url)
     lawyer = ledger.change_lawyer(licence_number, command, _as_bureau(ledger), now())
     _echo(lawyer_view(lawyer, now().date()), as_json)

@@ -157,6 +157,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "NO_TRANSFER_REQUESTED",
         "OBJECTION_PENDING",
         "ONE_NOTICE_ONLY",
+        "ON_DUTY_ELSEWHERE",
         "PRACTICE_DATE_IN_FUTURE",
         "PRINCIPAL_ALREADY_REVOKED",
         "PRINCIPAL_EXISTS",

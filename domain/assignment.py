@@ -51,6 +51,9 @@ class LawyerPool(Protocol):
     def on_duty(self, station: StationKind, district: str, day: date) -> list[str]:
         """The licence numbers on the duty roster of a station on a day (值班律师)."""
 
+    def duty_days(self, licence_number: str, first: date, last: date) -> dict[date, str]:
+        """The days from first to last a lawyer is on duty at any station, with the station's district."""
+
 
 class UnavailablePool:
     """The pool of a ledger no read models were wired to: every question is refused (503)."""
@@ -70,6 +73,9 @@ class UnavailablePool:
         return self._refuse()  # type: ignore[no-any-return]
 
     def on_duty(self, station: StationKind, district: str, day: date) -> list[str]:
+        return self._refuse()  # type: ignore[no-any-return]
+
+    def duty_days(self, licence_number: str, first: date, last: date) -> dict[date, str]:
         return self._refuse()  # type: ignore[no-any-return]
 
 
@@ -256,6 +262,9 @@ class PoolInMemory:
 
     def on_duty(self, station: StationKind, district: str, day: date) -> list[str]:
         return self.duties.get((station, district, day), [])
+
+    def duty_days(self, licence_number: str, first: date, last: date) -> dict[date, str]:
+        return {day: district for (_, district, day), on in self.duties.items() if first <= day <= last and licence_number in on}
 
     def appointed(self, case: Case) -> None:
         """Learn the appointment a case just recorded, as the read model learns it from the record."""

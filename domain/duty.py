@@ -11,6 +11,7 @@ that day (domain/assignment.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -97,8 +98,12 @@ class DutyRoster(Aggregate):
         self.institution, self.district, self.month = institution, district, month
         self.on_duty: dict[tuple[date, StationKind], set[str]] = {}
 
-    def schedule(self, actor: Actor, at: datetime, duty: Duty, lawyer: LawyerProfile | None) -> None:
-        """排班: a lawyer of the pool, active and doing criminal work, on duty at a station for some days."""
+    def schedule(
+        self, actor: Actor, at: datetime, duty: Duty, lawyer: LawyerProfile | None, elsewhere: Callable[[], Mapping[date, str]]
+    ) -> None:
+        """排班: a lawyer of the pool, active and doing criminal work, on duty at a station for some days, on none
+        of which the lawyer is on duty in another district (`elsewhere`: day -> district, from the other rosters,
+        asked last)."""
         self._own(actor)
         first, last = month_days(self.month)
         if not first <= duty.first_day <= duty.last_day <= last:
@@ -112,6 +117,13 @@ class DutyRoster(Aggregate):
         for day in duty.days():
             if any(duty.lawyer in lawyers for (d, _), lawyers in self.on_duty.items() if d == day):
                 raise DomainError("ALREADY_ON_DUTY", f"{lawyer.name}律师 {day} 已在本中心排班 (the lawyer is already on duty that day).")
+        busy = elsewhere()
+        for day in duty.days():
+            if (district := busy.get(day, self.district)) != self.district:
+                raise DomainError(
+                    "ON_DUTY_ELSEWHERE",
+                    f"{lawyer.name}律师 {day} 已在 {district} 值班 (the lawyer is on duty in another district that day).",
+                )
         self._scheduled(
             station=duty.station.value,
             district=self.district,

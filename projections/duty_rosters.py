@@ -49,6 +49,12 @@ def on_duty(store: SqlStore, table: Callable[[str], str], station: str, district
     return [str(row[0]) for row in store.fetchall(sql, (district, station, day.isoformat()))]
 
 
+def duty_days(store: SqlStore, table: Callable[[str], str], lawyer: str, first: date, last: date) -> dict[date, str]:
+    """The days from first to last a lawyer is on duty anywhere, with the station's district."""
+    sql = f"SELECT day, district FROM {table('duties')} WHERE lawyer = ? AND day BETWEEN ? AND ? AND withdrawn = 0"
+    return {date.fromisoformat(day): district for day, district in store.fetchall(sql, (lawyer, first.isoformat(), last.isoformat()))}
+
+
 def duties(store: SqlStore, table: Callable[[str], str], start: str | None, end: str | None, **filters: str | None) -> list[dict[str, Any]]:
     """Duty days in [start, end), by day, district and station; filters are columns (district, station, lawyer)."""
     where, params = period_filter("day", start, end, **filters)

@@ -19,7 +19,7 @@ from domain.lawyers import LawyerProfile, Specialty
 from domain.vocabulary import FileGrade
 from infrastructure.ledger import CaseLedger
 from infrastructure.sql_store import SqlStore
-from projections.duty_rosters import on_duty
+from projections.duty_rosters import duty_days, on_duty
 from projections.periods import conditions, where_clause
 from projections.runner import CASE_STATE_COLUMNS, Projection, ProjectionRunner, Record, load_case_states, save_case_states
 
@@ -236,3 +236,7 @@ class PoolReader:
     def on_duty(self, station: StationKind, district: str, day: date) -> list[str]:
         self.rosters.catch_up()
         return on_duty(self.store, self.rosters.current_table(), station.value, district, day)
+
+    def duty_days(self, licence_number: str, first: date, last: date) -> dict[date, str]:
+        self.rosters.catch_up()
+        return duty_days(self.store, self.rosters.current_table(), licence_number, first, last)

@@ -30,7 +30,9 @@ def schedule_duty(ledger: CaseLedger, command: ScheduleDuty, actor: Actor, at: d
     def attempt() -> DutyRoster:
         roster = ledger.find(roster_stream_id(ledger.policy.city, actor.institution_id, month), DutyRoster)
         roster = roster or DutyRoster.open(actor, at, ledger.policy.city, month, ledger.directory())
-        roster.schedule(actor, at, command.duty(), ledger.lawyer_pool.lawyer(command.lawyer))
+        duty, pool = command.duty(), ledger.lawyer_pool
+        elsewhere = lambda: pool.duty_days(duty.lawyer, duty.first_day, duty.last_day)  # noqa: E731 - asked last
+        roster.schedule(actor, at, duty, pool.lawyer(duty.lawyer), elsewhere)
         ledger.save(roster)
         return roster
 

@@ -315,3 +315,27 @@ def test_a_bureau_accepts_investigates_and_decides_a_complaint_from_the_command_
     assert decided.exit_code == 0, decided.output
     assert (json.loads(decided.output)["outcome"], json.loads(decided.output)["findings"]) == ("partly_substantiated", ["属实"])
     assert json.loads(tongban("verify", "--json").output)["ok"] is True
+
+
+def test_the_bureau_keeps_a_lawyers_record_from_the_command_line(tongban: Callable[..., Result]) -> None:
+    """登记入库, 转所, 核验执业经历, 暂停指派: each a signed record of the bureau, the last word on the lawyer."""
+    assert tongban("init").exit_code == 0
+    licence = "11502201810123456"
+    added = tongban("lawyers", "add", "--licence", licence, "--name", "赵敏", "--firm", "内蒙古慧丰律师事务所",
+                    "--district", "qingshan", "--address", "青山区幸福路1号", "--phone", "0472-5100001", "--specialty", "civil",
+                    "--verification", "执业证核验", "--json")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    moved = tongban("lawyers", "move", licence, "--firm", "内蒙古北辰律师事务所", "--district", "kundulun", "--address", "昆区钢铁大街2号",
+                    "--phone", "0472-5100002", "--json")  # fmt: skip
+    assert moved.exit_code == 0, moved.output
+    verified = tongban("lawyers", "verify", licence, "--specialty", "civil", "--specialty", "criminal", "--criminal-since", "2019-07-01",
+                       "--verification", "调取2019年以来刑事办案记录核验", "--json")  # fmt: skip
+    assert verified.exit_code == 0, verified.output
+    suspended = tongban("lawyers", "status", licence, "--to", "suspended", "--reason", "投诉查处期间暂停指派", "--json")
+    assert suspended.exit_code == 0, suspended.output
+
+    shown = json.loads(tongban("lawyers", "show", licence, "--json").output)
+    assert (shown["firm"], shown["firm_district"], shown["office_phone"]) == ("内蒙古北辰律师事务所", "kundulun", "0472-5100002")
+    assert (shown["specialties"], shown["criminal_practice_since"], shown["status"]) == (["civil", "criminal"], "2019-07-01", "suspended")
+    assert shown["version"] == 4
+    assert json.loads(tongban("verify", "--json").output)["ok"] is True

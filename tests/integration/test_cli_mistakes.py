@@ -135,6 +135,16 @@ MISTAKES = [
         ["lawyers", "status", "1" * 17, "--to", "suspended", "--reason", "投诉"],
         "LAWYER_NOT_ON_ROLL",
     ),
+    Mistake(
+        "moving a lawyer not in the pool",
+        ["lawyers", "move", "1" * 17, "--firm", "北辰所", "--district", "kundulun", "--address", "钢铁大街1号", "--phone", "0472-1"],
+        "LAWYER_NOT_ON_ROLL",
+    ),
+    Mistake(
+        "a practice verified without a specialty",
+        ["lawyers", "verify", "1" * 17, "--criminal-since", "2019-07-01", "--verification", "核验"],
+        "INVALID_OPTION",
+    ),
     Mistake("a complaint number no bureau gave", ["complaints", "show", "投〔2026〕1号"], "COMPLAINT_NOT_FOUND"),
     Mistake("complaints of a bureau not in the city", ["complaints", "list", "--bureau", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
     Mistake("consultations of a day still to come", [*_CONSULTATIONS, "--day", "2099-01-04"], "CONSULTED_IN_FUTURE"),

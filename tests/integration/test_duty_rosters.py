@@ -45,9 +45,11 @@ def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
     models.store.close()
 
 
-def put_on_duty(ledger: CaseLedger, lawyer: str, first: date, last: date | None = None, station: str = "court") -> DutyRoster:
+def put_on_duty(
+    ledger: CaseLedger, lawyer: str, first: date, last: date | None = None, station: str = "court", centre: str = HANDLING
+) -> DutyRoster:
     command = ScheduleDuty.model_validate({"station": station, "first_day": first, "last_day": last, "lawyer": lawyer})
-    return schedule_duty(ledger, command, staff(HANDLING), AT)
+    return schedule_duty(ledger, command, staff(centre), AT)
 
 
 def duty_case(ledger: CaseLedger) -> tuple[UUID, datetime]:
@@ -127,6 +129,21 @@ def test_centres_racing_to_put_one_lawyer_on_duty_one_day_leave_one_duty(ledger:
 
     assert sorted(outcomes) == ["ALREADY_ON_DUTY"] * 8 + ["scheduled"]
     assert_verifies(ledger)
+
+
+def test_a_lawyer_on_another_centres_roster_that_day_is_refused_and_free_again_once_taken_off(
+    ledger: CaseLedger, models: ReadModels
+) -> None:
+    put_on_duty(ledger, LAWYER, date(2026, 3, 10), centre="baotou-kundulun")
+
+    with pytest.raises(DomainError) as refused:
+        put_on_duty(ledger, LAWYER, date(2026, 3, 9), date(2026, 3, 11))
+    assert refused.value.code == "ON_DUTY_ELSEWHERE"
+    assert ledger.find(roster_stream_id(ledger.policy.city, HANDLING, "2026-03"), DutyRoster) is None  # nothing opened
+
+    withdraw = WithdrawDuty.model_validate({"station": "court", "day": date(2026, 3, 10), "lawyer": LAWYER, "reason": "调往青山"})
+    withdraw_duty(ledger, withdraw, staff("baotou-kundulun"), AT)
+    assert put_on_duty(ledger, LAWYER, date(2026, 3, 9), date(2026, 3, 11)).on_duty[(date(2026, 3, 10), StationKind.COURT)] == {LAWYER}
 
 
 def test_after_kill_9_each_duty_is_whole_or_absent_and_a_retry_completes_the_roster(

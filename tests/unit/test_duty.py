@@ -44,7 +44,7 @@ def refused_code(aggregate: DutyRoster, action: Callable[[], Any]) -> str:
 
 def test_a_centre_puts_a_lawyer_on_duty_for_some_days_and_takes_them_off_one() -> None:
     kept = roster()
-    kept.schedule(STAFF["qingshan"], AT, on(StationKind.COURT, date(2026, 3, 2), date(2026, 3, 6), LAWYER), POOL[LAWYER])
+    kept.schedule(STAFF["qingshan"], AT, on(StationKind.COURT, date(2026, 3, 2), date(2026, 3, 6), LAWYER), POOL[LAWYER], dict)
     assert kept.on_duty[(date(2026, 3, 4), StationKind.COURT)] == {LAWYER}
     kept.withdraw(STAFF["qingshan"], AT, StationKind.COURT, date(2026, 3, 4), LAWYER, "病假，与李律师调班")
     assert kept.on_duty[(date(2026, 3, 4), StationKind.COURT)] == set()
@@ -56,21 +56,33 @@ def test_a_centre_puts_a_lawyer_on_duty_for_some_days_and_takes_them_off_one() -
 
 def test_only_active_criminal_lawyers_of_the_pool_go_on_duty_one_station_a_day() -> None:
     kept = roster()
-    kept.schedule(STAFF["qingshan"], AT, on(StationKind.COURT, date(2026, 3, 2), date(2026, 3, 3), LAWYER), POOL[LAWYER])
+    kept.schedule(STAFF["qingshan"], AT, on(StationKind.COURT, date(2026, 3, 2), date(2026, 3, 3), LAWYER), POOL[LAWYER], dict)
     twice = on(StationKind.PROCURATORATE, date(2026, 3, 3), date(2026, 3, 3), LAWYER)
-    assert refused_code(kept, lambda: kept.schedule(STAFF["qingshan"], AT, twice, POOL[LAWYER])) == "ALREADY_ON_DUTY"
+    assert refused_code(kept, lambda: kept.schedule(STAFF["qingshan"], AT, twice, POOL[LAWYER], dict)) == "ALREADY_ON_DUTY"
     for lawyer, code in ((SUSPENDED, "LAWYER_NOT_ACTIVE"), (ADMINISTRATIVE_ONLY, "LAWYER_WRONG_SPECIALTY"), (None, "LAWYER_NOT_ON_ROLL")):
         duty = on(StationKind.COURT, date(2026, 3, 9), date(2026, 3, 9), lawyer.licence_number if lawyer else "1" * 17)
-        assert refused_code(kept, lambda d=duty, p=lawyer: kept.schedule(STAFF["qingshan"], AT, d, p)) == code  # type: ignore[misc]
+        assert refused_code(kept, lambda d=duty, p=lawyer: kept.schedule(STAFF["qingshan"], AT, d, p, dict)) == code  # type: ignore[misc]
+
+
+def test_a_lawyer_on_duty_in_another_district_that_day_is_not_put_on_duty_here() -> None:
+    kept = roster()
+
+    def elsewhere() -> dict[date, str]:
+        return {date(2026, 3, 4): "kundulun"}  # on the Kundulun centre's roster that day
+
+    days = on(StationKind.COURT, date(2026, 3, 2), date(2026, 3, 6), LAWYER)
+    assert refused_code(kept, lambda: kept.schedule(STAFF["qingshan"], AT, days, POOL[LAWYER], elsewhere)) == "ON_DUTY_ELSEWHERE"
+    kept.schedule(STAFF["qingshan"], AT, on(StationKind.COURT, date(2026, 3, 5), date(2026, 3, 6), LAWYER), POOL[LAWYER], elsewhere)
+    assert kept.on_duty[(date(2026, 3, 5), StationKind.COURT)] == {LAWYER}
 
 
 def test_a_roster_is_its_centres_own_and_holds_days_of_its_month_in_order() -> None:
     kept = roster()
     duty = on(StationKind.COURT, date(2026, 3, 2), date(2026, 3, 2), LAWYER)
-    assert refused_code(kept, lambda: kept.schedule(STAFF["kundulun"], AT, duty, POOL[LAWYER])) == "NOT_YOUR_ROSTER"
+    assert refused_code(kept, lambda: kept.schedule(STAFF["kundulun"], AT, duty, POOL[LAWYER], dict)) == "NOT_YOUR_ROSTER"
     for first, last in ((date(2026, 2, 27), date(2026, 3, 2)), (date(2026, 3, 30), date(2026, 4, 1)), (date(2026, 3, 5), date(2026, 3, 4))):
         wrong = on(StationKind.COURT, first, last, LAWYER)
-        assert refused_code(kept, lambda w=wrong: kept.schedule(STAFF["qingshan"], AT, w, POOL[LAWYER])) == "NOT_THIS_MONTH"  # type: ignore[misc]
+        assert refused_code(kept, lambda w=wrong: kept.schedule(STAFF["qingshan"], AT, w, POOL[LAWYER], dict)) == "NOT_THIS_MONTH"  # type: ignore[misc]
     off_duty_day = date(2026, 3, 2)
     assert refused_code(kept, lambda: kept.withdraw(STAFF["qingshan"], AT, StationKind.COURT, off_duty_day, LAWYER, "x")) == "NOT_ON_DUTY"
     with pytest.raises(DomainError) as bureau:
