@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,10 @@ from typing import Any
 import click
 
 from api.cli_common import command_read_models, db_option, echo_json, json_option
-from api.exports import Table, write_csv, write_xlsx
+from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets
+from api.sheets import Sheet, csv_text, xlsx_bytes
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS
-from projections.reconciliation import CHECKED_PAYMENT_COLUMNS, match_statement, read_statement
+from projections.reconciliation import match_statement, read_statement
 from service.queries import Queries
 
 
@@ -40,12 +40,13 @@ def _queries(db_url: str) -> Queries:
     return Queries(command_read_models(db_url))
 
 
-def _export(table: Table, csv_file: Path | None, xlsx_file: Path | None, sheets: dict[str, Table] | None = None) -> None:
+def _export(queries: Queries, sheets: list[Sheet], csv_file: Path | None, xlsx_file: Path | None) -> None:
+    """CSV of the first sheet, XLSX of all (api/sheets.py)."""
     if csv_file:
-        write_csv(csv_file, table)
+        csv_file.write_text(csv_text(sheets[0], queries.institution_name), encoding="utf-8", newline="")
         click.echo(f"wrote {csv_file}")
     if xlsx_file:
-        write_xlsx(xlsx_file, sheets or {"report": table})
+        xlsx_file.write_bytes(xlsx_bytes(sheets, queries.institution_name))
         click.echo(f"wrote {xlsx_file}")
 
 
@@ -55,15 +56,9 @@ def ledger_report(
     institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None, xlsx_file: Path | None
 ) -> None:
     """Each institution's ledger (市域通办工作台账): received first, handled, transferred, decided, closed, archived."""
-    result = _queries(db_url).ledger(institution, period)["institutions"]
-    headers = ["institution", "breakdown", "value", *(f"{COLUMN_TITLES[c]} {c}" for c in LEDGER_COLUMNS)]
-    rows = []
-    for inst, entry in result.items():
-        rows.append([inst, "total", "", *(entry["totals"][c] for c in LEDGER_COLUMNS)])
-        for breakdown in ("by_matter_kind", "by_key_group"):
-            for value, counts in sorted(entry[breakdown].items()):
-                rows.append([inst, breakdown.removeprefix("by_"), value, *(counts[c] for c in LEDGER_COLUMNS)])
-    _export((headers, rows), csv_file, xlsx_file)
+    queries = _queries(db_url)
+    result = queries.ledger(institution, period)["institutions"]
+    _export(queries, [ledger_sheet(result)], csv_file, xlsx_file)
     if as_json:
         echo_json({"period": period, "institutions": result})
     elif not (csv_file or xlsx_file):
@@ -78,29 +73,15 @@ def costs_report(
     institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None, xlsx_file: Path | None
 ) -> None:
     """Archiving and subsidy costs, carried by the first-receiving institution, and who pays for whose work."""
-    result = _queries(db_url).costs(institution, period)
-    totals_rows = [
-        [i, t["subsidies_paid"], t["subsidy_fen"], t["for_other_institutions_fen"], t["files_archived"]]
-        for i, t in result["by_first_receiving_institution"].items()
-    ]
-    totals: Table = (
-        ["first_receiving_institution", "subsidies_paid", "subsidy_fen", "for_other_institutions_fen", "files_archived"],
-        totals_rows,
-    )
-    matrix: Table = (
-        ["first_receiving_institution", "handling_institution", "subsidies_paid", "subsidy_fen", "files_archived"],
-        [
-            [f, h, c["subsidies_paid"], c["subsidy_fen"], c["files_archived"]]
-            for f, row in result["first_receiving_x_handling"].items()
-            for h, c in sorted(row.items())
-        ],
-    )
-    _export(totals, csv_file, xlsx_file, {"totals": totals, "matrix": matrix})
+    queries = _queries(db_url)
+    result = queries.costs(institution, period)
+    _export(queries, costs_sheets(result), csv_file, xlsx_file)
     if as_json:
         echo_json(result)
     elif not (csv_file or xlsx_file):
         click.echo(f"{'first-receiving institution':<28} {'paid':>5} {'subsidy (yuan)':>15} {'for others (yuan)':>18} {'archived':>9}")
-        for i, n, fen, others, archived in totals_rows:
+        for i, t in result["by_first_receiving_institution"].items():
+            n, fen, others, archived = t["subsidies_paid"], t["subsidy_fen"], t["for_other_institutions_fen"], t["files_archived"]
             click.echo(f"{i:<28} {n:>5} {fen / 100:>15,.2f} {others / 100:>18,.2f} {archived:>9}")
 
 
@@ -110,7 +91,7 @@ def costs_report(
     "--statement",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="A payout statement (CSV: date, reference, payee, amount in yuan) to match against.",
+    help="A payout statement to match against: CSV with the columns date, reference, payee, amount (yuan), or 日期, 凭证号, 收款人, 金额.",
 )
 def subsidies_report(
     institution: str | None,
@@ -123,13 +104,10 @@ def subsidies_report(
 ) -> None:
     """Reconcile subsidy payments against the bands, and against a payout statement."""
     lines = read_statement(statement.read_bytes()) if statement else None  # a statement it cannot read is refused before anything else
-    checked = _queries(db_url).payments(institution, period)
+    queries = _queries(db_url)
+    checked = queries.payments(institution, period)
     matching = match_statement(checked, lines) if lines is not None else None
-    payments: Table = (list(CHECKED_PAYMENT_COLUMNS), [[p[c] for c in CHECKED_PAYMENT_COLUMNS] for p in checked])
-    sheets = {"payments": payments}
-    if matching:
-        sheets.update({name: (["entry"], [[json.dumps(e, ensure_ascii=False)] for e in entries]) for name, entries in matching.items()})
-    _export(payments, csv_file, xlsx_file, sheets)
+    _export(queries, [payments_sheet(checked), *(reconciliation_sheets(matching) if matching else [])], csv_file, xlsx_file)
     summary: dict[str, int] = {}
     for p in checked:
         for finding in p["findings"]:

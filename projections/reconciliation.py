@@ -9,6 +9,10 @@ Findings per payment:
 - not_first_receiving (paid by an institution other than the first-receiving one, 000 三(二)).
 The domain refuses most of these when commands are recorded; reconciliation still checks every one,
 because the point of an audit is not to trust the write path.
+
+Against a statement, by the payment's reference (支付凭证号): matched (same amount, same payee), amount_differs,
+payee_differs, paid_twice (a reference on more than one line), recorded_not_in_statement and
+in_statement_not_recorded.
 """
 
 from __future__ import annotations
@@ -90,23 +94,6 @@ def check_payments(payments: list[dict[str, Any]], policy: PolicyProfile) -> lis
     return checked
 
 
-# The columns of a checked payment, in the order exports show them.
-CHECKED_PAYMENT_COLUMNS = (
-    "case_id",
-    "paid_at",
-    "kind",
-    "amount_fen",
-    "band_min_fen",
-    "band_max_fen",
-    "file_grade",
-    "payer",
-    "first_receiving",
-    "payee",
-    "reference",
-    "findings",
-)
-
-
 def decode_statement(raw: bytes) -> str:
     """A statement's text: UTF-8 (with or without BOM) or GB18030, the two encodings banks and Excel produce here."""
     for encoding in ("utf-8-sig", "gb18030"):
@@ -121,54 +108,93 @@ def decode_statement(raw: bytes) -> str:
     )
 
 
+# A statement's columns, as banks and treasuries head them in English or Chinese.
+STATEMENT_HEADERS = {
+    "date": ("date", "日期", "支付日期", "交易日期"),
+    "reference": ("reference", "凭证号", "支付凭证号", "参考号", "流水号"),
+    "payee": ("payee", "收款人", "收款人名称", "户名"),
+    "amount": ("amount", "金额", "金额（元）", "金额(元)", "支付金额"),
+}
+
+
 def read_statement(raw: bytes) -> list[StatementLine]:
-    """A payout statement: CSV with columns date, reference, payee, amount (yuan, e.g. 1500.00)."""
+    """A payout statement: CSV with the columns date, reference, payee and amount (yuan, e.g. 1,500.00), headed
+    in English or Chinese (日期, 凭证号, 收款人, 金额); other columns are ignored."""
     lines = []
-    reader = csv.DictReader(io.StringIO(decode_statement(raw), newline=""))
-    missing = {"date", "reference", "payee", "amount"} - set(reader.fieldnames or [])
+    reader = csv.reader(io.StringIO(decode_statement(raw), newline=""))
+    headers = [h.strip() for h in next(reader, [])]
+    where = {name: next((headers.index(a) for a in aliases if a in headers), None) for name, aliases in STATEMENT_HEADERS.items()}
+    missing = sorted(name for name, n in where.items() if n is None)
     if missing:
-        raise DomainError("INVALID_STATEMENT", f"对账单缺少列 {sorted(missing)} (the statement lacks these columns).")
-    for number, row in enumerate(reader, start=2):
+        raise DomainError(
+            "INVALID_STATEMENT",
+            f"对账单缺少列 {missing}，表头可用 日期、凭证号、收款人、金额 "
+            "(the statement lacks these columns: date, reference, payee, amount).",
+        )
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue  # a blank line, as spreadsheets leave at the end
+        row = {name: (cells[n].strip() if n is not None and n < len(cells) else "") for name, n in where.items()}
         try:
-            fen = Decimal((row["amount"] or "").replace(",", "").strip()) * 100
+            fen = Decimal(row["amount"].replace(",", "")) * 100
         except InvalidOperation:
             raise DomainError("INVALID_STATEMENT", f"第 {number} 行金额 {row['amount']!r} 不是数字 (amount is not a number).") from None
         if not fen.is_finite() or fen != fen.to_integral_value() or abs(fen) > 10**12:
             raise DomainError(
                 "INVALID_STATEMENT", f"第 {number} 行金额 {row['amount']!r} 不是以分计的合理金额 (amount not a sane sum in fen)."
             )
-        lines.append(StatementLine((row["date"] or "").strip(), (row["reference"] or "").strip(), (row["payee"] or "").strip(), int(fen)))
+        lines.append(StatementLine(row["date"], row["reference"], row["payee"], int(fen)))
     return lines
 
 
 def match_statement(payments: Iterable[dict[str, Any]], statement: list[StatementLine]) -> dict[str, list[dict[str, Any]]]:
-    """Match recorded payments to statement lines by reference."""
+    """Match recorded payments to statement lines by reference (支付凭证号). A line is matched only when its amount
+    and its payee are the recorded ones; a second line with a reference already seen is a payment made twice."""
     recorded = {p["reference"]: p for p in payments}
     seen: set[str] = set()
-    result: dict[str, list[dict[str, Any]]] = {
-        "matched": [],
-        "amount_differs": [],
-        "recorded_not_in_statement": [],
-        "in_statement_not_recorded": [],
-    }
+    result: dict[str, list[dict[str, Any]]] = {name: [] for name in STATEMENT_FINDINGS}
     for line in statement:
         payment = recorded.get(line.reference)
         if payment is None:
             result["in_statement_not_recorded"].append(vars(line))
             continue
-        seen.add(line.reference)
         pair = {
             "reference": line.reference,
             "case_id": payment["case_id"],
+            "date": line.date,
             "recorded_fen": payment["amount_fen"],
             "statement_fen": line.amount_fen,
             "payee": payment["payee"],
             "statement_payee": line.payee,
         }
-        result["matched" if payment["amount_fen"] == line.amount_fen else "amount_differs"].append(pair)
+        if line.reference in seen:
+            result["paid_twice"].append(pair)
+        elif _name(line.payee) != _name(payment["payee"]):
+            result["payee_differs"].append(pair)
+        elif line.amount_fen != payment["amount_fen"]:
+            result["amount_differs"].append(pair)
+        else:
+            result["matched"].append(pair)
+        seen.add(line.reference)
     result["recorded_not_in_statement"] = [
         {"reference": ref, "case_id": p["case_id"], "recorded_fen": p["amount_fen"], "payee": p["payee"]}
         for ref, p in recorded.items()
         if ref not in seen
     ]
     return result
+
+
+# What a statement line can be found to be, in the order reports show them.
+STATEMENT_FINDINGS = (
+    "matched",
+    "amount_differs",
+    "payee_differs",
+    "paid_twice",
+    "recorded_not_in_statement",
+    "in_statement_not_recorded",
+)
+
+
+def _name(payee: str) -> str:
+    """A payee as compared: without spaces (banks pad names) and with full-width brackets as half-width."""
+    return "".join(payee.split()).replace("（", "(").replace("）", ")")

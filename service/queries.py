@@ -43,6 +43,11 @@ class Queries:
     def __init__(self, models: ReadModels) -> None:
         self.models = models
 
+    def institution_name(self, institution: str) -> str:
+        """包头市青山区法律援助中心 for baotou-qingshan; an id the network does not know, as it is."""
+        found = self.models.ledger.directory().institutions.get(institution)
+        return found.name if found else institution
+
     def _known(self, institution: str | None) -> None:
         if institution is not None:
             self.models.ledger.directory().get(institution)  # UNKNOWN_INSTITUTION

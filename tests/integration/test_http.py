@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import threading
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar.testing import TestClient
+from openpyxl import load_workbook
 
 from api.http_app import create_app
 from domain.commands import CASE_COMMANDS
@@ -72,9 +74,20 @@ def test_a_case_walks_its_whole_life_across_two_institutions(api: Api) -> None:
     assert api.get("bureau", "/ledger?period=2026").json()["institutions"][HANDLING]["totals"]["granted"] == 1
     csv_costs = api.get("kundulun_finance", "/costs?format=csv")
     assert csv_costs.headers["content-type"].startswith("text/csv")
-    assert f"{FIRST_RECEIVING},{HANDLING},1,150000,1" in csv_costs.text
+    assert "昆都仑区法律援助中心,1,1500.00,1500.00,1" in csv_costs.text.splitlines()  # yuan, by name; for Qingshan's work
     xlsx = api.get("kundulun_finance", "/subsidies?format=xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"  # a zip container: a real workbook
+    assert xlsx.status_code == 200
+    payments = load_workbook(io.BytesIO(xlsx.content))["补贴支付 payments"]
+    amount = payments.cell(row=2, column=4)
+    assert (amount.value, amount.number_format) == (1500, "#,##0.00")
+    statement = "日期,凭证号,收款人,金额\n2026-04-20,PAY-1,张律师,1500\n2026-04-21,PAY-1,张律师,1500\n".encode()
+    reconciled = api.call("POST", "kundulun_finance", "/subsidies/reconciliation", content=statement, headers={"Content-Type": "text/csv"})
+    assert reconciled.status_code == 200, reconciled.text
+    assert [(m["reference"], m["date"]) for m in reconciled.json()["paid_twice"]] == [("PAY-1", "2026-04-21")]
+    workbook = api.call(
+        "POST", "kundulun_finance", "/subsidies/reconciliation?format=xlsx", content=statement, headers={"Content-Type": "text/csv"}
+    )
+    assert load_workbook(io.BytesIO(workbook.content))["重复支付 paid twice"]["A2"].value == "PAY-1"
 
 
 def test_a_notified_defence_is_appointed_and_answered_without_review_or_decision(api: Api) -> None:

@@ -278,6 +278,26 @@ def test_a_payout_statement_is_matched_against_recorded_payments(ledger: CaseLed
     assert differs["amount_differs"][0]["statement_fen"] == 149_900
 
 
+def test_a_statement_line_paid_twice_or_to_another_payee_is_not_matched() -> None:
+    recorded = [{"reference": "PAY-1", "case_id": "c1", "amount_fen": 150_000, "payee": "张律师"},
+                {"reference": "PAY-2", "case_id": "c2", "amount_fen": 80_000, "payee": "李律师"}]  # fmt: skip
+    statement = [
+        StatementLine("2026-04-20", "PAY-1", "张 律师", 150_000),  # the bank pads the name: the same payee
+        StatementLine("2026-04-21", "PAY-1", "张律师", 150_000),  # the same payment made again
+        StatementLine("2026-04-21", "PAY-2", "王律师", 80_000),  # paid to someone else
+    ]
+    matching = match_statement(recorded, statement)
+    assert [(m["reference"], m["date"]) for m in matching["matched"]] == [("PAY-1", "2026-04-20")]
+    assert [(m["reference"], m["date"]) for m in matching["paid_twice"]] == [("PAY-1", "2026-04-21")]
+    assert [(m["payee"], m["statement_payee"]) for m in matching["payee_differs"]] == [("李律师", "王律师")]
+    assert matching["amount_differs"] == matching["recorded_not_in_statement"] == matching["in_statement_not_recorded"] == []
+
+
+def test_a_statement_headed_in_chinese_with_other_columns_and_a_blank_last_line_is_read() -> None:
+    text = '序号,交易日期,流水号,户名,金额（元）,摘要\n1,2026-04-20,PAY-1,张律师,"1,500.00",办案补贴\n,,,,,\n'
+    assert read_statement(text.encode("gb18030")) == [StatementLine("2026-04-20", "PAY-1", "张律师", 150_000)]
+
+
 def test_a_malformed_statement_is_refused_with_a_reason(tmp_path: Path) -> None:
     from domain.errors import DomainError
 
@@ -304,7 +324,11 @@ def test_a_statement_in_utf8_with_or_without_bom_or_in_gb18030_is_read_alike(enc
 
 
 # ------------------------------------------------------------------ the commands and their exports
-def test_ledger_costs_and_subsidies_export_to_csv_and_xlsx(ledger: CaseLedger, settings: Settings, tmp_path: Path) -> None:
+def test_ledger_costs_and_subsidies_download_as_spreadsheets_finance_can_use(
+    ledger: CaseLedger, settings: Settings, tmp_path: Path
+) -> None:
+    """Chinese headers and institution names, yuan as numbers with two decimals, real dates, a bold frozen header
+    with a filter; CSV with a BOM and yuan written out; a statement reconciled a sheet per finding."""
     from click.testing import CliRunner
 
     from api.cli import main
@@ -321,19 +345,40 @@ def test_ledger_costs_and_subsidies_export_to_csv_and_xlsx(ledger: CaseLedger, s
     exports = ["--csv", str(tmp_path / "l.csv"), "--xlsx", str(tmp_path / "l.xlsx")]
     result = runner.invoke(main, ["ledger", "--period", "2026-Q1", *exports, *db])
     assert result.exit_code == 0, result.output
-    assert "首次受理 received_first" in (tmp_path / "l.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    sheet = load_workbook(tmp_path / "l.xlsx").active
+    assert (tmp_path / "l.csv").read_bytes().startswith("\ufeff机构 institution,分类 breakdown".encode())
+    sheet = load_workbook(tmp_path / "l.xlsx")["台账 ledger"]
     header, *body = list(sheet.iter_rows(values_only=True))
     rows = {(r[0], r[1]): dict(zip(header, r, strict=True)) for r in body}
-    assert rows[(FIRST_RECEIVING, "total")]["首次受理 received_first"] == 1
-    assert rows[(HANDLING, "total")]["承办 handled"] == 1
-    assert rows[(HANDLING, "total")]["通知辩护 notified"] == 0  # an application, not a notice
+    assert rows[("昆都仑区法律援助中心", "合计")]["首次受理 received_first"] == 1
+    assert rows[("青山区法律援助中心", "合计")]["承办 handled"] == 1
+    assert rows[("青山区法律援助中心", "合计")]["通知辩护 notified"] == 0  # an application, not a notice
+    assert all(cell.font.bold for cell in sheet[1]) and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:O{len(body) + 1}"
+    assert sheet.column_dimensions["A"].width >= 2 * len("昆都仑区法律援助中心")  # wide enough for the names
 
-    costs = runner.invoke(main, ["costs", "--xlsx", str(tmp_path / "c.xlsx"), *db])
+    costs = runner.invoke(main, ["costs", "--xlsx", str(tmp_path / "c.xlsx"), "--csv", str(tmp_path / "c.csv"), *db])
     assert costs.exit_code == 0
-    assert load_workbook(tmp_path / "c.xlsx").sheetnames == ["totals", "matrix"]
+    assert load_workbook(tmp_path / "c.xlsx").sheetnames == ["成本归属 costs", "首次受理×承办 matrix"]
+    assert "昆都仑区法律援助中心,1,1500.00,1500.00,1" in (tmp_path / "c.csv").read_text(encoding="utf-8-sig").splitlines()
 
-    (tmp_path / "s.csv").write_text("date,reference,payee,amount\n2026-03-05,PAY-1,张律师,1500\n", encoding="utf-8")
-    subsidies = runner.invoke(main, ["subsidies", "--statement", str(tmp_path / "s.csv"), *db])
-    assert subsidies.exit_code == 0
-    assert "within_band" in subsidies.output and "statement: matched" in subsidies.output
+    statement = '日期,凭证号,收款人,金额（元）\n2026-04-20,PAY-1,张律师,"1,500.00"\n2026-04-21,PAY-1,张律师,1500\n2026-04-22,PAY-7,=1+2,9\n'
+    (tmp_path / "s.csv").write_text(statement, encoding="utf-8")
+    subsidies = runner.invoke(main, ["subsidies", "--statement", str(tmp_path / "s.csv"), "--xlsx", str(tmp_path / "s.xlsx"), *db])
+    assert subsidies.exit_code == 0, subsidies.output
+    book = load_workbook(tmp_path / "s.xlsx")
+    assert book.sheetnames == [
+        "补贴支付 payments",
+        "相符 matched",
+        "金额不符 amount differs",
+        "收款人不符 payee differs",
+        "重复支付 paid twice",
+        "已记录未见支付 not in statement",
+        "有支付无记录 not recorded",
+    ]
+    paid = dict(zip([c.value for c in book["补贴支付 payments"][1]], book["补贴支付 payments"][2], strict=True))
+    assert (paid["金额（元） amount (yuan)"].value, paid["金额（元） amount (yuan)"].number_format) == (1500, "#,##0.00")
+    assert (paid["标准下限（元） band minimum (yuan)"].value, paid["标准上限（元） band maximum (yuan)"].value) == (1000, 1800)
+    assert paid["支付时间 paid at"].is_date and paid["支付时间 paid at"].number_format == "yyyy-mm-dd hh:mm"
+    assert (paid["支付机构 payer"].value, paid["核对结论 findings"].value) == ("昆都仑区法律援助中心", "在标准内")
+    assert [r[0] for r in book["重复支付 paid twice"].iter_rows(min_row=2, values_only=True)] == ["PAY-1"]  # the second line
+    unrecorded = book["有支付无记录 not recorded"]["D2"]
+    assert (unrecorded.value, unrecorded.data_type) == ("=1+2", "s")  # a payee that looks like a formula stays text
