@@ -96,10 +96,12 @@ def worklist(institution: str, on: datetime | None, db_url: str, as_json: bool) 
 def compliance(institution: str | None, period: str | None, on: datetime | None, db_url: str, as_json: bool) -> None:
     """Compliance rates per rule (and the same-day and one-notice rules), per institution and period."""
     result = Queries(command_read_models(db_url)).compliance(institution, period, on.date() if on else None)
-    lines = [f"{'rule':<10} {'total':>6} {'met':>6} {'late':>6} {'rate':>7}"]
+    # total = met + missed + overdue + stopped + open; the rate is met of those judged (met, missed, overdue)
+    counts = ("total", "met", "missed", "overdue", "stopped", "open")
+    lines = [f"{'rule':<10}" + "".join(f"{c:>9}" for c in counts) + f"{'rate':>8}"]
     for rule, c in result["rules"].items():
         rate = f"{c['rate']:.1%}" if c["rate"] is not None else "-"
-        lines.append(f"{rule:<10} {c['total']:>6} {c['met']:>6} {c['late']:>6} {rate:>7}")
+        lines.append(f"{rule:<10}" + "".join(f"{c[k]:>9}" for k in counts) + f"{rate:>8}")
     _emit(result, as_json, "\n".join(lines))
 
 

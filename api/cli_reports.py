@@ -11,6 +11,7 @@ import click
 from api.cli_common import command_read_models, db_option, echo_json, json_option
 from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets
 from api.sheets import Sheet, csv_text, xlsx_bytes
+from api.words import padded, word
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS
 from projections.reconciliation import match_statement, read_statement
 from service.queries import Queries
@@ -131,9 +132,25 @@ def stats_report(institution: str | None, period: str | None, db_url: str, as_js
     if as_json:
         echo_json(result)
     else:
-        for key, value in result.items():
-            if key not in ("period", "institution"):
-                click.echo(f"{key:<28} {value}")
+        for line in _figures({k: v for k, v in result.items() if k not in ("period", "institution")}):
+            click.echo(line)
+
+
+def _figures(figures: dict[str, Any], depth: int = 0) -> list[str]:
+    """The figures one a line, nested ones indented, with their Chinese names; money in yuan, shares in per cent."""
+    lines = []
+    for key, value in figures.items():
+        label = "  " * depth + (f"{word(key)} {key}" if word(key) != key else key)
+        if isinstance(value, dict):
+            lines.append(label)
+            lines += _figures(value, depth + 1)
+        elif key.endswith("_fen") and isinstance(value, int):
+            lines.append(f"{padded(label, 48)} {value / 100:,.2f} 元")
+        elif "share" in key and isinstance(value, float):
+            lines.append(f"{padded(label, 48)} {value:.1%}")
+        else:
+            lines.append(f"{padded(label, 48)} {'-' if value is None else value}")
+    return lines
 
 
 COMMANDS = (ledger_report, costs_report, subsidies_report, stats_report)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from api.words import word
+from api.words import shown_width, word
 from domain.actor import SHANGHAI
 
 
@@ -85,7 +84,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], names: Callable[[str], str]) -> bytes:
         ws.append([c.title for c in sheet.columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        widths = [_width(c.title) for c in sheet.columns]
+        widths = [shown_width(c.title) for c in sheet.columns]
         for r, row in enumerate(sheet.rows, start=2):
             for n, column in enumerate(sheet.columns):
                 value = cell_value(column, row.get(column.key), names)
@@ -95,7 +94,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], names: Callable[[str], str]) -> bytes:
                     cell.quotePrefix = value.startswith(FORMULA_STARTS)  # and Excel keeps it text when edited
                 elif column.kind in _FORMATS and value is not None:
                     cell.number_format = _FORMATS[column.kind]
-                widths[n] = max(widths[n], _width(_shown(value)))
+                widths[n] = max(widths[n], shown_width(_shown(value)))
         for n, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(n)].width = min(width + 2, 60)
         ws.freeze_panes = "A2"
@@ -130,8 +129,3 @@ def _shown(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return str(value)
-
-
-def _width(text: str) -> int:
-    """Columns a text takes on screen: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -153,6 +153,11 @@ def test_worklist_and_compliance_read_the_deadline_projection(tongban: Callable[
     decision = report["rules"]["DECISION"]
     assert decision["met"] + decision["missed"] + decision["overdue"] + decision["stopped"] + decision["open"] == decision["total"]
     assert tongban("compliance", "--period", "2025-13").exit_code == 1
+    header, *rows = tongban("compliance", "--period", "2025").output.splitlines()
+    assert header.split() == ["rule", "total", "met", "missed", "overdue", "stopped", "open", "rate"]
+    for row in rows:  # as printed, the counts add up to the total
+        total, *parts = (int(n) for n in row.split()[1:7])
+        assert sum(parts) == total, row
 
 
 def test_stats_of_each_institution_add_up_to_the_citys(tongban: Callable[..., Result]) -> None:
@@ -166,6 +171,9 @@ def test_stats_of_each_institution_add_up_to_the_citys(tongban: Callable[..., Re
     for figure in ("applications_received", "cases_granted", "cases_closed", "files_archived", "amount_recovered_fen"):
         assert sum(e[figure] for e in each) == city[figure], figure
     assert len({e["applications_received"] for e in each}) > 1  # the filter is applied, not ignored
+    printed = tongban("stats").output
+    assert "{" not in printed and "'" not in printed  # figures one a line, not Python's dict syntax
+    assert "受理申请 applications_received" in printed and f"{city['amount_recovered_fen'] / 100:,.2f} 元" in printed
 
 
 def test_an_auditor_saves_a_checkpoint_exports_a_bundle_and_later_catches_a_deleted_case(
