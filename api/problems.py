@@ -57,9 +57,12 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "REGISTER_NOT_FOUND",
         "ROSTER_NOT_FOUND",
     ),
-    409: (  # the case (or register) changed since it was read: read again and retry
+    409: (  # the case (or register) changed while the command was being recorded: read again and retry
         "REGISTER_BUSY",
         "VERSION_CONFLICT",
+    ),
+    412: (  # If-Match named a version the case is no longer at (RFC 9110 13.1.1)
+        "PRECONDITION_FAILED",
     ),
     415: (  # a body of another type
         "UNSUPPORTED_MEDIA_TYPE",
@@ -219,6 +222,7 @@ def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[
         403: "Forbidden",
         404: "Not found",
         409: "Conflict",
+        412: "Precondition failed",
         413: "Too large",
         415: "Unsupported media type",
         422: "Refused",

@@ -182,12 +182,14 @@ class CaseLedger(Application[UUID]):
         if not isinstance(case, Case):
             case = self.get_case(case)
         if expected_version is not None and case.version != expected_version:
-            raise DomainError(
-                "VERSION_CONFLICT",
-                f"案件已被更新（当前版本 {case.version}，而不是 {expected_version}），请刷新后重试 (the case changed since you read it).",
-            )
+            raise _not_at(expected_version)
         command.run(case, actor, at, self.context())
-        self._save_answering(case, request, acted(case.id, case.version, command))
+        try:
+            self._save_answering(case, request, acted(case.id, case.version, command))
+        except DomainError as lost:
+            if expected_version is not None and lost.code == "VERSION_CONFLICT":
+                raise _not_at(expected_version) from None  # another action took the version the client named
+            raise
         return case.version
 
     def _save_answering(self, case: Case, request: RequestKey | None, response: StoredResponse) -> None:
@@ -370,3 +372,11 @@ class CaseLedger(Application[UUID]):
                 return
             yield from notifications
             start = notifications[-1].id + 1
+
+
+def _not_at(expected_version: int) -> DomainError:
+    return DomainError(
+        "PRECONDITION_FAILED",
+        f"案件已不在版本 {expected_version}（已被更新），请刷新后重试 "
+        f"(If-Match: the case is no longer at version {expected_version}; reload).",
+    )

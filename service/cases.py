@@ -126,7 +126,7 @@ def once(idempotency: IdempotencyStore, request: RequestKey | None, run: Callabl
         try:
             return run(request)
         except DomainError as refusal:
-            stored = idempotency.find(request) if refusal.code == "VERSION_CONFLICT" else None
+            stored = idempotency.find(request) if refusal.code in ("VERSION_CONFLICT", "PRECONDITION_FAILED") else None
             if stored is None:
                 raise
     return Answer.of(stored, replayed=True)

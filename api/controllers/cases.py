@@ -44,7 +44,9 @@ class CaseController(Controller):
     ) -> Response[dict[str, Any]]:
         """Any legal aid centre of the city accepts an application, whatever the district; it becomes the
         first-receiving institution (首次受理机构) for good."""
-        return answer(services.cases.receive(principal, data, datetime.now(SHANGHAI), request_key(request, principal, data)))
+        received = answer(services.cases.receive(principal, data, datetime.now(SHANGHAI), request_key(request, principal, data)))
+        received.headers["Location"] = f"/cases/{received.content['case_id']}"
+        return received
 
     @get("/{case_id:uuid}", summary="案件 A case's current state (or as of a time)", sync_to_thread=True)
     def case(self, case_id: UUID, principal: Principal, services: Services, as_of: datetime | None = None) -> Response[dict[str, Any]]:

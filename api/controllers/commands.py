@@ -2,7 +2,8 @@
 erasing an applicant's personal data.
 
 Commands are idempotent with an `Idempotency-Key` header and take `If-Match: "<version>"` for optimistic
-concurrency (409 when the case moved on); the answer carries the case's new version as its ETag.
+concurrency (412 PRECONDITION_FAILED when the case is no longer at that version; without If-Match, a command
+that lost a race to another is 409 VERSION_CONFLICT); the answer carries the case's new version as its ETag.
 """
 
 from __future__ import annotations

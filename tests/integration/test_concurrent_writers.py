@@ -51,7 +51,7 @@ def change_lawyer_until(ledger: CaseLedger, case_id: UUID, deadline: float, acce
                 )
             )
         except DomainError as refusal:
-            assert refusal.code == "VERSION_CONFLICT", refusal
+            assert refusal.code == ("PRECONDITION_FAILED" if if_match else "VERSION_CONFLICT"), refusal
 
 
 def race(ledgers: list[CaseLedger], case_id: UUID) -> list[int]:

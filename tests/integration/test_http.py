@@ -298,7 +298,7 @@ def test_a_refusal_is_422_with_the_domain_code_and_records_nothing(api: Api, led
     assert api.get("kundulun_staff", f"/cases/{case_id}").headers["etag"] == '"1"'
 
 
-def test_a_stale_if_match_is_409_and_records_nothing(api: Api) -> None:
+def test_a_stale_if_match_is_412_and_records_nothing(api: Api) -> None:
     case_id = received(api)
     assert (
         api.post(
@@ -307,7 +307,7 @@ def test_a_stale_if_match_is_409_and_records_nothing(api: Api) -> None:
         == 200
     )
     stale = api.post("kundulun_staff", f"/cases/{case_id}/withdrawal", {"reason": "撤回"}, headers={"If-Match": '"1"'})
-    assert (stale.status_code, stale.json()["code"]) == (409, "VERSION_CONFLICT")
+    assert (stale.status_code, stale.json()["code"]) == (412, "PRECONDITION_FAILED")
     assert api.get("kundulun_staff", f"/cases/{case_id}").json()["status"] == "awaiting_materials"
 
 
@@ -318,6 +318,8 @@ def test_a_retried_command_with_the_same_idempotency_key_is_recorded_once(api: A
     again = api.post("kundulun_staff", "/cases", APPLICATION, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
+    assert first.headers["location"] == again.headers["location"] == f"/cases/{first.json()['case_id']}"
+    assert api.get("kundulun_staff", first.headers["location"]).json()["case_id"] == first.json()["case_id"]
     assert again.headers["idempotent-replayed"] == "true"
 
     with TestClient(create_app(settings, background=False)) as restarted:  # also after a restart
@@ -370,7 +372,7 @@ def test_concurrent_commands_on_one_case_exactly_one_wins_per_version(api: Api) 
     for t in threads:
         t.join()
 
-    assert sorted(results) == [200] + [409] * 5
+    assert sorted(results) == [200] + [412] * 5  # each named version 1, which only one of them could still find
     history = api.get("auditor", f"/cases/{case_id}/history").json()
     assert len(history["timeline"]) == 2 and history["verified"]
 

@@ -83,7 +83,7 @@ def test_a_refused_command_leaves_the_stored_events_exactly_as_they_were(ledger:
     assert refused.value.code == "NOT_FIRST_RECEIVING_INSTITUTION"
     with pytest.raises(DomainError) as conflict:
         ledger.act(case_id, Archive(archive_number="again"), staff(FIRST_RECEIVING), RECEIVED_AT + timedelta(days=90), expected_version=3)
-    assert conflict.value.code == "VERSION_CONFLICT"
+    assert conflict.value.code == "PRECONDITION_FAILED"
 
     assert raw.rows() == before
 
