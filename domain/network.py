@@ -54,7 +54,11 @@ class Directory:
         for inst in self.centres():
             if inst.district == district:
                 return inst
-        raise DomainError("UNKNOWN_DISTRICT", f"本市没有 {district} 的法律援助机构 (no legal aid centre for this district).")
+        known = ", ".join(sorted(i.district for i in self.centres()))
+        raise DomainError(
+            "UNKNOWN_DISTRICT",
+            f"本市没有 {district} 的法律援助机构，可选: {known} (no legal aid centre for this district; one of: {known}).",
+        )
 
     def centres(self) -> list[Institution]:
         return [i for i in self.institutions.values() if i.kind.is_centre]

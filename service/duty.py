@@ -88,7 +88,10 @@ class DutyService:
                 "UNKNOWN_STATION", f"{station!r} 不是值班站类别，可选: court, procuratorate, detention_centre (unknown station kind)."
             )
         if district is not None and district not in self.models.ledger.policy.district_names:
-            raise DomainError("UNKNOWN_DISTRICT", f"{district!r} 不是本市的区县 (not a district of the city).")
+            known = ", ".join(sorted(self.models.ledger.policy.district_names))
+            raise DomainError(
+                "UNKNOWN_DISTRICT", f"{district!r} 不是本市的区县，可选: {known} (not a district of the city; one of: {known})."
+            )
         start, end = (on.isoformat(), (on + timedelta(days=1)).isoformat()) if on else period_bounds(period)
         rows = duties(
             self.models.store,

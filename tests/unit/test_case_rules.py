@@ -174,6 +174,12 @@ def test_an_application_is_refused_with_a_reason(who: str, changes: dict[str, An
     assert refusal.value.code == code
 
 
+def test_an_unknown_district_is_refused_naming_the_districts_there_are() -> None:
+    with pytest.raises(DomainError) as refusal:
+        DIRECTORY.centre_for_district("atlantis")
+    assert all(district in refusal.value.message for district in ("donghe", "kundulun", "qingshan", "municipal"))  # the test network's
+
+
 def test_a_time_without_a_zone_is_refused() -> None:
     with pytest.raises(DomainError) as refusal:
         Case.receive_application(STAFF["kundulun"], datetime(2026, 3, 2), Application(**application()), directory=DIRECTORY, policy=BAOTOU)
