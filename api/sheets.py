@@ -91,7 +91,8 @@ def xlsx_bytes(sheets: Sequence[Sheet], names: Callable[[str], str]) -> bytes:
                 cell = ws.cell(row=r, column=n + 1, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # openpyxl takes a text starting with "=" for a formula; it is text
-                    cell.quotePrefix = value.startswith(FORMULA_STARTS)  # and Excel keeps it text when edited
+                    if value.startswith(FORMULA_STARTS):
+                        cell.quotePrefix = True  # and Excel keeps it text when edited
                 elif column.kind in _FORMATS and value is not None:
                     cell.number_format = _FORMATS[column.kind]
                 widths[n] = max(widths[n], shown_width(_shown(value)))

@@ -129,7 +129,7 @@ def read_statement(raw: bytes) -> list[StatementLine]:
         raise DomainError(
             "INVALID_STATEMENT",
             f"对账单缺少列 {missing}，表头可用 日期、凭证号、收款人、金额 "
-            "(the statement lacks these columns: date, reference, payee, amount).",
+            f"(the statement lacks the columns {missing}; it needs date, reference, payee and amount).",
         )
     for number, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):

@@ -17,7 +17,7 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.principals import Principal
 from projections.registry import ReadModels
 from service.cases import Answer, actor_for, once
-from service.registers import find_monthly, until_recorded
+from service.registers import changed_after_races, find_monthly, until_recorded
 
 
 def record_consultations(
@@ -40,14 +40,11 @@ def record_consultations(
 def strike_line(ledger: CaseLedger, command: StrikeConsultationLine, actor: Actor, at: datetime) -> ConsultationRegister:
     """更正: strike out a line of the actor's own register; a strike that lost a race to another line of the
     register is checked again against the winner (a line struck meanwhile: LINE_ALREADY_STRUCK)."""
-
-    def attempt() -> ConsultationRegister:
-        register = get_register(ledger, actor.institution_id, command.month)
-        register.strike(actor, at, command.line, command.reason)
-        ledger.save(register)
-        return register
-
-    return until_recorded(attempt)
+    return changed_after_races(
+        ledger,
+        lambda: get_register(ledger, actor.institution_id, command.month),
+        lambda register: register.strike(actor, at, command.line, command.reason),
+    )
 
 
 def get_register(ledger: CaseLedger, institution: str, month: str) -> ConsultationRegister:

@@ -6,6 +6,7 @@ is checked again against the winner and recorded after it."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from domain.actor import Actor
@@ -20,35 +21,31 @@ from projections.duty_rosters import duties
 from projections.registry import ReadModels
 from service.cases import actor_for
 from service.queries import period_bounds
-from service.registers import find_monthly, until_recorded
+from service.registers import changed_after_races, find_monthly
 
 
 def schedule_duty(ledger: CaseLedger, command: ScheduleDuty, actor: Actor, at: datetime) -> DutyRoster:
     """排班, in the centre's roster of the month of the first day (opened by its first duty)."""
-    month = month_of(command.first_day)
+    month, duty, pool = month_of(command.first_day), command.duty(), ledger.lawyer_pool
 
-    def attempt() -> DutyRoster:
+    def read() -> DutyRoster:
         roster = ledger.find(roster_stream_id(ledger.policy.city, actor.institution_id, month), DutyRoster)
-        roster = roster or DutyRoster.open(actor, at, ledger.policy.city, month, ledger.directory())
-        duty, pool = command.duty(), ledger.lawyer_pool
-        elsewhere = lambda: pool.duty_days(duty.lawyer, duty.first_day, duty.last_day)  # noqa: E731 - asked last
-        roster.schedule(actor, at, duty, pool.lawyer(duty.lawyer), elsewhere)
-        ledger.save(roster)
-        return roster
+        return roster or DutyRoster.open(actor, at, ledger.policy.city, month, ledger.directory())
 
-    return until_recorded(attempt)
+    def schedule(roster: DutyRoster) -> None:
+        elsewhere = partial(pool.duty_days, duty.lawyer, duty.first_day, duty.last_day)  # asked last
+        roster.schedule(actor, at, duty, pool.lawyer(duty.lawyer), elsewhere)
+
+    return changed_after_races(ledger, read, schedule)
 
 
 def withdraw_duty(ledger: CaseLedger, command: WithdrawDuty, actor: Actor, at: datetime) -> DutyRoster:
     """调班: one day of one lawyer's duty at a station, off the centre's roster."""
-
-    def attempt() -> DutyRoster:
-        roster = get_roster(ledger, actor.institution_id, month_of(command.day))
-        roster.withdraw(actor, at, command.station, command.day, command.lawyer, command.reason)
-        ledger.save(roster)
-        return roster
-
-    return until_recorded(attempt)
+    return changed_after_races(
+        ledger,
+        lambda: get_roster(ledger, actor.institution_id, month_of(command.day)),
+        lambda roster: roster.withdraw(actor, at, command.station, command.day, command.lawyer, command.reason),
+    )
 
 
 def get_roster(ledger: CaseLedger, institution: str, month: str) -> DutyRoster:
@@ -87,11 +84,8 @@ class DutyService:
             raise DomainError(
                 "UNKNOWN_STATION", f"{station!r} 不是值班站类别，可选: court, procuratorate, detention_centre (unknown station kind)."
             )
-        if district is not None and district not in self.models.ledger.policy.district_names:
-            known = ", ".join(sorted(self.models.ledger.policy.district_names))
-            raise DomainError(
-                "UNKNOWN_DISTRICT", f"{district!r} 不是本市的区县，可选: {known} (not a district of the city; one of: {known})."
-            )
+        if district is not None:
+            self.models.ledger.directory().centre_for_district(district)  # UNKNOWN_DISTRICT, naming those there are
         start, end = (on.isoformat(), (on + timedelta(days=1)).isoformat()) if on else period_bounds(period)
         rows = duties(
             self.models.store,

@@ -38,6 +38,19 @@ def until_recorded(attempt: Callable[[], T]) -> T:
     )
 
 
+def changed_after_races(ledger: CaseLedger, read: Callable[[], Monthly], change: Callable[[Monthly], None]) -> Monthly:
+    """Read a month's stream, change it and save it; when another change of the stream won the race, all three
+    again (until_recorded)."""
+
+    def attempt() -> Monthly:
+        monthly = read()
+        change(monthly)
+        ledger.save(monthly)
+        return monthly
+
+    return until_recorded(attempt)
+
+
 def find_monthly(
     ledger: CaseLedger, kind: type[Monthly], stream: Callable[[str, str, str], UUID], institution: str, month: str, missing: DomainError
 ) -> Monthly:
