@@ -9,9 +9,10 @@ from typing import Any
 import click
 
 from api.cli_common import command_read_models, db_option, echo_json, json_option
-from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets
+from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets, register_sheets
 from api.sheets import Sheet, csv_text, xlsx_bytes
-from api.words import padded, word
+from api.words import padded, shown_width, word
+from projections.case_register import TOTALS
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS
 from projections.reconciliation import match_statement, read_statement
 from service.queries import Queries
@@ -44,28 +45,51 @@ def _queries(db_url: str) -> Queries:
 def _export(queries: Queries, sheets: list[Sheet], csv_file: Path | None, xlsx_file: Path | None) -> None:
     """CSV of the first sheet, XLSX of all (api/sheets.py)."""
     if csv_file:
-        csv_file.write_text(csv_text(sheets[0], queries.institution_name), encoding="utf-8", newline="")
+        csv_file.write_text(csv_text(sheets[0], queries.name_of), encoding="utf-8", newline="")
         click.echo(f"wrote {csv_file}")
     if xlsx_file:
-        xlsx_file.write_bytes(xlsx_bytes(sheets, queries.institution_name))
+        xlsx_file.write_bytes(xlsx_bytes(sheets, queries.name_of))
         click.echo(f"wrote {xlsx_file}")
 
 
 @click.command("ledger")
 @_options()
+@click.option("--detail", is_flag=True, help="台账明细: a line per case received in the period, and the totals per institution.")
 def ledger_report(
-    institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None, xlsx_file: Path | None
+    institution: str | None, period: str | None, db_url: str, as_json: bool, csv_file: Path | None, xlsx_file: Path | None, detail: bool
 ) -> None:
-    """Each institution's ledger (市域通办工作台账): received first, handled, transferred, decided, closed, archived."""
+    """Each institution's ledger (市域通办工作台账): received first, handled, transferred, decided, closed, archived;
+    with --detail, the case register (台账明细)."""
     queries = _queries(db_url)
+    if detail:
+        _register(queries, queries.register(institution, period), as_json, csv_file, xlsx_file)
+        return
     result = queries.ledger(institution, period)["institutions"]
     _export(queries, [ledger_sheet(result)], csv_file, xlsx_file)
     if as_json:
         echo_json({"period": period, "institutions": result})
     elif not (csv_file or xlsx_file):
-        click.echo(f"{'institution':<26}" + "".join(f"{COLUMN_TITLES[c]:>6}" for c in LEDGER_COLUMNS))
-        for inst, entry in result.items():
-            click.echo(f"{inst:<26}" + "".join(f"{entry['totals'][c]:>8}" for c in LEDGER_COLUMNS))
+        _table(queries, [(c, COLUMN_TITLES[c]) for c in LEDGER_COLUMNS], {i: e["totals"] for i, e in result.items()})
+
+
+def _register(queries: Queries, result: dict[str, Any], as_json: bool, csv_file: Path | None, xlsx_file: Path | None) -> None:
+    _export(queries, register_sheets(result), csv_file, xlsx_file)
+    if as_json:
+        echo_json(result)
+    elif not (csv_file or xlsx_file):
+        click.echo(f"台账明细 {len(result['cases'])} 件 cases (as of {result['as_of']}); --xlsx or --csv writes every column")
+        _table(queries, [(k, t.split("（")[0]) for k, t in TOTALS.items()], result["totals"])
+
+
+def _table(queries: Queries, columns: list[tuple[str, str]], rows: dict[str, dict[str, int]]) -> None:
+    """Institutions by name down the side, the columns' Chinese titles across; money in yuan."""
+    names = {i: queries.name_of(i) if i != "total" else word("total") for i in rows}
+    side = max([shown_width(n) for n in names.values()] + [4]) + 2
+    widths = [max(8, shown_width(title) + 2) for _, title in columns]
+    click.echo(padded("机构", side) + "".join(padded(title, w) for (_, title), w in zip(columns, widths, strict=True)))
+    for institution, figures in rows.items():
+        cells = [f"{figures[k] / 100:,.2f}" if k.endswith("_fen") else str(figures[k]) for k, _ in columns]
+        click.echo(padded(names[institution], side) + "".join(padded(c, w) for c, w in zip(cells, widths, strict=True)))
 
 
 @click.command("costs")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.sheets import Column, Kind, Sheet
+from projections.case_register import TOTALS
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS
 
 _MONEY_WORDS = {
@@ -29,6 +30,69 @@ def ledger_sheet(institutions: dict[str, Any]) -> Sheet:
             for value, counts in sorted(entry[breakdown].items()):
                 rows.append({"institution": institution, "breakdown": breakdown.removeprefix("by_"), "value": value, **counts})
     return Sheet("台账 ledger", columns, rows)
+
+
+_INSTITUTION, _DISTRICT, _WORD, _MONEY, _AT = Kind.INSTITUTION, Kind.DISTRICT, Kind.WORD, Kind.MONEY, Kind.DATETIME
+REGISTER_COLUMNS = (
+    Column("case_id", "案件编号 case"),
+    Column("platform_number", "平台编号 platform number"),
+    Column("status", "状态 status", _WORD),
+    Column("received_at", "受理时间 received", _AT),
+    Column("channel", "受理渠道 channel", _WORD),
+    Column("matter_kind", "案件类别 matter", _WORD),
+    Column("authority_name", "办案机关 authority"),
+    Column("authority_case_number", "办案机关案号 authority's case number"),
+    Column("first_receiving", "首次受理机构 first-receiving institution", _INSTITUTION),
+    Column("receiving_district", "受理地 receiving district", _DISTRICT),
+    Column("authority_district", "办案机关所在地 authority's district", _DISTRICT),
+    Column("cross_district", "跨区通办 received in another district", Kind.FLAG),
+    Column("handling", "承办机构 handling institution", _INSTITUTION),
+    Column("transfer_from", "转出机构 transferred from", _INSTITUTION),
+    Column("transfer_to", "转入机构 transferred to", _INSTITUTION),
+    Column("transfer_requested_at", "转交申请 transfer asked", _AT),
+    Column("transfer_sent_at", "材料寄出 materials sent", _AT),
+    Column("transfer_delivered_at", "材料送达 materials delivered", _AT),
+    Column("transfer_on_time", "转交期限 transfer limit", _WORD),
+    Column("hardship_basis", "经济困难依据 hardship basis", _WORD),
+    Column("exemption", "免予核查类别 exemption"),
+    Column("legal_basis", "法律依据 legal basis"),
+    Column("decision", "决定 decision", _WORD),
+    Column("decided_at", "决定时间 decided", _AT),
+    Column("decision_document", "决定书、通知书编号 document number"),
+    Column("decision_on_time", "审查决定期限 decision limit", _WORD),
+    Column("objection", "异议 objection", _WORD, {"filed": "已提出", "upheld": "维持原决定", "correction_ordered": "责令改正"}),
+    Column("appointed_at", "指派时间 appointed", _AT),
+    Column("same_day", "当日受理当日指派 same-day appointment", _WORD),
+    Column("appointment_on_time", "指派（通知辩护：指派并告知）期限 appointment limit", _WORD),
+    Column("lawyer_name", "承办律师 lawyer"),
+    Column("lawyer_firm", "律师事务所 law firm"),
+    Column("lawyer_changes", "更换律师次数 lawyer changes", Kind.COUNT),
+    Column("key_groups", "重点人群（绿色通道） key groups (green channel)", Kind.WORDS),
+    Column("emergency", "紧急 emergency", Kind.FLAG),
+    Column("complex_case", "重大疑难复杂 complex", Kind.FLAG),
+    Column("group_case", "群体性 group case", Kind.FLAG),
+    Column("ended", "撤回或终止 withdrawn or terminated", _WORD),
+    Column("ended_at", "撤回、终止时间 ended", _AT),
+    Column("termination_document", "终止决定书编号 termination document"),
+    Column("closed_at", "结案时间 closed", _AT),
+    Column("outcome", "结案情况 outcome"),
+    Column("amount_recovered_fen", "挽回经济损失（元） recovered (yuan)", _MONEY),
+    Column("file_grade", "卷宗等级 file grade", _WORD),
+    Column("archived_at", "归档时间 archived", _AT),
+    Column("archive_number", "归档号 archive number"),
+    Column("subsidy_fen", "办案补贴（元） subsidy (yuan)", _MONEY),
+    Column("subsidy_paid_at", "补贴支付时间 subsidy paid", _AT),
+)
+
+
+def register_sheets(result: dict[str, Any]) -> list[Sheet]:
+    """台账明细: a line per case, then the totals per institution (and for the city)."""
+    totals = [{"institution": i, **figures} for i, figures in result["totals"].items()]
+    total_columns = [
+        Column("institution", "机构 institution", _INSTITUTION),
+        *(Column(k, f"{t} {k}", _MONEY if k.endswith("_fen") else Kind.COUNT) for k, t in TOTALS.items()),
+    ]
+    return [Sheet("台账明细 register", REGISTER_COLUMNS, result["cases"]), Sheet("合计 totals", total_columns, totals)]
 
 
 def costs_sheets(result: dict[str, Any]) -> list[Sheet]:

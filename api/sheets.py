@@ -25,7 +25,9 @@ from domain.actor import SHANGHAI
 class Kind(Enum):
     TEXT = "text"
     INSTITUTION = "institution"  # an institution id, shown by its name
+    DISTRICT = "district"  # a district id, shown by its name
     WORD = "word"  # a code of a closed vocabulary, shown in Chinese
+    FLAG = "flag"  # yes or no, shown 是 or left empty
     WORDS = "words"  # a list of such codes (findings)
     MONEY = "money"  # whole fen, shown in yuan
     COUNT = "count"
@@ -38,6 +40,7 @@ class Column:
     key: str
     title: str  # 中文 English
     kind: Kind = Kind.TEXT
+    words: Mapping[str, str] | None = None  # a WORD column's own words, where a code means something else here
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,13 @@ def cell_value(column: Column, value: Any, names: Callable[[str], str]) -> Any:
             return date.fromisoformat(str(value))
         except ValueError:
             return str(value)
-    if column.kind is Kind.INSTITUTION:
-        return names(str(value))
+    if column.kind in (Kind.INSTITUTION, Kind.DISTRICT):
+        named = names(str(value))
+        return word(named) if named == value else named  # "total" is 合计
+    if column.kind is Kind.FLAG:
+        return "是" if value else None
     if column.kind is Kind.WORD:
-        return word(str(value))
+        return column.words.get(str(value), str(value)) if column.words else word(str(value))
     if column.kind is Kind.WORDS:
         return "；".join(word(v) for v in value)
     return str(value)

@@ -1,4 +1,5 @@
-"""The case index: one row per case for listing and access control (who may see which case).
+"""The case index: one row per case for listing and access control (who may see which case), and its line of
+the register (台账明细, projections/case_register.py).
 
 Its status and its involved institutions come from the domain's own definitions (domain/case_status.py),
 folded from the records: the index can never disagree with the case about either.
@@ -13,6 +14,7 @@ from typing import Any
 
 from domain.case_status import Progress
 from infrastructure.sql_store import SqlStore
+from projections.case_register import register_line
 from projections.periods import conditions, where_clause
 from projections.runner import Projection, Record, case_records
 
@@ -27,17 +29,19 @@ COLUMNS = (
     "last_at",
     "version",
     "progress",
+    "register",
 )
+LISTED = COLUMNS[:-2]  # what a listing shows
 
 
 class CaseIndexProjection(Projection):
     name = "case_index"
-    version = 2  # status and involved from the domain's Progress (v1 kept a copy of the rules that disagreed)
+    version = 3  # v2: status and involved from the domain's Progress (v1 kept a copy of the rules that disagreed); v3: the register
     tables = {  # noqa: RUF012 - class-level schema
         "cases": (
             "case_id TEXT PRIMARY KEY, first_receiving TEXT NOT NULL, handling TEXT NOT NULL, involved TEXT NOT NULL, "
             "matter_kind TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, last_at TEXT NOT NULL, "
-            "version INTEGER NOT NULL, progress TEXT NOT NULL"
+            "version INTEGER NOT NULL, progress TEXT NOT NULL, register TEXT NOT NULL"
         ),
     }
 
@@ -61,7 +65,7 @@ class CaseIndexProjection(Projection):
         kind, by, at = body["type"].removeprefix("Case."), body["institution"], body["occurred_at"]
         if kind == "ApplicationReceived":
             progress = Progress(first_receiving=by, handling=by)
-            row = {"case_id": case_id, "matter_kind": body["payload"]["matter_kind"], "received_at": at}
+            row = {"case_id": case_id, "matter_kind": body["payload"]["matter_kind"], "received_at": at, "register": "{}"}
         else:
             stored = json.loads(row["progress"])
             progress = Progress(**{**stored, "outstanding_materials": tuple(stored["outstanding_materials"])}).after(
@@ -75,6 +79,7 @@ class CaseIndexProjection(Projection):
             last_at=at,
             version=body["version"],
             progress=json.dumps(asdict(progress), ensure_ascii=False),
+            register=json.dumps(register_line(json.loads(row["register"]), kind, body), ensure_ascii=False),
         )
         return row
 
@@ -102,8 +107,21 @@ def list_cases(
     clause = where_clause(where)
     total = store.fetchone(f"SELECT COUNT(*) FROM {table('cases')}{clause}", params)
     rows = store.fetchall(
-        f"SELECT {', '.join(COLUMNS)} FROM {table('cases')}{clause} ORDER BY received_at DESC, case_id LIMIT ? OFFSET ?",
+        f"SELECT {', '.join(LISTED)} FROM {table('cases')}{clause} ORDER BY received_at DESC, case_id LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
-    page = [{**dict(zip(COLUMNS[:-1], r, strict=False)), "involved": r[3].strip(",").split(",")} for r in rows]
+    page = [{**dict(zip(LISTED, r, strict=True)), "involved": r[3].strip(",").split(",")} for r in rows]
     return int(total[0]) if total else 0, page
+
+
+def register_lines(
+    store: SqlStore, table: Callable[[str], str], *, institution: str | None, start: str | None, end: str | None
+) -> list[dict[str, Any]]:
+    """The register's lines (台账明细) of the cases received in [start, end) that `institution` has a part in
+    (None: every case), in the order they were received."""
+    where, params = conditions(
+        ("involved LIKE ?", f"%,{institution},%" if institution else None), ("received_at >= ?", start), ("received_at < ?", end)
+    )
+    columns = "case_id, first_receiving, handling, status, register"
+    rows = store.fetchall(f"SELECT {columns} FROM {table('cases')}{where_clause(where)} ORDER BY received_at, case_id", params)
+    return [{"case_id": c, "first_receiving": f, "handling": h, "status": s, **json.loads(r)} for c, f, h, s, r in rows]

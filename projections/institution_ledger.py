@@ -33,7 +33,7 @@ LEDGER_COLUMNS = ("received_first", "notified", "handled", *list(ACTIONS.values(
 COLUMN_TITLES = {
     "received_first": "首次受理",
     "notified": "通知辩护",  # of which an authority's notice (LAL 25, 28): aid owed without a decision
-    "handled": "承办",
+    "handled": "承办",  # aid given: granted, or a lawyer appointed on a notice (a refusal is not handled)
     "transferred_out": "转出",
     "transferred_in": "转入",
     "granted": "给予援助",
@@ -48,7 +48,8 @@ COLUMN_TITLES = {
 
 class InstitutionLedgerProjection(Projection):
     name = "ledger"
-    version = 3  # v2: notices (通知辩护) counted, and handled when appointed; v3: a payment keeps its file's grade
+    version = 4  # v2: notices (通知辩护) counted, and handled when appointed; v3: a payment keeps its file's grade;
+    # v4: a refusal is not handled (承办 is giving aid)
     tables = {  # noqa: RUF012 - class-level schema
         "cases": CASE_STATE_COLUMNS,
         "actions": (
@@ -150,8 +151,8 @@ class InstitutionLedgerProjection(Projection):
             count(ACTIONS[kind], p.get("amount_recovered_fen", 0))
         if kind == "ApplicationReceived" and p.get("notice"):
             count("notified")
-        if kind in ("AidGranted", "AidRefused") or (kind == "LawyerAppointed" and case.get("notified")):
-            count("handled")  # the institution that decided handled the case; on a notice, the one that appointed
+        if kind == "AidGranted" or (kind == "LawyerAppointed" and case.get("notified")):
+            count("handled")  # the institution that granted aid handles the case; on a notice, the one that appointed
 
 
 # ---------------------------------------------------------------------- reading

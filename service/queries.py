@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.actor import SHANGHAI, check_supported
-from projections.case_index import list_cases
+from projections.case_index import list_cases, register_lines
+from projections.case_register import REGISTER_LIMITS, TOTALS, register_totals
 from projections.complaints import complaint_figures
 from projections.consultations import consultation_figures, consultations_by_day
 from projections.deadlines import DeadlineRow, read_rows, summarise
@@ -43,10 +44,10 @@ class Queries:
     def __init__(self, models: ReadModels) -> None:
         self.models = models
 
-    def institution_name(self, institution: str) -> str:
-        """包头市青山区法律援助中心 for baotou-qingshan; an id the network does not know, as it is."""
-        found = self.models.ledger.directory().institutions.get(institution)
-        return found.name if found else institution
+    def name_of(self, code: str) -> str:
+        """青山区法律援助中心 for baotou-qingshan, 青山区 for qingshan; an id the network does not know, as it is."""
+        found = self.models.ledger.directory().institutions.get(code)
+        return found.name if found else self.models.ledger.policy.district_names.get(code, code)
 
     def _known(self, institution: str | None) -> None:
         if institution is not None:
@@ -109,6 +110,40 @@ class Queries:
         self._known(institution)
         runner = self.models.current("ledger")
         return {"period": period, "institutions": institution_ledger(self.models.store, runner.current_table(), institution, start, end)}
+
+    def register(self, institution: str | None, period: str | None, on: date | None = None) -> dict[str, Any]:
+        """台账明细: a line per case received in the period that `institution` has a part in (None: every case), with the
+        limits it was held to as of the end of `on` (default today), and the totals per institution."""
+        start, end = period_bounds(period)
+        today = _today(on)
+        self._known(institution)
+        lines = register_lines(
+            self.models.store, self.models.current("case_index").current_table(), institution=institution, start=start, end=end
+        )
+        limits = self._limits([line["case_id"] for line in lines], today)
+        districts = {i: inst.district for i, inst in self.models.ledger.directory().institutions.items()}
+        exemptions = self.models.ledger.policy.exemptions
+        for line in lines:
+            line["exemption"] = exemptions[line["exemption"]].description if line["exemption"] in exemptions else line["exemption"]
+            line.update(receiving_district=districts.get(line["first_receiving"]), handling_district=districts.get(line["handling"]))
+            line["cross_district"] = line["receiving_district"] != line["authority_district"]  # 通办: received away from the authority
+            line.update(limits.get(line["case_id"], {}))
+        totals = register_totals(lines)
+        if institution is not None:  # its own part only: the others' parts in its cases are theirs to report
+            totals = {institution: totals.get(institution, dict.fromkeys(TOTALS, 0))}
+        return {"period": period, "institution": institution, "as_of": today.isoformat(), "cases": lines, "totals": totals}
+
+    def _limits(self, case_ids: list[str], today: date) -> dict[str, dict[str, str]]:
+        """Per case, the status of each limit the register shows (met, missed, overdue, stopped, open...)."""
+        table = self.models.current("deadlines").current_table()
+        found: dict[str, dict[str, str]] = {}
+        rules = tuple(REGISTER_LIMITS)
+        for n in range(0, len(case_ids), 500):
+            chunk = case_ids[n : n + 500]
+            where = f"case_id IN ({', '.join('?' * len(chunk))}) AND rule_id IN ({', '.join('?' * len(rules))})"
+            for row in read_rows(self.models.store, table, where, (*chunk, *rules)):
+                found.setdefault(row.case_id, {})[REGISTER_LIMITS[row.rule_id]] = row.status(today, self.models.calendar)
+        return found
 
     def costs(self, institution: str | None, period: str | None) -> dict[str, Any]:
         """成本归属: what each first-receiving institution carried, and for whose work (`institution`: only its rows)."""

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Controller, Response, get, post
 
 from api.http_security import Services, allow, own_unless_overseer, scope_institution
-from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets
+from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets, register_sheets
 from api.sheets import Sheet, csv_text, xlsx_bytes
 from domain.errors import DomainError
 from domain.vocabulary import Role
@@ -22,7 +22,7 @@ MONEY_READERS = [allow(Role.FINANCE, Role.HEAD, Role.BUREAU, Role.AUDITOR)]
 
 def download(sheets: list[Sheet], fmt: str, name: str, as_json: dict[str, Any], services: Services) -> Response[Any]:
     """JSON as the read model says; CSV (the first sheet) or XLSX (every sheet) for spreadsheets (api/sheets.py)."""
-    names = services.queries.institution_name
+    names = services.queries.name_of
     if fmt == "json":
         return Response(as_json)
     if fmt == "csv":
@@ -49,6 +49,22 @@ class ReportController(Controller):
     ) -> Response[Any]:
         result = services.queries.ledger(scope_institution(principal, services, institution), period)
         return download([ledger_sheet(result["institutions"])], format, "ledger", result, services)
+
+    @get("/ledger/detail", summary="台账明细 The case register: a line per case received in the period", sync_to_thread=True)
+    def register(
+        self,
+        principal: Principal,
+        services: Services,
+        institution: str | None = None,
+        period: str | None = None,
+        on: date | None = None,
+        format: str = "json",
+    ) -> Response[Any]:
+        """Each case the institution has a part in (all cases for the bureau and auditors), received in the period: dates,
+        channel, matter, districts, transfer, hardship basis, decision, lawyer, flags, result, archive and subsidy, with
+        the limits as of the end of `on` (default today); then the totals per institution. No personal data."""
+        result = services.queries.register(scope_institution(principal, services, institution), period, on)
+        return download(register_sheets(result), format, "register", result, services)
 
     @get("/compliance", summary="期限合规 Compliance per rule", sync_to_thread=True)
     def compliance(

@@ -31,8 +31,8 @@ def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
 
 
 # The ledger's columns (台账, 000 四(四)) and the event each counts, written here from the rules rather than
-# taken from the projection, so that a wrong mapping there is caught. Deciding either way is also "handled";
-# on an authority's notice, which is not decided, appointing the lawyer is.
+# taken from the projection, so that a wrong mapping there is caught. Granting aid is also "handled" (承办), refusing
+# it is not; on an authority's notice, which is not decided, appointing the lawyer is.
 COLUMN_OF_EVENT = {
     "ApplicationReceived": "received_first",
     "TransferRequested": "transferred_out",
@@ -68,7 +68,7 @@ def recount(ledger: CaseLedger) -> dict[str, Any]:
                 counts[(institution, "notified")] += 1
         if kind in COLUMN_OF_EVENT:
             counts[(institution, COLUMN_OF_EVENT[kind])] += 1
-        if kind in ("AidGranted", "AidRefused") or (kind == "LawyerAppointed" and event.originator_id in notified):
+        if kind == "AidGranted" or (kind == "LawyerAppointed" and event.originator_id in notified):
             counts[(institution, "handled")] += 1
         if kind == "SubsidyPaid":
             paid[first[event.originator_id]] += event.amount_fen  # type: ignore[attr-defined]
@@ -354,6 +354,11 @@ def test_ledger_costs_and_subsidies_download_as_spreadsheets_finance_can_use(
     assert rows[("青山区法律援助中心", "合计")]["通知辩护 notified"] == 0  # an application, not a notice
     assert all(cell.font.bold for cell in sheet[1]) and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:O{len(body) + 1}"
     assert sheet.column_dimensions["A"].width >= 2 * len("昆都仑区法律援助中心")  # wide enough for the names
+    detail = runner.invoke(main, ["ledger", "--detail", "--period", "2026", *db])
+    assert detail.exit_code == 0, detail.output
+    kundulun, qingshan, total = detail.output.splitlines()[-3:]  # by name, then the city: 首次受理 ... 办案补贴
+    assert kundulun.split()[:2] == ["昆都仑区法律援助中心", "1"] and kundulun.split()[-1] == "1,500.00"
+    assert qingshan.split()[:2] == ["青山区法律援助中心", "0"] and total.split()[:2] == ["合计", "1"]
 
     costs = runner.invoke(main, ["costs", "--xlsx", str(tmp_path / "c.xlsx"), "--csv", str(tmp_path / "c.csv"), *db])
     assert costs.exit_code == 0

@@ -4,6 +4,7 @@ Pure: the aggregate in memory, the projection's fold on the events' bodies, no d
 
 from __future__ import annotations
 
+import json
 from random import Random
 from typing import Any
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from domain.actor import Actor
 from domain.case import Case
 from domain.case_status import CaseStatus
+from domain.decision import Decision
 from domain.errors import DomainError
 from domain.vocabulary import DispatchMethod, ObjectionRuling, Recommendation, TerminationGround
 from projections.case_index import CaseIndexProjection
@@ -107,7 +109,21 @@ def test_the_index_folded_from_the_events_has_the_cases_status_and_involved_inst
         assert row["status"] == case.status.value
         assert set(row["involved"].strip(",").split(",")) == set(case.involved_institutions)
         assert row["handling"] == case.handling_institution
+        assert_register_line_agrees(json.loads(row["register"]), case)
     event(f"reached {case.status.value}")
+
+
+def assert_register_line_agrees(line: dict[str, Any], case: Case) -> None:
+    """The register's line (台账明细) says what the case says of its decision, transfer, lawyer, end and file."""
+    decision = {Decision.GRANTED: "granted", Decision.REFUSED: "refused", None: "notified" if case.notice else None}[case.decision]
+    assert line["decision"] == decision
+    assert line.get("transfer_to") == (case.transfer.to_institution if case.transfer else None)
+    assert bool(line.get("transfer_delivered_at")) == bool(case.transfer and case.transfer.received_at)
+    assert line.get("lawyer_licence") == (case.lawyer["licence_number"] if case.lawyer else None)
+    assert line.get("ended") == ("withdrawn" if case.withdrawn else "terminated" if case.terminated else None)
+    assert line.get("closed_at") == (case.closed["at"] if case.closed else None)
+    assert bool(line.get("archived_at")) == case.archived
+    assert line.get("platform_number") == (case.platform_entry["number"] if case.platform_entry else None)
 
 
 def test_a_supplement_while_a_transfer_waits_leaves_it_waiting_in_the_index_too() -> None:
