@@ -10,6 +10,7 @@ import click
 
 from api.cli_common import command_read_models, db_option, json_option
 from api.cli_types import ShanghaiTime
+from api.words import padded, word
 from domain.actor import check_supported
 from domain.deadlines import due_date
 from domain.errors import DomainError
@@ -75,10 +76,17 @@ def deadline(rule: str, start: datetime, complex_case: bool, as_json: bool) -> N
 @db_option
 @json_option
 def worklist(institution: str, on: datetime | None, db_url: str, as_json: bool) -> None:
-    """What an institution must do: overdue, due by the next working day, and other open limits."""
-    result = Queries(command_read_models(db_url)).worklist(institution, on.date() if on else None)
-    lines = (f"{i['status']:<11} {i['rule']:<9} due {i['due_day']}  case {i['case_id']}" for i in result["items"])
-    _emit(result, as_json, "\n".join(lines) or "nothing open")
+    """What an institution must do: overdue, due by the next working day, and other open limits, each with the
+    applicant, the authority and the rule in words (whoever runs this holds the keys and may read the names)."""
+    queries = Queries(command_read_models(db_url))
+    result = queries.worklist(institution, on.date() if on else None, sees_applicant=lambda involved: True)
+    lines = [f"{queries.name_of(institution)} 待办 worklist, {result['date']}: {len(result['items'])}"]
+    for i in result["items"]:
+        case = "  ".join(filter(None, [i.get("applicant_name"), i.get("authority_name"), word(i.get("matter_kind"))]))
+        lines.append(
+            f"{padded(word(i['status']), 14)} 期限 {i['due_day']}  {padded(i['rule_description'], 44)} {case}  案件 {i['case_id']}"
+        )
+    _emit(result, as_json, "\n".join(lines) if result["items"] else "nothing open 无待办")
 
 
 @click.command()

@@ -30,18 +30,21 @@ COLUMNS = (
     "version",
     "progress",
     "register",
+    "applicant",
 )
-LISTED = COLUMNS[:-2]  # what a listing shows
+LISTED = COLUMNS[:-3]  # what a listing shows
 
 
 class CaseIndexProjection(Projection):
     name = "case_index"
-    version = 3  # v2: status and involved from the domain's Progress (v1 kept a copy of the rules that disagreed); v3: the register
+    version = 4  # v2: status and involved from the domain's Progress (v1 kept a copy of the rules that disagreed); v3: the register;
+    # v4: the applicant as recorded (the name sealed with the applicant's data key: erased with the key)
     tables = {  # noqa: RUF012 - class-level schema
         "cases": (
             "case_id TEXT PRIMARY KEY, first_receiving TEXT NOT NULL, handling TEXT NOT NULL, involved TEXT NOT NULL, "
             "matter_kind TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, last_at TEXT NOT NULL, "
-            "version INTEGER NOT NULL, progress TEXT NOT NULL, register TEXT NOT NULL"
+            "version INTEGER NOT NULL, progress TEXT NOT NULL, register TEXT NOT NULL, "
+            "applicant TEXT NOT NULL"
         ),
     }
 
@@ -65,7 +68,14 @@ class CaseIndexProjection(Projection):
         kind, by, at = body["type"].removeprefix("Case."), body["institution"], body["occurred_at"]
         if kind == "ApplicationReceived":
             progress = Progress(first_receiving=by, handling=by)
-            row = {"case_id": case_id, "matter_kind": body["payload"]["matter_kind"], "received_at": at, "register": "{}"}
+            p = body["payload"]
+            row = {
+                "case_id": case_id,
+                "matter_kind": p["matter_kind"],
+                "received_at": at,
+                "register": "{}",
+                "applicant": json.dumps(p["applicant"]),
+            }
         else:
             stored = json.loads(row["progress"])
             progress = Progress(**{**stored, "outstanding_materials": tuple(stored["outstanding_materials"])}).after(
@@ -112,6 +122,24 @@ def list_cases(
     )
     page = [{**dict(zip(LISTED, r, strict=True)), "involved": r[3].strip(",").split(",")} for r in rows]
     return int(total[0]) if total else 0, page
+
+
+def case_facts(store: SqlStore, table: Callable[[str], str], case_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """What a to-do list names of each case: its institutions, status, matter, authority and applicant as recorded."""
+    facts: dict[str, dict[str, Any]] = {}
+    for n in range(0, len(case_ids), 500):
+        chunk = case_ids[n : n + 500]
+        columns, marks = "case_id, involved, status, matter_kind, register, applicant", ", ".join("?" * len(chunk))
+        sql = f"SELECT {columns} FROM {table('cases')} WHERE case_id IN ({marks})"
+        for case_id, involved, status, matter_kind, register, applicant in store.fetchall(sql, chunk):
+            facts[case_id] = {
+                "involved": frozenset(involved.strip(",").split(",")),
+                "case_status": status,
+                "matter_kind": matter_kind,
+                "authority_name": json.loads(register).get("authority_name", ""),
+                "applicant": json.loads(applicant),
+            }
+    return facts
 
 
 def register_lines(

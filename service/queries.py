@@ -7,12 +7,13 @@ rows are read and summed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
 from domain.actor import SHANGHAI, check_supported
-from projections.case_index import list_cases, register_lines
+from projections.case_index import case_facts, list_cases, register_lines
 from projections.case_register import REGISTER_LIMITS, TOTALS, register_totals
 from projections.complaints import complaint_figures
 from projections.consultations import consultation_figures, consultations_by_day
@@ -23,6 +24,7 @@ from projections.quality import quality_figures
 from projections.reconciliation import check_payments, read_payments
 from projections.registry import ReadModels
 
+Seen = Callable[[frozenset[str]], bool]  # may the asker see the applicant of a case with these institutions?
 _WORKLIST_ORDER = {"overdue": 0, "due_soon": 1, "provisional": 2, "open": 3}
 
 
@@ -74,8 +76,9 @@ class Queries:
         return {"page": page, "page_size": page_size, "total": total, "items": items}
 
     # ------------------------------------------------------------------ deadlines (期限)
-    def worklist(self, institution: str, on: date | None = None) -> dict[str, Any]:
-        """待办: the institution's open limits as of the end of a day, overdue first, then due soonest."""
+    def worklist(self, institution: str, on: date | None = None, sees_applicant: Seen = lambda involved: False) -> dict[str, Any]:
+        """待办: the institution's open limits as of the end of a day, overdue first, then due soonest; the applicant
+        is named where `sees_applicant` allows it for the case's involved institutions."""
         today = _today(on)
         self._known(institution)
         runner = self.models.current("deadlines")
@@ -83,8 +86,26 @@ class Queries:
         rows = read_rows(self.models.store, runner.current_table(), "responsible = ? AND started_at <= ?", (institution, end_of_today))
         statuses = ((row.status(today, self.models.calendar), row) for row in rows)
         items = sorted(((s, r) for s, r in statuses if s in _WORKLIST_ORDER), key=lambda i: (_WORKLIST_ORDER[i[0]], i[1].due_day))
-        listing = [{"status": s, "rule": r.rule_id, **_row_dict(r)} for s, r in items]
+        facts = case_facts(self.models.store, self.models.current("case_index").current_table(), [r.case_id for _, r in items])
+        listing = [self._work_item(s, r, facts.get(r.case_id), sees_applicant) for s, r in items]
         return {"institution": institution, "date": today.isoformat(), "items": listing}
+
+    def _work_item(self, status: str, row: DeadlineRow, facts: dict[str, Any] | None, sees_applicant: Seen) -> dict[str, Any]:
+        """A limit with what the caseworker knows the case by: the rule in words, the authority, the matter and, for
+        those who may see it, the applicant's name. A complaint's limits name no case."""
+        item = {"status": status, "rule": row.rule_id, "rule_description": self.models.ledger.policy.deadline(row.rule_id).description}
+        item.update(_row_dict(row))
+        if facts:
+            item.update({k: facts[k] for k in ("case_status", "matter_kind", "authority_name")})
+            if sees_applicant(facts["involved"]):
+                applicant = facts["applicant"]
+                sealed = applicant.get("sealed")
+                item["applicant_name"] = (
+                    self.models.ledger.vault.unseal(applicant["applicant_id"], sealed, ["name"])["name"]
+                    if sealed
+                    else applicant.get("name")
+                )
+        return item
 
     def compliance(self, institution: str | None, period: str | None, on: date | None = None) -> dict[str, Any]:
         """期限合规: per rule, the limits due in the period, met, missed, overdue, stopped and open."""

@@ -51,7 +51,7 @@ class CaseController(Controller):
     @get("/{case_id:uuid}", summary="案件 A case's current state (or as of a time)", sync_to_thread=True)
     def case(self, case_id: UUID, principal: Principal, services: Services, as_of: datetime | None = None) -> Response[dict[str, Any]]:
         case = services.cases.case_for(principal, case_id)
-        personal = CaseService.may_see_personal_data(principal, case)
+        personal = CaseService.may_see_personal_data(principal, case.involved_institutions)
         if as_of is None:
             state = case_state(case, personal)
         else:
@@ -62,7 +62,9 @@ class CaseController(Controller):
     @get("/{case_id:uuid}/history", summary="案件记录 Timeline with each record's signature status", sync_to_thread=True)
     def history(self, case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:
         case = services.cases.case_for(principal, case_id)
-        timeline, state = case_history(services.ledger, case_id, None, CaseService.may_see_personal_data(principal, case))
+        timeline, state = case_history(
+            services.ledger, case_id, None, CaseService.may_see_personal_data(principal, case.involved_institutions)
+        )
         return {"case_id": str(case_id), "verified": all(e["verified"] for e in timeline), "timeline": timeline, "state": state}
 
     @get(

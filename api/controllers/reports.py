@@ -4,6 +4,7 @@ as JSON or, where finance wants them, CSV and XLSX."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -15,7 +16,7 @@ from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
 from projections.reconciliation import match_statement, read_statement
-from service.cases import raise_role_not_allowed
+from service.cases import CaseService, raise_role_not_allowed
 
 MONEY_READERS = [allow(Role.FINANCE, Role.HEAD, Role.BUREAU, Role.AUDITOR)]
 
@@ -74,8 +75,9 @@ class ReportController(Controller):
 
     @get("/worklist", summary="待办 What is due and overdue", sync_to_thread=True)
     def worklist(self, principal: Principal, services: Services, institution: str | None = None, on: date | None = None) -> dict[str, Any]:
+        """The institution's open limits, overdue first; the applicant is named to those who may see the case's."""
         scope = scope_institution(principal, services, institution) or principal.institution_id
-        return services.queries.worklist(scope, on)
+        return services.queries.worklist(scope, on, partial(CaseService.may_see_personal_data, principal))
 
     @get("/costs", summary="成本归属 Costs carried by the first-receiving institution", guards=MONEY_READERS, sync_to_thread=True)
     def costs(self, principal: Principal, services: Services, period: str | None = None, format: str = "json") -> Response[Any]:

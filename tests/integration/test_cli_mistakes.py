@@ -97,7 +97,9 @@ MISTAKES = [
     Mistake("init again after the master key was lost", ["init"], "MISSING_MASTER_KEY", prepare=_remove_master_key),
     Mistake("a period in the year 9999", ["ledger", "--period", "9999"], "INVALID_PERIOD"),
     Mistake("the register of month 13", ["ledger", "--detail", "--period", "2026-13"], "INVALID_PERIOD"),
-    Mistake("the register of an institution not in the network", ["ledger", "--detail", "--institution", "qingshan"], "UNKNOWN_INSTITUTION"),
+    Mistake(
+        "the register of an institution not in the network", ["ledger", "--detail", "--institution", "qingshan"], "UNKNOWN_INSTITUTION"
+    ),
     Mistake("a period that is no period", ["costs", "--period", "0000"], "INVALID_PERIOD"),
     Mistake("a deadline from the last day of 9999", ["deadline", "DECISION", "--from", "9999-12-31"], "DATE_OUT_OF_RANGE"),
     Mistake(
