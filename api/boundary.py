@@ -20,6 +20,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.web.session import APP
 from domain.errors import DomainError
 from domain.fields import has_control_characters
 
@@ -39,10 +40,16 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
         raise DomainError("INVALID_QUERY", "路径含有控制字符 (the path holds control characters).")
     if request.method != "POST" or request.url.path in NON_JSON_BODIES:
         return
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if request.url.path.startswith(f"{APP}/"):  # the pages' forms
+        if media_type != "application/x-www-form-urlencoded":
+            raise DomainError(
+                "UNSUPPORTED_MEDIA_TYPE", f"表单须以 application/x-www-form-urlencoded 提交，而不是 {media_type or '无类型'} (forms only)."
+            )
+        return
     body = await request.body()
     if not body:  # e.g. POST /log/checkpoints: nothing to parse, whatever the type says
         return
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise DomainError(
             "UNSUPPORTED_MEDIA_TYPE",

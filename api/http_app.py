@@ -9,13 +9,19 @@ global log current. OpenAPI: /schema/openapi.json (Swagger UI at /schema/swagger
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from litestar import Controller, Litestar, get
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
 
 from api.background import keep_current
 from api.boundary import check_request, request_logging
@@ -29,6 +35,8 @@ from api.controllers.lawyers import LawyerController, pool_command_handlers
 from api.controllers.reports import ReportController
 from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal, provide_services
 from api.problems import EXCEPTION_HANDLERS
+from api.web.pages import SignInPages, WorkPages
+from api.web.session import APP, csrf_secret
 from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
@@ -42,11 +50,18 @@ from service.duty import DutyService
 from service.lawyers import LawyerService
 from service.queries import Queries
 
+WEB = Path(__file__).parent / "web"
+
 
 class HealthController(Controller):
     @get("/health", summary="Liveness (no authentication)", tags=["reads"])
     async def health(self) -> dict[str, str]:
         return {"status": "ok"}
+
+    @get("/", include_in_schema=False)
+    async def home(self) -> Redirect:
+        """People who open the server's address get the pages."""
+        return Redirect(f"{APP}/")
 
 
 def create_app(settings: Settings | None = None, background: bool = True) -> Litestar:
@@ -90,7 +105,19 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
             DutyController,
             ReportController,
             AuditController,
+            SignInPages,
+            WorkPages,
+            create_static_files_router(path=f"{APP}/static", directories=[WEB / "static"], include_in_schema=False),
         ],
+        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        # Forms under /app carry a CSRF token; the JSON API takes no cookie, so it needs none.
+        csrf_config=CSRFConfig(
+            secret=csrf_secret(settings.keys),
+            cookie_path=APP,
+            cookie_samesite="strict",
+            cookie_httponly=True,
+            exclude=[f"^/(?!{APP[1:]}(/|$))."],
+        ),
         state=State({"services": services}),
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -98,7 +125,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
         },
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=check_request,
-        middleware=[request_logging, DefineMiddleware(BearerAuthentication, exclude=PUBLIC_PATHS)],
+        middleware=[request_logging, DefineMiddleware(BearerAuthentication, exclude=[*PUBLIC_PATHS, "^/$", f"^{APP}(/|$)"])],
         request_max_body_size=1_000_000,
         openapi_config=OpenAPIConfig(
             title="tongban 通办 — signed case ledger of city-wide legal aid (法律援助“市域通办”)",

@@ -56,6 +56,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "NO_CHECKPOINT",
         "REGISTER_NOT_FOUND",
         "ROSTER_NOT_FOUND",
+        "UNKNOWN_ACTION",
     ),
     409: (  # the case (or register) changed while the command was being recorded: read again and retry
         "REGISTER_BUSY",
@@ -101,6 +102,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "INSTITUTION_EXISTS",
         "INVALID_AMOUNT",
         "INVALID_CALENDAR",
+        "INVALID_FORM",
         "INVALID_FORMAT",
         "INVALID_HARDSHIP_STATEMENT",
         "INVALID_INPUT",

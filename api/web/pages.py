@@ -1,0 +1,160 @@
+"""The pages (网页) under /app: sign in, the worklist (待办), a case (its timeline, each record's verification and the
+actions as forms) and the register (台账明细) with its downloads. Each page asks the same services as the API, as
+the person signed in, so a page shows nothing the API would not show that person."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+import anyio.to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.di import Provide
+from litestar.response import Redirect, Template
+
+from api.case_views import case_history, case_state
+from api.controllers.reports import download
+from api.http_security import Services, scope_institution
+from api.problems import STATUS_OF
+from api.report_tables import register_sheets
+from api.web.forms import FORMS, NEXT_STEPS, Form, command_from
+from api.web.session import APP, SignInNeeded, provide_viewer, signed_in, signed_out, to_sign_in
+from api.words import word
+from domain.actor import SHANGHAI
+from domain.errors import DomainError
+from domain.vocabulary import Role
+from infrastructure.audit import export_bundle
+from infrastructure.principals import Principal
+from service.cases import CaseService
+
+
+def page(name: str, viewer: Principal | None, services: Services, status_code: int = 200, **context: Any) -> Template:
+    """A page with what every page needs: who is signed in, and words and names for codes."""
+    return Template(
+        template_name=name,
+        context={"viewer": viewer, "word": word, "name": services.queries.name_of, "roles": Role, **context},
+        status_code=status_code,
+    )
+
+
+class SignInPages(Controller):
+    path = APP
+    include_in_schema = False
+
+    @get("/sign-in")
+    async def sign_in_form(self, services: Services) -> Template:
+        return page("sign_in.html", None, services)
+
+    @post("/sign-in")
+    async def sign_in(self, request: Request[Any, Any, Any], services: Services) -> Template | Redirect:
+        """The token a principal was issued (tongban principals add); a wrong one is said so, and nothing is kept."""
+        token = str((await request.form()).get("token", "")).strip()
+        principal = await anyio.to_thread.run_sync(services.principals.authenticate, token) if token else None
+        if principal is None:
+            refusal = DomainError("UNAUTHENTICATED", "令牌无效或已吊销 (the token is unknown or revoked).")
+            return page("sign_in.html", None, services, status_code=401, refusal=refusal)
+        return signed_in(token, secure=request.url.scheme == "https")
+
+    @post("/sign-out")
+    async def sign_out(self) -> Redirect:
+        return signed_out()
+
+
+def refused_page(request: Request[Any, Any, Any], error: DomainError) -> Template:
+    """A refusal on a page: its code and reason, in Chinese and English, with the status the API would answer."""
+    return page("refused.html", None, request.app.state.services, STATUS_OF.get(error.code, 422), refusal=error)
+
+
+class WorkPages(Controller):
+    path = APP
+    include_in_schema = False
+    dependencies = {"viewer": Provide(provide_viewer)}  # noqa: RUF012 - Litestar's declaration
+    exception_handlers = {SignInNeeded: to_sign_in, DomainError: refused_page}  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def worklist(self, viewer: Principal, services: Services, on: date | None = None) -> Template:
+        """待办: the limits the signed-in person's institution answers for, overdue first."""
+        work = services.queries.worklist(viewer.institution_id, on, partial(CaseService.may_see_personal_data, viewer))
+        return page("worklist.html", viewer, services, work=work)
+
+    @get("/cases/{case_id:uuid}", sync_to_thread=True)
+    def case(self, case_id: UUID, viewer: Principal, services: Services) -> Template:
+        return self._case_page(case_id, viewer, services)
+
+    @post("/cases/{case_id:uuid}/{action:str}")
+    async def act(self, request: Request[Any, Any, Any], case_id: UUID, action: str, viewer: Principal, services: Services) -> Any:
+        """An action recorded through its form; refused, the page says why and nothing is recorded. The form names the
+        version it was shown at: if the case moved on meanwhile, the action is refused (PRECONDITION_FAILED)."""
+        form = await request.form()
+
+        def run() -> Redirect | Template:
+            try:
+                command = command_from(action, form)
+                version = int(str(form.get("version", "")))
+                services.cases.act(viewer, case_id, command, datetime.now(SHANGHAI), expected_version=version)
+            except ValueError:
+                error = DomainError("INVALID_FORM", "表单缺少案件版本 (the form does not say which version of the case it was filled on).")
+                return self._case_page(case_id, viewer, services, error, action)
+            except DomainError as error:
+                return self._case_page(case_id, viewer, services, error, action)
+            return Redirect(f"{APP}/cases/{case_id}#timeline", status_code=303)
+
+        return await anyio.to_thread.run_sync(run)
+
+    @staticmethod
+    def _case_page(case_id: UUID, viewer: Principal, services: Services, refusal: DomainError | None = None, action: str = "") -> Template:
+        case = services.cases.case_for(viewer, case_id)  # NOT_YOUR_CASE for another institution's case
+        personal = CaseService.may_see_personal_data(viewer, case.involved_institutions)
+        timeline, _ = case_history(services.ledger, case_id, None, personal)
+        forms = _forms_for(viewer, case.status.value)
+        status = STATUS_OF.get(refusal.code, 422) if refusal else 200
+        return page(
+            "case.html",
+            viewer,
+            services,
+            status,
+            case=case_state(case, personal),
+            timeline=timeline,
+            forms=forms,
+            next_steps=NEXT_STEPS.get(case.status.value, ()),
+            refusal=refusal,
+            action=action,
+            verified=all(r["verified"] for r in timeline),
+        )
+
+    @get("/cases/{case_id:uuid}/audit-bundle.json", sync_to_thread=True)
+    def audit_bundle(self, case_id: UUID, viewer: Principal, services: Services) -> Response[dict[str, Any]]:
+        """审计包: the case's records with their proofs, for `tongban verify-bundle` or the standalone verifier."""
+        services.cases.case_for(viewer, case_id)
+        bundle = export_bundle(services.ledger, services.log, case_id, datetime.now(SHANGHAI))
+        return Response(bundle, headers={"Content-Disposition": f'attachment; filename="case-{case_id}.bundle.json"'})
+
+    @get("/register", sync_to_thread=True)
+    def register(self, viewer: Principal, services: Services, period: str | None = None, institution: str | None = None) -> Template:
+        """台账明细 with its totals; the bureau and auditors may choose the institution."""
+        period, institution = period or None, institution or None  # the filter form sends empty fields
+        result = services.queries.register(scope_institution(viewer, services, institution), period)
+        return page("register.html", viewer, services, result=result, period=period or "", institution=institution or "")
+
+    @get("/register/{fmt:str}", sync_to_thread=True)
+    def register_download(
+        self, fmt: str, viewer: Principal, services: Services, period: str | None = None, institution: str | None = None
+    ) -> Response[Any]:
+        if fmt not in ("xlsx", "csv"):
+            raise DomainError("INVALID_FORMAT", "下载格式应为 xlsx 或 csv (a download is xlsx or csv).")
+        period, institution = period or None, institution or None
+        result = services.queries.register(scope_institution(viewer, services, institution), period)
+        return download(register_sheets(result), fmt, f"register-{period or 'all'}", result, services)
+
+
+def _forms_for(viewer: Principal, status: str) -> list[Form]:
+    """The actions this person's roles may take, what usually comes next at this status first."""
+    allowed = [
+        f
+        for f in FORMS.values()
+        if (viewer.has(Role.BUREAU) if f.for_bureau else viewer.has(Role.HEAD) if f.for_head else viewer.has(Role.STAFF, Role.HEAD))
+    ]
+    next_steps = NEXT_STEPS.get(status, ())
+    return sorted(allowed, key=lambda f: next_steps.index(f.path) if f.path in next_steps else len(next_steps))
