@@ -48,6 +48,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "ROLE_NOT_ALLOWED",
     ),
     404: (  # no such thing
+        "ACTION_NOT_FOUND",
         "APPLICANT_NOT_FOUND",
         "CASE_NOT_FOUND",
         "COMPLAINT_NOT_FOUND",
@@ -56,7 +57,6 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "NO_CHECKPOINT",
         "REGISTER_NOT_FOUND",
         "ROSTER_NOT_FOUND",
-        "UNKNOWN_ACTION",
     ),
     409: (  # the case (or register) changed while the command was being recorded: read again and retry
         "REGISTER_BUSY",

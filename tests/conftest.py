@@ -31,7 +31,7 @@ from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
-from projections.registry import build_read_models
+from projections.registry import ReadModels, build_read_models
 from tests.http_client import USERS, Api
 from tests.raw_store import RawStore
 from tests.walkthrough import register_pool
@@ -126,6 +126,14 @@ def ledger(settings: Settings) -> Iterator[CaseLedger]:
     yield ledger
     models.store.close()
     ledger.close()
+
+
+@pytest.fixture
+def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
+    """The ledger's read models, caught up when read (service/queries.py asks them)."""
+    models = build_read_models(settings, ledger)
+    yield models
+    models.store.close()
 
 
 @pytest.fixture

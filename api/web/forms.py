@@ -81,7 +81,7 @@ def command_from(path: str, data: Mapping[str, Any]) -> CaseCommand:
     """The command a submitted form asks for; what the form's fields cannot be read as is refused (INVALID_FORM)."""
     command = CASE_COMMANDS.get(path)
     if command is None:
-        raise DomainError("UNKNOWN_ACTION", f"没有这项操作：{path} (no such action).")
+        raise DomainError("ACTION_NOT_FOUND", f"没有这项操作：{path} (no such action).")
     values: dict[str, Any] = {}
     for field in FORMS[path].fields:
         raw = data.get(field.name)

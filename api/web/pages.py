@@ -91,12 +91,8 @@ class WorkPages(Controller):
 
         def run() -> Redirect | Template:
             try:
-                command = command_from(action, form)
-                version = int(str(form.get("version", "")))
+                version, command = _version(form), command_from(action, form)
                 services.cases.act(viewer, case_id, command, datetime.now(SHANGHAI), expected_version=version)
-            except ValueError:
-                error = DomainError("INVALID_FORM", "表单缺少案件版本 (the form does not say which version of the case it was filled on).")
-                return self._case_page(case_id, viewer, services, error, action)
             except DomainError as error:
                 return self._case_page(case_id, viewer, services, error, action)
             return Redirect(f"{APP}/cases/{case_id}#timeline", status_code=303)
@@ -149,12 +145,23 @@ class WorkPages(Controller):
         return download(register_sheets(result), fmt, f"register-{period or 'all'}", result, services)
 
 
+def _version(form: Any) -> int:
+    try:
+        return int(str(form.get("version", "")))
+    except ValueError:
+        raise DomainError("INVALID_FORM", "表单缺少案件版本 (the form does not say which version of the case it was filled on).") from None
+
+
+def _may_take(viewer: Principal, form: Form) -> bool:
+    if form.for_bureau:
+        return viewer.has(Role.BUREAU)
+    if form.for_head:
+        return viewer.has(Role.HEAD)
+    return viewer.has(Role.STAFF, Role.HEAD)
+
+
 def _forms_for(viewer: Principal, status: str) -> list[Form]:
     """The actions this person's roles may take, what usually comes next at this status first."""
-    allowed = [
-        f
-        for f in FORMS.values()
-        if (viewer.has(Role.BUREAU) if f.for_bureau else viewer.has(Role.HEAD) if f.for_head else viewer.has(Role.STAFF, Role.HEAD))
-    ]
     next_steps = NEXT_STEPS.get(status, ())
+    allowed = [f for f in FORMS.values() if _may_take(viewer, f)]
     return sorted(allowed, key=lambda f: next_steps.index(f.path) if f.path in next_steps else len(next_steps))

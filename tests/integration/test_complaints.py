@@ -4,7 +4,6 @@ compliance; the complaints read model equals a recount and each lawyer's page sh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,24 +16,16 @@ from domain.complaint_commands import AcceptComplaint, DecideComplaint, Investig
 from domain.complaints import ComplaintOutcome
 from domain.errors import DomainError
 from domain.vocabulary import Role
-from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from infrastructure.verification import verify_records
 from projections.complaints import complaint_figures, list_complaints
-from projections.registry import ReadModels, build_read_models
+from projections.registry import ReadModels
 from service.lawyers import LawyerService
 from service.queries import Queries
 from tests.walkthrough import BUREAU, HANDLING, LAWYER, RECEIVED_AT, walk_whole_case
 
 QINGSHAN_BUREAU = Actor(f"{HANDLING}-bureau", "青山区司法局 法律援助科", Role.BUREAU)  # set up the handling centre
 ACCEPTED_AT = RECEIVED_AT + timedelta(days=60)
-
-
-@pytest.fixture
-def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
-    models = build_read_models(settings, ledger)
-    yield models
-    models.store.close()
 
 
 def about_the_lawyer(case_id: Any, number: str = "青司投〔2026〕1号", **changes: Any) -> AcceptComplaint:

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +24,7 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.principals import Principal
 from infrastructure.sql_store import SqlStore
 from projections.consultations import consultation_figures, consultations_by_day
-from projections.registry import ReadModels, build_read_models
+from projections.registry import ReadModels
 from service.consultations import ConsultationService, record_consultations, strike_line
 from service.queries import Queries
 from service.registers import until_recorded
@@ -35,13 +33,6 @@ from tests.walkthrough import staff
 
 QINGSHAN, KUNDULUN, MUNICIPAL = "baotou-qingshan", "baotou-kundulun", "baotou-municipal"
 AT = datetime(2026, 11, 23, 17, 30, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
-    models = build_read_models(settings, ledger)
-    yield models
-    models.store.close()
 
 
 def line(day: date, channel: str, topic: str, count: int, told: int = 0) -> RecordConsultations:

@@ -5,33 +5,23 @@ of its file's grade where the profile pays by grade. Both backends."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.demo import DemoGenerator
 from domain.closing_commands import Close, RecordQualityCheck, ReviewClosingFile, SubmitClosingFile
 from domain.vocabulary import FileGrade, QualityCheckKind
-from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from projections.quality import quality_figures
 from projections.reconciliation import check_payments, read_payments
-from projections.registry import ReadModels, build_read_models
+from projections.registry import ReadModels
 from service.queries import Queries
 from tests.integration.test_reports import payment
 from tests.unit.test_quality_rules import GRADED
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, RECEIVED_AT, staff, walk, walk_whole_case
-
-
-@pytest.fixture
-def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
-    models = build_read_models(settings, ledger)
-    yield models
-    models.store.close()
 
 
 def check(kind: QualityCheckKind, satisfactory: bool) -> RecordQualityCheck:

@@ -7,7 +7,6 @@ institution ledger, a projection built by other code from the same records."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
@@ -15,19 +14,11 @@ from openpyxl import load_workbook
 
 from api.demo import DemoGenerator
 from domain.actor import SHANGHAI
-from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
-from projections.registry import ReadModels, build_read_models
+from projections.registry import ReadModels
 from service.queries import Queries
 from tests.http_client import Api
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, walk_whole_case
-
-
-@pytest.fixture
-def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
-    models = build_read_models(settings, ledger)
-    yield models
-    models.store.close()
 
 
 def at(day: int, hour: int) -> str:

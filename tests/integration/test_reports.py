@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +20,6 @@ from projections.institution_ledger import cost_attribution, institution_ledger,
 from projections.reconciliation import StatementLine, check_payments, match_statement, read_payments, read_statement
 from projections.registry import ReadModels, build_read_models
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, walk_whole_case
-
-
-@pytest.fixture
-def models(ledger: CaseLedger, settings: Settings) -> Iterator[ReadModels]:
-    models = build_read_models(settings, ledger)
-    yield models
-    models.store.close()
-
 
 # The ledger's columns (台账, 000 四(四)) and the event each counts, written here from the rules rather than
 # taken from the projection, so that a wrong mapping there is caught. Granting aid is also "handled" (承办), refusing

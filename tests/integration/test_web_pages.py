@@ -71,7 +71,8 @@ def test_an_action_recorded_through_its_form_and_the_refusals_that_record_nothin
         (submit("grant", version="1", document_number="援决1"), 422, "REVIEW_NOT_SIGNED_OFF"),  # no review yet
         (submit("platform-entry", version="1"), 422, "INVALID_FORM"),  # the number left out
         (submit("platform-entry", version="7", platform_number="NMG-1"), 412, "PRECONDITION_FAILED"),  # a stale page
-        (submit("no-such-action", version="1"), 404, "UNKNOWN_ACTION"),
+        (submit("no-such-action", version="1"), 404, "ACTION_NOT_FOUND"),
+        (submit("platform-entry", platform_number="NMG-1"), 422, "INVALID_FORM"),  # a form that names no version
     ]
     for response, status, code in refused:
         assert (response.status_code, code in response.text) == (status, True), response.text[-600:]
