@@ -101,6 +101,11 @@ def request_logging(app: ASGIApp) -> ASGIApp:
 
         try:
             await app(scope, receive, send_with_id)
+        except Exception as exc:  # raised by a middleware (no token, no CSRF token): answered outside this one
+            from api.problems import status_for  # (api.problems reads request ids from here)
+
+            status = status_for(exc)
+            raise
         finally:
             state = scope.get("state", {})
             log.info(

@@ -242,8 +242,17 @@ def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[
     return Response(body, status_code=status, media_type=PROBLEM)
 
 
+def status_for(exc: Exception) -> int:
+    """The status the handlers below answer an exception with (the request log names it too)."""
+    if isinstance(exc, DomainError):
+        return STATUS_OF.get(exc.code, 422)  # 422: a code raised by a plugin, not by us
+    if isinstance(exc, ValidationException):
+        return 422
+    return exc.status_code if isinstance(exc, HTTPException) else 500
+
+
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
-    return problem(STATUS_OF.get(exc.code, 422), exc.code, exc.message)  # 422: a code raised by a plugin, not by us
+    return problem(status_for(exc), exc.code, exc.message)
 
 
 def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:

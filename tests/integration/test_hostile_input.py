@@ -272,3 +272,15 @@ def test_a_failure_nobody_foresaw_is_a_500_problem_whose_request_id_is_in_the_lo
     assert response.headers["x-request-id"] == response.json()["request_id"] == "trace-me-42"
     assert "RuntimeError" not in response.text  # the client learns the request id, not the server's internals
     assert any("trace-me-42" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_the_request_log_says_the_status_a_refused_token_or_form_was_answered_with(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    """Refusals raised by a middleware (no token, a form without its CSRF token) are logged as answered, not as 500."""
+    with caplog.at_level("INFO", logger="tongban.http"):
+        no_token = api.client.get("/worklist")
+        forged = api.client.post("/app/sign-in", data={"token": "x"})
+
+    assert (no_token.status_code, forged.status_code) == (401, 403)
+    lines = [r.getMessage() for r in caplog.records if r.name == "tongban.http"]
+    assert any(line.startswith("GET /worklist 401 ") for line in lines), lines
+    assert any(line.startswith("POST /app/sign-in 403 ") for line in lines), lines
