@@ -16,6 +16,14 @@ from infrastructure.records import GENESIS, check_record, record_hash
 def case_history(
     ledger: CaseLedger, case_id: UUID, as_of: datetime | None, personal_data: bool = True
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The timeline, and the case's state as of `as_of` (now: None)."""
+    timeline, version_as_of = case_timeline(ledger, case_id, as_of)
+    state = case_state(ledger.get_case(case_id, version=version_as_of), personal_data) if version_as_of else {"status": "not yet received"}
+    return timeline, state
+
+
+def case_timeline(ledger: CaseLedger, case_id: UUID, as_of: datetime | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Each record of the case with its signature, chain and version checked; and the last version by `as_of`."""
     records = ledger.recorder.select_events(case_id)
     if not records or ":Case." not in records[0].topic:  # none, or the network's or a lawyer's stream
         raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 不存在 (no such case).")
@@ -44,8 +52,7 @@ def case_history(
                 "record_hash": prev,
             }
         )
-    state = case_state(ledger.get_case(case_id, version=version_as_of), personal_data) if version_as_of else {"status": "not yet received"}
-    return timeline, state
+    return timeline, version_as_of
 
 
 def case_state(case: Case, personal_data: bool = True) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import click
 
 from api.cli_common import command_read_models, db_option, echo_json, json_option
 from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets, register_sheets
-from api.sheets import Sheet, csv_text, xlsx_bytes
+from api.sheets import Sheet, csv_text, shown_name, xlsx_bytes
 from api.words import padded, shown_width, word
 from projections.case_register import TOTALS
 from projections.institution_ledger import COLUMN_TITLES, LEDGER_COLUMNS
@@ -83,7 +83,7 @@ def _register(queries: Queries, result: dict[str, Any], as_json: bool, csv_file:
 
 def _table(queries: Queries, columns: list[tuple[str, str]], rows: dict[str, dict[str, int]]) -> None:
     """Institutions by name down the side, the columns' Chinese titles across; money in yuan."""
-    names = {i: queries.name_of(i) if i != "total" else word("total") for i in rows}
+    names = {i: shown_name(queries.name_of, i) for i in rows}
     side = max([shown_width(n) for n in names.values()] + [4]) + 2
     widths = [max(8, shown_width(title) + 2) for _, title in columns]
     click.echo(padded("机构", side) + "".join(padded(title, w) for (_, title), w in zip(columns, widths, strict=True)))

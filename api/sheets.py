@@ -55,6 +55,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMATS = {Kind.MONEY: "#,##0.00", Kind.COUNT: "0", Kind.DATETIME: "yyyy-mm-dd hh:mm", Kind.DATE: "yyyy-mm-dd"}
 
 
+def shown_name(names: Callable[[str], str], code: str) -> str:
+    """An institution's or district's name; a code the network does not know, as its word ("total" is 合计) or as it is."""
+    named = names(code)
+    return word(named) if named == code else named
+
+
 def cell_value(column: Column, value: Any, names: Callable[[str], str]) -> Any:
     """What a cell holds: a number, a date or a text, from a read model's value."""
     if value is None or value == "":
@@ -71,8 +77,7 @@ def cell_value(column: Column, value: Any, names: Callable[[str], str]) -> Any:
         except ValueError:
             return str(value)
     if column.kind in (Kind.INSTITUTION, Kind.DISTRICT):
-        named = names(str(value))
-        return word(named) if named == value else named  # "total" is 合计
+        return shown_name(names, str(value))
     if column.kind is Kind.FLAG:
         return "是" if value else None
     if column.kind is Kind.WORD:

@@ -48,6 +48,15 @@ class SqlStore:
         with self._lock:
             return [tuple(row) for row in self.execute(sql, params).fetchall()]
 
+    def fetch_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of `sql` whose `{keys}` is filled with `keys`, a few hundred a query (the databases cap parameters);
+        `params` follow the keys."""
+        rows: list[tuple[Any, ...]] = []
+        for n in range(0, len(keys), 500):
+            chunk = list(keys[n : n + 500])
+            rows += self.fetchall(sql.format(keys=", ".join("?" * len(chunk))), [*chunk, *params])
+        return rows
+
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         with self._lock:
             row = self.execute(sql, params).fetchone()

@@ -126,20 +126,17 @@ def list_cases(
 
 def case_facts(store: SqlStore, table: Callable[[str], str], case_ids: list[str]) -> dict[str, dict[str, Any]]:
     """What a to-do list names of each case: its institutions, status, matter, authority and applicant as recorded."""
-    facts: dict[str, dict[str, Any]] = {}
-    for n in range(0, len(case_ids), 500):
-        chunk = case_ids[n : n + 500]
-        columns, marks = "case_id, involved, status, matter_kind, register, applicant", ", ".join("?" * len(chunk))
-        sql = f"SELECT {columns} FROM {table('cases')} WHERE case_id IN ({marks})"
-        for case_id, involved, status, matter_kind, register, applicant in store.fetchall(sql, chunk):
-            facts[case_id] = {
-                "involved": frozenset(involved.strip(",").split(",")),
-                "case_status": status,
-                "matter_kind": matter_kind,
-                "authority_name": json.loads(register).get("authority_name", ""),
-                "applicant": json.loads(applicant),
-            }
-    return facts
+    sql = f"SELECT case_id, involved, status, matter_kind, register, applicant FROM {table('cases')} WHERE case_id IN ({{keys}})"
+    return {
+        case_id: {
+            "involved": frozenset(involved.strip(",").split(",")),
+            "case_status": status,
+            "matter_kind": matter_kind,
+            "authority_name": json.loads(register).get("authority_name", ""),
+            "applicant": json.loads(applicant),
+        }
+        for case_id, involved, status, matter_kind, register, applicant in store.fetch_in(sql, case_ids)
+    }
 
 
 def register_lines(

@@ -270,10 +270,17 @@ def next_working_day(calendar: WorkingDays, day: date) -> date:
 
 def read_rows(store: SqlStore, table: Callable[[str], str], where: str = "", params: tuple[Any, ...] = ()) -> list[DeadlineRow]:
     sql = f"SELECT * FROM {table('rows')}" + (f" WHERE {where}" if where else "")
-    return [
-        DeadlineRow(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), bool(r[5]), r[6], r[7], r[8], r[9], r[10], r[11])
-        for r in store.fetchall(sql, params)
-    ]
+    return [_row(r) for r in store.fetchall(sql, params)]
+
+
+def rows_of_cases(store: SqlStore, table: Callable[[str], str], case_ids: list[str], rule_ids: tuple[str, ...]) -> list[DeadlineRow]:
+    """The rows of these rules for these cases."""
+    sql = f"SELECT * FROM {table('rows')} WHERE case_id IN ({{keys}}) AND rule_id IN ({', '.join('?' * len(rule_ids))})"
+    return [_row(r) for r in store.fetch_in(sql, case_ids, rule_ids)]
+
+
+def _row(r: tuple[Any, ...]) -> DeadlineRow:
+    return DeadlineRow(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), bool(r[5]), r[6], r[7], r[8], r[9], r[10], r[11])
 
 
 def summarise(rows: list[DeadlineRow], today: date, calendar: WorkingDays) -> dict[str, dict[str, Any]]:

@@ -60,11 +60,8 @@ CASE_STATE_COLUMNS = "case_id TEXT PRIMARY KEY, state TEXT NOT NULL"
 def load_case_states(store: SqlStore, table: str, case_ids: set[str]) -> dict[str, dict[str, Any]]:
     """The stored state of the cases a batch touches, in a few queries; cases not seen yet start empty."""
     states: dict[str, dict[str, Any]] = {case_id: {} for case_id in case_ids}
-    ids = sorted(case_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        sql = f"SELECT case_id, state FROM {table} WHERE case_id IN ({', '.join('?' * len(chunk))})"
-        states.update((case_id, json.loads(state)) for case_id, state in store.fetchall(sql, chunk))
+    rows = store.fetch_in(f"SELECT case_id, state FROM {table} WHERE case_id IN ({{keys}})", sorted(case_ids))
+    states.update((case_id, json.loads(state)) for case_id, state in rows)
     return states
 
 

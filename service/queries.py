@@ -17,7 +17,7 @@ from projections.case_index import case_facts, list_cases, register_lines
 from projections.case_register import REGISTER_LIMITS, TOTALS, register_totals
 from projections.complaints import complaint_figures
 from projections.consultations import consultation_figures, consultations_by_day
-from projections.deadlines import DeadlineRow, read_rows, summarise
+from projections.deadlines import DeadlineRow, read_rows, rows_of_cases, summarise
 from projections.institution_ledger import cost_attribution, institution_ledger, statistics
 from projections.periods import parse_period
 from projections.quality import quality_figures
@@ -158,12 +158,8 @@ class Queries:
         """Per case, the status of each limit the register shows (met, missed, overdue, stopped, open...)."""
         table = self.models.current("deadlines").current_table()
         found: dict[str, dict[str, str]] = {}
-        rules = tuple(REGISTER_LIMITS)
-        for n in range(0, len(case_ids), 500):
-            chunk = case_ids[n : n + 500]
-            where = f"case_id IN ({', '.join('?' * len(chunk))}) AND rule_id IN ({', '.join('?' * len(rules))})"
-            for row in read_rows(self.models.store, table, where, (*chunk, *rules)):
-                found.setdefault(row.case_id, {})[REGISTER_LIMITS[row.rule_id]] = row.status(today, self.models.calendar)
+        for row in rows_of_cases(self.models.store, table, case_ids, tuple(REGISTER_LIMITS)):
+            found.setdefault(row.case_id, {})[REGISTER_LIMITS[row.rule_id]] = row.status(today, self.models.calendar)
         return found
 
     def costs(self, institution: str | None, period: str | None) -> dict[str, Any]:

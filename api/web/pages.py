@@ -14,11 +14,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.response import Redirect, Template
 
-from api.case_views import case_history, case_state
+from api.case_views import case_state, case_timeline
 from api.controllers.reports import download
 from api.http_security import Services, scope_institution
 from api.problems import STATUS_OF
 from api.report_tables import register_sheets
+from api.sheets import shown_name
 from api.web.forms import FORMS, NEXT_STEPS, Form, command_from
 from api.web.session import APP, SignInNeeded, provide_viewer, signed_in, signed_out, to_sign_in
 from api.words import word
@@ -34,7 +35,7 @@ def page(name: str, viewer: Principal | None, services: Services, status_code: i
     """A page with what every page needs: who is signed in, and words and names for codes."""
     return Template(
         template_name=name,
-        context={"viewer": viewer, "word": word, "name": services.queries.name_of, "roles": Role, **context},
+        context={"viewer": viewer, "word": word, "name": partial(shown_name, services.queries.name_of), "roles": Role, **context},
         status_code=status_code,
     )
 
@@ -103,7 +104,7 @@ class WorkPages(Controller):
     def _case_page(case_id: UUID, viewer: Principal, services: Services, refusal: DomainError | None = None, action: str = "") -> Template:
         case = services.cases.case_for(viewer, case_id)  # NOT_YOUR_CASE for another institution's case
         personal = CaseService.may_see_personal_data(viewer, case.involved_institutions)
-        timeline, _ = case_history(services.ledger, case_id, None, personal)
+        timeline, _ = case_timeline(services.ledger, case_id)
         forms = _forms_for(viewer, case.status.value)
         status = STATUS_OF.get(refusal.code, 422) if refusal else 200
         return page(
@@ -130,8 +131,7 @@ class WorkPages(Controller):
     @get("/register", sync_to_thread=True)
     def register(self, viewer: Principal, services: Services, period: str | None = None, institution: str | None = None) -> Template:
         """台账明细 with its totals; the bureau and auditors may choose the institution."""
-        period, institution = period or None, institution or None  # the filter form sends empty fields
-        result = services.queries.register(scope_institution(viewer, services, institution), period)
+        result = _register(viewer, services, period, institution)
         return page("register.html", viewer, services, result=result, period=period or "", institution=institution or "")
 
     @get("/register/{fmt:str}", sync_to_thread=True)
@@ -140,9 +140,13 @@ class WorkPages(Controller):
     ) -> Response[Any]:
         if fmt not in ("xlsx", "csv"):
             raise DomainError("INVALID_FORMAT", "下载格式应为 xlsx 或 csv (a download is xlsx or csv).")
-        period, institution = period or None, institution or None
-        result = services.queries.register(scope_institution(viewer, services, institution), period)
+        result = _register(viewer, services, period, institution)
         return download(register_sheets(result), fmt, f"register-{period or 'all'}", result, services)
+
+
+def _register(viewer: Principal, services: Services, period: str | None, institution: str | None) -> dict[str, Any]:
+    """The register the viewer may read; the filter form sends empty fields for "any"."""
+    return services.queries.register(scope_institution(viewer, services, institution or None), period or None)
 
 
 def _version(form: Any) -> int:
