@@ -3,7 +3,7 @@
 This module composes the app: the services, the bearer-token middleware and role guards
 (api/http_security.py), the controllers (api/controllers/), refusals as RFC 9457 problem details with
 the domain's stable code (api/problems.py), and the background loop that keeps read models and the
-global log current. OpenAPI: /schema/openapi.json (Swagger UI at /schema/swagger).
+global log current. OpenAPI: /schema/openapi.json (Swagger UI at /schema/swagger, ReDoc at /schema/redoc; api/openapi.py).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -32,8 +30,10 @@ from api.controllers.complaints import ComplaintController, complaint_command_ha
 from api.controllers.consultations import ConsultationController
 from api.controllers.duty import DutyController
 from api.controllers.lawyers import LawyerController, pool_command_handlers
+from api.controllers.network import NetworkController
 from api.controllers.reports import ReportController
 from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal, provide_services
+from api.openapi import ASSETS, PUBLIC, REQUEST_ID, openapi_config
 from api.problems import EXCEPTION_HANDLERS
 from api.web.pages import SignInPages, WorkPages
 from api.web.session import APP, csrf_secret
@@ -54,7 +54,7 @@ WEB = Path(__file__).parent / "web"
 
 
 class HealthController(Controller):
-    @get("/health", summary="Liveness (no authentication)", tags=["reads"])
+    @get("/health", summary="Liveness (no authentication)", tags=["reads"], security=[], responses=PUBLIC)
     async def health(self) -> dict[str, str]:
         return {"status": "ok"}
 
@@ -104,10 +104,12 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
             ConsultationController,
             DutyController,
             ReportController,
+            NetworkController,
             AuditController,
             SignInPages,
             WorkPages,
             create_static_files_router(path=f"{APP}/static", directories=[WEB / "static"], include_in_schema=False),
+            create_static_files_router(path=ASSETS, directories=[WEB / "vendor"], include_in_schema=False),
         ],
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         # Forms under /app carry a CSRF token; the JSON API takes no cookie, so it needs none.
@@ -127,12 +129,8 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
         before_request=check_request,
         middleware=[request_logging, DefineMiddleware(BearerAuthentication, exclude=[*PUBLIC_PATHS, "^/$", f"^{APP}(/|$)"])],
         request_max_body_size=1_000_000,
-        openapi_config=OpenAPIConfig(
-            title="tongban 通办 — signed case ledger of city-wide legal aid (法律援助“市域通办”)",
-            version="0.1.0",
-            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
-            security=[{"bearer": []}],
-        ),
+        openapi_config=openapi_config(),
+        response_headers=[REQUEST_ID],
         on_startup=[start],
         on_shutdown=[shutdown],
     )

@@ -4,6 +4,7 @@ and English, and the HTTP status its code calls for (CODES_BY_STATUS)."""
 from __future__ import annotations
 
 import logging
+from enum import Enum
 from typing import Any
 
 from litestar import Request, Response
@@ -180,15 +181,12 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "UNKNOWN_HARDSHIP_BASIS",
         "UNKNOWN_INSTITUTION",
         "UNKNOWN_KEY",
-        "UNKNOWN_LAWYER_STATUS",
         "UNKNOWN_NOTICE_GROUND",
         "UNKNOWN_POLICY",
         "UNKNOWN_PRINCIPAL",
         "UNKNOWN_PROJECTION",
-        "UNKNOWN_RESPONDENT_KIND",
         "UNKNOWN_ROLE",
         "UNKNOWN_RULE",
-        "UNKNOWN_SPECIALTY",
         "UNKNOWN_STATION",
         "UNREADABLE_FILE",
         "UNSUPPORTED_DATABASE_URL",
@@ -216,8 +214,23 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
 }
 STATUS_OF = {code: status for status, codes in CODES_BY_STATUS.items() for code in codes}
 
+# Refusals the framework raises (a path no route has, a body too large, a value its parser refuses), as we answer them.
+_FRAMEWORK = {
+    400: ("BAD_REQUEST", "请求有误"),
+    401: ("UNAUTHENTICATED", "未认证"),
+    403: ("FORBIDDEN", "无权访问"),
+    404: ("NOT_FOUND", "没有这个地址"),
+    405: ("METHOD_NOT_ALLOWED", "不支持此方法"),
+    413: ("BODY_TOO_LARGE", "请求体过大"),
+}
+FRAMEWORK_CODES: dict[int, tuple[str, ...]] = {
+    **{status: (code,) for status, (code, _) in _FRAMEWORK.items() if code not in STATUS_OF},
+    422: ("INVALID_REQUEST",),
+    500: ("INTERNAL_ERROR",),
+}
 
-def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+
+def problem(request: Request[Any, Any, Any], status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
     titles = {
         400: "Bad request",
         401: "Not authenticated",
@@ -239,7 +252,8 @@ def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[
         "detail": detail,
         **extra,
     }
-    return Response(body, status_code=status, media_type=PROBLEM)
+    # The request id rides on every answer; a refusal raised by a middleware is answered outside the one that adds it.
+    return Response(body, status_code=status, media_type=PROBLEM, headers={"X-Request-ID": request_id_of(request.scope)})
 
 
 def status_for(exc: Exception) -> int:
@@ -251,15 +265,18 @@ def status_for(exc: Exception) -> int:
     return exc.status_code if isinstance(exc, HTTPException) else 500
 
 
-def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
-    return problem(status_for(exc), exc.code, exc.message)
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    return problem(request, status_for(exc), exc.code, exc.message)
 
 
-def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     fields = [
-        {"field": e.get("key") or e.get("source", ""), "message": e.get("message", "")} for e in (exc.extra or []) if isinstance(e, dict)
+        {"field": e.get("key") or e.get("source", ""), "message": _with_choices(request, e.get("key"), e.get("message", ""))}
+        for e in (exc.extra or [])
+        if isinstance(e, dict)
     ]
     return problem(
+        request,
         422,
         "INVALID_REQUEST",
         "请求内容不符合要求 (the request is not valid): " + "; ".join(f"{f['field']}: {f['message']}" for f in fields),
@@ -267,22 +284,28 @@ def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> R
     )
 
 
-def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    code, chinese = {
-        400: ("BAD_REQUEST", "请求有误"),
-        401: ("UNAUTHENTICATED", "未认证"),
-        403: ("FORBIDDEN", "无权访问"),
-        404: ("NOT_FOUND", "没有这个地址"),
-        405: ("METHOD_NOT_ALLOWED", "不支持此方法"),
-        413: ("BODY_TOO_LARGE", "请求体过大"),
-    }.get(exc.status_code, ("HTTP_ERROR", "请求未完成"))
-    return problem(exc.status_code, code, f"{chinese} ({exc.detail})")
+def _with_choices(request: Request[Any, Any, Any], key: str | None, message: str) -> str:
+    """A value outside a closed vocabulary (format=pdf): say which values there are."""
+    parameter = request.route_handler.parsed_fn_signature.parameters.get(key or "")
+    if parameter is None:
+        return message
+    for kind in (parameter.annotation, *(inner.annotation for inner in parameter.inner_types)):
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            choices = ", ".join(str(member.value) for member in kind)
+            return f"{message}; 可选 (one of): {choices}"
+    return message
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    code, chinese = _FRAMEWORK.get(exc.status_code, ("HTTP_ERROR", "请求未完成"))
+    return problem(request, exc.status_code, code, f"{chinese} ({exc.detail})")
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     request_id = request_id_of(request.scope)
     log.error("unexpected %s on %s %s, request_id=%s", type(exc).__name__, request.method, request.url.path, request_id, exc_info=exc)
     return problem(
+        request,
         500,
         "INTERNAL_ERROR",
         f"内部错误，未记录任何操作，请求编号 {request_id} (internal error; nothing was recorded; the server log has request {request_id}).",

@@ -38,7 +38,11 @@ class Directory:
         try:
             return self.institutions[institution_id]
         except KeyError:
-            raise DomainError("UNKNOWN_INSTITUTION", f"机构 {institution_id} 不在本市法律援助网络中 (unknown institution).") from None
+            known = ", ".join(sorted(self.institutions))
+            raise DomainError(
+                "UNKNOWN_INSTITUTION",
+                f"机构 {institution_id} 不在本市法律援助网络中 (unknown institution)。可选 (one of): {known}",
+            ) from None
 
     def is_bureau(self, institution_id: str) -> bool:
         """The city's justice bureau (市司法局), which keeps the network."""

@@ -8,11 +8,9 @@ signed records.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
-from domain.errors import DomainError
-from domain.lawyers import Lawyer, LawyerStatus, Specialty
+from domain.lawyers import Lawyer
 from domain.pool_commands import PoolCommand, RegisterLawyer
 from infrastructure.ledger import CaseLedger
 from infrastructure.principals import Principal
@@ -52,10 +50,6 @@ class LawyerService:
         """律师库: every lawyer, filtered by firm district, specialty and status."""
         if district is not None:
             self.ledger.directory().centre_for_district(district)  # UNKNOWN_DISTRICT
-        if specialty is not None and specialty not in set(Specialty):
-            raise DomainError("UNKNOWN_SPECIALTY", f"{specialty!r} 不是擅长领域，可选: {_choices(Specialty)} (unknown specialty).")
-        if status is not None and status not in set(LawyerStatus):
-            raise DomainError("UNKNOWN_LAWYER_STATUS", f"{status!r} 不是律师状态，可选: {_choices(LawyerStatus)} (unknown status).")
         complaints = self._complaints()
         lawyers = [
             {**row, **complaints.get(row["licence_number"], NO_COMPLAINTS)}
@@ -69,10 +63,6 @@ class LawyerService:
     def _complaints(self) -> dict[str, dict[str, int]]:
         """Complaints accepted about each lawyer, and how many were upheld (投诉及成立数)."""
         return complaints_against_lawyers(self.models.store, self.models.current("complaints").current_table())
-
-
-def _choices(vocabulary: type[StrEnum]) -> str:
-    return ", ".join(v.value for v in vocabulary)
 
 
 def lawyer_view(lawyer: Lawyer, on: date) -> dict[str, Any]:

@@ -19,6 +19,26 @@ APPLICATION: dict[str, Any] = {
     "hardship": {"basis": "hardship_statement", "household_monthly_income_fen": 360000, "household_size": 3},
 }
 APPOINTMENT = {"client_choice": LAWYER}  # the applicant chose 张律师 of the walkthrough's pool (点援)
+# Who records which command on the walkthrough's case, and its body (each step's time is added by the walk).
+WHOLE_LIFE: list[tuple[str, str, dict[str, Any]]] = [
+    ("kundulun_staff", "transfer", {"to_institution": HANDLING, "applicant_consent": True}),
+    ("kundulun_staff", "materials-dispatch", {"method": "electronic", "reference": "EMS-1"}),
+    ("qingshan_staff", "materials-receipt", {}),
+    ("qingshan_staff", "review-opinion", {"reviewer": "审查员", "opinion": "材料齐全", "recommendation": "grant"}),
+    ("qingshan_head", "review-sign-off", {}),
+    ("qingshan_staff", "platform-entry", {"platform_number": "NMG-1"}),
+    ("qingshan_staff", "grant", {"document_number": "青援决字〔2026〕1号"}),
+    ("qingshan_staff", "appointment", APPOINTMENT),
+    ("qingshan_staff", "closure", {"outcome": "调解结案", "amount_recovered_fen": 1250000}),
+    ("kundulun_staff", "closing-file", {"pages": 32}),
+    ("kundulun_staff", "closing-file-review", {"reviewer": "审查员", "grade": "good"}),
+    (
+        "kundulun_staff",
+        "subsidy-payment",
+        {"kind": "civil_administrative_case", "amount_fen": 150000, "payee": "张律师", "reference": "PAY-1"},
+    ),
+    ("kundulun_staff", "archiving", {"archive_number": "昆档-2026-1"}),
+]
 
 
 class Api:

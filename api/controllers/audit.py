@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 
 from api.http_security import Services, allow
+from api.openapi import READ, READ_ONE
 from domain.actor import SHANGHAI
 from domain.errors import DomainError
 from domain.vocabulary import Role
@@ -21,7 +22,13 @@ OVERSEERS = [allow(Role.AUDITOR, Role.BUREAU)]
 class AuditController(Controller):
     tags = ("audit",)
 
-    @get("/verification", summary="核验 Verify every record of the ledger (auditors, bureau)", guards=OVERSEERS, sync_to_thread=True)
+    @get(
+        "/verification",
+        summary="核验 Verify every record of the ledger (auditors, bureau)",
+        guards=OVERSEERS,
+        responses=READ,
+        sync_to_thread=True,
+    )
     def verification(self, services: Services) -> dict[str, Any]:
         ledger = services.ledger
         records = list(ledger.all_records())
@@ -35,7 +42,12 @@ class AuditController(Controller):
             "key_problems": key_problems,
         }
 
-    @get("/log/checkpoint", summary="检查点 The newest signed checkpoint of the global log (C2SP signed note)", sync_to_thread=True)
+    @get(
+        "/log/checkpoint",
+        summary="检查点 The newest signed checkpoint of the global log (C2SP signed note)",
+        responses=READ_ONE,
+        sync_to_thread=True,
+    )
     def checkpoint(self, request: Request[Any, Any, Any], services: Services) -> Response[Any]:
         """As JSON, or with `Accept: text/plain` the signed note itself, as witnesses and monitors read it."""
         newest, _ = newest_valid_checkpoint(services.ledger, services.log)
@@ -50,6 +62,7 @@ class AuditController(Controller):
         summary="签署检查点 Sign a checkpoint now (auditors, bureau)",
         status_code=201,
         guards=OVERSEERS,
+        responses=READ,
         sync_to_thread=True,
     )
     def sign_checkpoint(self, services: Services) -> dict[str, Any]:
@@ -59,6 +72,7 @@ class AuditController(Controller):
     @get(
         "/log/consistency",
         summary="一致性证明 Proof that the log of new_size extends the log of old_size (RFC 9162)",
+        responses=READ,
         sync_to_thread=True,
     )
     def consistency(self, services: Services, old_size: int, new_size: int) -> dict[str, Any]:

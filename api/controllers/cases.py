@@ -13,8 +13,12 @@ from litestar.params import Parameter
 from api.case_views import case_history, case_state
 from api.controllers.commands import answer, request_key
 from api.http_security import Services, own_unless_overseer
+from api.openapi import CREATE, ETAG, LOCATION, READ, READ_ONE, REPLAYED, IdempotencyKey
+from api.responses import Received
 from domain.actor import SHANGHAI, check_time
+from domain.case_status import CaseStatus
 from domain.commands import ReceiveApplication
+from domain.vocabulary import MatterKind
 from infrastructure.audit import export_bundle
 from infrastructure.principals import Principal
 from service.cases import CaseService
@@ -24,13 +28,13 @@ class CaseController(Controller):
     path = "/cases"
     tags = ("reads",)
 
-    @get(summary="案件列表 Cases this principal may see", sync_to_thread=True)
+    @get(summary="案件列表 Cases this principal may see", responses=READ, sync_to_thread=True)
     def list_cases(
         self,
         principal: Principal,
         services: Services,
-        status: str | None = None,
-        matter_kind: str | None = None,
+        status: CaseStatus | None = None,
+        matter_kind: MatterKind | None = None,
         period: str | None = None,
         page: int = Parameter(default=1, ge=1, le=1_000_000),
         page_size: int = Parameter(default=50, ge=1, le=500),
@@ -38,17 +42,36 @@ class CaseController(Controller):
         """Paginated, newest first; filter by status, matter kind and the period the application was received in."""
         return services.queries.cases(own_unless_overseer(principal, services), status, matter_kind, period, page, page_size)
 
-    @post(summary="受理 Receive an application", tags=["commands"], status_code=201, sync_to_thread=True)
+    @post(
+        summary="受理 Receive an application",
+        tags=["commands"],
+        status_code=201,
+        responses=CREATE,
+        response_headers=[LOCATION, ETAG, REPLAYED],
+        sync_to_thread=True,
+    )
     def receive_application(
-        self, request: Request[Any, Any, Any], data: ReceiveApplication, principal: Principal, services: Services
-    ) -> Response[dict[str, Any]]:
+        self,
+        request: Request[Any, Any, Any],
+        data: ReceiveApplication,
+        principal: Principal,
+        services: Services,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Received]:
         """Any legal aid centre of the city accepts an application, whatever the district; it becomes the
         first-receiving institution (首次受理机构) for good."""
-        received = answer(services.cases.receive(principal, data, datetime.now(SHANGHAI), request_key(request, principal, data)))
-        received.headers["Location"] = f"/cases/{received.content['case_id']}"
+        key = request_key(request, principal, data, idempotency_key)
+        received = answer(services.cases.receive(principal, data, datetime.now(SHANGHAI), key), Received)
+        received.headers["Location"] = f"/cases/{received.content.case_id}"
         return received
 
-    @get("/{case_id:uuid}", summary="案件 A case's current state (or as of a time)", sync_to_thread=True)
+    @get(
+        "/{case_id:uuid}",
+        summary="案件 A case's current state (or as of a time)",
+        responses=READ_ONE,
+        response_headers=[ETAG],
+        sync_to_thread=True,
+    )
     def case(self, case_id: UUID, principal: Principal, services: Services, as_of: datetime | None = None) -> Response[dict[str, Any]]:
         case = services.cases.case_for(principal, case_id)
         personal = CaseService.may_see_personal_data(principal, case.involved_institutions)
@@ -59,7 +82,9 @@ class CaseController(Controller):
             _, state = case_history(services.ledger, case_id, as_of if as_of.tzinfo else as_of.replace(tzinfo=SHANGHAI), personal)
         return Response(state, headers={"ETag": f'"{case.version}"'})
 
-    @get("/{case_id:uuid}/history", summary="案件记录 Timeline with each record's signature status", sync_to_thread=True)
+    @get(
+        "/{case_id:uuid}/history", summary="案件记录 Timeline with each record's signature status", responses=READ_ONE, sync_to_thread=True
+    )
     def history(self, case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:
         case = services.cases.case_for(principal, case_id)
         timeline, state = case_history(
@@ -71,6 +96,7 @@ class CaseController(Controller):
         "/{case_id:uuid}/audit-bundle",
         summary="审计包 A case's audit bundle, verifiable offline with the root key",
         tags=["audit"],
+        responses=READ_ONE,
         sync_to_thread=True,
     )
     def audit_bundle(self, case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:

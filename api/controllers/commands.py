@@ -17,6 +17,8 @@ from litestar.handlers import HTTPRouteHandler
 from pydantic import BaseModel, Field
 
 from api.http_security import Services, allow
+from api.openapi import COMMAND, ETAG, KEYED, REPLAYED, IdempotencyKey, IfMatch
+from api.responses import CommandAnswer, Erased, Shaped
 from domain.actor import SHANGHAI
 from domain.commands import CASE_COMMANDS, CaseCommand
 from domain.errors import DomainError
@@ -27,8 +29,7 @@ from infrastructure.principals import Principal
 from service.cases import Answer
 
 
-def expected_version(request: Request[Any, Any, Any]) -> int | None:
-    value = request.headers.get("if-match")
+def expected_version(value: str | None) -> int | None:
     if not value:
         return None
     try:
@@ -37,10 +38,9 @@ def expected_version(request: Request[Any, Any, Any]) -> int | None:
         raise DomainError("INVALID_IF_MATCH", 'If-Match 应为案件版本号，如 "7" (If-Match must be a case version, e.g. "7").') from None
 
 
-def request_key(request: Request[Any, Any, Any], principal: Principal, command: BaseModel) -> RequestKey | None:
+def request_key(request: Request[Any, Any, Any], principal: Principal, command: BaseModel, key: str | None) -> RequestKey | None:
     """The request's Idempotency-Key, bound to who sent it and what they asked (the key reused for another
     request is refused)."""
-    key = request.headers.get("idempotency-key")
     if key is None:
         return None
     body = command.model_dump_json().encode()
@@ -48,11 +48,12 @@ def request_key(request: Request[Any, Any, Any], principal: Principal, command: 
     return RequestKey(principal.principal_id, key, fingerprint)
 
 
-def answer(result: Answer) -> Response[dict[str, Any]]:
+def answer(result: Answer, shape: type[Shaped]) -> Response[Shaped]:
+    """The command's answer in its documented shape, its version as the ETag."""
     headers = {"ETag": f'"{result.body["version"]}"'}
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"
-    return Response(result.body, status_code=result.status, headers=headers)
+    return Response(shape.model_validate(result.body), status_code=result.status, headers=headers)
 
 
 class Erasure(BaseModel):
@@ -71,12 +72,13 @@ class ApplicantController(Controller):
         "/{applicant_id:str}/erasure",
         summary="删除个人信息 Erase an applicant's personal data (bureau only)",
         status_code=200,
+        responses=KEYED,
         guards=[allow(Role.BUREAU)],
         sync_to_thread=True,
     )
-    def erase_personal_data(self, applicant_id: str, data: Erasure, principal: Principal, services: Services) -> dict[str, Any]:
+    def erase_personal_data(self, applicant_id: str, data: Erasure, principal: Principal, services: Services) -> Erased:
         cases = services.cases.erase_personal_data(principal, applicant_id, data.reason, datetime.now(SHANGHAI))
-        return {"applicant_id": applicant_id, "cases": [str(c) for c in cases]}
+        return Erased(applicant_id=applicant_id, cases=cases)
 
 
 def case_command_handlers() -> list[HTTPRouteHandler]:
@@ -86,17 +88,23 @@ def case_command_handlers() -> list[HTTPRouteHandler]:
 
 def _handler(command: type[CaseCommand]) -> HTTPRouteHandler:
     def handler(
-        request: Request[Any, Any, Any], case_id: UUID, data: CaseCommand, principal: Principal, services: Services
-    ) -> Response[dict[str, Any]]:
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        data: CaseCommand,
+        principal: Principal,
+        services: Services,
+        if_match: IfMatch = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[CommandAnswer]:
         result = services.cases.act(
             principal,
             case_id,
             data,
             datetime.now(SHANGHAI),
-            expected_version=expected_version(request),
-            request=request_key(request, principal, data),
+            expected_version=expected_version(if_match),
+            request=request_key(request, principal, data, idempotency_key),
         )
-        return answer(result)
+        return answer(result, CommandAnswer)
 
     description = (command.__doc__ or command.name).strip()
     handler.__name__ = f"case_{command.name}"
@@ -107,5 +115,8 @@ def _handler(command: type[CaseCommand]) -> HTTPRouteHandler:
         summary=description.split("\n")[0],
         tags=["commands"],
         operation_id=f"case_{command.name}",
+        status_code=200,
+        responses=COMMAND,
+        response_headers=[ETAG, REPLAYED],
         sync_to_thread=True,
     )(handler)

@@ -11,8 +11,10 @@ from litestar.handlers import HTTPRouteHandler
 
 from api.controllers.keyed_commands import keyed_command_routes
 from api.http_security import Services, allow
+from api.openapi import CREATE, READ, READ_ONE
 from domain.actor import SHANGHAI
 from domain.complaint_commands import COMPLAINT_COMMANDS, AcceptComplaint
+from domain.complaints import RespondentKind
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
 
@@ -24,18 +26,24 @@ class ComplaintController(Controller):
     tags = ("complaints",)
     guards = [allow(*READERS)]  # noqa: RUF012 - Litestar's controller attribute
 
-    @get(summary="投诉列表 Complaints", sync_to_thread=True)
+    @get(summary="投诉列表 Complaints", responses=READ, sync_to_thread=True)
     def complaints(
-        self, services: Services, respondent_kind: str | None = None, respondent: str | None = None, bureau: str | None = None
+        self, services: Services, respondent_kind: RespondentKind | None = None, respondent: str | None = None, bureau: str | None = None
     ) -> dict[str, Any]:
         """Newest first; `respondent_kind` institution or lawyer, `respondent` an institution id or a licence number."""
         return services.complaints.complaints(respondent_kind, respondent, bureau)
 
-    @get("/{number:str}", summary="投诉 One complaint", sync_to_thread=True)
+    @get("/{number:str}", summary="投诉 One complaint", responses=READ_ONE, sync_to_thread=True)
     def complaint(self, number: str, services: Services) -> dict[str, Any]:
         return services.complaints.complaint(number)
 
-    @post(summary="受理投诉 Accept a complaint (a justice bureau)", status_code=201, guards=[allow(Role.BUREAU)], sync_to_thread=True)
+    @post(
+        summary="受理投诉 Accept a complaint (a justice bureau)",
+        status_code=201,
+        guards=[allow(Role.BUREAU)],
+        responses=CREATE,
+        sync_to_thread=True,
+    )
     def accept(self, data: AcceptComplaint, principal: Principal, services: Services) -> dict[str, Any]:
         return services.complaints.accept(principal, data, datetime.now(SHANGHAI))
 

@@ -12,6 +12,7 @@ from litestar import post
 from litestar.handlers import HTTPRouteHandler
 
 from api.http_security import Services, allow
+from api.openapi import KEYED
 from domain.actor import SHANGHAI
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
@@ -48,5 +49,6 @@ def _route(resource: str, key: str, command: Any, act: Act) -> HTTPRouteHandler:
         operation_id=f"{singular}_{command.path}",
         guards=[allow(Role.BUREAU)],
         status_code=200,
+        responses=KEYED,
         sync_to_thread=True,
     )(handler)

@@ -11,7 +11,9 @@ from litestar.handlers import HTTPRouteHandler
 
 from api.controllers.keyed_commands import keyed_command_routes
 from api.http_security import Services, allow
+from api.openapi import CREATE, READ, READ_ONE
 from domain.actor import SHANGHAI
+from domain.lawyers import LawyerStatus, Specialty
 from domain.pool_commands import POOL_COMMANDS, RegisterLawyer
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
@@ -21,18 +23,24 @@ class LawyerController(Controller):
     path = "/lawyers"
     tags = ("lawyers",)
 
-    @get(summary="律师库 The lawyer pool", sync_to_thread=True)
+    @get(summary="律师库 The lawyer pool", responses=READ, sync_to_thread=True)
     def pool(
-        self, services: Services, district: str | None = None, specialty: str | None = None, status: str | None = None
+        self, services: Services, district: str | None = None, specialty: Specialty | None = None, status: LawyerStatus | None = None
     ) -> dict[str, Any]:
         """Every lawyer with their firm's district, verified specialties, status, turns taken and open cases."""
         return services.lawyers.pool(district, specialty, status)
 
-    @get("/{licence_number:str}", summary="律师 One lawyer of the pool", sync_to_thread=True)
+    @get("/{licence_number:str}", summary="律师 One lawyer of the pool", responses=READ_ONE, sync_to_thread=True)
     def lawyer(self, licence_number: str, services: Services) -> dict[str, Any]:
         return services.lawyers.lawyer(licence_number, datetime.now(SHANGHAI).date())
 
-    @post(summary="登记入库 Register a lawyer (the city's bureau)", status_code=201, guards=[allow(Role.BUREAU)], sync_to_thread=True)
+    @post(
+        summary="登记入库 Register a lawyer (the city's bureau)",
+        status_code=201,
+        guards=[allow(Role.BUREAU)],
+        responses=CREATE,
+        sync_to_thread=True,
+    )
     def register(self, data: RegisterLawyer, principal: Principal, services: Services) -> dict[str, Any]:
         return services.lawyers.register(principal, data, datetime.now(SHANGHAI))
 

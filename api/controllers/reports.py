@@ -4,15 +4,16 @@ as JSON or, where finance wants them, CSV and XLSX."""
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
 from litestar import Controller, Response, get, post
 
 from api.http_security import Services, allow, own_unless_overseer, scope_institution
+from api.openapi import READ, ReportOperation, StatementOperation, refusals
 from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets, register_sheets
 from api.sheets import Sheet, csv_text, xlsx_bytes
-from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
 from projections.reconciliation import match_statement, read_statement
@@ -21,37 +22,54 @@ from service.cases import CaseService, raise_role_not_allowed
 MONEY_READERS = [allow(Role.FINANCE, Role.HEAD, Role.BUREAU, Role.AUDITOR)]
 
 
-def download(sheets: list[Sheet], fmt: str, name: str, as_json: dict[str, Any], services: Services) -> Response[Any]:
+class Format(StrEnum):
+    """格式 What a report is answered as."""
+
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def download(sheets: list[Sheet], fmt: Format, name: str, as_json: dict[str, Any], services: Services) -> Response[Any]:
     """JSON as the read model says; CSV (the first sheet) or XLSX (every sheet) for spreadsheets (api/sheets.py)."""
     names = services.queries.name_of
-    if fmt == "json":
+    if fmt is Format.JSON:
         return Response(as_json)
-    if fmt == "csv":
+    if fmt is Format.CSV:
         return Response(
             csv_text(sheets[0], names),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
-    if fmt == "xlsx":
-        return Response(
-            xlsx_bytes(sheets, names),
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-        )
-    raise DomainError("INVALID_FORMAT", "format 应为 json、csv 或 xlsx (format must be json, csv or xlsx).")
+    return Response(
+        xlsx_bytes(sheets, names),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
 
 
 class ReportController(Controller):
     tags = ("reads",)
 
-    @get("/ledger", summary="台账 The institution ledger", sync_to_thread=True)
+    @get("/ledger", summary="台账 The institution ledger", responses=READ, operation_class=ReportOperation, sync_to_thread=True)
     def ledger(
-        self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None, format: str = "json"
+        self,
+        principal: Principal,
+        services: Services,
+        institution: str | None = None,
+        period: str | None = None,
+        format: Format = Format.JSON,
     ) -> Response[Any]:
         result = services.queries.ledger(scope_institution(principal, services, institution), period)
         return download([ledger_sheet(result["institutions"])], format, "ledger", result, services)
 
-    @get("/ledger/detail", summary="台账明细 The case register: a line per case received in the period", sync_to_thread=True)
+    @get(
+        "/ledger/detail",
+        summary="台账明细 The case register: a line per case received in the period",
+        responses=READ,
+        operation_class=ReportOperation,
+        sync_to_thread=True,
+    )
     def register(
         self,
         principal: Principal,
@@ -59,7 +77,7 @@ class ReportController(Controller):
         institution: str | None = None,
         period: str | None = None,
         on: date | None = None,
-        format: str = "json",
+        format: Format = Format.JSON,
     ) -> Response[Any]:
         """Each case the institution has a part in (all cases for the bureau and auditors), received in the period: dates,
         channel, matter, districts, transfer, hardship basis, decision, lawyer, flags, result, archive and subsidy, with
@@ -67,25 +85,39 @@ class ReportController(Controller):
         result = services.queries.register(scope_institution(principal, services, institution), period, on)
         return download(register_sheets(result), format, "register", result, services)
 
-    @get("/compliance", summary="期限合规 Compliance per rule", sync_to_thread=True)
+    @get("/compliance", summary="期限合规 Compliance per rule", responses=READ, sync_to_thread=True)
     def compliance(
         self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None, on: date | None = None
     ) -> dict[str, Any]:
         return services.queries.compliance(scope_institution(principal, services, institution), period, on)
 
-    @get("/worklist", summary="待办 What is due and overdue", sync_to_thread=True)
+    @get("/worklist", summary="待办 What is due and overdue", responses=READ, sync_to_thread=True)
     def worklist(self, principal: Principal, services: Services, institution: str | None = None, on: date | None = None) -> dict[str, Any]:
         """The institution's open limits, overdue first; the applicant is named to those who may see the case's."""
         scope = scope_institution(principal, services, institution) or principal.institution_id
         return services.queries.worklist(scope, on, partial(CaseService.may_see_personal_data, principal))
 
-    @get("/costs", summary="成本归属 Costs carried by the first-receiving institution", guards=MONEY_READERS, sync_to_thread=True)
-    def costs(self, principal: Principal, services: Services, period: str | None = None, format: str = "json") -> Response[Any]:
+    @get(
+        "/costs",
+        summary="成本归属 Costs carried by the first-receiving institution",
+        guards=MONEY_READERS,
+        responses=READ,
+        operation_class=ReportOperation,
+        sync_to_thread=True,
+    )
+    def costs(self, principal: Principal, services: Services, period: str | None = None, format: Format = Format.JSON) -> Response[Any]:
         result = services.queries.costs(own_unless_overseer(principal, services), period)
         return download(costs_sheets(result), format, "costs", result, services)
 
-    @get("/subsidies", summary="补贴对账 Subsidy payments against the bands", guards=MONEY_READERS, sync_to_thread=True)
-    def subsidies(self, principal: Principal, services: Services, period: str | None = None, format: str = "json") -> Response[Any]:
+    @get(
+        "/subsidies",
+        summary="补贴对账 Subsidy payments against the bands",
+        guards=MONEY_READERS,
+        responses=READ,
+        operation_class=ReportOperation,
+        sync_to_thread=True,
+    )
+    def subsidies(self, principal: Principal, services: Services, period: str | None = None, format: Format = Format.JSON) -> Response[Any]:
         checked = services.queries.payments(own_unless_overseer(principal, services), period)
         return download([payments_sheet(checked)], format, "subsidies", {"period": period, "payments": checked}, services)
 
@@ -94,10 +126,12 @@ class ReportController(Controller):
         summary="对账单核对 Match a payout statement (CSV body)",
         status_code=200,
         guards=MONEY_READERS,
+        responses={**READ, **refusals(413)},
+        operation_class=StatementOperation,
         sync_to_thread=True,
     )
     def reconciliation(
-        self, principal: Principal, services: Services, body: bytes, period: str | None = None, format: str = "json"
+        self, principal: Principal, services: Services, body: bytes, period: str | None = None, format: Format = Format.JSON
     ) -> Response[Any]:
         """The request body is the statement as CSV: date, reference, payee, amount (yuan), headed in English or
         Chinese (日期, 凭证号, 收款人, 金额). `format=xlsx` answers a workbook: the payments, then a sheet per finding."""
@@ -107,7 +141,7 @@ class ReportController(Controller):
         sheets = [payments_sheet(checked), *reconciliation_sheets(matching)]
         return download(sheets, format, "reconciliation", {"period": period, **matching}, services)
 
-    @get("/stats", summary="统计 The yearly figures", sync_to_thread=True)
+    @get("/stats", summary="统计 The yearly figures", responses=READ, sync_to_thread=True)
     def stats(self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None) -> dict[str, Any]:
         """City-wide, or for what one institution did (`institution`): counts without personal data."""
         if not services.cases.sees_everything(principal) and not principal.has(Role.HEAD, Role.FINANCE):

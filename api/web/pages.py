@@ -15,7 +15,7 @@ from litestar.di import Provide
 from litestar.response import Redirect, Template
 
 from api.case_views import case_state, case_timeline
-from api.controllers.reports import download
+from api.controllers.reports import Format, download
 from api.http_security import Services, scope_institution
 from api.problems import STATUS_OF
 from api.report_tables import register_sheets
@@ -141,7 +141,7 @@ class WorkPages(Controller):
         if fmt not in ("xlsx", "csv"):
             raise DomainError("INVALID_FORMAT", "下载格式应为 xlsx 或 csv (a download is xlsx or csv).")
         result = _register(viewer, services, period, institution)
-        return download(register_sheets(result), fmt, f"register-{period or 'all'}", result, services)
+        return download(register_sheets(result), Format(fmt), f"register-{period or 'all'}", result, services)
 
 
 def _register(viewer: Principal, services: Services, period: str | None, institution: str | None) -> dict[str, Any]:

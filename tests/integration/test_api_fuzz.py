@@ -1,4 +1,5 @@
-"""Schemathesis against the API's own OpenAPI document: whatever it sends, the server never answers 5xx."""
+"""Schemathesis against the API's own OpenAPI document: whatever it sends, the server never answers 5xx, and
+every answer is one the document declares: its status, its media type, its body's schema and its headers."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from litestar import Litestar
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 
 from api.http_app import create_app
@@ -15,6 +24,8 @@ from domain.vocabulary import Role
 from infrastructure.bootstrap import principal_store
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance, response_headers_conformance]
 
 
 @pytest.fixture
@@ -24,7 +35,7 @@ def app_and_token(ledger: CaseLedger, settings: Settings) -> Iterator[tuple[Lite
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_no_request_makes_the_server_fail(app_and_token: tuple[Litestar, str]) -> None:
+def test_no_request_makes_the_server_fail_or_answer_what_the_document_does_not_say(app_and_token: tuple[Litestar, str]) -> None:
     app, token = app_and_token
     schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
     failures: list[str] = []
@@ -38,8 +49,10 @@ def test_no_request_makes_the_server_fail(app_and_token: tuple[Litestar, str]) -
         def probe(case: schemathesis.Case) -> None:  # type: ignore[type-arg]
             response = case.call(headers={"Authorization": f"Bearer {token}"})
             statuses.append(response.status_code)
-            if response.status_code >= 500:
-                failures.append(f"{op.method.upper()} {op.path}: {response.status_code} {response.text[:200]}")
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except FailureGroup as failure:  # names each check that failed
+                failures.append(f"{op.method.upper()} {op.path}: {response.status_code} {response.text[:200]}: {failure}")
 
         probe()
     assert failures == []

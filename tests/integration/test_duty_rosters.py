@@ -191,7 +191,8 @@ def test_a_centre_keeps_its_own_roster_and_everyone_who_works_cases_reads_who_is
 
     listing = api.get("kundulun_staff", "/duty", params={"on": "2026-03-04"}).json()
     assert [(d["district"], d["station"], d["lawyer"]) for d in listing["duties"]] == [("qingshan", "procuratorate", LAWYER)]
-    assert api.get("bureau", "/duty", params={"station": "police"}).json()["code"] == "UNKNOWN_STATION"
+    police = api.get("bureau", "/duty", params={"station": "police"}).json()
+    assert police["code"] == "INVALID_REQUEST" and "court, procuratorate, detention_centre" in police["detail"]
     unknown = api.get("bureau", "/duty", params={"district": "hohhot"}).json()
     assert unknown["code"] == "UNKNOWN_DISTRICT" and "qingshan" in unknown["detail"]  # it says which are valid
     assert api.get("kundulun_staff", "/duty/rosters/baotou-qingshan/2026-03").json()["code"] == "NOT_YOUR_INSTITUTION"

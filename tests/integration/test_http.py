@@ -24,30 +24,10 @@ from infrastructure.keystore import Keystore
 from infrastructure.ledger import CaseLedger
 from infrastructure.records import encode_record
 from infrastructure.sql_store import SqlStore
-from tests.http_client import APPLICATION, APPOINTMENT, Api, received
+from tests.http_client import APPLICATION, APPOINTMENT, WHOLE_LIFE, Api, received
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, HANDLING
 from verifier.audit_verifier import verify_bundle
-
-WHOLE_LIFE: list[tuple[str, str, dict[str, Any]]] = [
-    ("kundulun_staff", "transfer", {"to_institution": HANDLING, "applicant_consent": True}),
-    ("kundulun_staff", "materials-dispatch", {"method": "electronic", "reference": "EMS-1"}),
-    ("qingshan_staff", "materials-receipt", {}),
-    ("qingshan_staff", "review-opinion", {"reviewer": "审查员", "opinion": "材料齐全", "recommendation": "grant"}),
-    ("qingshan_head", "review-sign-off", {}),
-    ("qingshan_staff", "platform-entry", {"platform_number": "NMG-1"}),
-    ("qingshan_staff", "grant", {"document_number": "青援决字〔2026〕1号"}),
-    ("qingshan_staff", "appointment", APPOINTMENT),
-    ("qingshan_staff", "closure", {"outcome": "调解结案", "amount_recovered_fen": 1250000}),
-    ("kundulun_staff", "closing-file", {"pages": 32}),
-    ("kundulun_staff", "closing-file-review", {"reviewer": "审查员", "grade": "good"}),
-    (
-        "kundulun_staff",
-        "subsidy-payment",
-        {"kind": "civil_administrative_case", "amount_fen": 150000, "payee": "张律师", "reference": "PAY-1"},
-    ),
-    ("kundulun_staff", "archiving", {"archive_number": "昆档-2026-1"}),
-]
 
 
 def walk(api: Api, case_id: str, steps: list[tuple[str, str, dict[str, Any]]] = WHOLE_LIFE) -> None:

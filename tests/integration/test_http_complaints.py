@@ -61,7 +61,9 @@ def test_caseworkers_do_not_read_complaints_and_mistakes_are_refused_with_a_code
     assert api.get("kundulun_staff", PATH).status_code == 403
     assert api.get("kundulun_staff", "/complaints").status_code == 403
     assert api.get("auditor", f"/complaints/{quote('没有这个')}").json()["code"] == "COMPLAINT_NOT_FOUND"
-    assert api.get("auditor", "/complaints", params={"respondent_kind": "judge"}).json()["code"] == "UNKNOWN_RESPONDENT_KIND"
+    judge = api.get("auditor", "/complaints", params={"respondent_kind": "judge"}).json()
+    assert judge["code"] == "INVALID_REQUEST" and judge["errors"][0]["field"] == "respondent_kind"
+    assert "institution, lawyer" in judge["detail"]  # it says which kinds there are
     again = api.post("kundulun_bureau", "/complaints", complaint(case_id))
     assert (again.status_code, again.json()["code"]) == (422, "COMPLAINT_ALREADY_ACCEPTED")
     for mistake in ({"facts": ""}, {"respondent_kind": "judge"}, {"received_on": "yesterday"}, {"case_id": "not-a-uuid"}):

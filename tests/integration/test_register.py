@@ -148,7 +148,7 @@ def test_a_caseworker_elsewhere_reads_nothing_of_the_case_and_bad_queries_are_re
     assert len(api.get("qingshan_staff", "/ledger/detail?period=2026").json()["cases"]) == 1
     for query, code in (
         ("period=2026-13", "INVALID_PERIOD"),
-        ("format=pdf", "INVALID_FORMAT"),
+        ("format=pdf", "INVALID_REQUEST"),
         ("institution=nowhere", "UNKNOWN_INSTITUTION"),
     ):
         refused = api.get("bureau", f"/ledger/detail?{query}")
