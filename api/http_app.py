@@ -15,6 +15,7 @@ from litestar import Controller, Litestar, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
@@ -35,7 +36,7 @@ from api.controllers.reports import ReportController
 from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal, provide_services
 from api.openapi import ASSETS, PUBLIC, REQUEST_ID, openapi_config
 from api.problems import EXCEPTION_HANDLERS
-from api.web.pages import SignInPages, WorkPages
+from api.web.pages import SignInPages, WorkPages, not_found
 from api.web.session import APP, csrf_secret
 from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
@@ -125,7 +126,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
             "services": Provide(provide_services, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found},
         before_request=check_request,
         middleware=[request_logging, DefineMiddleware(BearerAuthentication, exclude=[*PUBLIC_PATHS, "^/$", f"^{APP}(/|$)"])],
         request_max_body_size=1_000_000,

@@ -269,19 +269,19 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     return problem(request, status_for(exc), exc.code, exc.message)
 
 
-def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+def invalid_request(request: Request[Any, Any, Any], exc: ValidationException) -> tuple[str, list[dict[str, str]]]:
+    """What a request the framework could not parse got wrong: the reason in words, and each field with its own."""
     fields = [
         {"field": e.get("key") or e.get("source", ""), "message": _with_choices(request, e.get("key"), e.get("message", ""))}
         for e in (exc.extra or [])
         if isinstance(e, dict)
     ]
-    return problem(
-        request,
-        422,
-        "INVALID_REQUEST",
-        "请求内容不符合要求 (the request is not valid): " + "; ".join(f"{f['field']}: {f['message']}" for f in fields),
-        errors=fields,
-    )
+    return "请求内容不符合要求 (the request is not valid): " + "; ".join(f"{f['field']}: {f['message']}" for f in fields), fields
+
+
+def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    detail, fields = invalid_request(request, exc)
+    return problem(request, 422, "INVALID_REQUEST", detail, errors=fields)
 
 
 def _with_choices(request: Request[Any, Any, Any], key: str | None, message: str) -> str:

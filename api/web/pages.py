@@ -12,12 +12,13 @@ from uuid import UUID
 import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 
 from api.case_views import case_state, case_timeline
 from api.controllers.reports import Format, download
 from api.http_security import Services, scope_institution
-from api.problems import STATUS_OF
+from api.problems import STATUS_OF, http_error_handler, invalid_request
 from api.report_tables import register_sheets
 from api.sheets import shown_name
 from api.web.forms import FORMS, NEXT_STEPS, Form, command_from
@@ -68,11 +69,25 @@ def refused_page(request: Request[Any, Any, Any], error: DomainError) -> Templat
     return page("refused.html", None, request.app.state.services, STATUS_OF.get(error.code, 422), refusal=error)
 
 
+def not_found(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    """An address no route has: a page under /app (a mistyped or cut link), a problem elsewhere."""
+    if not request.url.path.startswith(f"{APP}/"):
+        return http_error_handler(request, exc)
+    refusal = DomainError("NOT_FOUND", "没有这个页面，请从待办或案件列表进入 (no such page: start from the worklist).")
+    return page("refused.html", None, request.app.state.services, 404, refusal=refusal)
+
+
+def invalid_page(request: Request[Any, Any, Any], exc: ValidationException) -> Template:
+    """A query value the page cannot read (on=2026-02-30): said on a page, as the API would say it."""
+    detail, _ = invalid_request(request, exc)
+    return page("refused.html", None, request.app.state.services, 422, refusal=DomainError("INVALID_REQUEST", detail))
+
+
 class WorkPages(Controller):
     path = APP
     include_in_schema = False
     dependencies = {"viewer": Provide(provide_viewer)}  # noqa: RUF012 - Litestar's declaration
-    exception_handlers = {SignInNeeded: to_sign_in, DomainError: refused_page}  # noqa: RUF012
+    exception_handlers = {SignInNeeded: to_sign_in, DomainError: refused_page, ValidationException: invalid_page}  # noqa: RUF012
 
     @get("/", sync_to_thread=True)
     def worklist(self, viewer: Principal, services: Services, on: date | None = None) -> Template:

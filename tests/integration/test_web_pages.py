@@ -104,3 +104,15 @@ def test_the_bureau_reads_the_case_without_the_applicants_personal_data(ledger: 
 
     assert page.status_code == 200 and APPLICANT["name"] not in page.text and "[hidden]" in page.text
     assert FIRST_RECEIVING not in page.text and "昆都仑区法律援助中心" in page.text  # names, not ids
+
+
+def test_a_value_a_page_cannot_read_is_said_on_a_page_not_in_json(api: Api) -> None:
+    sign_in(api, "kundulun_staff")
+
+    page = api.client.get("/app/?on=2026-02-30")
+
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "INVALID_REQUEST" in page.text and "on" in page.text and "请求内容不符合要求" in page.text
+    cut_link = api.client.get("/app/cases/not-a-case")
+    assert cut_link.status_code == 404 and cut_link.headers["content-type"].startswith("text/html") and "NOT_FOUND" in cut_link.text
+    assert api.client.get("/no-such-path").headers["content-type"] == "application/problem+json"  # the API's own answer
