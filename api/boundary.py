@@ -41,8 +41,8 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
     if request.method != "POST" or request.url.path in NON_JSON_BODIES:
         return
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if request.url.path.startswith(f"{APP}/"):  # the pages' forms
-        if media_type != "application/x-www-form-urlencoded":
+    if request.url.path.startswith(f"{APP}/"):  # the pages' forms (a file, such as a bundle to check, comes as multipart)
+        if media_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise DomainError(
                 "UNSUPPORTED_MEDIA_TYPE", f"表单须以 application/x-www-form-urlencoded 提交，而不是 {media_type or '无类型'} (forms only)."
             )

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import sys
 from pathlib import Path
 from uuid import UUID
 
 import click
 
+from api.audit_report import audit_report_html, read_and_verify
 from api.cli_common import command_ledger, command_ledger_and_log, db_option, echo_json, json_option, now
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import check_extends, checkpoint_summary, export_bundle, newest_valid_checkpoint, read_checkpoint
-from infrastructure.formats import BUNDLE_FORMAT, note_key_id
-from verifier.audit_verifier import verify_bundle
+from infrastructure.formats import note_key_id
 
 
 @click.command()
@@ -60,29 +59,19 @@ def audit_export(case_id: UUID, out: Path, db_url: str) -> None:
 @audit.command("verify")
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--root-key", required=True, help="The root public key: 64 hex digits, or a file holding them (keys/root.pub).")
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the printable report (审计报告, HTML: checks, the records in words, failures marked).",
+)
 @json_option
-def audit_verify(bundle: Path, root_key: str, as_json: bool) -> None:
+def audit_verify(bundle: Path, root_key: str, html_out: Path | None, as_json: bool) -> None:
     """Check a bundle with nothing but the root public key (no database needed)."""
-    key = Path(root_key).read_text().strip() if Path(root_key).is_file() else root_key.strip()
-    if not re.fullmatch(r"[0-9a-fA-F]{64}", key):
-        raise DomainError(
-            "INVALID_ROOT_KEY", "根公钥应为 64 位十六进制，或存放它的文件 (the root key must be 64 hex digits, or a file holding them)."
-        )
-    not_a_bundle = DomainError(
-        "NOT_A_BUNDLE", f"{bundle} 不是 tongban 审计包 (not a tongban audit bundle: export one with `tongban audit export`)."
-    )
-    try:
-        content = json.loads(bundle.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise not_a_bundle from None
-    if not isinstance(content, dict) or content.get("format") != BUNDLE_FORMAT:
-        raise not_a_bundle
-    try:
-        report = verify_bundle(content, bytes.fromhex(key))
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        raise DomainError(
-            "MALFORMED_BUNDLE", f"{bundle} 结构不完整，无法核验 (the bundle's structure is damaged; it cannot be checked)."
-        ) from None
+    key = Path(root_key).read_text().strip() if Path(root_key).is_file() else root_key
+    content, report = read_and_verify(bundle.read_bytes(), str(bundle), key)
+    if html_out is not None:
+        html_out.write_text(audit_report_html(content, report, key.strip(), now()), encoding="utf-8")
     if as_json:
         echo_json({"ok": report.ok, "findings": [vars(f) for f in report.findings]})
     else:

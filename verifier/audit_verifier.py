@@ -234,10 +234,24 @@ class Finding:
 
 
 @dataclass
+class RecordCheck:
+    """One record of the case as checked: its body (None when it could not be read) and what failed, if anything."""
+
+    version: int
+    leaf_index: int
+    body: dict[str, Any] | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.body is not None and not self.problems
+
+
+@dataclass
 class Report:
     case_id: str = ""
     findings: list[Finding] = field(default_factory=list)
-    timeline: list[str] = field(default_factory=list)
+    records: list[RecordCheck] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -250,34 +264,45 @@ class Report:
     def render(self) -> str:
         lines = [f"tongban 审计包核验报告 Audit bundle verification report — case 案件 {self.case_id}", ""]
         lines += [("  [通过 OK]   " if f.ok else "  [不通过 FAIL] ") + f.text for f in self.findings]
-        if self.timeline:
-            lines += ["", "案件记录 The case's records (each signed, chained and included in the log):", *self.timeline]
+        if self.records:
+            lines += ["", "案件记录 The case's records (✓ signed, chained and in the log; ✗ what failed):"]
+            lines += [_record_line(r) for r in self.records]
         verdict = "核验通过 VERIFIED: nothing in this case's history was altered, removed or reordered"
         return "\n".join([*lines, "", verdict if self.ok else "核验不通过 NOT VERIFIED: see the failures above", ""])
 
 
-def _walk_stream(report: Report, entries: list[dict[str, Any]], stream: str, trust: Trust, network: bool) -> list[dict[str, Any]]:
-    """Check one stream's records in version order; returns their bodies. Network records teach trust."""
-    bodies, prev, problems = [], GENESIS, []
+def _record_line(record: RecordCheck) -> str:
+    body = record.body or {}
+    action = str(body.get("type", "?")).removeprefix("Case.")
+    line = (
+        f"  {'✓' if record.ok else '✗'} v{record.version:<3} {body.get('occurred_at', '?')}  {action:<26} "
+        f"{body.get('institution', '?')} / {body.get('person', '?')}  (log position {record.leaf_index})"
+    )
+    return line + ("" if record.ok else "  ✗ " + "; ".join(record.problems or ["the record cannot be read"]))
+
+
+def _walk_stream(report: Report, entries: list[dict[str, Any]], stream: str, trust: Trust, network: bool) -> list[RecordCheck]:
+    """Check one stream's records in version order, each with what failed. Network records teach trust."""
+    checked, prev = [], GENESIS
     for expected, entry in enumerate(entries, start=1):
         stored = entry["record"].encode()
-        if entry["version"] != expected:
-            problems.append(f"version {expected} is missing: the chain has a gap")
         body, errors = check_record(stored, stream, entry["version"], trust, network)
-        if not errors and body["prev"] != prev:
+        if entry["version"] != expected:
+            errors.insert(0, f"version {expected} is missing: the chain has a gap")
+        if body and body["prev"] != prev:
             errors.append("the previous-record hash does not match: a record before it was altered or removed")
-        problems += [f"version {entry['version']}: {e}" for e in errors]
         if not errors and network:
             trust.learn(body)
         prev = hashlib.sha256(stored).hexdigest()
-        bodies.append(body)
+        checked.append(RecordCheck(entry["version"], entry["leaf_index"], body or None, errors))
+    problems = [f"version {r.version}: {p}" for r in checked for p in r.problems]
     what = "网络记录 network records (institutions and key certifications)" if network else "案件记录 case records"
     report.check(
         not problems and bool(entries),
         f"{what}: {len(entries)} records, signed, chained from version 1 with no gap"
         + ("" if not problems else " — " + "; ".join(problems)),
     )
-    return bodies
+    return checked
 
 
 def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
@@ -290,8 +315,8 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
     case_entries = [e for e in bundle["records"] if e["stream"] == case_id]
     report.check(len(network_entries) + len(case_entries) == len(bundle["records"]), "the bundle holds only this case and the network")
 
-    network_bodies = _walk_stream(report, network_entries, network_id, trust, network=True)
-    first: dict[str, Any] = network_bodies[0] if network_bodies else {"type": "", "payload": {}}
+    network_records = _walk_stream(report, network_entries, network_id, trust, network=True)
+    first: dict[str, Any] = (network_records[0].body if network_records else None) or {"type": "", "payload": {}}
     city, founded = first["payload"].get("city", ""), first["payload"].get("root_public_key_hex")
     report.check(
         first["type"] == "Network.NetworkFounded"
@@ -309,13 +334,14 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
         return report
     assert checkpoint is not None
 
-    case_bodies = _walk_stream(report, case_entries, case_id, trust, network=False)
+    report.records = _walk_stream(report, case_entries, case_id, trust, network=False)
     missing = []
-    for entry in network_entries + case_entries:
+    for entry, checked in zip(network_entries + case_entries, network_records + report.records, strict=True):
         proof = [bytes.fromhex(h) for h in entry["proof"]]
         digest = hashlib.sha256(entry["record"].encode()).digest()
         if not verify_inclusion(leaf_hash(digest), entry["leaf_index"], checkpoint.size, proof, checkpoint.root):
             missing.append(f"{entry['stream'][:8]} v{entry['version']}")
+            checked.problems.append("not proven to be in the global log as of the checkpoint")
     positions = [e["leaf_index"] for e in case_entries]
     report.check(
         not missing,
@@ -325,13 +351,6 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
     report.check(positions == sorted(set(positions)), "the case's records were logged in version order")
     _check_case_head(report, bundle.get("case_head"), case_id, case_entries, checkpoint, "this case's")
     _check_case_head(report, bundle.get("network_head"), network_id, network_entries, checkpoint, "the network's")
-
-    for entry, body in zip(case_entries, case_bodies, strict=True):
-        if body:
-            report.timeline.append(
-                f"  v{entry['version']:<3} {body['occurred_at']}  {body['type'].removeprefix('Case.'):<26} "
-                f"{body['institution']} / {body['person']}  (log position {entry['leaf_index']})"
-            )
     return report
 
 

@@ -11,10 +11,13 @@ from uuid import UUID
 
 import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import Provide
+from litestar.enums import MediaType
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 
+from api.audit_report import audit_report_html, read_and_verify
 from api.case_views import case_state, case_timeline
 from api.controllers.reports import Format, download
 from api.http_security import Services, scope_institution
@@ -30,6 +33,7 @@ from domain.vocabulary import Role
 from infrastructure.audit import export_bundle
 from infrastructure.principals import Principal
 from service.cases import CaseService
+from verifier.audit_verifier import verify_bundle
 
 
 def page(name: str, viewer: Principal | None, services: Services, status_code: int = 200, **context: Any) -> Template:
@@ -142,6 +146,30 @@ class WorkPages(Controller):
         services.cases.case_for(viewer, case_id)
         bundle = export_bundle(services.ledger, services.log, case_id, datetime.now(SHANGHAI))
         return Response(bundle, headers={"Content-Disposition": f'attachment; filename="case-{case_id}.bundle.json"'})
+
+    @get("/cases/{case_id:uuid}/audit-report", sync_to_thread=True)
+    def audit_report(self, case_id: UUID, viewer: Principal, services: Services) -> Response[str]:
+        """审计报告: the case's bundle as exported now, checked with this ledger's root key, ready to print."""
+        services.cases.case_for(viewer, case_id)
+        now = datetime.now(SHANGHAI)
+        bundle = export_bundle(services.ledger, services.log, case_id, now)
+        key = services.ledger.keystore.root_public_key_hex()
+        return Response(audit_report_html(bundle, verify_bundle(bundle, bytes.fromhex(key)), key, now), media_type=MediaType.HTML)
+
+    @get("/audit", sync_to_thread=True)
+    def audit_form(self, viewer: Principal, services: Services) -> Template:
+        """核验审计包: check a bundle file someone was sent, with the root key the auditor holds."""
+        return page("audit.html", viewer, services, root_key=services.ledger.keystore.root_public_key_hex())
+
+    @post("/audit", status_code=200)
+    async def audit_upload(self, request: Request[Any, Any, Any], viewer: Principal, services: Services) -> Response[str]:
+        form = await request.form()
+        upload, key = form.get("bundle"), str(form.get("root_key", ""))
+        if not isinstance(upload, UploadFile):
+            raise DomainError("NOT_A_BUNDLE", "请选择审计包文件 (choose the bundle file to check).")
+        content = await upload.read()
+        bundle, report = await anyio.to_thread.run_sync(read_and_verify, content, upload.filename or "the file", key)
+        return Response(audit_report_html(bundle, report, key.strip(), datetime.now(SHANGHAI)), media_type=MediaType.HTML)
 
     @get("/register", sync_to_thread=True)
     def register(self, viewer: Principal, services: Services, period: str | None = None, institution: str | None = None) -> Template:

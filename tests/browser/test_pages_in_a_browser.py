@@ -83,7 +83,9 @@ def test_a_caseworker_finds_todays_work_records_an_action_and_downloads_the_regi
     )
 
 
-def test_an_auditor_verifies_the_case_and_downloads_its_bundle(browser: Any, site: tuple[Server, dict[str, str], str]) -> None:
+def test_an_auditor_verifies_the_case_downloads_its_bundle_and_checks_it_into_a_report(
+    browser: Any, site: tuple[Server, dict[str, str], str]
+) -> None:
     server, tokens, case_id = site
     page = signed_in(browser, server, tokens["auditor"])
 
@@ -95,6 +97,12 @@ def test_an_auditor_verifies_the_case_and_downloads_its_bundle(browser: Any, sit
         page.click("#download-bundle")
     bundle = json.loads(Path(download.value.path()).read_text())
     assert bundle["case_id"] == case_id and [r["version"] for r in bundle["records"] if r["stream"] == case_id] == [1]
+
+    page.click("text=核验审计包 Check a bundle")  # the file she was sent, checked and printed as a report
+    page.set_input_files("input[name=bundle]", download.value.path())
+    page.click("#check-bundle")
+    assert "核验通过 VERIFIED" in page.locator("#verdict").inner_text()
+    assert page.locator("table.records tr.ok").count() == 1 and page.locator("table.records tr.failed").count() == 0
 
 
 def test_a_caseworker_of_another_institution_sees_nothing_of_the_case(browser: Any, site: tuple[Server, dict[str, str], str]) -> None:
