@@ -36,6 +36,7 @@ from api.controllers.reports import ReportController
 from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal, provide_services
 from api.openapi import ASSETS, PUBLIC, REQUEST_ID, openapi_config
 from api.problems import EXCEPTION_HANDLERS
+from api.web.finance_pages import FinancePages
 from api.web.pages import SignInPages, WorkPages, not_found
 from api.web.session import APP, csrf_secret
 from infrastructure.bootstrap import build_transparency_log, principal_store
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
             AuditController,
             SignInPages,
             WorkPages,
+            FinancePages,
             create_static_files_router(path=f"{APP}/static", directories=[WEB / "static"], include_in_schema=False),
             create_static_files_router(path=ASSETS, directories=[WEB / "vendor"], include_in_schema=False),
         ],

@@ -87,6 +87,11 @@ def cell_value(column: Column, value: Any, names: Callable[[str], str]) -> Any:
     return str(value)
 
 
+def shown_rows(sheet: Sheet, names: Callable[[str], str]) -> list[list[str]]:
+    """The sheet's rows as a page shows them: the same values as the downloads, as text."""
+    return [[_shown(cell_value(c, row.get(c.key), names), grouped=True) for c in sheet.columns] for row in sheet.rows]
+
+
 def xlsx_bytes(sheets: Sequence[Sheet], names: Callable[[str], str]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])
@@ -133,11 +138,11 @@ def _csv_cell(value: Any) -> str:
     return _shown(value)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, grouped: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return f"{value:,.2f}" if grouped else f"{value:.2f}"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return str(value)

@@ -8,7 +8,7 @@ rows are read and summed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -109,21 +109,36 @@ class Queries:
 
     def compliance(self, institution: str | None, period: str | None, on: date | None = None) -> dict[str, Any]:
         """期限合规: per rule, the limits due in the period, met, missed, overdue, stopped and open."""
-        start, end = period_bounds(period)
-        today = _today(on)
-        self._known(institution)
-        runner = self.models.current("deadlines")
-        where, params = (["responsible = ?"], [institution]) if institution else ([], [])
-        if start and end:
-            where += ["due_day >= ?", "due_day < ?"]
-            params += [start, end]
-        rows = read_rows(self.models.store, runner.current_table(), " AND ".join(where), tuple(params))
+        today, rows = self._due_rows(institution, period, on)
         return {
             "institution": institution,
             "period": period,
             "as_of": today.isoformat(),
             "rules": summarise(rows, today, self.models.calendar),
         }
+
+    def compliance_by_month(self, institution: str | None, period: str | None, on: date | None = None) -> dict[str, Any]:
+        """期限合规趋势: the same counts for each month the limits fell due in, every rule together and per rule."""
+        today, rows = self._due_rows(institution, period, on)
+        by_month: dict[str, list[DeadlineRow]] = {}
+        for row in rows:
+            by_month.setdefault(row.due_day.isoformat()[:7], []).append(row)
+        months = []
+        for month, due in sorted(by_month.items()):
+            rules = summarise(due, today, self.models.calendar)
+            together = summarise([replace(row, rule_id="all") for row in due], today, self.models.calendar)["all"]
+            months.append({"month": month, "all": together, "rules": rules})
+        return {"institution": institution, "period": period, "as_of": today.isoformat(), "months": months}
+
+    def _due_rows(self, institution: str | None, period: str | None, on: date | None) -> tuple[date, list[DeadlineRow]]:
+        start, end = period_bounds(period)
+        today = _today(on)
+        self._known(institution)
+        where, params = (["responsible = ?"], [institution]) if institution else ([], [])
+        if start and end:
+            where += ["due_day >= ?", "due_day < ?"]
+            params += [start, end]
+        return today, read_rows(self.models.store, self.models.current("deadlines").current_table(), " AND ".join(where), tuple(params))
 
     # ------------------------------------------------------------------ the ledger (台账), costs and subsidies
     def ledger(self, institution: str | None, period: str | None) -> dict[str, Any]:

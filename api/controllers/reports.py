@@ -91,6 +91,14 @@ class ReportController(Controller):
     ) -> dict[str, Any]:
         return services.queries.compliance(scope_institution(principal, services, institution), period, on)
 
+    @get("/compliance/months", summary="期限合规趋势 Compliance month by month", responses=READ, sync_to_thread=True)
+    def compliance_by_month(
+        self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None, on: date | None = None
+    ) -> dict[str, Any]:
+        """For each month limits fell due in: every rule together (`all`) and per rule, met, missed, overdue, stopped and
+        open as of the end of `on`, and the rate kept of those judged."""
+        return services.queries.compliance_by_month(scope_institution(principal, services, institution), period, on)
+
     @get("/worklist", summary="待办 What is due and overdue", responses=READ, sync_to_thread=True)
     def worklist(self, principal: Principal, services: Services, institution: str | None = None, on: date | None = None) -> dict[str, Any]:
         """The institution's open limits, overdue first; the applicant is named to those who may see the case's."""

@@ -24,6 +24,7 @@ from api.http_security import Services, scope_institution
 from api.problems import STATUS_OF, http_error_handler, invalid_request
 from api.report_tables import register_sheets
 from api.sheets import shown_name
+from api.web.charts import OUTCOMES, month_bars
 from api.web.forms import FORMS, NEXT_STEPS, Form, command_from
 from api.web.session import APP, SignInNeeded, provide_viewer, signed_in, signed_out, to_sign_in
 from api.words import word
@@ -146,6 +147,27 @@ class WorkPages(Controller):
         services.cases.case_for(viewer, case_id)
         bundle = export_bundle(services.ledger, services.log, case_id, datetime.now(SHANGHAI))
         return Response(bundle, headers={"Content-Disposition": f'attachment; filename="case-{case_id}.bundle.json"'})
+
+    @get("/compliance", sync_to_thread=True)
+    def compliance(
+        self, viewer: Principal, services: Services, period: str | None = None, institution: str | None = None, on: date | None = None
+    ) -> Template:
+        """期限合规趋势: month by month, how the limits that fell due ended; the bureau and auditors choose the institution."""
+        scope = scope_institution(viewer, services, institution or None)
+        result = services.queries.compliance_by_month(scope, period or None, on)
+        rules = sorted({rule for month in result["months"] for rule in month["rules"]})
+        descriptions = {rule: services.ledger.policy.deadline(rule).description for rule in rules}
+        return page(
+            "compliance.html",
+            viewer,
+            services,
+            result=result,
+            chart=month_bars(result["months"]),
+            outcomes=OUTCOMES,
+            rules=descriptions,
+            period=period or "",
+            institution=institution or "",
+        )
 
     @get("/cases/{case_id:uuid}/audit-report", sync_to_thread=True)
     def audit_report(self, case_id: UUID, viewer: Principal, services: Services) -> Response[str]:
