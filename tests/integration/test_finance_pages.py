@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 STATEMENT = "日期,凭证号,收款人,金额\n2026-03-05,PAY-1,张律师,1500.00\n2026-03-06,PAY-1,张律师,1500.00\n2026-03-07,PAY-9,李律师,800.00\n"
 
 
-def upload(api: Api, csrf: str, statement: str) -> object:
+def upload(api: Api, csrf: str, statement: str) -> Any:
     files = {"statement": ("statement.csv", statement.encode("utf-8"), "text/csv")}
     return api.client.post("/app/finance/", data={"period": "2026", "_csrf_token": csrf}, files=files)
 
@@ -47,7 +48,7 @@ def test_finance_checks_a_statement_on_the_page_and_downloads_the_workbook(ledge
     }
     assert 'id="finding-paid_twice"' in checked.text and "PAY-9" in checked.text
 
-    csrf = re.search(r'name="_csrf_token" value="([0-9a-f]+)"', checked.text)[1]  # type: ignore[index]
+    csrf = re.findall(r'name="_csrf_token" value="([0-9a-f]+)"', checked.text)[0]
     workbook = api.client.post("/app/finance/", data={"period": "2026", "format": "xlsx", "statement_text": STATEMENT, "_csrf_token": csrf})
     assert workbook.headers["content-type"].startswith("application/vnd.openxmlformats")
     sheets = load_workbook(io.BytesIO(workbook.content))
