@@ -30,6 +30,19 @@ WORDS: dict[str, str] = {
     "notified_by_court": "法院通知辩护（代理）",
     "notified_by_procuratorate": "检察院通知辩护",
     "notified_by_police": "公安机关通知辩护",
+    # the grounds of an authority's notice (通知理由, LAL arts 25, 28)
+    "sensory_disability": "视力、听力、言语残疾人",
+    "diminished_capacity": "不能完全辨认自己行为的成年人",
+    "life_or_death": "可能被判处无期徒刑、死刑的人",
+    "death_sentence_review": "死刑复核案件被告人",
+    "absent_defendant": "缺席审判案件的被告人",
+    "other_statutory": "法律法规规定的其他人员",
+    "ordinary_procedure": "适用普通程序审理、没有委托辩护人的被告人",
+    "compulsory_medical_treatment": "强制医疗案件的被申请人或者被告人",
+    # the parts of an application form (申请表)
+    "applicant": "申请人",
+    "hardship": "经济困难依据",
+    "notice": "办案机关通知",
     # hardship bases (经济困难依据), decisions and how a case ended
     "hardship_statement": "经济困难状况说明表",
     "credit_commitment": "个人诚信承诺",

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
+from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.di import Provide
 from litestar.enums import MediaType
 from litestar.exceptions import NotFoundException, ValidationException
@@ -25,10 +25,11 @@ from api.problems import STATUS_OF, http_error_handler, invalid_request
 from api.report_tables import register_sheets
 from api.sheets import shown_name
 from api.web.charts import OUTCOMES, month_bars
-from api.web.forms import FORMS, NEXT_STEPS, Form, command_from
+from api.web.forms import FORMS, NEXT_STEPS, RECEIVE_FORM, Form, command_from, parsed
 from api.web.session import APP, SignInNeeded, provide_viewer, signed_in, signed_out, to_sign_in
 from api.words import word
 from domain.actor import SHANGHAI
+from domain.commands import ReceiveApplication
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import export_bundle
@@ -36,12 +37,21 @@ from infrastructure.principals import Principal
 from service.cases import CaseService
 from verifier.audit_verifier import verify_bundle
 
+NO_VALUES = FormMultiDict()  # a form shown empty
+
 
 def page(name: str, viewer: Principal | None, services: Services, status_code: int = 200, **context: Any) -> Template:
     """A page with what every page needs: who is signed in, and words and names for codes."""
     return Template(
         template_name=name,
-        context={"viewer": viewer, "word": word, "name": partial(shown_name, services.queries.name_of), "roles": Role, **context},
+        context={
+            "viewer": viewer,
+            "word": word,
+            "name": partial(shown_name, services.queries.name_of),
+            "roles": Role,
+            "no_values": NO_VALUES,
+            **context,
+        },
         status_code=status_code,
     )
 
@@ -100,6 +110,26 @@ class WorkPages(Controller):
         work = services.queries.worklist(viewer.institution_id, on, partial(CaseService.may_see_personal_data, viewer))
         return page("worklist.html", viewer, services, work=work)
 
+    @get("/receive", sync_to_thread=True)
+    def receive_form(self, viewer: Principal, services: Services) -> Template:
+        """受理: an application (or an authority's notice), filled in at the window."""
+        return page("receive.html", viewer, services, form=RECEIVE_FORM, values=NO_VALUES)
+
+    @post("/receive")
+    async def receive(self, request: Request[Any, Any, Any], viewer: Principal, services: Services) -> Redirect | Template:
+        """Received: to the new case's page. Refused: the form again with what was typed and why, nothing recorded."""
+        form = await request.form()
+
+        def run() -> Redirect | Template:
+            try:
+                command = parsed(ReceiveApplication, RECEIVE_FORM, form)
+                case_id = services.cases.receive(viewer, command, datetime.now(SHANGHAI)).body["case_id"]
+            except DomainError as error:
+                return page("receive.html", viewer, services, STATUS_OF.get(error.code, 422), form=RECEIVE_FORM, values=form, refusal=error)
+            return Redirect(f"{APP}/cases/{case_id}", status_code=303)
+
+        return await anyio.to_thread.run_sync(run)
+
     @get("/cases/{case_id:uuid}", sync_to_thread=True)
     def case(self, case_id: UUID, viewer: Principal, services: Services) -> Template:
         return self._case_page(case_id, viewer, services)
@@ -115,13 +145,20 @@ class WorkPages(Controller):
                 version, command = _version(form), command_from(action, form)
                 services.cases.act(viewer, case_id, command, datetime.now(SHANGHAI), expected_version=version)
             except DomainError as error:
-                return self._case_page(case_id, viewer, services, error, action)
+                return self._case_page(case_id, viewer, services, error, action, form)
             return Redirect(f"{APP}/cases/{case_id}#timeline", status_code=303)
 
         return await anyio.to_thread.run_sync(run)
 
     @staticmethod
-    def _case_page(case_id: UUID, viewer: Principal, services: Services, refusal: DomainError | None = None, action: str = "") -> Template:
+    def _case_page(
+        case_id: UUID,
+        viewer: Principal,
+        services: Services,
+        refusal: DomainError | None = None,
+        action: str = "",
+        values: FormMultiDict = NO_VALUES,
+    ) -> Template:
         case = services.cases.case_for(viewer, case_id)  # NOT_YOUR_CASE for another institution's case
         personal = CaseService.may_see_personal_data(viewer, case.involved_institutions)
         timeline, _ = case_timeline(services.ledger, case_id)
@@ -138,6 +175,7 @@ class WorkPages(Controller):
             next_steps=NEXT_STEPS.get(case.status.value, ()),
             refusal=refusal,
             action=action,
+            values=values,  # what the refused form held, offered again
             verified=all(r["verified"] for r in timeline),
         )
 
