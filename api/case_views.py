@@ -61,6 +61,7 @@ def case_state(case: Case, personal_data: bool = True) -> dict[str, Any]:
         "version": case.version,
         "status": case.status.value,
         "matter_kind": case.matter_kind.value,
+        "cause_of_action": case.cause_of_action,
         "channel": case.channel.value,
         "notice": case.notice,
         "authority_informed": case.authority_informed,

@@ -40,6 +40,7 @@ REGISTER_COLUMNS = (
     Column("received_at", "受理时间 received", _AT),
     Column("channel", "受理渠道 channel", _WORD),
     Column("matter_kind", "案件类别 matter", _WORD),
+    Column("cause_of_action", "案由或罪名 cause of action or charge"),
     Column("authority_name", "办案机关 authority"),
     Column("authority_case_number", "办案机关案号 authority's case number"),
     Column("first_receiving", "首次受理机构 first-receiving institution", _INSTITUTION),

@@ -74,13 +74,14 @@ class Case(Aggregate):
         possible_life_or_death: bool,
         summary: str,
         notice: Record | None = None,
+        cause_of_action: str = "",
     ) -> None:
         self.first_receiving_institution = by["institution"]  # 首次受理机构, fixed forever
         self.handling_institution = by["institution"]  # 承办机构, changes on transfer
         self.received_at = self.last_at = at
         self.channel = Channel(channel)
         self.matter_kind = MatterKind(matter_kind)
-        self.authority, self.summary = authority, summary
+        self.authority, self.summary, self.cause_of_action = authority, summary, cause_of_action
         self.applicant, self.hardship = applicant, hardship
         self.key_groups = key_groups
         self.group_case, self.complex_case, self.emergency = group_case, complex_case, emergency

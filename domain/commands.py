@@ -69,6 +69,9 @@ class ReceiveApplication(Command):
     authority_case_number: Printable = short_text(
         100, "办案机关案号, e.g. (2026)内0204民初88号: lawyers who acted for another party in it are refused (conflict check)"
     )
+    cause_of_action: Printable = short_text(
+        100, "案由（民事、行政案件，如 追索劳动报酬纠纷）或罪名（刑事案件，如 盗窃罪）: the cause of action or the charge"
+    )
     applicant: Applicant = Field(description="申请人; on a notice, the suspect or defendant (犯罪嫌疑人、被告人)")
     hardship: Hardship | None = Field(default=None, description="经济困难依据; required for an application, absent on a notice")
     notice: Notice | None = Field(
@@ -88,6 +91,7 @@ class ReceiveApplication(Command):
             authority_name=self.authority_name,
             authority_district=self.authority_district,
             authority_case_number=self.authority_case_number,
+            cause_of_action=self.cause_of_action,
             applicant=self.applicant.model_dump(),
             hardship=self.hardship.model_dump(exclude_none=True) if self.hardship else None,
             notice=self.notice.model_dump() if self.notice else None,

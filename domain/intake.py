@@ -51,6 +51,7 @@ class Application:
     summary: str = ""
     notice: dict[str, Any] | None = None  # the authority's notice (通知辩护/代理): ground and document number
     authority_case_number: str = ""  # 办案机关案号, for the conflict check
+    cause_of_action: str = ""  # 案由 or 罪名, as the register lists it
 
     def recorded(self, policy: PolicyProfile) -> dict[str, Any]:
         """The application as its record holds it, the hardship basis checked against the city's policy; an
@@ -71,6 +72,8 @@ class Application:
             "possible_life_or_death": self.possible_life_or_death,
             "summary": self.summary,
         }
+        if self.cause_of_action:  # recorded where given (records made before it was asked for have none)
+            recorded["cause_of_action"] = self.cause_of_action
         if self.notice:
             ground = NoticeGround(self.notice["ground"])
             recorded["notice"] = {**self.notice, "ground": ground.value, "legal_basis": ground.legal_basis}

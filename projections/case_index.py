@@ -37,8 +37,8 @@ LISTED = COLUMNS[:-3]  # what a listing shows
 
 class CaseIndexProjection(Projection):
     name = "case_index"
-    version = 4  # v2: status and involved from the domain's Progress (v1 kept a copy of the rules that disagreed); v3: the register;
-    # v4: the applicant as recorded (the name sealed with the applicant's data key: erased with the key)
+    version = 5  # v2: status and involved from the domain's Progress (v1 kept a copy of the rules that disagreed); v3: the register;
+    # v4: the applicant as recorded (the name sealed with the applicant's data key: erased with the key); v5: the cause of action
     tables = {  # noqa: RUF012 - class-level schema
         "cases": (
             "case_id TEXT PRIMARY KEY, first_receiving TEXT NOT NULL, handling TEXT NOT NULL, involved TEXT NOT NULL, "

@@ -34,6 +34,7 @@ def register_line(line: dict[str, Any], kind: str, body: Mapping[str, Any]) -> d
             "received_at": at,
             "channel": p["channel"],
             "matter_kind": p["matter_kind"],
+            "cause_of_action": p.get("cause_of_action", ""),
             "authority_name": p["authority"]["name"],
             "authority_case_number": p["authority"].get("case_number", ""),
             "authority_district": p["authority"]["district"],

@@ -52,6 +52,7 @@ def application(applicant: dict[str, str] | None = None) -> ReceiveApplication:
         matter_kind=MatterKind.CIVIL,
         authority_name="青山区人民法院",
         authority_district="qingshan",
+        cause_of_action="追索劳动报酬纠纷",
         applicant=Applicant(**(applicant or APPLICANT)),
         hardship=Hardship(basis=HardshipBasis.HARDSHIP_STATEMENT, household_monthly_income_fen=360_000, household_size=3),
     )

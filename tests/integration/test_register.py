@@ -7,6 +7,7 @@ institution ledger, a projection built by other code from the same records."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -18,7 +19,8 @@ from infrastructure.ledger import CaseLedger
 from projections.registry import ReadModels
 from service.queries import Queries
 from tests.http_client import Api
-from tests.walkthrough import FIRST_RECEIVING, HANDLING, walk_whole_case
+from tests.raw_store import RawStore
+from tests.walkthrough import FIRST_RECEIVING, HANDLING, receive, walk_whole_case
 
 
 def at(day: int, hour: int) -> str:
@@ -38,6 +40,7 @@ def test_a_case_received_in_one_district_and_handled_in_another_reads_as_its_rec
         "received_at": at(2, 9),
         "channel": "window",
         "matter_kind": "civil",
+        "cause_of_action": "追索劳动报酬纠纷",
         "authority_name": "青山区人民法院",
         "first_receiving": FIRST_RECEIVING,
         "receiving_district": "kundulun",
@@ -153,3 +156,17 @@ def test_a_caseworker_elsewhere_reads_nothing_of_the_case_and_bad_queries_are_re
     ):
         refused = api.get("bureau", f"/ledger/detail?{query}")
         assert refused.status_code in (400, 404, 422) and refused.json()["code"] == code, (query, refused.text)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_case_received_before_the_cause_of_action_was_asked_for_still_reads(
+    ledger: CaseLedger, models: ReadModels, raw: RawStore
+) -> None:
+    case_id = receive(ledger)
+    recorded = raw.state(case_id, 1)
+    assert b'"cause_of_action":"\xe8\xbf\xbd' in recorded  # 追索劳动报酬纠纷, as the walkthrough's application gives it
+    raw.set_state(case_id, 1, re.sub(rb'"cause_of_action":"[^"]*",', b"", recorded))  # as records made before it were
+
+    assert ledger.get_case(case_id).cause_of_action == ""
+    (line,) = Queries(models).register(None, "2026-03")["cases"]
+    assert line["cause_of_action"] == "" and line["authority_name"] == "青山区人民法院"
