@@ -10,14 +10,15 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
-from api.case_views import case_history, case_state
+from api.case_views import case_history, case_state, case_timeline
 from api.controllers.commands import answer, request_key
 from api.http_security import Services, own_unless_overseer
 from api.openapi import CREATE, ETAG, LOCATION, READ, READ_ONE, REPLAYED, IdempotencyKey
-from api.responses import Received
+from api.responses import CaseHistory, CasePage, CaseState, Received
 from domain.actor import SHANGHAI, check_time
 from domain.case_status import CaseStatus
 from domain.commands import ReceiveApplication
+from domain.errors import DomainError
 from domain.vocabulary import MatterKind
 from infrastructure.audit import export_bundle
 from infrastructure.principals import Principal
@@ -38,9 +39,10 @@ class CaseController(Controller):
         period: str | None = None,
         page: int = Parameter(default=1, ge=1, le=1_000_000),
         page_size: int = Parameter(default=50, ge=1, le=500),
-    ) -> dict[str, Any]:
+    ) -> CasePage:
         """Paginated, newest first; filter by status, matter kind and the period the application was received in."""
-        return services.queries.cases(own_unless_overseer(principal, services), status, matter_kind, period, page, page_size)
+        found = services.queries.cases(own_unless_overseer(principal, services), status, matter_kind, period, page, page_size)
+        return CasePage.model_validate(found)
 
     @post(
         summary="受理 Receive an application",
@@ -72,25 +74,31 @@ class CaseController(Controller):
         response_headers=[ETAG],
         sync_to_thread=True,
     )
-    def case(self, case_id: UUID, principal: Principal, services: Services, as_of: datetime | None = None) -> Response[dict[str, Any]]:
+    def case(self, case_id: UUID, principal: Principal, services: Services, as_of: datetime | None = None) -> Response[CaseState]:
         case = services.cases.case_for(principal, case_id)
         personal = CaseService.may_see_personal_data(principal, case.involved_institutions)
-        if as_of is None:
-            state = case_state(case, personal)
-        else:
+        if as_of is not None:
             check_time(as_of)
-            _, state = case_history(services.ledger, case_id, as_of if as_of.tzinfo else as_of.replace(tzinfo=SHANGHAI), personal)
-        return Response(state, headers={"ETag": f'"{case.version}"'})
+            _, version = case_timeline(services.ledger, case_id, as_of if as_of.tzinfo else as_of.replace(tzinfo=SHANGHAI))
+            if not version:
+                raise DomainError("CASE_NOT_FOUND", f"案件 {case_id} 在 {as_of} 尚未受理 (the case had not been received by then).")
+            shown = services.ledger.get_case(case_id, version=version)
+        else:
+            shown = case
+        # The ETag is the case's version now, the one a command's If-Match names, whatever time is shown.
+        return Response(CaseState.model_validate(case_state(shown, personal)), headers={"ETag": f'"{case.version}"'})
 
     @get(
         "/{case_id:uuid}/history", summary="案件记录 Timeline with each record's signature status", responses=READ_ONE, sync_to_thread=True
     )
-    def history(self, case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:
+    def history(self, case_id: UUID, principal: Principal, services: Services) -> CaseHistory:
         case = services.cases.case_for(principal, case_id)
         timeline, state = case_history(
             services.ledger, case_id, None, CaseService.may_see_personal_data(principal, case.involved_institutions)
         )
-        return {"case_id": str(case_id), "verified": all(e["verified"] for e in timeline), "timeline": timeline, "state": state}
+        return CaseHistory.model_validate(
+            {"case_id": case_id, "verified": all(e["verified"] for e in timeline), "timeline": timeline, "state": state}
+        )
 
     @get(
         "/{case_id:uuid}/audit-bundle",

@@ -13,6 +13,7 @@ from litestar import Controller, Response, get, post
 from api.http_security import Services, allow, own_unless_overseer, scope_institution
 from api.openapi import READ, ReportOperation, StatementOperation, refusals
 from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets, register_sheets
+from api.responses import Compliance, ComplianceByMonth, Worklist
 from api.sheets import Sheet, csv_text, xlsx_bytes
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
@@ -88,22 +89,23 @@ class ReportController(Controller):
     @get("/compliance", summary="期限合规 Compliance per rule", responses=READ, sync_to_thread=True)
     def compliance(
         self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None, on: date | None = None
-    ) -> dict[str, Any]:
-        return services.queries.compliance(scope_institution(principal, services, institution), period, on)
+    ) -> Compliance:
+        return Compliance.model_validate(services.queries.compliance(scope_institution(principal, services, institution), period, on))
 
     @get("/compliance/months", summary="期限合规趋势 Compliance month by month", responses=READ, sync_to_thread=True)
     def compliance_by_month(
         self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None, on: date | None = None
-    ) -> dict[str, Any]:
+    ) -> ComplianceByMonth:
         """For each month limits fell due in: every rule together (`all`) and per rule, met, missed, overdue, stopped and
         open as of the end of `on`, and the rate kept of those judged."""
-        return services.queries.compliance_by_month(scope_institution(principal, services, institution), period, on)
+        months = services.queries.compliance_by_month(scope_institution(principal, services, institution), period, on)
+        return ComplianceByMonth.model_validate(months)
 
     @get("/worklist", summary="待办 What is due and overdue", responses=READ, sync_to_thread=True)
-    def worklist(self, principal: Principal, services: Services, institution: str | None = None, on: date | None = None) -> dict[str, Any]:
+    def worklist(self, principal: Principal, services: Services, institution: str | None = None, on: date | None = None) -> Worklist:
         """The institution's open limits, overdue first; the applicant is named to those who may see the case's."""
         scope = scope_institution(principal, services, institution) or principal.institution_id
-        return services.queries.worklist(scope, on, partial(CaseService.may_see_personal_data, principal))
+        return Worklist.model_validate(services.queries.worklist(scope, on, partial(CaseService.may_see_personal_data, principal)))
 
     @get(
         "/costs",

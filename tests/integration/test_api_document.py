@@ -12,7 +12,9 @@ import pytest
 from domain.case_status import CaseStatus
 from domain.commands import CASE_COMMANDS
 from domain.vocabulary import MatterKind
+from infrastructure.ledger import CaseLedger
 from tests.http_client import APPLICATION, Api, received
+from tests.walkthrough import WHOLE_CASE_RECORDS, walk_whole_case
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -111,3 +113,14 @@ def test_the_document_pages_load_their_assets_from_this_server(api: Api) -> None
             asset = api.client.get(source)
             assert asset.status_code == 200 and len(asset.content) > 100_000, source
     assert "http" not in api.client.get("/schema/swagger").text.split("<body>")[0]  # no CDN, no web font
+
+
+def test_a_case_read_as_of_a_time_is_its_state_then_and_before_it_was_received_there_is_none(ledger: CaseLedger, api: Api) -> None:
+    case_id = walk_whole_case(ledger)  # granted at 2026-03-03 20:00 (tests/walkthrough.py)
+
+    then = api.get("qingshan_staff", f"/cases/{case_id}", params={"as_of": "2026-03-03T21:00:00+08:00"})
+    before = api.get("qingshan_staff", f"/cases/{case_id}", params={"as_of": "2026-03-01T09:00:00+08:00"})
+
+    assert then.status_code == 200 and (then.json()["status"], then.json()["decision"]) == ("granted", "granted")
+    assert then.headers["ETag"] == f'"{WHOLE_CASE_RECORDS}"'  # the version a command would name, now
+    assert (before.status_code, before.json()["code"]) == (404, "CASE_NOT_FOUND")

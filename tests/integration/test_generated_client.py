@@ -8,6 +8,7 @@ import importlib
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from http import HTTPStatus
 from pathlib import Path
 from types import ModuleType
@@ -116,9 +117,17 @@ def test_a_generated_client_walks_a_case_through_its_whole_life(
     assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
     assert isinstance(stale.parsed, models.Problem) and stale.parsed.code == "PRECONDITION_FAILED"
 
+    # The reads parse into the document's models: a field missing or of another type than documented fails here.
     case = operation("reads.cases_case_id_case").sync(case_id=case_id, client=client("qingshan_staff"))
-    assert case["status"] == "archived" and case["version"] == version
+    assert isinstance(case, models.CaseState) and case.status == models.CaseStatus.ARCHIVED and case.version == version
+    assert case.decision == models.Decision.GRANTED and case.first_receiving_institution == "baotou-kundulun"
+    history = operation("reads.cases_case_id_history_history").sync(case_id=case_id, client=client("auditor"))
+    assert isinstance(history, models.CaseHistory) and history.verified and len(history.timeline) == version
     listed = operation("reads.cases_list_cases").sync(client=client("kundulun_staff"), status=models.CaseStatus.ARCHIVED)
-    assert [item["case_id"] for item in listed["items"]] == [str(case_id)]
+    assert isinstance(listed, models.CasePage) and [item.case_id for item in listed.items] == [case_id]
+    work = operation("reads.worklist_worklist").sync(client=client("qingshan_staff"), on=date(2026, 3, 3))
+    assert isinstance(work, models.Worklist) and work.institution == "baotou-qingshan"
+    kept = operation("reads.compliance_compliance").sync(client=client("bureau"), period="2026-03", on=date(2026, 3, 31))
+    assert isinstance(kept, models.Compliance) and kept.rules["TRANSFER"].met == 1
     bundle = operation("audit.cases_case_id_audit_bundle_audit_bundle").sync(case_id=case_id, client=client("auditor"))
     assert verify_bundle(bundle.to_dict(), bytes.fromhex(ledger.keystore.root_public_key_hex())).ok
