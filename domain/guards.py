@@ -63,7 +63,7 @@ def by_supervising_bureau(case: Case, actor: Actor, directory: Directory, what: 
         raise DomainError(
             "NOT_SUPERVISING_BUREAU",
             f"对{directory.get(case.handling_institution).name}决定的异议，由设立该机构的{bureau.name}{what} "
-            f"(LAL art 49: only {bureau.institution_id}, which set up the institution, may do this).",
+            "(LAL art 49: only the justice bureau that set up the institution may do this).",
         )
 
 

@@ -7,13 +7,14 @@ into an expected version and a request key; everything that decides is here or i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 from uuid import UUID
 
 from domain.actor import Actor
+from domain.availability import refused_now
 from domain.case import Case
 from domain.commands import CaseCommand, ReceiveApplication
 from domain.errors import DomainError
@@ -105,6 +106,14 @@ class CaseService:
             return Answer.of(acted(case_id, version, command))
 
         return self._once(request, run)
+
+    def refusals_now(
+        self, principal: Principal, case: Case, commands: Iterable[type[CaseCommand]], now: datetime
+    ) -> dict[str, DomainError]:
+        """可办理: of `commands`, those the case refuses from this principal now whatever is typed in, with why."""
+        context = self.ledger.context()
+        refused = {c.path: refused_now(case, c, actor_for(principal, c.acts_as), now, context) for c in commands}
+        return {path: refusal for path, refusal in refused.items() if refusal is not None}
 
     def erase_personal_data(self, principal: Principal, applicant_id: str, reason: str, now: datetime) -> list[UUID]:
         """删除个人信息 (bureau only)."""

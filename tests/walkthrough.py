@@ -95,7 +95,8 @@ def register_pool(ledger: CaseLedger) -> None:
             ledger.register_lawyer(command, BUREAU, POOL_REGISTERED)
 
 
-def _steps() -> list[tuple[CaseCommand, Actor]]:
+def whole_life_steps() -> list[tuple[CaseCommand, Actor]]:
+    """Each step of a whole case's life after its receipt, with who takes it."""
     return [
         (RequestTransfer(to_institution=HANDLING, applicant_consent=True), staff(FIRST_RECEIVING)),
         (DispatchMaterials(method=DispatchMethod.ELECTRONIC, reference="EMS-1"), staff(FIRST_RECEIVING)),
@@ -122,7 +123,7 @@ def walk(ledger: CaseLedger, until: type[CaseCommand] | None = None) -> UUID:
     register_pool(ledger)
     case_id = receive(ledger)
     t = RECEIVED_AT
-    for command, actor in _steps():
+    for command, actor in whole_life_steps():
         t += timedelta(hours=5)
         ledger.act(case_id, command, actor, t)
         if isinstance(command, until or ()):
@@ -130,7 +131,7 @@ def walk(ledger: CaseLedger, until: type[CaseCommand] | None = None) -> UUID:
     return case_id
 
 
-WHOLE_CASE_RECORDS = 1 + len(_steps())  # the application and each step of a whole case's life
+WHOLE_CASE_RECORDS = 1 + len(whole_life_steps())  # the application and each step of a whole case's life
 
 
 def walk_whole_case(ledger: CaseLedger) -> UUID:

@@ -37,8 +37,8 @@ class Form:
     for_bureau: bool
 
 
-# What usually comes next at each status (办理进程): offered first on the case page; every other action the
-# principal's role allows is offered below them. The case, not this list, decides what is allowed.
+# What usually comes next at each status (办理进程): offered first on the case page, then the other actions the case
+# would take now (domain/availability.py). The case, not this list, decides what is allowed.
 NEXT_STEPS: dict[str, tuple[str, ...]] = {
     "received": ("review-opinion", "review-sign-off", "platform-entry", "grant", "refusal", "transfer", "missing-materials-notice"),
     "awaiting_materials": ("materials-supplemented", "withdrawal"),

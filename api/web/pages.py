@@ -29,7 +29,7 @@ from api.web.forms import FORMS, NEXT_STEPS, RECEIVE_FORM, Form, command_from, p
 from api.web.session import APP, SignInNeeded, provide_viewer, signed_in, signed_out, to_sign_in
 from api.words import word
 from domain.actor import SHANGHAI
-from domain.commands import ReceiveApplication
+from domain.commands import CASE_COMMANDS, ReceiveApplication
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import export_bundle
@@ -163,6 +163,7 @@ class WorkPages(Controller):
         personal = CaseService.may_see_personal_data(viewer, case.involved_institutions)
         timeline, _ = case_timeline(services.ledger, case_id)
         forms = _forms_for(viewer, case.status.value)
+        held = services.cases.refusals_now(viewer, case, (CASE_COMMANDS[f.path] for f in forms), datetime.now(SHANGHAI))
         status = STATUS_OF.get(refusal.code, 422) if refusal else 200
         return page(
             "case.html",
@@ -171,7 +172,8 @@ class WorkPages(Controller):
             status,
             case=case_state(case, personal),
             timeline=timeline,
-            forms=forms,
+            forms=[f for f in forms if f.path not in held],
+            held=[(f, held[f.path]) for f in forms if f.path in held],  # refused now whatever is typed, and why
             next_steps=NEXT_STEPS.get(case.status.value, ()),
             refusal=refusal,
             action=action,

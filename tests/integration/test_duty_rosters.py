@@ -31,7 +31,7 @@ from service.duty import schedule_duty, withdraw_duty
 from tests.http_client import Api
 from tests.integration.test_served_integrity import assert_verifies
 from tests.server import Server, kill_while_posting
-from tests.walkthrough import HANDLING, LAWYER, POOL, RECEIVED_AT, _steps, application, register_pool, staff
+from tests.walkthrough import HANDLING, LAWYER, POOL, RECEIVED_AT, application, register_pool, staff, whole_life_steps
 
 AT = datetime(2026, 2, 26, 16, 0, tzinfo=SHANGHAI)
 MINORS = POOL[1].licence_number
@@ -57,7 +57,7 @@ def duty_case(ledger: CaseLedger) -> tuple[UUID, datetime]:
     duty_matter = ReceiveApplication.model_validate({**application().model_dump(), "matter_kind": MatterKind.DUTY_LAWYER})
     case_id = ledger.receive_application(duty_matter, staff(HANDLING), RECEIVED_AT)
     at = RECEIVED_AT
-    for command, actor in _steps()[3:7]:  # reviewed, signed off, on the platform, granted (handled where received)
+    for command, actor in whole_life_steps()[3:7]:  # reviewed, signed off, on the platform, granted (handled where received)
         at += timedelta(hours=1)
         ledger.act(case_id, command, actor, at)
     return case_id, at + timedelta(hours=1)
