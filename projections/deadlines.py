@@ -46,6 +46,18 @@ from projections.runner import CASE_STATE_COLUMNS, Projection, Record, load_case
 CaseState = dict[str, Any]
 
 # Rules that the end of the application's life makes moot.
+# A rule this projection checks that is not a time limit of the policy: a missing-materials notice names every item
+# at once (一次性告知, 000 三(一)); a second notice is a breach the day it is given.
+ONE_NOTICE_RULE = "需补充材料的，一次性告知申请人 (every missing item told in one notice)"
+
+
+def rule_description(policy: PolicyProfile, rule_id: str) -> str:
+    """The rule in words: the policy's limit, or a rule of this projection's own."""
+    if rule_id == "ONE_NOTICE":
+        return ONE_NOTICE_RULE
+    return policy.deadline(rule_id).description
+
+
 _MOOT_ON_END = ("SAME_DAY", "TRANSFER", "PLATFORM", "DECISION", "APPOINT", "NOTIFIED")
 
 

@@ -17,7 +17,7 @@ from projections.case_index import case_facts, list_cases, register_lines
 from projections.case_register import REGISTER_LIMITS, TOTALS, register_totals
 from projections.complaints import complaint_figures
 from projections.consultations import consultation_figures, consultations_by_day
-from projections.deadlines import DeadlineRow, read_rows, rows_of_cases, summarise
+from projections.deadlines import DeadlineRow, read_rows, rows_of_cases, rule_description, summarise
 from projections.institution_ledger import cost_attribution, institution_ledger, statistics
 from projections.periods import parse_period
 from projections.quality import quality_figures
@@ -93,7 +93,7 @@ class Queries:
     def _work_item(self, status: str, row: DeadlineRow, facts: dict[str, Any] | None, sees_applicant: Seen) -> dict[str, Any]:
         """A limit with what the caseworker knows the case by: the rule in words, the authority, the matter and, for
         those who may see it, the applicant's name. A complaint's limits name no case."""
-        item = {"status": status, "rule": row.rule_id, "rule_description": self.models.ledger.policy.deadline(row.rule_id).description}
+        item = {"status": status, "rule": row.rule_id, "rule_description": rule_description(self.models.ledger.policy, row.rule_id)}
         item.update(_row_dict(row))
         if facts:
             item.update({k: facts[k] for k in ("case_status", "matter_kind", "authority_name")})

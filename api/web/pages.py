@@ -34,6 +34,7 @@ from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import export_bundle
 from infrastructure.principals import Principal
+from projections.deadlines import rule_description
 from service.cases import CaseService
 from verifier.audit_verifier import verify_bundle
 
@@ -196,7 +197,7 @@ class WorkPages(Controller):
         scope = scope_institution(viewer, services, institution or None)
         result = services.queries.compliance_by_month(scope, period or None, on)
         rules = sorted({rule for month in result["months"] for rule in month["rules"]})
-        descriptions = {rule: services.ledger.policy.deadline(rule).description for rule in rules}
+        descriptions = {rule: rule_description(services.ledger.policy, rule) for rule in rules}
         return page(
             "compliance.html",
             viewer,

@@ -10,10 +10,11 @@ from datetime import datetime
 import pytest
 
 from domain.actor import SHANGHAI
+from domain.commands import NotifyMissingMaterials
 from infrastructure.ledger import CaseLedger
 from tests.http_client import Api
 from tests.integration.test_web_pages import sign_in
-from tests.walkthrough import receive, walk_whole_case
+from tests.walkthrough import FIRST_RECEIVING, receive, staff, walk_whole_case
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 UNTOUCHED = {"SAME_DAY", "PLATFORM", "DECISION"}  # what receiving an application starts: 当日审查, 录入平台, 作出决定
@@ -56,3 +57,18 @@ def test_the_chart_draws_a_bar_a_month_with_its_rate_and_the_table_names_the_bro
     assert "逾期" in decision_row
     refused = api.client.get("/app/compliance?period=2026-13")
     assert refused.status_code == 422 and "INVALID_PERIOD" in refused.text
+
+
+def test_a_missing_materials_notice_shows_its_own_rule_in_words(ledger: CaseLedger, api: Api) -> None:
+    """一次性告知 is checked by the deadline projection, not a limit of the policy: the page once failed on it (500)."""
+    case_id = receive(ledger)
+    ledger.act(
+        case_id, NotifyMissingMaterials(items=["户口簿复印件"]), staff(FIRST_RECEIVING), datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
+    )
+    sign_in(api, "bureau")
+
+    page = api.client.get("/app/compliance?period=2026&on=2026-03-31")
+
+    assert page.status_code == 200
+    row = next(row for row in page.text.split("<tr>") if "ONE_NOTICE" in row)
+    assert "一次性告知" in row and "1 / 1" in row  # told once, kept
