@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 
 from api.http_security import Services, allow
 from api.openapi import READ, READ_ONE
+from api.report_shapes import CheckpointSummary, ConsistencyProof, Verification
 from domain.actor import SHANGHAI
 from domain.errors import DomainError
 from domain.vocabulary import Role
@@ -29,23 +31,23 @@ class AuditController(Controller):
         responses=READ,
         sync_to_thread=True,
     )
-    def verification(self, services: Services) -> dict[str, Any]:
+    def verification(self, services: Services) -> Verification:
         ledger = services.ledger
         records = list(ledger.all_records())
         report = verify_records(records, ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
         key_problems = ledger.vault.key_problems(*applicants_in(records))
-        return {
-            "ok": report.ok and not key_problems,
-            "records": report.records,
-            "cases": report.cases,
-            "problems": [vars(p) for p in report.problems],
-            "key_problems": key_problems,
-        }
+        return Verification(
+            ok=report.ok and not key_problems,
+            records=report.records,
+            cases=report.cases,
+            problems=[vars(p) for p in report.problems],
+            key_problems=list(key_problems),
+        )
 
     @get(
         "/log/checkpoint",
         summary="检查点 The newest signed checkpoint of the global log (C2SP signed note)",
-        responses=READ_ONE,
+        responses={**READ_ONE, 200: ResponseSpec(CheckpointSummary, description="As JSON; with Accept: text/plain, the signed note")},
         sync_to_thread=True,
     )
     def checkpoint(self, request: Request[Any, Any, Any], services: Services) -> Response[Any]:
@@ -55,7 +57,7 @@ class AuditController(Controller):
             raise DomainError("NO_CHECKPOINT", "尚无有效的检查点 (no valid checkpoint has been signed yet).")
         if "text/plain" in request.headers.get("accept", ""):
             return Response(newest[0], media_type="text/plain; charset=utf-8")
-        return Response(checkpoint_summary(*newest))
+        return Response(CheckpointSummary.model_validate(checkpoint_summary(*newest)))
 
     @post(
         "/log/checkpoints",
@@ -65,9 +67,9 @@ class AuditController(Controller):
         responses=READ,
         sync_to_thread=True,
     )
-    def sign_checkpoint(self, services: Services) -> dict[str, Any]:
+    def sign_checkpoint(self, services: Services) -> CheckpointSummary:
         note = services.log.checkpoint(datetime.now(SHANGHAI))
-        return checkpoint_summary(note, read_checkpoint(services.ledger, note))
+        return CheckpointSummary.model_validate(checkpoint_summary(note, read_checkpoint(services.ledger, note)))
 
     @get(
         "/log/consistency",
@@ -75,15 +77,15 @@ class AuditController(Controller):
         responses=READ,
         sync_to_thread=True,
     )
-    def consistency(self, services: Services, old_size: int, new_size: int) -> dict[str, Any]:
+    def consistency(self, services: Services, old_size: int, new_size: int) -> ConsistencyProof:
         log = services.log
         log.integrate()
         if not 0 < old_size <= new_size <= log.size():
             raise DomainError("BAD_TREE_SIZE", f"树大小应满足 0 < old_size <= new_size <= {log.size()} (tree sizes out of range).")
-        return {
-            "old_size": old_size,
-            "new_size": new_size,
-            "old_root": log.root(old_size).hex(),
-            "new_root": log.root(new_size).hex(),
-            "proof": [h.hex() for h in log.consistency_proof(old_size, new_size)],
-        }
+        return ConsistencyProof(
+            old_size=old_size,
+            new_size=new_size,
+            old_root=log.root(old_size).hex(),
+            new_root=log.root(new_size).hex(),
+            proof=[h.hex() for h in log.consistency_proof(old_size, new_size)],
+        )

@@ -14,6 +14,7 @@ from api.case_views import case_history, case_state, case_timeline
 from api.controllers.commands import answer, request_key
 from api.http_security import Services, own_unless_overseer
 from api.openapi import CREATE, ETAG, LOCATION, READ, READ_ONE, REPLAYED, IdempotencyKey
+from api.report_shapes import AuditBundle
 from api.responses import CaseHistory, CasePage, CaseState, Received
 from domain.actor import SHANGHAI, check_time
 from domain.case_status import CaseStatus
@@ -107,6 +108,6 @@ class CaseController(Controller):
         responses=READ_ONE,
         sync_to_thread=True,
     )
-    def audit_bundle(self, case_id: UUID, principal: Principal, services: Services) -> dict[str, Any]:
+    def audit_bundle(self, case_id: UUID, principal: Principal, services: Services) -> AuditBundle:
         services.cases.case_for(principal, case_id)
-        return export_bundle(services.ledger, services.log, case_id, datetime.now(SHANGHAI))
+        return AuditBundle.model_validate(export_bundle(services.ledger, services.log, case_id, datetime.now(SHANGHAI)))

@@ -12,6 +12,7 @@ from litestar import Controller, Request, Response, get, post
 from api.controllers.commands import answer, request_key
 from api.http_security import Services, allow, scope_institution
 from api.openapi import CREATE, KEYED, READ, READ_ONE, REPLAYED, IdempotencyKey
+from api.register_shapes import ConsultationRegister, Consultations
 from api.responses import ConsultationsRecorded
 from domain.actor import SHANGHAI
 from domain.consultation_commands import RecordConsultations, StrikeConsultationLine
@@ -29,10 +30,10 @@ class ConsultationController(Controller):
     @get(summary="咨询统计 Consultations per institution and day", responses=READ, sync_to_thread=True)
     def consultations(
         self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None
-    ) -> dict[str, Any]:
+    ) -> Consultations:
         """By channel and topic, and per institution and day; `period` 2026, 2026-Q1 or 2026-03. A caseworker's
         own institution only."""
-        return services.queries.consultations(scope_institution(principal, services, institution), period)
+        return Consultations.model_validate(services.queries.consultations(scope_institution(principal, services, institution), period))
 
     @get(
         "/registers/{institution:str}/{month:str}",
@@ -40,10 +41,10 @@ class ConsultationController(Controller):
         responses=READ_ONE,
         sync_to_thread=True,
     )
-    def register(self, institution: str, month: str, principal: Principal, services: Services) -> dict[str, Any]:
+    def register(self, institution: str, month: str, principal: Principal, services: Services) -> ConsultationRegister:
         """Every line with its number (to strike one out), those struck out marked."""
         scope_institution(principal, services, institution)
-        return services.consultations.register(institution, month)
+        return ConsultationRegister.model_validate(services.consultations.register(institution, month))
 
     @post(
         summary="咨询登记 Record consultations",
@@ -74,5 +75,5 @@ class ConsultationController(Controller):
         responses=KEYED,
         sync_to_thread=True,
     )
-    def strike(self, data: StrikeConsultationLine, principal: Principal, services: Services) -> dict[str, Any]:
-        return services.consultations.strike(principal, data, datetime.now(SHANGHAI))
+    def strike(self, data: StrikeConsultationLine, principal: Principal, services: Services) -> ConsultationRegister:
+        return ConsultationRegister.model_validate(services.consultations.strike(principal, data, datetime.now(SHANGHAI)))

@@ -5,12 +5,12 @@ from the roster (POST /cases/{id}/appointment)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from litestar import Controller, get, post
 
 from api.http_security import Services, allow, scope_institution
 from api.openapi import KEYED, READ, READ_ONE
+from api.register_shapes import Duties, Roster
 from domain.actor import SHANGHAI
 from domain.duty import StationKind
 from domain.duty_commands import ScheduleDuty, WithdrawDuty
@@ -35,16 +35,16 @@ class DutyController(Controller):
         lawyer: str | None = None,
         period: str | None = None,
         on: date | None = None,
-    ) -> dict[str, Any]:
+    ) -> Duties:
         """By day, district and station; `on` one day, `period` 2026, 2026-Q1 or 2026-03; `lawyer` a licence number."""
-        return services.duty.duties(district, station, lawyer, period, on)
+        return Duties.model_validate(services.duty.duties(district, station, lawyer, period, on))
 
     @get(
         "/rosters/{institution:str}/{month:str}", summary="值班排班表 A centre's roster of a month", responses=READ_ONE, sync_to_thread=True
     )
-    def roster(self, institution: str, month: str, principal: Principal, services: Services) -> dict[str, Any]:
+    def roster(self, institution: str, month: str, principal: Principal, services: Services) -> Roster:
         scope_institution(principal, services, institution)
-        return roster_view(get_roster(services.ledger, institution, month))
+        return Roster.model_validate(roster_view(get_roster(services.ledger, institution, month)))
 
     @post(
         "/schedule",
@@ -54,8 +54,8 @@ class DutyController(Controller):
         responses=KEYED,
         sync_to_thread=True,
     )
-    def schedule(self, data: ScheduleDuty, principal: Principal, services: Services) -> dict[str, Any]:
-        return services.duty.schedule(principal, data, datetime.now(SHANGHAI))
+    def schedule(self, data: ScheduleDuty, principal: Principal, services: Services) -> Roster:
+        return Roster.model_validate(services.duty.schedule(principal, data, datetime.now(SHANGHAI)))
 
     @post(
         "/withdrawal",
@@ -65,5 +65,5 @@ class DutyController(Controller):
         responses=KEYED,
         sync_to_thread=True,
     )
-    def withdraw(self, data: WithdrawDuty, principal: Principal, services: Services) -> dict[str, Any]:
-        return services.duty.withdraw(principal, data, datetime.now(SHANGHAI))
+    def withdraw(self, data: WithdrawDuty, principal: Principal, services: Services) -> Roster:
+        return Roster.model_validate(services.duty.withdraw(principal, data, datetime.now(SHANGHAI)))

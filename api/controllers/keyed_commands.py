@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import post
 from litestar.handlers import HTTPRouteHandler
+from pydantic import BaseModel
 
 from api.http_security import Services, allow
 from api.openapi import KEYED
@@ -20,14 +21,14 @@ from infrastructure.principals import Principal
 Act = Callable[[Services, Principal, str, Any, datetime], dict[str, Any]]
 
 
-def keyed_command_routes(resource: str, key: str, commands: Iterable[Any], act: Act) -> list[HTTPRouteHandler]:
-    """POST /{resource}/{key}/<command.path> for each command, for the bureau only."""
-    return [_route(resource, key, command, act) for command in commands]
+def keyed_command_routes(resource: str, key: str, commands: Iterable[Any], act: Act, shape: type[BaseModel]) -> list[HTTPRouteHandler]:
+    """POST /{resource}/{key}/<command.path> for each command, for the bureau only; each answers the thing as `shape`."""
+    return [_route(resource, key, command, act, shape) for command in commands]
 
 
-def _route(resource: str, key: str, command: Any, act: Act) -> HTTPRouteHandler:
-    def handler(data: Any, principal: Principal, services: Services, **path: str) -> dict[str, Any]:
-        return act(services, principal, path[key], data, datetime.now(SHANGHAI))
+def _route(resource: str, key: str, command: Any, act: Act, shape: type[BaseModel]) -> HTTPRouteHandler:
+    def handler(data: Any, principal: Principal, services: Services, **path: str) -> BaseModel:
+        return shape.model_validate(act(services, principal, path[key], data, datetime.now(SHANGHAI)))
 
     # Litestar reads the handler's signature: the path key under its own name, the body as the command's model.
     handler.__signature__ = Signature(  # type: ignore[attr-defined]
@@ -37,9 +38,9 @@ def _route(resource: str, key: str, command: Any, act: Act) -> HTTPRouteHandler:
             Parameter("principal", Parameter.KEYWORD_ONLY, annotation=Principal),
             Parameter("services", Parameter.KEYWORD_ONLY, annotation=Services),
         ],
-        return_annotation=dict[str, Any],
+        return_annotation=shape,
     )
-    handler.__annotations__ = {key: str, "data": command, "principal": Principal, "services": Services, "return": dict[str, Any]}
+    handler.__annotations__ = {key: str, "data": command, "principal": Principal, "services": Services, "return": shape}
     singular = resource.removesuffix("s")
     handler.__name__ = f"{singular}_{command.path}"
     return post(

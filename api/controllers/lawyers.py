@@ -4,7 +4,6 @@ the pool, each lawyer's verified experience, turns and workload."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from litestar import Controller, get, post
 from litestar.handlers import HTTPRouteHandler
@@ -12,6 +11,7 @@ from litestar.handlers import HTTPRouteHandler
 from api.controllers.keyed_commands import keyed_command_routes
 from api.http_security import Services, allow
 from api.openapi import CREATE, READ, READ_ONE
+from api.register_shapes import LawyerDetail, LawyerPool
 from domain.actor import SHANGHAI
 from domain.lawyers import LawyerStatus, Specialty
 from domain.pool_commands import POOL_COMMANDS, RegisterLawyer
@@ -26,13 +26,13 @@ class LawyerController(Controller):
     @get(summary="律师库 The lawyer pool", responses=READ, sync_to_thread=True)
     def pool(
         self, services: Services, district: str | None = None, specialty: Specialty | None = None, status: LawyerStatus | None = None
-    ) -> dict[str, Any]:
+    ) -> LawyerPool:
         """Every lawyer with their firm's district, verified specialties, status, turns taken and open cases."""
-        return services.lawyers.pool(district, specialty, status)
+        return LawyerPool.model_validate(services.lawyers.pool(district, specialty, status))
 
     @get("/{licence_number:str}", summary="律师 One lawyer of the pool", responses=READ_ONE, sync_to_thread=True)
-    def lawyer(self, licence_number: str, services: Services) -> dict[str, Any]:
-        return services.lawyers.lawyer(licence_number, datetime.now(SHANGHAI).date())
+    def lawyer(self, licence_number: str, services: Services) -> LawyerDetail:
+        return LawyerDetail.model_validate(services.lawyers.lawyer(licence_number, datetime.now(SHANGHAI).date()))
 
     @post(
         summary="登记入库 Register a lawyer (the city's bureau)",
@@ -41,10 +41,12 @@ class LawyerController(Controller):
         responses=CREATE,
         sync_to_thread=True,
     )
-    def register(self, data: RegisterLawyer, principal: Principal, services: Services) -> dict[str, Any]:
-        return services.lawyers.register(principal, data, datetime.now(SHANGHAI))
+    def register(self, data: RegisterLawyer, principal: Principal, services: Services) -> LawyerDetail:
+        return LawyerDetail.model_validate(services.lawyers.register(principal, data, datetime.now(SHANGHAI)))
 
 
 def pool_command_handlers() -> list[HTTPRouteHandler]:
     """POST /lawyers/{licence_number}/<path> for each of the bureau's pool commands."""
-    return keyed_command_routes("lawyers", "licence_number", POOL_COMMANDS.values(), lambda services, *args: services.lawyers.change(*args))
+    return keyed_command_routes(
+        "lawyers", "licence_number", POOL_COMMANDS.values(), lambda services, *args: services.lawyers.change(*args), LawyerDetail
+    )

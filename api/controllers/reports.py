@@ -9,9 +9,11 @@ from functools import partial
 from typing import Any
 
 from litestar import Controller, Response, get, post
+from pydantic import BaseModel
 
 from api.http_security import Services, allow, own_unless_overseer, scope_institution
 from api.openapi import READ, ReportOperation, StatementOperation, refusals
+from api.report_shapes import Costs, LedgerReport, Reconciliation, Register, Statistics, Subsidies
 from api.report_tables import costs_sheets, ledger_sheet, payments_sheet, reconciliation_sheets, register_sheets
 from api.responses import Compliance, ComplianceByMonth, Worklist
 from api.sheets import Sheet, csv_text, xlsx_bytes
@@ -31,11 +33,14 @@ class Format(StrEnum):
     XLSX = "xlsx"
 
 
-def download(sheets: list[Sheet], fmt: Format, name: str, as_json: dict[str, Any], services: Services) -> Response[Any]:
-    """JSON as the read model says; CSV (the first sheet) or XLSX (every sheet) for spreadsheets (api/sheets.py)."""
+def download(
+    sheets: list[Sheet], fmt: Format, name: str, as_json: dict[str, Any], services: Services, shape: type[BaseModel] | None = None
+) -> Response[Any]:
+    """JSON in its documented shape (api/report_shapes.py); CSV (the first sheet) or XLSX (every sheet) for spreadsheets
+    (api/sheets.py)."""
     names = services.queries.name_of
     if fmt is Format.JSON:
-        return Response(as_json)
+        return Response(shape.model_validate(as_json) if shape else as_json)
     if fmt is Format.CSV:
         return Response(
             csv_text(sheets[0], names),
@@ -60,9 +65,9 @@ class ReportController(Controller):
         institution: str | None = None,
         period: str | None = None,
         format: Format = Format.JSON,
-    ) -> Response[Any]:
+    ) -> Response[LedgerReport]:
         result = services.queries.ledger(scope_institution(principal, services, institution), period)
-        return download([ledger_sheet(result["institutions"])], format, "ledger", result, services)
+        return download([ledger_sheet(result["institutions"])], format, "ledger", result, services, LedgerReport)
 
     @get(
         "/ledger/detail",
@@ -79,12 +84,12 @@ class ReportController(Controller):
         period: str | None = None,
         on: date | None = None,
         format: Format = Format.JSON,
-    ) -> Response[Any]:
+    ) -> Response[Register]:
         """Each case the institution has a part in (all cases for the bureau and auditors), received in the period: dates,
         channel, matter, districts, transfer, hardship basis, decision, lawyer, flags, result, archive and subsidy, with
         the limits as of the end of `on` (default today); then the totals per institution. No personal data."""
         result = services.queries.register(scope_institution(principal, services, institution), period, on)
-        return download(register_sheets(result), format, "register", result, services)
+        return download(register_sheets(result), format, "register", result, services, Register)
 
     @get("/compliance", summary="期限合规 Compliance per rule", responses=READ, sync_to_thread=True)
     def compliance(
@@ -115,9 +120,9 @@ class ReportController(Controller):
         operation_class=ReportOperation,
         sync_to_thread=True,
     )
-    def costs(self, principal: Principal, services: Services, period: str | None = None, format: Format = Format.JSON) -> Response[Any]:
+    def costs(self, principal: Principal, services: Services, period: str | None = None, format: Format = Format.JSON) -> Response[Costs]:
         result = services.queries.costs(own_unless_overseer(principal, services), period)
-        return download(costs_sheets(result), format, "costs", result, services)
+        return download(costs_sheets(result), format, "costs", result, services, Costs)
 
     @get(
         "/subsidies",
@@ -127,9 +132,11 @@ class ReportController(Controller):
         operation_class=ReportOperation,
         sync_to_thread=True,
     )
-    def subsidies(self, principal: Principal, services: Services, period: str | None = None, format: Format = Format.JSON) -> Response[Any]:
+    def subsidies(
+        self, principal: Principal, services: Services, period: str | None = None, format: Format = Format.JSON
+    ) -> Response[Subsidies]:
         checked = services.queries.payments(own_unless_overseer(principal, services), period)
-        return download([payments_sheet(checked)], format, "subsidies", {"period": period, "payments": checked}, services)
+        return download([payments_sheet(checked)], format, "subsidies", {"period": period, "payments": checked}, services, Subsidies)
 
     @post(
         "/subsidies/reconciliation",
@@ -142,18 +149,18 @@ class ReportController(Controller):
     )
     def reconciliation(
         self, principal: Principal, services: Services, body: bytes, period: str | None = None, format: Format = Format.JSON
-    ) -> Response[Any]:
+    ) -> Response[Reconciliation]:
         """The request body is the statement as CSV: date, reference, payee, amount (yuan), headed in English or
         Chinese (日期, 凭证号, 收款人, 金额). `format=xlsx` answers a workbook: the payments, then a sheet per finding."""
         statement = read_statement(body)
         checked = services.queries.payments(own_unless_overseer(principal, services), period)
         matching = match_statement(checked, statement)
         sheets = [payments_sheet(checked), *reconciliation_sheets(matching)]
-        return download(sheets, format, "reconciliation", {"period": period, **matching}, services)
+        return download(sheets, format, "reconciliation", {"period": period, **matching}, services, Reconciliation)
 
     @get("/stats", summary="统计 The yearly figures", responses=READ, sync_to_thread=True)
-    def stats(self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None) -> dict[str, Any]:
+    def stats(self, principal: Principal, services: Services, institution: str | None = None, period: str | None = None) -> Statistics:
         """City-wide, or for what one institution did (`institution`): counts without personal data."""
         if not services.cases.sees_everything(principal) and not principal.has(Role.HEAD, Role.FINANCE):
             raise_role_not_allowed(Role.HEAD, Role.FINANCE)
-        return services.queries.statistics(institution, period)
+        return Statistics.model_validate(services.queries.statistics(institution, period))
