@@ -121,13 +121,13 @@ def record_details(payload: dict[str, Any], names: dict[str, str]) -> list[tuple
 
 
 def _record(record: RecordCheck, names: dict[str, str]) -> dict[str, Any]:
-    body = record.body or {}
+    body = record.body
     action = str(body.get("type", "?")).removeprefix("Case.")
     return {
         "version": record.version,
         "leaf_index": record.leaf_index,
-        "ok": record.ok,
-        "problems": record.problems or ([] if record.body else ["记录无法读取 the record cannot be read"]),
+        "ok": not record.problems,
+        "problems": record.problems,
         "occurred_at": str(body.get("occurred_at", ""))[:16].replace("T", " "),
         "action": word(action),
         "type": action,

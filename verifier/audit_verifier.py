@@ -3,18 +3,18 @@
 
     python audit_verifier.py BUNDLE.json --root-key ROOT_PUBLIC_KEY_HEX_OR_FILE [--json]
 
-Needs only Python 3.11+ and the `cryptography` package: no tongban code, no database. Copy this one
-file next to the bundle and run it. It was written from docs/ledger-format.md and
-docs/transparency-log.md alone; it shares no code with the ledger, so that it checks the log rather
-than agreeing with it. Given nothing but the justice bureau's root public key, it checks:
+Needs only Python 3.11+ and the `cryptography` package: no tongban code, no database. Copy this one file next to
+the bundle and run it. It was written from docs/ledger-format.md and docs/transparency-log.md alone; it shares no
+code with the ledger, so that it checks the log rather than agreeing with it. Given nothing but the justice bureau's
+root public key, it checks:
 
 1. the network records (key certifications) are signed by the root key and chained;
 2. the checkpoint (a C2SP signed note) is signed by its origin's log key, which the root certified;
-3. every case record is canonical, signed by a key valid for its institution when it was signed,
-   chained to the previous one from version 1 with no gap;
+3. every case record is canonical, signed by a key valid for its institution when it was signed, chained to the
+   previous one from version 1 with no gap;
 4. every record is in the global log as of the checkpoint (RFC 9162 inclusion proofs), in version order;
-5. that the checkpoint commits to the case's and the network's last records (required when it carries
-   case heads), so that nothing was left off the end of either.
+5. that the checkpoint commits to the case's and the network's last records (required when it carries case heads),
+   so that nothing was left off the end of either.
 
 Exit status 0 when everything verifies, 1 otherwise; the report says what was checked and what failed.
 """
@@ -234,17 +234,17 @@ class Finding:
 
 
 @dataclass
-class RecordCheck:
-    """One record of the case as checked: its body (None when it could not be read) and what failed, if anything."""
-
+class RecordCheck:  # a case record as checked: its body ({} when unreadable) and what failed (nothing: it verifies)
     version: int
     leaf_index: int
-    body: dict[str, Any] | None
-    problems: list[str] = field(default_factory=list)
+    body: dict[str, Any]
+    problems: list[str]
 
-    @property
-    def ok(self) -> bool:
-        return self.body is not None and not self.problems
+    def line(self) -> str:
+        b, action = self.body, str(self.body.get("type", "?")).removeprefix("Case.")
+        when, who = b.get("occurred_at", "?"), f"{b.get('institution', '?')} / {b.get('person', '?')}"
+        shown = f"  {'✗' if self.problems else '✓'} v{self.version:<3} {when}  {action:<26} {who}  (log position {self.leaf_index})"
+        return shown + ("  ✗ " + "; ".join(self.problems) if self.problems else "")
 
 
 @dataclass
@@ -266,19 +266,9 @@ class Report:
         lines += [("  [通过 OK]   " if f.ok else "  [不通过 FAIL] ") + f.text for f in self.findings]
         if self.records:
             lines += ["", "案件记录 The case's records (✓ signed, chained and in the log; ✗ what failed):"]
-            lines += [_record_line(r) for r in self.records]
+            lines += [r.line() for r in self.records]
         verdict = "核验通过 VERIFIED: nothing in this case's history was altered, removed or reordered"
         return "\n".join([*lines, "", verdict if self.ok else "核验不通过 NOT VERIFIED: see the failures above", ""])
-
-
-def _record_line(record: RecordCheck) -> str:
-    body = record.body or {}
-    action = str(body.get("type", "?")).removeprefix("Case.")
-    line = (
-        f"  {'✓' if record.ok else '✗'} v{record.version:<3} {body.get('occurred_at', '?')}  {action:<26} "
-        f"{body.get('institution', '?')} / {body.get('person', '?')}  (log position {record.leaf_index})"
-    )
-    return line + ("" if record.ok else "  ✗ " + "; ".join(record.problems or ["the record cannot be read"]))
 
 
 def _walk_stream(report: Report, entries: list[dict[str, Any]], stream: str, trust: Trust, network: bool) -> list[RecordCheck]:
@@ -294,14 +284,11 @@ def _walk_stream(report: Report, entries: list[dict[str, Any]], stream: str, tru
         if not errors and network:
             trust.learn(body)
         prev = hashlib.sha256(stored).hexdigest()
-        checked.append(RecordCheck(entry["version"], entry["leaf_index"], body or None, errors))
-    problems = [f"version {r.version}: {p}" for r in checked for p in r.problems]
+        checked.append(RecordCheck(entry["version"], entry["leaf_index"], body, errors))
+    problems = "; ".join(f"version {r.version}: {p}" for r in checked for p in r.problems)
     what = "网络记录 network records (institutions and key certifications)" if network else "案件记录 case records"
-    report.check(
-        not problems and bool(entries),
-        f"{what}: {len(entries)} records, signed, chained from version 1 with no gap"
-        + ("" if not problems else " — " + "; ".join(problems)),
-    )
+    gaps = f" — {problems}" if problems else ""
+    report.check(not problems and bool(entries), f"{what}: {len(entries)} records, signed, chained from version 1 with no gap{gaps}")
     return checked
 
 
@@ -316,7 +303,7 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
     report.check(len(network_entries) + len(case_entries) == len(bundle["records"]), "the bundle holds only this case and the network")
 
     network_records = _walk_stream(report, network_entries, network_id, trust, network=True)
-    first: dict[str, Any] = (network_records[0].body if network_records else None) or {"type": "", "payload": {}}
+    first: dict[str, Any] = (network_records[0].body if network_records else {}) or {"type": "", "payload": {}}
     city, founded = first["payload"].get("city", ""), first["payload"].get("root_public_key_hex")
     report.check(
         first["type"] == "Network.NetworkFounded"
@@ -343,11 +330,8 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
             missing.append(f"{entry['stream'][:8]} v{entry['version']}")
             checked.problems.append("not proven to be in the global log as of the checkpoint")
     positions = [e["leaf_index"] for e in case_entries]
-    report.check(
-        not missing,
-        "全局日志 every record is in the global log as of the checkpoint (RFC 9162 inclusion proofs)"
-        + ("" if not missing else " — not proven for " + ", ".join(missing)),
-    )
+    unproven = f" — not proven for {', '.join(missing)}" if missing else ""
+    report.check(not missing, f"全局日志 every record is in the global log as of the checkpoint (RFC 9162 inclusion proofs){unproven}")
     report.check(positions == sorted(set(positions)), "the case's records were logged in version order")
     _check_case_head(report, bundle.get("case_head"), case_id, case_entries, checkpoint, "this case's")
     _check_case_head(report, bundle.get("network_head"), network_id, network_entries, checkpoint, "the network's")
