@@ -21,7 +21,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg.errors
-from eventsourcing.persistence import DataError, StoredEvent
+from eventsourcing.persistence import DataError, IntegrityError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
@@ -221,6 +221,25 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             if isinstance(error.__cause__, psycopg.errors.InvalidArgumentForLogarithm):
                 raise NetworkMoved("the network changed since the signing keys were chosen") from error
             raise
+        except OperationalError as error:
+            if isinstance(error.__cause__, psycopg.errors.PipelineAborted):
+                self._explain_abort(stored_events, kwargs.get("signed_against"))
+            raise
+
+    def _explain_abort(self, stored_events: Sequence[StoredEvent], against: SignedAgainst | None) -> None:
+        """A pipelined write whose transaction was rolled back may report only that the pipeline aborted, not which
+        statement failed (seen under load when another writer won the race). Nothing was written; what the database
+        holds now says why: a version this write meant to take is taken (a conflict), or the network moved."""
+        table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        taken = SQL("SELECT 1 FROM {} WHERE originator_id = %s AND originator_version = %s").format(table)
+        newest = SQL("SELECT coalesce(max(originator_version), 0) AS version FROM {} WHERE originator_id = %s").format(table)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            for stored in stored_events:
+                if curs.execute(taken, (stored.originator_id, stored.originator_version)).fetchone():
+                    raise IntegrityError(f"version {stored.originator_version} of {stored.originator_id} was written first by another")
+            row = curs.execute(newest, (against.network_id,)).fetchone() if against is not None else None
+            if against is not None and row is not None and row["version"] != against.network_version:
+                raise NetworkMoved("the network changed since the signing keys were chosen")
 
     def _lock_table(self, curs: Cursor[DictRow]) -> None:
         """Locked already, at the start of _insert_events."""

@@ -8,7 +8,10 @@ import time
 from datetime import datetime, timedelta
 from uuid import UUID
 
+import psycopg.errors
 import pytest
+from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -171,3 +174,25 @@ def test_a_record_chained_to_anything_but_the_stored_record_is_refused_in_its_tr
     )  # the cache is not trusted again: the retry reads the record
     report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
     assert report.ok, report.problems
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_write_whose_pipeline_only_says_aborted_is_reported_for_what_the_database_holds(
+    ledger: CaseLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under load psycopg may end a lost race with PipelineAborted rather than the unique violation (seen in CI):
+    the write is then a conflict when its version is taken, and an operational error otherwise, never a 503 for a
+    race."""
+    case_id = receive(ledger)
+    (written,) = ledger.recorder.select_events(case_id)
+    free = StoredEvent(written.originator_id, 2, written.topic, written.state)
+
+    def aborted(self: object, stored_events: object, **kwargs: object) -> None:
+        raise OperationalError("pipeline aborted") from psycopg.errors.PipelineAborted()
+
+    monkeypatch.setattr(PostgresApplicationRecorder, "insert_events", aborted)
+    with pytest.raises(IntegrityError):
+        ledger.recorder.insert_events([written])  # version 1 is taken: the write lost a race
+    with pytest.raises(OperationalError):
+        ledger.recorder.insert_events([free])  # nothing explains it: the database's own trouble
+    assert [r.originator_version for r in ledger.recorder.select_events(case_id)] == [1]
