@@ -60,8 +60,8 @@ def test_each_record_binds_its_case_version_actor_and_the_previous_record(ledger
         signing_key = keyring.certificates[record["key_id"]]
         assert signing_key.institution_id == body["institution"]
         signing_key.public_key.verify(  # raises if the signature does not cover exactly these bytes
-            base64.b64decode(record["signature"]),
             PREFIX + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(),
+            base64.b64decode(record["signature"]),
         )
         previous_hash = hashlib.sha256(stored).hexdigest()
 
