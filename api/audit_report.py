@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.words import word
+from api.words import field_word, word
 from domain.errors import DomainError
 from infrastructure.formats import BUNDLE_FORMAT
 from verifier.audit_verifier import RecordCheck, Report, verify_bundle
@@ -21,57 +21,6 @@ from verifier.audit_verifier import RecordCheck, Report, verify_bundle
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 _ENVIRONMENT = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
-# A record's payload fields as a reader names them; fields not listed are shown by their own name.
-FIELD_WORDS = {
-    "document_number": "决定书文号 decision no.",
-    "reason": "理由 reason",
-    "reasons": "理由 reasons",
-    "grounds": "依据 grounds",
-    "ground": "依据 ground",
-    "legal_basis": "法律依据 legal basis",
-    "amount_fen": "金额 amount",
-    "amount_recovered_fen": "挽回金额 recovered",
-    "payee": "收款人 payee",
-    "reference": "凭证或单号 reference",
-    "kind": "类别 kind",
-    "working_days": "工作日 working days",
-    "archive_number": "档案号 archive no.",
-    "platform_number": "平台编号 platform no.",
-    "outcome": "结案情况 outcome",
-    "pages": "页数 pages",
-    "grade": "等级 grade",
-    "opinion": "意见 opinion",
-    "reviewer": "审查人 reviewer",
-    "recommendation": "建议 recommendation",
-    "eligible": "符合条件 eligible",
-    "eligibility_reason": "经济状况 means test",
-    "to_institution": "转交至 to",
-    "applicant_consent": "申请人同意 consent",
-    "method": "方式 method",
-    "lawyer": "律师 lawyer",
-    "assignment": "指派 assignment",
-    "applicant": "申请人 applicant",
-    "authority": "办案机关 authority",
-    "authority_case_number": "办案机关案号 authority's case no.",
-    "matter_kind": "案件类别 matter",
-    "channel": "渠道 channel",
-    "hardship": "经济困难依据 hardship",
-    "notice": "通知 notice",
-    "items": "材料 items",
-    "ruling": "决定 ruling",
-    "satisfactory": "满意 satisfactory",
-    "notes": "记录 notes",
-    "institution_id": "机构 institution",
-    "summary": "案情摘要 summary",
-    "key_groups": "重点人群 key groups",
-    "basis": "依据 basis",
-    "household_monthly_income_fen": "家庭月收入 household income a month",
-    "household_size": "家庭人口 household size",
-    "complex_case": "重大疑难复杂 complex",
-    "emergency": "紧急 emergency",
-    "group_case": "群体性 group case",
-    "possible_life_or_death": "可能判处无期徒刑、死刑 life or death",
-}
 _LEFT_OUT = {"originator_topic"}
 _FLAGS = {"complex_case", "emergency", "group_case", "possible_life_or_death"}  # said only when they hold
 
@@ -104,7 +53,7 @@ def _value(key: str, value: Any, names: dict[str, str]) -> str:
     if key == "authority" and isinstance(value, dict):
         return str(value.get("name", ""))
     if isinstance(value, dict):
-        return "；".join(f"{FIELD_WORDS.get(k, k)}: {_value(k, v, names)}" for k, v in value.items() if v not in (None, "", [], {}))
+        return "；".join(f"{field_word(k)}: {_value(k, v, names)}" for k, v in value.items() if v not in (None, "", [], {}))
     if isinstance(value, list):
         return "、".join(_value(key, v, names) for v in value)
     text = str(value)
@@ -114,7 +63,7 @@ def _value(key: str, value: Any, names: dict[str, str]) -> str:
 def record_details(payload: dict[str, Any], names: dict[str, str]) -> list[tuple[str, str]]:
     """What a record says, field by field, in words."""
     return [
-        (FIELD_WORDS.get(key, key), _value(key, value, names))
+        (field_word(key), _value(key, value, names))
         for key, value in payload.items()
         if key not in _LEFT_OUT and value not in (None, "", [], {}) and not (key in _FLAGS and value is False)
     ]

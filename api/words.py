@@ -39,10 +39,6 @@ WORDS: dict[str, str] = {
     "other_statutory": "法律法规规定的其他人员",
     "ordinary_procedure": "适用普通程序审理、没有委托辩护人的被告人",
     "compulsory_medical_treatment": "强制医疗案件的被申请人或者被告人",
-    # the parts of an application form (申请表)
-    "applicant": "申请人",
-    "hardship": "经济困难依据",
-    "notice": "办案机关通知",
     # hardship bases (经济困难依据), decisions and how a case ended
     "hardship_statement": "经济困难状况说明表",
     "credit_commitment": "个人诚信承诺",
@@ -161,6 +157,64 @@ WORDS: dict[str, str] = {
 WORDS.update({g.value: g.zh for g in FileGrade})
 WORDS.update({c.value: c.zh for c in ConsultationChannel})
 WORDS.update({t.value: t.zh for t in ConsultationTopic if t.value not in WORDS})  # civil, criminal... are matters too
+
+
+# The fields of commands and records as a reader names them (a form's groups, an audit report's contents); a field
+# not listed is shown by its own name.
+FIELD_WORDS = {
+    "document_number": "决定书文号 decision no.",
+    "reason": "理由 reason",
+    "reasons": "理由 reasons",
+    "grounds": "依据 grounds",
+    "ground": "依据 ground",
+    "legal_basis": "法律依据 legal basis",
+    "amount_fen": "金额 amount",
+    "amount_recovered_fen": "挽回金额 recovered",
+    "payee": "收款人 payee",
+    "reference": "凭证或单号 reference",
+    "kind": "类别 kind",
+    "working_days": "工作日 working days",
+    "archive_number": "档案号 archive no.",
+    "platform_number": "平台编号 platform no.",
+    "outcome": "结案情况 outcome",
+    "pages": "页数 pages",
+    "grade": "等级 grade",
+    "opinion": "意见 opinion",
+    "reviewer": "审查人 reviewer",
+    "recommendation": "建议 recommendation",
+    "eligible": "符合条件 eligible",
+    "eligibility_reason": "经济状况 means test",
+    "to_institution": "转交至 to",
+    "applicant_consent": "申请人同意 consent",
+    "method": "方式 method",
+    "lawyer": "律师 lawyer",
+    "assignment": "指派 assignment",
+    "applicant": "申请人 applicant",
+    "authority": "办案机关 authority",
+    "authority_case_number": "办案机关案号 authority's case no.",
+    "matter_kind": "案件类别 matter",
+    "channel": "渠道 channel",
+    "hardship": "经济困难依据 hardship",
+    "notice": "通知 notice",
+    "items": "材料 items",
+    "ruling": "决定 ruling",
+    "satisfactory": "满意 satisfactory",
+    "notes": "记录 notes",
+    "institution_id": "机构 institution",
+    "summary": "案情摘要 summary",
+    "key_groups": "重点人群 key groups",
+    "basis": "依据 basis",
+    "household_monthly_income_fen": "家庭月收入 household income a month",
+    "household_size": "家庭人口 household size",
+    "complex_case": "重大疑难复杂 complex",
+    "emergency": "紧急 emergency",
+    "group_case": "群体性 group case",
+    "possible_life_or_death": "可能判处无期徒刑、死刑 life or death",
+}
+
+
+def field_word(name: str) -> str:
+    return FIELD_WORDS.get(name, name)
 
 
 def word(code: str | None) -> str:

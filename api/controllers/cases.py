@@ -10,7 +10,7 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
-from api.case_views import case_history, case_state, case_timeline
+from api.case_views import case_state, case_timeline
 from api.controllers.commands import answer, request_key
 from api.http_security import Services, own_unless_overseer
 from api.openapi import CREATE, ETAG, LOCATION, READ, READ_ONE, REPLAYED, IdempotencyKey
@@ -94,9 +94,8 @@ class CaseController(Controller):
     )
     def history(self, case_id: UUID, principal: Principal, services: Services) -> CaseHistory:
         case = services.cases.case_for(principal, case_id)
-        timeline, state = case_history(
-            services.ledger, case_id, None, CaseService.may_see_personal_data(principal, case.involved_institutions)
-        )
+        timeline, _ = case_timeline(services.ledger, case_id)
+        state = case_state(case, CaseService.may_see_personal_data(principal, case.involved_institutions))
         return CaseHistory.model_validate(
             {"case_id": case_id, "verified": all(e["verified"] for e in timeline), "timeline": timeline, "state": state}
         )

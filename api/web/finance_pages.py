@@ -8,18 +8,16 @@ from collections import Counter
 from typing import Any
 
 import anyio.to_thread
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import Provide
-from litestar.exceptions import ValidationException
 from litestar.response import Template
 
 from api.controllers.reports import Format, download
 from api.http_security import Services, own_unless_overseer
 from api.report_tables import payments_sheet, reconciliation_sheets
 from api.sheets import Sheet, shown_rows
-from api.web.pages import invalid_page, page, refused_page
-from api.web.session import APP, SignInNeeded, provide_viewer, to_sign_in
+from api.web.pages import SignedInPages, page
+from api.web.session import APP
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.principals import Principal
@@ -29,11 +27,8 @@ from service.cases import raise_role_not_allowed
 MONEY_ROLES = (Role.FINANCE, Role.HEAD, Role.BUREAU, Role.AUDITOR)  # as the API's MONEY_READERS
 
 
-class FinancePages(Controller):
+class FinancePages(SignedInPages):
     path = f"{APP}/finance"
-    include_in_schema = False
-    dependencies = {"viewer": Provide(provide_viewer)}  # noqa: RUF012 - Litestar's declaration
-    exception_handlers = {SignInNeeded: to_sign_in, DomainError: refused_page, ValidationException: invalid_page}  # noqa: RUF012
 
     @get("/", sync_to_thread=True)
     def subsidies(self, viewer: Principal, services: Services, period: str | None = None) -> Template | Response[Any]:
@@ -58,19 +53,19 @@ def _finance(
     """The payments of the period with their findings and, given a statement, what it was found to hold."""
     if not viewer.has(*MONEY_ROLES):
         raise_role_not_allowed(*MONEY_ROLES)
-    lines = read_statement(statement) if statement is not None else None  # refused before anything is read
+    # A statement that cannot be read is refused before anything else is read; the page offers its text back.
+    read = (read_statement(statement), decode_statement(statement)) if statement is not None else None
     checked = services.queries.payments(own_unless_overseer(viewer, services), period)
     sheets = [payments_sheet(checked)]
     context: dict[str, Any] = {"period": period or "", "findings": Counter(f for p in checked for f in p["findings"])}
-    if statement is not None and lines is not None:
+    if read is not None:
+        lines, text = read
         matching = match_statement(checked, lines)
         sheets += reconciliation_sheets(matching)
         if as_xlsx:
             return download(sheets, Format.XLSX, f"reconciliation-{period or 'all'}", {}, services)
         found = zip(STATEMENT_FINDINGS, sheets[1:], strict=True)
-        context.update(
-            statement=decode_statement(statement), matching=[(f, len(matching[f]), _table(sheet, services)) for f, sheet in found]
-        )
+        context.update(statement=text, matching=[(f, len(matching[f]), _table(sheet, services)) for f, sheet in found])
     return page("finance.html", viewer, services, payments=_table(sheets[0], services), **context)
 
 

@@ -21,13 +21,13 @@ from api.audit_report import audit_report_html, read_and_verify
 from api.case_views import case_state, case_timeline
 from api.controllers.reports import Format, download
 from api.http_security import Services, scope_institution
-from api.problems import STATUS_OF, http_error_handler, invalid_request
+from api.problems import http_error_handler, invalid_request, status_for
 from api.report_tables import register_sheets
 from api.sheets import shown_name
 from api.web.charts import OUTCOMES, month_bars
 from api.web.forms import FORMS, NEXT_STEPS, RECEIVE_FORM, Form, command_from, parsed
 from api.web.session import APP, SignInNeeded, provide_viewer, signed_in, signed_out, to_sign_in
-from api.words import word
+from api.words import field_word, word
 from domain.actor import SHANGHAI
 from domain.commands import CASE_COMMANDS, ReceiveApplication
 from domain.errors import DomainError
@@ -48,6 +48,7 @@ def page(name: str, viewer: Principal | None, services: Services, status_code: i
         context={
             "viewer": viewer,
             "word": word,
+            "field_word": field_word,
             "name": partial(shown_name, services.queries.name_of),
             "roles": Role,
             "no_values": NO_VALUES,
@@ -82,7 +83,7 @@ class SignInPages(Controller):
 
 def refused_page(request: Request[Any, Any, Any], error: DomainError) -> Template:
     """A refusal on a page: its code and reason, in Chinese and English, with the status the API would answer."""
-    return page("refused.html", None, request.app.state.services, STATUS_OF.get(error.code, 422), refusal=error)
+    return page("refused.html", None, request.app.state.services, status_for(error), refusal=error)
 
 
 def not_found(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
@@ -99,12 +100,16 @@ def invalid_page(request: Request[Any, Any, Any], exc: ValidationException) -> T
     return page("refused.html", None, request.app.state.services, 422, refusal=DomainError("INVALID_REQUEST", detail))
 
 
-class WorkPages(Controller):
+class SignedInPages(Controller):
+    """Pages for a signed-in person (the viewer); a refusal or a value the page cannot read is said on a page."""
+
     path = APP
     include_in_schema = False
     dependencies = {"viewer": Provide(provide_viewer)}  # noqa: RUF012 - Litestar's declaration
     exception_handlers = {SignInNeeded: to_sign_in, DomainError: refused_page, ValidationException: invalid_page}  # noqa: RUF012
 
+
+class WorkPages(SignedInPages):
     @get("/", sync_to_thread=True)
     def worklist(self, viewer: Principal, services: Services, on: date | None = None) -> Template:
         """待办: the limits the signed-in person's institution answers for, overdue first."""
@@ -126,7 +131,7 @@ class WorkPages(Controller):
                 command = parsed(ReceiveApplication, RECEIVE_FORM, form)
                 case_id = services.cases.receive(viewer, command, datetime.now(SHANGHAI)).body["case_id"]
             except DomainError as error:
-                return page("receive.html", viewer, services, STATUS_OF.get(error.code, 422), form=RECEIVE_FORM, values=form, refusal=error)
+                return page("receive.html", viewer, services, status_for(error), form=RECEIVE_FORM, values=form, refusal=error)
             return Redirect(f"{APP}/cases/{case_id}", status_code=303)
 
         return await anyio.to_thread.run_sync(run)
@@ -165,7 +170,7 @@ class WorkPages(Controller):
         timeline, _ = case_timeline(services.ledger, case_id)
         forms = _forms_for(viewer, case.status.value)
         held = services.cases.refusals_now(viewer, case, (CASE_COMMANDS[f.path] for f in forms), datetime.now(SHANGHAI))
-        status = STATUS_OF.get(refusal.code, 422) if refusal else 200
+        status = status_for(refusal) if refusal else 200
         return page(
             "case.html",
             viewer,
