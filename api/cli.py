@@ -26,13 +26,11 @@ from api.cli_reports import COMMANDS as REPORT_COMMANDS
 from api.cli_types import ShanghaiTime
 from api.demo import record_demo_cases
 from infrastructure.append_only import app_url
-from infrastructure.audit import compare_with_records, newest_valid_checkpoint
+from infrastructure.audit import newest_valid_checkpoint, records_beside_log
 from infrastructure.bootstrap import build_ledger, principal_store, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.network_setup import rotate_key
-from infrastructure.personal_data import applicants_in
-from infrastructure.verification import verify_records
 from projections.registry import build_read_models
 
 
@@ -98,12 +96,11 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     """Check every record: canonical form, hash chain per case, signature under a key valid at the time."""
     ledger, log = command_ledger_and_log(db_url)
     started = time.perf_counter()
-    records = list(ledger.all_records())  # read once, for the signatures and for the log
-    report = verify_records(records, ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes)
     # Per-case chains cannot show a removed case or a cut-off tail: the global log and its newest checkpoint can.
     newest, log_problems = newest_valid_checkpoint(ledger, log)
-    log_problems += compare_with_records(records, log, newest[1] if newest else None)
-    key_problems = ledger.vault.key_problems(*applicants_in(records))  # beside the records: the data keys
+    report, beside_log = records_beside_log(ledger, log, newest[1] if newest else None, processes)
+    log_problems += beside_log
+    key_problems = ledger.vault.key_problems(report.applicants, report.erased)  # beside the records: the data keys
     elapsed = time.perf_counter() - started
     ok = report.ok and not log_problems and not key_problems
     if as_json:

@@ -3,21 +3,19 @@ extends a checkpoint they saved earlier (审计包与日志一致性核查)."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
-
 from domain.errors import DomainError
 from infrastructure import merkle
 from infrastructure.formats import BUNDLE_FORMAT, Checkpoint, open_checkpoint
 from infrastructure.ledger import CaseLedger
+from infrastructure.log_check import check_tree, records_against_checkpoint, scope_of
 from infrastructure.network_view import VerifiedNetwork
-from infrastructure.transparency_log import LogDamaged, LoggedRecord, TransparencyLog, case_heads
+from infrastructure.transparency_log import LogDamaged, TransparencyLog, case_heads
+from infrastructure.verification import VerificationReport, verify_ledger
 
 
 def read_checkpoint(ledger: CaseLedger, note: str, network: VerifiedNetwork | None = None) -> Checkpoint:
@@ -151,65 +149,16 @@ def check_extends(ledger: CaseLedger, log: TransparencyLog, note: str) -> LogChe
             check.problems.append("日志不再延续该检查点 (the stored log does not extend the checkpoint: its history was rewritten)")
     except LogDamaged as missing:
         check.problems.append(f"日志的节点缺失 (the stored log lacks nodes it must hold): {missing.message}")
-    check.problems += compare_with_records(ledger.all_records(), log, old)
+    check.problems += records_beside_log(ledger, log, old, signatures=False)[1]
     return check
 
 
-def compare_with_records(records: Iterable[Notification], log: TransparencyLog, checkpoint: Checkpoint | None) -> list[str]:
-    """Walk the records in the database (in commit order) beside the records the log holds: name each record
-    that was altered, removed or put out of order, and check that the records reproduce the checkpoint's root."""
-    problems: list[str] = []
-    frontier, reproduced = merkle.Frontier(), None
-    log_size, expected_nodes = log.size(), dict[merkle.Node, bytes]()  # the interior nodes the records imply
-    logged: Iterator[LoggedRecord] = iter(log.logged())
-    entry = next(logged, None)
-    for n in records:
-        digest = hashlib.sha256(n.state).digest()
-        completed = frontier.append(merkle.leaf_hash(digest))
-        if frontier.size <= log_size:
-            expected_nodes.update(((level, index), h) for level, index, h in completed if level > 0)
-        if checkpoint is not None and frontier.size == checkpoint.size:
-            reproduced = frontier.root()
-        while entry is not None and entry.notification_id < n.id:
-            problems.append(f"删除 removed: {_name(entry)} is in the log but no longer in the database")
-            entry = next(logged, None)
-        if entry is None:
-            continue  # committed after the log's last integration
-        if entry.notification_id > n.id:
-            problems.append(f"插入 inserted: case {n.originator_id} version {n.originator_version} is not where the log has it")
-            continue
-        if entry.record_hash != digest or (entry.stream_id, entry.version) != (str(n.originator_id), n.originator_version):
-            problems.append(f"篡改 altered: the record at log position {entry.leaf_index} ({_name(entry)}) is not the one logged")
-        entry = next(logged, None)
-    while entry is not None:
-        problems.append(f"删除 removed: {_name(entry)} is in the log but no longer in the database")
-        entry = next(logged, None)
-    if checkpoint is not None and log_size < checkpoint.size:
-        problems.append(
-            f"日志只有 {log_size} 条记录，少于其检查点的 {checkpoint.size} 条 (the log holds fewer leaves than its newest "
-            f"checkpoint: leaves from position {log_size} on were removed)"
-        )
-    if checkpoint is not None and reproduced != checkpoint.root:
-        problems.append(
-            f"数据库中的记录不能重现检查点 (the records in the database do not reproduce the root of the checkpoint of "
-            f"{checkpoint.size} records signed {checkpoint.time}: they were altered, removed or reordered)"
-        )
-    return problems + _compare_nodes(expected_nodes, log.stored_nodes())
-
-
-def _compare_nodes(expected: dict[merkle.Node, bytes], stored: dict[merkle.Node, bytes]) -> list[str]:
-    """The log's stored interior nodes, recomputed from the records: proofs are read from them, so a missing
-    or altered node would make a proof fail (or, forged consistently, lie)."""
-    missing = sorted(expected.keys() - stored.keys())
-    altered = sorted(node for node in expected.keys() & stored.keys() if expected[node] != stored[node])
-    extra = sorted(stored.keys() - expected.keys())
-    problems = []
-    for what, nodes in (("missing", missing), ("altered", altered), ("not implied by the records", extra)):
-        if nodes:
-            shown = ", ".join(f"(level {level}, index {index})" for level, index in nodes[:5])
-            problems.append(f"日志节点 log nodes {what}: {len(nodes)}, e.g. {shown}")
-    return problems
-
-
-def _name(entry: LoggedRecord) -> str:
-    return f"case {entry.stream_id} version {entry.version} (log position {entry.leaf_index})"
+def records_beside_log(
+    ledger: CaseLedger, log: TransparencyLog, checkpoint: Checkpoint | None, processes: int | None = None, *, signatures: bool = True
+) -> tuple[VerificationReport, list[str]]:
+    """Every record checked (with `signatures`, as verify does) and held beside the global log; the log checked
+    against itself and the checkpoint. Returns the records' report and what is wrong with the log (log_check.py)."""
+    report = verify_ledger(
+        ledger, processes, log=scope_of(log, checkpoint), signatures=signatures, meanwhile=lambda: check_tree(log, checkpoint)
+    )
+    return report, report.log_problems + records_against_checkpoint(report.first_log_mismatch, checkpoint)

@@ -32,6 +32,7 @@ from domain.network import Directory, Network, network_id
 from domain.policy import PolicyProfile
 from domain.pool_commands import PoolCommand, RegisterLawyer
 from infrastructure.chain_heads import ChainHeads
+from infrastructure.database import Database
 from infrastructure.idempotency import RequestKey, RequestOutcome, StoredResponse
 from infrastructure.keystore import ROOT_KEY_ID, Keystore
 from infrastructure.mapper import SigningMapper
@@ -77,6 +78,10 @@ class CaseLedger(Application[UUID]):
     def close(self) -> None:
         super().close()
         self.vault.close()
+
+    @property
+    def database(self) -> Database:
+        return self.vault.database
 
     def construct_mapper(self) -> SigningMapper:
         return SigningMapper(self.construct_transcoder(), keystore=self.keystore, vault=self.vault)

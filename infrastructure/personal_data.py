@@ -16,7 +16,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.persistence import Notification
 
 from domain.errors import DomainError
 from infrastructure.database import Database
@@ -151,14 +150,3 @@ class PersonalDataVault:
         if conn is not None:
             conn.close()
             self._local.conn = None
-
-
-def applicants_in(records: Iterable[Notification]) -> tuple[list[str], set[str]]:
-    """The applicants of the records' applications, and those whose erasure a record shows."""
-    applicants, erased = [], set()
-    for n in records:
-        if n.topic.endswith(".ApplicationReceived"):
-            applicants.append(json.loads(n.state)["body"]["payload"]["applicant"]["applicant_id"])
-        elif n.topic.endswith(".PersonalDataErased"):
-            erased.add(json.loads(n.state)["body"]["payload"]["applicant_id"])
-    return applicants, erased

@@ -1,22 +1,30 @@
 """Verify the whole ledger: canonical form, per-case hash chains, and signatures under keys that were
-certified and valid when each record was signed. Signature checks are spread over processes."""
+certified and valid when each record was signed.
+
+The network's records are checked first (they say which keys were valid when). The other streams are then
+cut into ranges of about equal rows (event_table.py); each worker process reads its own ranges from the
+database a page at a time and checks each stream's chain as it goes, so memory stays bounded whatever the
+ledger's size: what comes back is counts, problems and the applicants whose data keys verify compares."""
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
-from eventsourcing.persistence import Notification
+from infrastructure.database import Database
+from infrastructure.event_table import EventTable, stream_name
+from infrastructure.ledger import CaseLedger
+from infrastructure.log_check import LeafMatch, LogScope, logged_between
+from infrastructure.records import GENESIS, KeyRing, check_record
+from infrastructure.sql_store import SqlStore
 
-from infrastructure.records import GENESIS, KeyRing, check_record, record_hash
-
-_PARALLEL_THRESHOLD = 4000
-_CHUNK = 2000
+_PARTS_PER_PROCESS = 8  # more ranges than processes, so one slow range does not leave a core idle
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,10 @@ class VerificationReport:
     consultation_registers: int = 0  # the institutions' monthly consultation registers (咨询登记簿)
     duty_rosters: int = 0  # the centres' monthly duty rosters (值班律师排班表)
     problems: list[Problem] = field(default_factory=list)
+    applicants: list[str] = field(default_factory=list)  # of the applications received, for the data-key check
+    erased: set[str] = field(default_factory=set)  # applicants whose erasure a record shows
+    log_problems: list[str] = field(default_factory=list)  # records beside the global log's leaves
+    first_log_mismatch: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -43,86 +55,150 @@ class VerificationReport:
     def bad_cases(self) -> list[str]:
         return sorted({p.case_id for p in self.problems})
 
+    def add(self, part: StreamCheck) -> None:
+        self.records += part.records
+        self.cases += part.kinds["Case"]
+        self.lawyers += part.kinds["Lawyer"]
+        self.complaints += part.kinds["Complaint"]
+        self.consultation_registers += part.kinds["ConsultationRegister"]
+        self.duty_rosters += part.kinds["DutyRoster"]
+        self.problems += part.problems
+        self.applicants += part.applicants
+        self.erased |= part.erased
+        if part.log is not None:
+            self.log_problems += part.log.problems
+            mismatches = [m for m in (self.first_log_mismatch, part.log.first_mismatch) if m is not None]
+            self.first_log_mismatch = min(mismatches, default=None)
 
-# (case id, version, topic, stored bytes)
-Item = tuple[str, int, str, bytes]
-_worker_keyring: KeyRing | None = None
 
+@dataclass
+class StreamCheck:
+    """Checks records arriving in (stream, version) order: each one on its own, then its place in its stream's chain."""
 
-def _init_worker(keyring: KeyRing) -> None:
-    global _worker_keyring
-    _worker_keyring = keyring
+    keyring: KeyRing
+    network_stream: bool = False
+    signatures: bool = True
+    log: LeafMatch | None = None
+    records: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)  # streams by aggregate: "Case", "Lawyer"...
+    problems: list[Problem] = field(default_factory=list)
+    applicants: list[str] = field(default_factory=list)
+    erased: set[str] = field(default_factory=set)
+    _stream: Any = None
+    _name: str = ""
+    _expected: tuple[int, str] = (1, GENESIS)  # the next version and its prev hash
 
-
-def _check(items: list[Item], keyring: KeyRing, network_stream: bool = False) -> list[tuple[str, int, str, str, list[str]]]:
-    results = []
-    for case_id, version, topic, stored in items:
-        body, problems = check_record(stored, case_id, version, keyring, network_stream)
+    def add(self, stream: Any, version: int, topic: str, stored: bytes, position: int) -> dict[str, Any] | None:
+        """Check one record; returns its body if the record itself verifies, else None."""
+        if stream != self._stream:
+            self._stream, self._name, self._expected = stream, stream_name(stream), (1, GENESIS)
+            self.kinds[topic.partition(":")[2].partition(".")[0]] += 1
+        self.records += 1
+        digest = hashlib.sha256(stored).digest()  # the record hash (records.py), for the chain and the log
+        if self.log is not None:
+            self.log.record(self._name, version, position, digest)
+        if not self.signatures:
+            return None
+        body, problems = check_record(stored, self._name, version, self.keyring, self.network_stream)
         if body is not None and not problems and body.get("type") != topic.partition(":")[2]:
             problems = [f"record type {body.get('type')} does not match its stored topic {topic}"]
-        prev = body.get("prev", "") if isinstance(body, dict) else ""
-        results.append((case_id, version, record_hash(stored), prev, problems))
-    return results
+        self.problems += [Problem(self._name, version, what) for what in problems]
+        expected_version, expected_prev = self._expected
+        if version != expected_version:
+            self.problems.append(Problem(self._name, version, f"version {expected_version} is missing: the chain has a gap"))
+        if not problems and isinstance(body, dict) and body.get("prev") != expected_prev:
+            self.problems.append(
+                Problem(self._name, version, "previous-record hash does not match: a record before it was altered or removed")
+            )
+        self._expected = (version + 1, digest.hex())
+        if problems or not isinstance(body, dict):
+            return None
+        if topic.endswith(".ApplicationReceived"):
+            self.applicants.append(body["payload"]["applicant"]["applicant_id"])
+        elif topic.endswith(".PersonalDataErased"):
+            self.erased.add(body["payload"]["applicant_id"])
+        return body
+
+    def finish(self) -> StreamCheck:
+        if self.log is not None:
+            self.log.finish()
+        return self
 
 
-def _check_in_worker(items: list[Item]) -> list[tuple[str, int, str, str, list[str]]]:
-    assert _worker_keyring is not None
-    return _check(items, _worker_keyring)
+@dataclass(frozen=True)
+class _Scan:
+    """What each worker is given: where to read, the keys the network certified, and what to check."""
+
+    database: Database
+    keyring: KeyRing
+    network: str  # the network's stream, checked first by the parent
+    log: LogScope | None  # None: the records are not compared with the log
+    signatures: bool = True
 
 
-def verify_records(
-    notifications: Iterable[Notification], root_public_key_hex: str, network_id: str, processes: int | None = None
+_worker: tuple[_Scan, SqlStore] | None = None
+
+
+def _open_worker(scan: _Scan) -> None:
+    global _worker
+    _worker = (scan, SqlStore(scan.database))
+
+
+def _check_range(bounds: tuple[Any, Any]) -> StreamCheck:
+    assert _worker is not None
+    return _check_rows(*_worker, bounds)
+
+
+def _check_rows(scan: _Scan, store: SqlStore, bounds: tuple[Any, Any]) -> StreamCheck:
+    low, high = (None if edge is None else stream_name(edge) for edge in bounds)
+    check = StreamCheck(scan.keyring, signatures=scan.signatures)
+    if scan.log is not None:
+        check.log = LeafMatch(iter(logged_between(store, low, high)), scan.log, skip=scan.network)
+    table = EventTable(store)
+    network = table.native_id(scan.network)
+    for stream, version, topic, stored, position in table.rows(*bounds):
+        if stream != network:
+            check.add(stream, version, topic, stored, position)
+    return check.finish()
+
+
+def verify_ledger(
+    ledger: CaseLedger,
+    processes: int | None = None,
+    *,
+    log: LogScope | None = None,
+    signatures: bool = True,
+    meanwhile: Callable[[], list[str]] | None = None,
 ) -> VerificationReport:
-    network_items: list[Item] = []
-    case_items: list[Item] = []
-    aggregate_of: dict[str, str] = {}  # stream -> "Case", "Lawyer", "Complaint"..., from the stored topics
-    for n in notifications:
-        item = (str(n.originator_id), n.originator_version, n.topic, bytes(n.state))
-        (network_items if item[0] == network_id else case_items).append(item)
-        aggregate_of[item[0]] = n.topic.partition(":")[2].partition(".")[0]
-    report = VerificationReport(records=len(network_items) + len(case_items))
-
-    keyring = KeyRing.from_root_hex(root_public_key_hex)
-    network_results = []
-    for item in sorted(network_items, key=lambda i: i[1]):
-        result = _check([item], keyring, network_stream=True)[0]
-        network_results.append(result)
-        if not result[4]:
-            keyring.apply(_body(item[3]))
-
+    """Every record of the ledger, read from its database, in `processes` (default: all cores); with `log`, each
+    record beside the global log's leaf for it; without `signatures`, only that (an auditor's log check).
+    `meanwhile` is the parent's own share of the work (the log's tree), done while the workers check records;
+    the log problems it finds come first in the report's."""
+    network = str(ledger.network_id)
+    keyring = KeyRing.from_root_hex(ledger.keystore.root_public_key_hex())
     processes = processes or os.cpu_count() or 1
-    if processes > 1 and len(case_items) >= _PARALLEL_THRESHOLD:
-        chunks = [case_items[i : i + _CHUNK] for i in range(0, len(case_items), _CHUNK)]
-        with ProcessPoolExecutor(processes, initializer=_init_worker, initargs=(keyring,)) as pool:
-            case_results = [r for chunk in pool.map(_check_in_worker, chunks) for r in chunk]
-    else:
-        case_results = _check(case_items, keyring)
-
-    streams: dict[str, list[tuple[str, int, str, str, list[str]]]] = defaultdict(list)
-    for result in network_results + case_results:
-        streams[result[0]].append(result)
-    kinds = list(aggregate_of.values())
-    report.cases, report.lawyers, report.complaints = kinds.count("Case"), kinds.count("Lawyer"), kinds.count("Complaint")
-    report.consultation_registers, report.duty_rosters = kinds.count("ConsultationRegister"), kinds.count("DutyRoster")
-    for case_id, results in streams.items():
-        report.problems += _check_chain(case_id, sorted(results, key=lambda r: r[1]))
+    report = VerificationReport()
+    with SqlStore(ledger.database) as store:
+        network_check = StreamCheck(keyring, network_stream=True)
+        if log is not None:
+            network_check.log = LeafMatch(iter(logged_between(store, None, None, only=network)), log)
+        for row in EventTable(store).stream(network):
+            body = network_check.add(*row)
+            if body is not None:
+                keyring.apply(body)
+        report.add(network_check.finish())
+        scan = _Scan(ledger.database, keyring, network, log, signatures)
+        edges = [None, *EventTable(store).boundaries(processes * _PARTS_PER_PROCESS), None]
+        ranges = list(pairwise(edges))
+        if processes == 1:
+            report.log_problems += meanwhile() if meanwhile else []
+            for bounds in ranges:
+                report.add(_check_rows(scan, store, bounds))
+        else:
+            with ProcessPoolExecutor(processes, initializer=_open_worker, initargs=(scan,)) as pool:
+                checks = pool.map(_check_range, ranges)  # every range is handed out now
+                report.log_problems += meanwhile() if meanwhile else []
+                for check in checks:
+                    report.add(check)
     report.problems.sort(key=lambda p: (p.case_id, p.version))
     return report
-
-
-def _check_chain(case_id: str, results: list[tuple[str, int, str, str, list[str]]]) -> list[Problem]:
-    problems = []
-    expected_version, expected_prev = 1, GENESIS
-    for _, version, digest, prev, record_problems in results:
-        problems += [Problem(case_id, version, what) for what in record_problems]
-        if version != expected_version:
-            problems.append(Problem(case_id, version, f"version {expected_version} is missing: the chain has a gap"))
-        if not record_problems and prev != expected_prev:
-            problems.append(Problem(case_id, version, "previous-record hash does not match: a record before it was altered or removed"))
-        expected_version, expected_prev = version + 1, digest
-    return problems
-
-
-def _body(stored: bytes) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads(stored)["body"]
-    return body

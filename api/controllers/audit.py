@@ -15,8 +15,7 @@ from domain.actor import SHANGHAI
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.audit import checkpoint_summary, newest_valid_checkpoint, read_checkpoint
-from infrastructure.personal_data import applicants_in
-from infrastructure.verification import verify_records
+from infrastructure.verification import verify_ledger
 
 OVERSEERS = [allow(Role.AUDITOR, Role.BUREAU)]
 
@@ -33,9 +32,8 @@ class AuditController(Controller):
     )
     def verification(self, services: Services) -> Verification:
         ledger = services.ledger
-        records = list(ledger.all_records())
-        report = verify_records(records, ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
-        key_problems = ledger.vault.key_problems(*applicants_in(records))
+        report = verify_ledger(ledger, processes=1)
+        key_problems = ledger.vault.key_problems(report.applicants, report.erased)
         return Verification(
             ok=report.ok and not key_problems,
             records=report.records,

@@ -17,7 +17,7 @@ from domain.complaints import ComplaintOutcome
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure.ledger import CaseLedger
-from infrastructure.verification import verify_records
+from infrastructure.verification import verify_ledger
 from projections.complaints import complaint_figures, list_complaints
 from projections.registry import ReadModels
 from service.lawyers import LawyerService
@@ -51,7 +51,7 @@ def test_a_complaint_is_signed_by_the_bureau_and_verifies_with_the_ledger(ledger
     decision = DecideComplaint(outcome=ComplaintOutcome.SUBSTANTIATED, measures="批评教育", reply_reference="青司投复〔2026〕1号")
     ledger.act_on_complaint("青司投〔2026〕1号", decision, QINGSHAN_BUREAU, ACCEPTED_AT + timedelta(days=20))
 
-    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id))
+    report = verify_ledger(ledger)
     assert report.ok and report.complaints == 1
     complaint = ledger.get_complaint("青司投〔2026〕1号")
     assert (complaint.version, complaint.outcome, complaint.findings) == (3, ComplaintOutcome.SUBSTANTIATED, ["查阅会见记录"])

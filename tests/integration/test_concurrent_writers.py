@@ -23,7 +23,7 @@ from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import rotate_key
-from infrastructure.verification import verify_records
+from infrastructure.verification import verify_ledger
 from projections.registry import build_read_models
 from tests.raw_store import RawStore
 from tests.walkthrough import HANDLING, POOL, RECEIVED_AT, appointed_case, receive, staff
@@ -77,7 +77,7 @@ def assert_consecutive_and_verified(ledger: CaseLedger, case_id: UUID, first_ver
     assert len(accepted) > WRITERS, "the race produced too few writes to mean anything"
     assert sorted(accepted) == list(range(first_version + 1, first_version + 1 + len(accepted)))
     assert ledger.get_case(case_id).version == first_version + len(accepted)
-    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    report = verify_ledger(ledger, processes=1)
     assert report.ok, report.problems[:3]
 
 
@@ -148,7 +148,7 @@ def test_any_interleaving_of_commands_from_several_threads_and_desks_leaves_a_le
     other_desk.close()
 
     assert failures == []
-    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    report = verify_ledger(ledger, processes=1)
     assert report.ok, report.problems[:3]
 
 
@@ -172,7 +172,7 @@ def test_a_record_chained_to_anything_but_the_stored_record_is_refused_in_its_tr
     assert (
         ledger.act(case_id, change(1), staff(HANDLING), RECEIVED_AT + timedelta(days=30)) == version + 1
     )  # the cache is not trusted again: the retry reads the record
-    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    report = verify_ledger(ledger, processes=1)
     assert report.ok, report.problems
 
 

@@ -15,7 +15,7 @@ from domain.pool_commands import ChangeLawyerStatus, RegisterLawyer, VerifyPract
 from domain.vocabulary import Role
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
-from infrastructure.verification import verify_records
+from infrastructure.verification import verify_ledger
 from projections.lawyer_pool import rotation
 from projections.registry import build_read_models
 from tests.http_client import Api
@@ -51,7 +51,7 @@ def test_the_bureau_registers_a_lawyer_whose_years_are_counted_from_the_verified
     assert (profile.firm_district, profile.status, set(profile.specialties)) == ("qingshan", LawyerStatus.ACTIVE, {"criminal", "civil"})
     assert profile.criminal_practice_years(date(2021, 4, 30)) == 2  # three years complete on 2021-05-01, not before
     assert profile.criminal_practice_years(date(2021, 5, 1)) == 3
-    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id))
+    report = verify_ledger(ledger)
     assert (report.ok, report.lawyers, report.cases) == (True, 1, 0)
     stored = ledger.recorder.select_events(lawyer_stream_id("包头市", LICENCE))
     assert [r.topic.rpartition(":")[2] for r in stored] == ["Lawyer.Registered"]

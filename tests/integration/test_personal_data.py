@@ -25,10 +25,10 @@ from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
-from infrastructure.personal_data import ERASED, KEY_INVALID, applicants_in
+from infrastructure.personal_data import ERASED, KEY_INVALID
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
-from infrastructure.verification import verify_records
+from infrastructure.verification import verify_ledger
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, RECEIVED_AT, receive, walk_whole_case
 from verifier.audit_verifier import verify_bundle
@@ -39,11 +39,12 @@ OTHER_APPLICANT = {**APPLICANT, "applicant_id": "applicant-0002", "name": "巴�
 
 
 def key_problems(ledger: CaseLedger) -> list[str]:
-    return ledger.vault.key_problems(*applicants_in(ledger.all_records()))
+    report = verify_ledger(ledger, processes=1)
+    return ledger.vault.key_problems(report.applicants, report.erased)
 
 
 def verifies(ledger: CaseLedger) -> bool:
-    return verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id)).ok
+    return verify_ledger(ledger).ok
 
 
 def erasures_of(ledger: CaseLedger, applicant_id: str) -> int:
@@ -109,7 +110,7 @@ def test_erasing_a_person_records_a_signed_erasure_and_everything_still_verifies
         BUREAU_ID,
         "申请人依法请求删除个人信息",
     )
-    assert verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id)).ok
+    assert verify_ledger(ledger).ok
     assert check_extends(ledger, log, before).ok
     assert verify_bundle(export_bundle(ledger, log, first, NOW), bytes.fromhex(ledger.keystore.root_public_key_hex())).ok
 

@@ -22,7 +22,7 @@ from domain.vocabulary import Role
 from infrastructure.bootstrap import principal_store
 from infrastructure.config import Settings
 from infrastructure.ledger import CaseLedger
-from infrastructure.verification import verify_records
+from infrastructure.verification import verify_ledger
 from tests.http_client import APPLICATION
 from tests.integration.test_concurrent_writers import SECONDS, WRITERS, change
 from tests.raw_store import RawStore
@@ -50,7 +50,7 @@ def raw_rows(ledger: CaseLedger, database_url: str) -> Iterator[Any]:
 
 
 def assert_verifies(ledger: CaseLedger) -> None:
-    report = verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id), processes=1)
+    report = verify_ledger(ledger, processes=1)
     assert report.ok, report.problems[:3]
 
 

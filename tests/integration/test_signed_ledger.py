@@ -24,13 +24,13 @@ from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.network_setup import initialise_network, rotate_key
 from infrastructure.records import GENESIS, PREFIX, encode_record
-from infrastructure.verification import VerificationReport, verify_records
+from infrastructure.verification import VerificationReport, verify_ledger
 from tests.raw_store import RawStore
 from tests.walkthrough import FIRST_RECEIVING, HANDLING, POOL, RECEIVED_AT, head, receive, staff, walk, walk_whole_case
 
 
 def verify(ledger: CaseLedger) -> VerificationReport:
-    return verify_records(ledger.all_records(), ledger.keystore.root_public_key_hex(), str(ledger.network_id))
+    return verify_ledger(ledger)
 
 
 def test_a_case_received_in_one_district_and_handled_in_another_is_signed_and_verifies(ledger: CaseLedger) -> None:

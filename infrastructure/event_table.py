@@ -1,0 +1,107 @@
+"""The stored events table read directly, in key order (stream, version), for work that scans the whole
+ledger in parts: `verify` splits the streams into ranges of about equal rows and each worker reads its own
+ranges, a page at a time, so no process ever holds more than a page of records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from infrastructure.database import POSTGRES_EVENTS_TABLE, SQLITE_EVENTS_TABLE
+from infrastructure.sql_store import SqlStore
+
+PAGE = 2000
+SAMPLES_PER_PART = 16
+
+# (stream id as stored, version, topic, stored record, commit position: the notification id)
+Row = tuple[Any, int, str, bytes, int]
+
+
+@dataclass(frozen=True)
+class EventTable:
+    store: SqlStore
+
+    @property
+    def _table(self) -> str:
+        return POSTGRES_EVENTS_TABLE if self.store.is_postgres else SQLITE_EVENTS_TABLE
+
+    @property
+    def _position(self) -> str:
+        return "notification_id" if self.store.is_postgres else "rowid"
+
+    def native_id(self, stream_id: str) -> Any:
+        """A stream id as the table holds it: a uuid on PostgreSQL, 32 hex digits on SQLite."""
+        return UUID(stream_id) if self.store.is_postgres else UUID(stream_id).hex
+
+    def boundaries(self, parts: int) -> list[Any]:
+        """Stream ids that cut the table into `parts` ranges of about equal rows: the streams of rows sampled
+        evenly by commit position, sorted, every SAMPLES_PER_PART-th kept."""
+        top = self.store.fetchall(f"SELECT MAX({self._position}) FROM {self._table}")[0][0] or 0
+        step = max(1, top // (parts * SAMPLES_PER_PART))
+        sampled: set[Any] = set()
+        for position in range(step, top, step):
+            found = self.store.fetchall(
+                f"SELECT originator_id FROM {self._table} WHERE {self._position} >= ? ORDER BY {self._position} LIMIT 1", (position,)
+            )
+            sampled.update(row[0] for row in found if isinstance(row[0], str | UUID))  # SQLite may hold anything
+        ordered = sorted(sampled)
+        return ordered[SAMPLES_PER_PART::SAMPLES_PER_PART]
+
+    def rows(self, low: Any | None, high: Any | None) -> Iterator[Row]:
+        """Every row with low <= stream id < high (None: unbounded), by stream and version, a page at a time."""
+        after: tuple[Any, Any] | None = None
+        while True:
+            where = []
+            params: tuple[Any, ...] = ()
+            if after is not None:
+                where.append("(originator_id, originator_version) > (?, ?)")
+                params += after
+            elif low is not None:
+                where.append("originator_id >= ?")
+                params += (low,)
+            if high is not None:
+                where.append("originator_id < ?")
+                params += (high,)
+            page = self.store.fetchall(
+                f"SELECT originator_id, originator_version, topic, state, {self._position} FROM {self._table} "
+                f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY originator_id, originator_version LIMIT {PAGE}",
+                params,
+            )
+            yield from map(_typed, page)
+            if len(page) < PAGE:
+                return
+            after = (page[-1][0], page[-1][1])  # as stored, so the next page starts right after it
+
+    def stream(self, stream_id: str) -> list[Row]:
+        """One (short) stream's rows, by version."""
+        rows = self.store.fetchall(
+            f"SELECT originator_id, originator_version, topic, state, {self._position} FROM {self._table} "
+            "WHERE originator_id = ? ORDER BY originator_version",
+            (self.native_id(stream_id),),
+        )
+        return [_typed(row) for row in rows]
+
+
+def _typed(row: tuple[Any, ...]) -> Row:
+    """A row as its columns' types say. SQLite keeps whatever was put in a column: a version that is no integer
+    reads as 0 and text as its UTF-8 bytes, so that verify reports the record instead of failing on it."""
+    stream, version, topic, state, position = row
+    return (
+        stream,
+        version if isinstance(version, int) else 0,
+        str(topic),
+        state.encode(errors="surrogatepass") if isinstance(state, str) else bytes(state),
+        int(position),
+    )
+
+
+def stream_name(native: Any) -> str:
+    """A stored stream id as the ledger names streams (a uuid's canonical text), or as stored if it is none."""
+    if isinstance(native, UUID):
+        return str(native)
+    try:
+        return str(UUID(str(native)))
+    except ValueError:
+        return str(native)

@@ -1,0 +1,218 @@
+"""The global log checked against itself and against the records, in bounded memory (verify, audit check).
+
+- `check_tree`: the leaves, read in order, are numbered without gaps and in commit order, make exactly the
+  interior nodes stored (compared level by level as the walk completes them, each level read a page at a
+  time) and reproduce the newest checkpoint's root.
+- `LeafMatch`: verify's workers, reading a range of streams in (stream, version) order, hold each record
+  beside the leaf the log has for it, read in the same order: a record altered, removed, put at another
+  commit position or never logged is named with its case, version and log position.
+Together they say what walking every record in commit order beside the log said, without holding either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from infrastructure import merkle
+from infrastructure.formats import Checkpoint
+from infrastructure.sql_store import SqlStore
+from infrastructure.transparency_log import LEAVES, NODES, LoggedRecord, TransparencyLog
+
+PAGE = 5000
+SHOWN = 5  # examples named per kind of node problem
+
+
+@dataclass(frozen=True)
+class LogScope:
+    """What a worker needs to know of the log: records committed after its last leaf are not logged yet;
+    a mismatch below the checkpoint's size means the records no longer reproduce that checkpoint."""
+
+    last_logged: int  # the notification id of the log's last leaf (0: an empty log)
+    checkpoint_size: int | None
+
+
+def logged_between(store: SqlStore, low: str | None, high: str | None, only: str | None = None) -> Iterator[LoggedRecord]:
+    """The logged records of the streams low <= id < high (or of one stream), by stream and version, a page at a time."""
+    after: tuple[str, int] | None = None
+    while True:
+        where, params = [], list[object]()
+        if only is not None:
+            where.append("stream_id = ?")
+            params.append(only)
+        if after is not None:
+            where.append("(stream_id, version) > (?, ?)")
+            params += after
+        elif low is not None:
+            where.append("stream_id >= ?")
+            params.append(low)
+        if high is not None:
+            where.append("stream_id < ?")
+            params.append(high)
+        rows = store.fetchall(
+            f"SELECT leaf_index, notification_id, stream_id, version, record_hash FROM {LEAVES} "
+            f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY stream_id, version LIMIT {PAGE}",
+            params,
+        )
+        yield from (LoggedRecord(int(i), int(n), str(s), int(v), bytes(h)) for i, n, s, v, h in rows)
+        if len(rows) < PAGE:
+            return
+        after = (str(rows[-1][2]), int(rows[-1][3]))
+
+
+@dataclass
+class LeafMatch:
+    leaves: Iterator[LoggedRecord]
+    scope: LogScope
+    skip: str = ""  # a stream checked elsewhere (the network's, by the parent)
+    problems: list[str] = field(default_factory=list)
+    first_mismatch: int | None = None  # the lowest log position where records and log disagree
+    _next: LoggedRecord | None = None
+    _started: bool = False
+
+    def _advance(self) -> None:
+        leaf = next(self.leaves, None)
+        while leaf is not None and leaf.stream_id == self.skip:
+            leaf = next(self.leaves, None)
+        self._next = leaf
+
+    def _mismatch(self, leaf_index: int, what: str) -> None:
+        self.problems.append(what)
+        self.first_mismatch = leaf_index if self.first_mismatch is None else min(self.first_mismatch, leaf_index)
+
+    def record(self, stream: str, version: int, position: int, digest: bytes) -> None:
+        """The next record of the range, in (stream, version) order, with its position and record hash."""
+        if not self._started:
+            self._advance()
+            self._started = True
+        while self._next is not None and (self._next.stream_id, self._next.version) < (stream, version):
+            self._removed(self._next)
+            self._advance()
+        leaf = self._next
+        if leaf is not None and leaf.stream_id == stream and leaf.version == version:
+            if leaf.record_hash != digest:
+                self._mismatch(
+                    leaf.leaf_index, f"篡改 altered: the record at log position {leaf.leaf_index} ({_name(leaf)}) is not the one logged"
+                )
+            elif leaf.notification_id != position:
+                self._mismatch(
+                    leaf.leaf_index,
+                    f"顺序 reordered: {_name(leaf)} was logged as committed at {leaf.notification_id}, is now at {position}",
+                )
+            self._advance()
+        elif position <= self.scope.last_logged:
+            self._mismatch(0, f"插入 inserted: case {stream} version {version} is not where the log has it (it is in no leaf)")
+
+    def finish(self) -> LeafMatch:
+        if not self._started:
+            self._advance()
+        while self._next is not None:
+            self._removed(self._next)
+            self._advance()
+        self.leaves = iter(())  # read to the end; an open cursor would not go back to the parent
+        return self
+
+    def _removed(self, leaf: LoggedRecord) -> None:
+        self._mismatch(leaf.leaf_index, f"删除 removed: {_name(leaf)} is in the log but no longer in the database")
+
+
+def records_against_checkpoint(first_mismatch: int | None, checkpoint: Checkpoint | None) -> list[str]:
+    if checkpoint is None or first_mismatch is None or first_mismatch >= checkpoint.size:
+        return []
+    return [
+        f"数据库中的记录不能重现检查点 (the records in the database do not reproduce the root of the checkpoint of "
+        f"{checkpoint.size} records signed {checkpoint.time}: they were altered, removed or reordered)"
+    ]
+
+
+class _StoredNodes:
+    """The stored interior nodes, one cursor per level, compared with the nodes the leaves make as they come."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+        self.pages: dict[int, list[tuple[int, bytes]]] = {}
+        self.after: dict[int, int] = {}
+        self.found: dict[str, list[merkle.Node]] = {"missing": [], "altered": [], "not implied by the records": []}
+        self.counts = dict.fromkeys(self.found, 0)
+
+    def _note(self, what: str, node: merkle.Node) -> None:
+        self.counts[what] += 1
+        if len(self.found[what]) < SHOWN:
+            self.found[what].append(node)
+
+    def _peek(self, level: int) -> tuple[int, bytes] | None:
+        page = self.pages.get(level)
+        if not page:
+            rows = self.store.fetchall(
+                f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx > ? ORDER BY idx LIMIT {PAGE}", (level, self.after.get(level, -1))
+            )
+            page = self.pages[level] = [(int(i), bytes(h)) for i, h in reversed(rows)]
+            if page:
+                self.after[level] = page[0][0]
+        return page[-1] if page else None
+
+    def expect(self, level: int, index: int, digest: bytes) -> None:
+        while (stored := self._peek(level)) is not None and stored[0] < index:
+            self._note("not implied by the records", (level, self.pages[level].pop()[0]))
+        if stored is not None and stored[0] == index:
+            if self.pages[level].pop()[1] != digest:
+                self._note("altered", (level, index))
+        else:
+            self._note("missing", (level, index))
+
+    def rest(self) -> list[str]:
+        for level in list(self.pages):
+            while self._peek(level) is not None:
+                self._note("not implied by the records", (level, self.pages[level].pop()[0]))
+        where = " AND ".join(f"level <> {level}" for level in sorted(self.pages) or [0])  # levels the leaves never reached
+        unwalked = self.store.fetchall(f"SELECT level, idx FROM {NODES} WHERE {where} ORDER BY level, idx LIMIT {SHOWN}")
+        for level, idx in unwalked:
+            self._note("not implied by the records", (int(level), int(idx)))
+        if unwalked:
+            self.counts["not implied by the records"] += self.store.fetchall(f"SELECT COUNT(*) FROM {NODES} WHERE {where}")[0][0] - len(
+                unwalked
+            )
+        problems = []
+        for what, nodes in self.found.items():
+            if nodes:
+                shown = ", ".join(f"(level {level}, index {index})" for level, index in sorted(nodes))
+                problems.append(f"日志节点 log nodes {what}: {self.counts[what]}, e.g. {shown}")
+        return problems
+
+
+def check_tree(log: TransparencyLog, checkpoint: Checkpoint | None) -> list[str]:
+    """The log against itself and its newest checkpoint (see the module's docstring)."""
+    problems: list[str] = []
+    frontier, reproduced, last_position = merkle.Frontier(), None, 0
+    nodes = _StoredNodes(log.store)
+    for leaf in log.logged():
+        if leaf.leaf_index != frontier.size:
+            problems.append(f"日志叶子缺失 log leaves missing: positions {frontier.size} to {leaf.leaf_index - 1} are not stored")
+            break
+        if leaf.notification_id <= last_position:
+            problems.append(f"顺序 reordered: log position {leaf.leaf_index} ({_name(leaf)}) is not in commit order")
+        last_position = leaf.notification_id
+        for level, index, digest in frontier.append(merkle.leaf_hash(leaf.record_hash))[1:]:
+            nodes.expect(level, index, digest)
+        if checkpoint is not None and frontier.size == checkpoint.size:
+            reproduced = frontier.root()
+    if checkpoint is not None and frontier.size < checkpoint.size:
+        problems.append(
+            f"日志只有 {frontier.size} 条记录，少于其检查点的 {checkpoint.size} 条 (the log holds fewer leaves than its newest "
+            f"checkpoint: leaves from position {frontier.size} on were removed)"
+        )
+    elif checkpoint is not None and reproduced != checkpoint.root:
+        problems.append(
+            f"日志的叶子不能重现检查点 (the log's leaves do not reproduce the root of the checkpoint of {checkpoint.size} "
+            f"records signed {checkpoint.time}: they were altered, removed or reordered)"
+        )
+    return problems + nodes.rest()
+
+
+def scope_of(log: TransparencyLog, checkpoint: Checkpoint | None) -> LogScope:
+    rows = log.store.fetchall(f"SELECT notification_id FROM {LEAVES} ORDER BY leaf_index DESC LIMIT 1")
+    return LogScope(int(rows[0][0]) if rows else 0, checkpoint.size if checkpoint else None)
+
+
+def _name(leaf: LoggedRecord) -> str:
+    return f"case {leaf.stream_id} version {leaf.version} (log position {leaf.leaf_index})"
