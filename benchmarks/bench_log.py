@@ -40,7 +40,8 @@ from infrastructure.bootstrap import build_transparency_log
 from infrastructure.database import Database
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import LogSigner, TransparencyLog
-from verifier.audit_verifier import leaf_hash, verify_consistency, verify_inclusion
+from verifier.audit_verifier import leaf_hash, verify_inclusion
+from verifier.consistency_proofs import verify_consistency
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=SHANGHAI)
 

@@ -4,6 +4,7 @@ append-only tables and erasure — what an auditor relies on when the operator c
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import json
 import sqlite3
@@ -39,7 +40,8 @@ from projections.registry import build_read_models
 from tests.raw_store import RawStore
 from tests.walkthrough import APPLICANT, POOL, RECEIVED_AT, WHOLE_CASE_RECORDS, receive, staff, walk_whole_case
 from verifier import audit_verifier
-from verifier.audit_verifier import verify_bundle, verify_consistency, verify_inclusion
+from verifier.audit_verifier import verify_bundle, verify_inclusion
+from verifier.consistency_proofs import verify_consistency
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 BUREAU = Actor(BUREAU_ID, "王科长", Role.BUREAU)
@@ -138,30 +140,45 @@ def test_an_operator_who_rewrites_a_record_and_rebuilds_the_whole_log_is_still_c
 
 
 # --------------------------------------------------------------------------- audit bundles
-def test_a_bundle_verifies_with_only_the_root_key_and_the_standalone_script(
-    ledger: CaseLedger, log: TransparencyLog, tmp_path: Path
-) -> None:
+def test_a_bundle_verifies_with_only_the_root_key(ledger: CaseLedger, log: TransparencyLog) -> None:
     cases = three_cases(ledger)
-    bundle = export_bundle(ledger, log, cases[1], NOW)
-    report = verify_bundle(bundle, root_key(ledger))
+    report = verify_bundle(export_bundle(ledger, log, cases[1], NOW), root_key(ledger))
     assert report.ok, report.render()
     assert f"commits to version {WHOLE_CASE_RECORDS} as this case's last record" in report.render()
 
+
+# The standalone script checks signatures with PyNaCl where it is installed, with `cryptography` where it is not.
+BLOCK_PYNACL = "import runpy, sys; sys.modules['nacl'] = None; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+
+
+@pytest.mark.parametrize("library", ["libsodium (PyNaCl)", "cryptography"])
+def test_the_standalone_script_verifies_a_bundle_and_refuses_an_altered_one_with_either_library(
+    ledger: CaseLedger, log: TransparencyLog, tmp_path: Path, library: str
+) -> None:
+    bundle = export_bundle(ledger, log, three_cases(ledger)[1], NOW)
     elsewhere = tmp_path / "auditor"  # no database, no project code: the script and the bundle
     elsewhere.mkdir()
     script = elsewhere / "audit_verifier.py"
     script.write_bytes(Path(audit_verifier.__file__).read_bytes())
-    (elsewhere / "bundle.json").write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-I", str(script), "bundle.json", "--root-key", ledger.keystore.root_public_key_hex()],
-        cwd=elsewhere,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "核验通过 VERIFIED" in run.stdout
-    assert "ApplicationReceived" in run.stdout and "CaseArchived" in run.stdout
+    altered = copy.deepcopy(bundle)
+    record = altered["records"][-1]["record"]
+    at = record.index('"signature":"') + len('"signature":"')  # one character of the signature changed
+    altered["records"][-1]["record"] = record[:at] + ("B" if record[at] == "A" else "A") + record[at + 1 :]
+
+    def run(which: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+        (elsewhere / "bundle.json").write_text(json.dumps(which, ensure_ascii=False), encoding="utf-8")
+        start = (
+            [sys.executable, "-I", str(script)] if library != "cryptography" else [sys.executable, "-I", "-c", BLOCK_PYNACL, str(script)]
+        )
+        command = [*start, "bundle.json", "--root-key", ledger.keystore.root_public_key_hex()]
+        return subprocess.run(command, cwd=elsewhere, capture_output=True, text=True, check=False)
+
+    good, bad = run(bundle), run(altered)
+
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert f"(Ed25519: {library})" in good.stdout and "核验通过 VERIFIED" in good.stdout
+    assert "ApplicationReceived" in good.stdout and "CaseArchived" in good.stdout
+    assert bad.returncode == 1 and "signature does not verify" in bad.stdout and "核验不通过 NOT VERIFIED" in bad.stdout
 
 
 def _dropped_last_network_record(bundle: dict[str, Any]) -> None:

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from infrastructure import merkle
-from verifier.audit_verifier import leaf_hash, verify_consistency, verify_inclusion
+from verifier.audit_verifier import leaf_hash, verify_inclusion
+from verifier.consistency_proofs import verify_consistency
 
 # The reference inputs and tree heads of RFC 6962 used by Certificate Transparency implementations.
 LEAF_DATA = [bytes.fromhex(h) for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f")]
