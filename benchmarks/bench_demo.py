@@ -1,10 +1,12 @@
-"""`demo` (bulk, signed) events per second on SQLite, against the single-core raw signing rate and the
-library's unsigned save in the same run.
+"""`demo` (bulk, signed) events per second on SQLite, against the raw signing rate of the fastest kept
+Ed25519 library (PyNaCl, libsodium) on one core and on all cores at once, and the library's unsigned save, in
+the same run.
 
-    python benchmarks/bench_demo.py [--cases N]
+    python -m benchmarks.bench_demo [--cases N]
 
-Goal (ledger core issue): >= 20,000 events/s on SQLite. Every event is signed with Ed25519, so one
-core can never exceed its raw signing rate; the ratio shows how much of that the rest costs.
+Goal (issue 16): >= 0.40 of the raw signing rate of all cores. Every event is signed with Ed25519, so no
+core can exceed its raw signing rate; the ratio shows how much of that the rest (the cases' rules, the
+records' form, the database) costs.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import argparse
 import os
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from uuid import UUID
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import Application
+from nacl.signing import SigningKey
 
 from api.demo import record_demo_cases
 from benchmarks.bench_append import cases_events, save_batched
@@ -26,7 +29,7 @@ from infrastructure.database import Database
 
 
 def raw_sign(count: int) -> float:
-    key, message = Ed25519PrivateKey.generate(), b"x" * 900
+    key, message = SigningKey.generate(), b"x" * 900
     started = time.perf_counter()
     for _ in range(count):
         key.sign(message)
@@ -61,13 +64,18 @@ def main() -> None:
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     signing = max(raw_sign(5000) for _ in range(3))
+    with ProcessPoolExecutor(cores) as pool:
+        all_cores = max(sum(pool.map(raw_sign, [5000] * cores)) for _ in range(3))
     unsigned = unsigned_rate(args.cases // 4)
     rows = [(f"demo, {w} worker(s)", demo_rate(args.cases, w)) for w in sorted({1, cores})]
-    print(f"raw Ed25519 signing on one core: {signing:,.0f}/s; library's unsigned batched save: {unsigned:,.0f} events/s")
+    print(
+        f"raw Ed25519 signing (PyNaCl): {signing:,.0f}/s on one core, {all_cores:,.0f}/s on {cores}; "
+        f"library's unsigned batched save: {unsigned:,.0f} events/s"
+    )
     print(
         table(
-            ["run", "events/s", "vs 1-core signing", "vs unsigned save", "goal"],
-            [[name, rate, rate / signing, rate / unsigned, ">= 20,000/s"] for name, rate in rows],
+            ["run", "events/s", "vs 1-core signing", "vs all-core signing", "vs unsigned save", "goal"],
+            [[name, rate, rate / signing, rate / all_cores, rate / unsigned, ">= 0.40 of all cores"] for name, rate in rows],
         )
     )
 

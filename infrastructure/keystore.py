@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from nacl.signing import SigningKey
 
 from domain.errors import DomainError
 
@@ -30,6 +31,7 @@ class Keystore:
         self.directory = directory
         self._passphrase = passphrase.encode()
         self._signing_keys: dict[str, Ed25519PrivateKey] = {}
+        self._record_signers: dict[str, SigningKey] = {}
 
     # ------------------------------------------------------------ signing keys
     def _path(self, key_id: str) -> Path:
@@ -68,10 +70,19 @@ class Keystore:
             key = self._signing_keys[key_id] = loaded
         return key
 
+    def record_signer(self, key_id: str) -> SigningKey:
+        """The same key, held by libsodium (PyNaCl), which signs records faster: Ed25519 signatures are
+        deterministic, so either makes the same bytes. Key files stay `cryptography`'s."""
+        signer = self._record_signers.get(key_id)
+        if signer is None:
+            signer = self._record_signers[key_id] = SigningKey(self.signing_key(key_id).private_bytes_raw())
+        return signer
+
     def discard_signing_key(self, key_id: str) -> None:
         """Remove a key that was never certified (its certification was refused): no stray key files."""
         self._path(key_id).unlink(missing_ok=True)
         self._signing_keys.pop(key_id, None)
+        self._record_signers.pop(key_id, None)
 
     def root_public_key_hex(self) -> str:
         return (self.directory / "root.pub").read_text().strip()

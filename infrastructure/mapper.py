@@ -70,7 +70,7 @@ class SigningMapper(Mapper[UUID]):
             "prev": prev,
         }
         key_id = key_for(body)
-        stored = encode_record(body, key_id, self.keystore.signing_key(key_id))
+        stored = encode_record(body, key_id, self.keystore.record_signer(key_id))
         if b"\\u0000" in stored and _NUL.search(stored):
             # The boundaries refuse control characters; this is the last line: PostgreSQL text cannot hold a
             # NUL, so a read model copying it would be stuck on this record for good.

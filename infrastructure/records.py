@@ -4,8 +4,8 @@ record   = {"body": BODY, "key_id": KID, "signature": base64(Ed25519(PREFIX || c
 stored   = canonical(record)
 hash     = SHA-256(stored), hex; BODY.prev is the hash of the case's previous record
 
-Records are signed with `cryptography` (the keystore's keys) and verified with libsodium (PyNaCl), the faster of
-the two at verifying, which is what `verify` and every read of a record's status spend their time on.
+Records are signed and verified with libsodium (PyNaCl), the faster of the two Ed25519 libraries at both; the
+keystore's key files stay `cryptography`'s (keystore.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nacl.exceptions import CryptoError
-from nacl.signing import VerifyKey
+from nacl.signing import SignedMessage, SigningKey, VerifyKey
 
 from infrastructure.canonical import canonical_json
 from infrastructure.keystore import ROOT_KEY_ID
@@ -37,9 +37,12 @@ def record_hash(stored: bytes) -> str:
     return hashlib.sha256(stored).hexdigest()
 
 
-def encode_record(body: dict[str, Any], key_id: str, key: Ed25519PrivateKey) -> bytes:
+def encode_record(body: dict[str, Any], key_id: str, key: SigningKey | Ed25519PrivateKey) -> bytes:
+    """The stored record of `body`, signed by `key`: the keystore's libsodium signer on the write path, or the
+    key file's own `cryptography` key (the same signature: Ed25519 is deterministic)."""
     body_bytes = canonical_json(body)
-    signature = base64.b64encode(key.sign(PREFIX + body_bytes)).decode()
+    signed = key.sign(PREFIX + body_bytes)
+    signature = base64.b64encode(signed.signature if isinstance(signed, SignedMessage) else signed).decode()
     # Keys "body" < "key_id" < "signature" are already in sorted order: this equals canonical(record).
     return b'{"body":' + body_bytes + b',"key_id":' + json.dumps(key_id).encode() + b',"signature":"' + signature.encode() + b'"}'
 
