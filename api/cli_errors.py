@@ -26,6 +26,12 @@ from infrastructure.config import data_dir
 log = logging.getLogger("tongban.cli")
 
 
+def log_to_stderr() -> None:
+    """Warnings of every library and tongban's own lines (a request each, the background work) to stderr."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("tongban").setLevel(logging.INFO)
+
+
 class OneLineErrors(click.Group):
     """A command group whose every failure, in any subcommand, ends as one line and an exit status."""
 
@@ -54,7 +60,7 @@ class OneLineErrors(click.Group):
             )
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+        log_to_stderr()
         return super().main(*args, **kwargs)
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import logging
+import os
 
 import click
 
 from api.cli_common import command_ledger, db_option
+from api.cli_errors import log_to_stderr
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure import bootstrap
-from infrastructure.config import Settings
+from infrastructure.config import PREFIX, Settings
 from infrastructure.principals import PrincipalStore
 
 
@@ -22,16 +23,28 @@ def principal_store(db_url: str, with_token_key: bool = True) -> PrincipalStore:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(db_url: str, host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes answering requests; one of them at a time (the leader) also does the background work.",
+)
+def serve(db_url: str, host: str, port: int, workers: int) -> None:
     """Run the HTTP API (OpenAPI at /schema/openapi.json, Swagger UI at /schema/swagger). Logs one line per
     request to stderr (method, path, status, duration, principal, request id), and the background work's failures."""
     import uvicorn
 
     from api.http_app import create_app
 
-    logging.getLogger("tongban").setLevel(logging.INFO)
-    app = create_app(Settings(db_url=db_url))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    log_to_stderr()
+    settings = Settings(db_url=db_url)
+    app = create_app(settings, background=workers == 1)  # a ledger that cannot open is refused here
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    os.environ[PREFIX + "DB"] = settings.db_url  # each worker process builds its own app from the environment
+    uvicorn.run("api.http_app:served_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
 
 
 @click.group()

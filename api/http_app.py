@@ -24,6 +24,7 @@ from litestar.template import TemplateConfig
 
 from api.background import keep_current
 from api.boundary import check_request, request_logging
+from api.cli_errors import log_to_stderr
 from api.controllers.audit import AuditController
 from api.controllers.cases import CaseController
 from api.controllers.commands import ApplicantController, case_command_handlers
@@ -43,6 +44,7 @@ from infrastructure.bootstrap import build_transparency_log, principal_store
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.idempotency import IdempotencyStore
+from infrastructure.leadership import Leadership
 from infrastructure.sql_store import SqlStore
 from projections.registry import build_read_models
 from service.cases import CaseService
@@ -66,6 +68,12 @@ class HealthController(Controller):
         return Redirect(f"{APP}/")
 
 
+def served_app() -> Litestar:
+    """The app of one worker process of `tongban serve --workers N`, its settings from the environment."""
+    log_to_stderr()
+    return create_app()
+
+
 def create_app(settings: Settings | None = None, background: bool = True) -> Litestar:
     settings = settings or Settings()
     models = build_read_models(settings)
@@ -87,7 +95,10 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     def start() -> None:
         if background:
             threading.Thread(
-                target=keep_current, args=(models, log, stop, settings.checkpoint_seconds), daemon=True, name="projections"
+                target=keep_current,
+                args=(models, log, stop, settings.checkpoint_seconds, Leadership(Database(settings.db_url))),
+                daemon=True,
+                name="background",
             ).start()
 
     def shutdown() -> None:

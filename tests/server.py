@@ -38,12 +38,12 @@ def environment(settings: Settings) -> dict[str, str]:
 
 
 class Server:
-    def __init__(self, settings: Settings, log: Path) -> None:
+    def __init__(self, settings: Settings, log: Path, workers: int = 1) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port), "--workers", str(workers)],
             cwd=ROOT,
             env=environment(settings),
             stdout=self._log,
