@@ -44,6 +44,24 @@ class SqlStore:
         else:
             self.conn.executemany(sql, rows)
 
+    def insert(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Append rows to a table, every column given: PostgreSQL's COPY, several times faster than one INSERT a row."""
+        if not rows:
+            return
+        with self._lock:
+            if not self.is_postgres:
+                self.conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+                return
+            with self.conn.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    def delete_in(self, table: str, column: str, keys: Sequence[Any]) -> None:
+        """Delete the rows whose `column` is one of `keys`, a few hundred keys a statement."""
+        for n in range(0, len(keys), 500):
+            chunk = list(keys[n : n + 500])
+            self.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
+
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return [tuple(row) for row in self.execute(sql, params).fetchall()]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
+
+import orjson
 
 from domain.case_status import Progress
 from infrastructure.sql_store import SqlStore
@@ -49,49 +51,67 @@ class CaseIndexProjection(Projection):
     }
 
     def apply(self, store: SqlStore, table: Callable[[str], str], records: list[Record]) -> None:
-        rows: dict[str, dict[str, Any]] = {}
-        for _, case_id, body in case_records(records):
-            row = rows.get(case_id) or self._load(store, table, case_id)
-            rows[case_id] = self.on_event(row, case_id, body)
-        store.executemany(f"DELETE FROM {table('cases')} WHERE case_id = ?", [(c,) for c in rows])
-        store.executemany(
-            f"INSERT INTO {table('cases')} VALUES ({', '.join('?' * len(COLUMNS))})", [tuple(r[c] for c in COLUMNS) for r in rows.values()]
+        records = case_records(records)
+        stored = store.fetch_in(
+            f"SELECT {', '.join(COLUMNS)} FROM {table('cases')} WHERE case_id IN ({{keys}})", sorted({r[1] for r in records})
         )
-
-    @staticmethod
-    def _load(store: SqlStore, table: Callable[[str], str], case_id: str) -> dict[str, Any]:
-        row = store.fetchone(f"SELECT {', '.join(COLUMNS)} FROM {table('cases')} WHERE case_id = ?", (case_id,))
-        return dict(zip(COLUMNS, row, strict=True)) if row else {}
+        rows = {row[0]: _live(dict(zip(COLUMNS, row, strict=True))) for row in stored}  # progress and register kept parsed
+        for _, case_id, body in records:
+            rows[case_id] = _fold(rows.get(case_id, {}), case_id, body)
+        store.delete_in(table("cases"), "case_id", list(rows))
+        store.insert(table("cases"), [tuple(row[c] for c in COLUMNS) for row in map(_stored, rows.values())])  # once a case a batch
 
     @staticmethod
     def on_event(row: dict[str, Any], case_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        kind, by, at = body["type"].removeprefix("Case."), body["institution"], body["occurred_at"]
-        if kind == "ApplicationReceived":
-            progress = Progress(first_receiving=by, handling=by)
-            p = body["payload"]
-            row = {
-                "case_id": case_id,
-                "matter_kind": p["matter_kind"],
-                "received_at": at,
-                "register": "{}",
-                "applicant": json.dumps(p["applicant"]),
-            }
-        else:
-            stored = json.loads(row["progress"])
-            progress = Progress(**{**stored, "outstanding_materials": tuple(stored["outstanding_materials"])}).after(
-                kind, body["payload"], by
-            )
-        row.update(
-            first_receiving=progress.first_receiving,
-            handling=progress.handling,
-            involved="," + ",".join(sorted(progress.involved)) + ",",
-            status=progress.status.value,
-            last_at=at,
-            version=body["version"],
-            progress=json.dumps(asdict(progress), ensure_ascii=False),
-            register=json.dumps(register_line(json.loads(row["register"]), kind, body), ensure_ascii=False),
-        )
+        """A case's row as stored, after one more of its records."""
+        return _stored(_fold(_live(row), case_id, body))
+
+
+def _live(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row with its progress and register line parsed (a case not seen yet: empty)."""
+    if not row:
         return row
+    progress = orjson.loads(row["progress"])
+    return {
+        **row,
+        "progress": Progress(**{**progress, "outstanding_materials": tuple(progress["outstanding_materials"])}),
+        "register": orjson.loads(row["register"]),
+    }
+
+
+def _stored(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **row,
+        "progress": json.dumps({f.name: getattr(row["progress"], f.name) for f in fields(Progress)}, ensure_ascii=False),
+        "register": json.dumps(row["register"], ensure_ascii=False),
+    }
+
+
+def _fold(row: dict[str, Any], case_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    kind, by, at = body["type"].removeprefix("Case."), body["institution"], body["occurred_at"]
+    if kind == "ApplicationReceived":
+        progress = Progress(first_receiving=by, handling=by)
+        p = body["payload"]
+        row = {
+            "case_id": case_id,
+            "matter_kind": p["matter_kind"],
+            "received_at": at,
+            "register": {},
+            "applicant": json.dumps(p["applicant"]),
+        }
+    else:
+        progress = row["progress"].after(kind, body["payload"], by)
+    return {
+        **row,
+        "first_receiving": progress.first_receiving,
+        "handling": progress.handling,
+        "involved": "," + ",".join(sorted(progress.involved)) + ",",
+        "status": progress.status.value,
+        "last_at": at,
+        "version": body["version"],
+        "progress": progress,
+        "register": register_line(row["register"], kind, body),
+    }
 
 
 def list_cases(

@@ -90,9 +90,9 @@ class DeadlineProjection(Projection):
             else:
                 self.on_event(cases[stream], body)
         save_case_states(store, table("cases"), cases)
-        store.executemany(f"DELETE FROM {table('rows')} WHERE case_id = ?", [(c,) for c in cases])
-        store.executemany(
-            f"INSERT INTO {table('rows')} VALUES ({', '.join('?' * 12)})",
+        store.delete_in(table("rows"), "case_id", list(cases))
+        store.insert(
+            table("rows"),
             [
                 (
                     *(c, key, r["rule"], r["start"], r["due"], int(r["provisional"]), r["done"], r["stopped"], r["responsible"]),

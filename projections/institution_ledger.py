@@ -75,8 +75,8 @@ class InstitutionLedgerProjection(Projection):
         for _, case_id, body in records:
             self.on_event(case_id, cases[case_id], body, actions, payments)
         save_case_states(store, table("cases"), cases)
-        store.executemany(f"INSERT INTO {table('actions')} VALUES ({', '.join('?' * 12)})", actions)
-        store.executemany(f"INSERT INTO {table('payments')} VALUES ({', '.join('?' * 17)})", payments)
+        store.insert(table("actions"), actions)
+        store.insert(table("payments"), payments)
 
     @staticmethod
     def on_event(

@@ -79,7 +79,7 @@ class LawyerPoolProjection(Projection):
                 engagements += on_case_event(cases[stream], body, position, lawyers)
         save_case_states(store, table("cases"), cases)
         lawyers.save()
-        store.executemany(f"INSERT INTO {table('engagements')} VALUES (?, ?, ?)", engagements)
+        store.insert(table("engagements"), engagements)
 
 
 def on_case_event(case: dict[str, Any], body: dict[str, Any], position: int, lawyers: Lawyers) -> list[tuple[str, str, str]]:

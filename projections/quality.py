@@ -37,7 +37,7 @@ class QualityProjection(Projection):
         cases = load_case_states(store, table("cases"), {case_id for _, case_id, _ in relevant})
         rows = [row for _, case_id, body in relevant if (row := on_event(case_id, cases[case_id], body)) is not None]
         save_case_states(store, table("cases"), cases)
-        store.executemany(f"INSERT INTO {table('reviews')} VALUES ({', '.join('?' * 10)})", rows)
+        store.insert(table("reviews"), rows)
 
 
 def on_event(case_id: str, case: dict[str, Any], body: dict[str, Any]) -> tuple[Any, ...] | None:
