@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -98,7 +99,10 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     started = time.perf_counter()
     # Per-case chains cannot show a removed case or a cut-off tail: the global log and its newest checkpoint can.
     newest, log_problems = newest_valid_checkpoint(ledger, log)
-    report, beside_log = records_beside_log(ledger, log, newest[1] if newest else None, processes)
+    total = ledger.recorder.max_notification_id() or 0
+    shown = sys.stderr.isatty() and total > 100_000  # minutes of work: say how far it got, where someone watches
+    with click.progressbar(length=total, label="verifying", file=sys.stderr if shown else io.StringIO()) as bar:
+        report, beside_log = records_beside_log(ledger, log, newest[1] if newest else None, processes, progress=bar.update)
     log_problems += beside_log
     key_problems = ledger.vault.key_problems(report.applicants, report.erased)  # beside the records: the data keys
     elapsed = time.perf_counter() - started

@@ -3,6 +3,7 @@ extends a checkpoint they saved earlier (审计包与日志一致性核查)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -154,11 +155,22 @@ def check_extends(ledger: CaseLedger, log: TransparencyLog, note: str) -> LogChe
 
 
 def records_beside_log(
-    ledger: CaseLedger, log: TransparencyLog, checkpoint: Checkpoint | None, processes: int | None = None, *, signatures: bool = True
+    ledger: CaseLedger,
+    log: TransparencyLog,
+    checkpoint: Checkpoint | None,
+    processes: int | None = None,
+    *,
+    signatures: bool = True,
+    progress: Callable[[int], None] = lambda records: None,
 ) -> tuple[VerificationReport, list[str]]:
     """Every record checked (with `signatures`, as verify does) and held beside the global log; the log checked
     against itself and the checkpoint. Returns the records' report and what is wrong with the log (log_check.py)."""
     report = verify_ledger(
-        ledger, processes, log=scope_of(log, checkpoint), signatures=signatures, meanwhile=lambda: check_tree(log, checkpoint)
+        ledger,
+        processes,
+        log=scope_of(log, checkpoint),
+        signatures=signatures,
+        meanwhile=lambda: check_tree(log, checkpoint),
+        progress=progress,
     )
     return report, report.log_problems + records_against_checkpoint(report.first_log_mismatch, checkpoint)

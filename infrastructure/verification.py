@@ -169,11 +169,12 @@ def verify_ledger(
     log: LogScope | None = None,
     signatures: bool = True,
     meanwhile: Callable[[], list[str]] | None = None,
+    progress: Callable[[int], None] = lambda records: None,
 ) -> VerificationReport:
     """Every record of the ledger, read from its database, in `processes` (default: all cores); with `log`, each
     record beside the global log's leaf for it; without `signatures`, only that (an auditor's log check).
     `meanwhile` is the parent's own share of the work (the log's tree), done while the workers check records;
-    the log problems it finds come first in the report's."""
+    the log problems it finds come first in the report's. `progress` is told how many records each part held."""
     network = str(ledger.network_id)
     keyring = KeyRing.from_root_hex(ledger.keystore.root_public_key_hex())
     processes = processes or os.cpu_count() or 1
@@ -187,18 +188,21 @@ def verify_ledger(
             if body is not None:
                 keyring.apply(body)
         report.add(network_check.finish())
+        progress(network_check.records)
         scan = _Scan(ledger.database, keyring, network, log, signatures)
         edges = [None, *EventTable(store).boundaries(processes * _PARTS_PER_PROCESS), None]
         ranges = list(pairwise(edges))
         if processes == 1:
             report.log_problems += meanwhile() if meanwhile else []
             for bounds in ranges:
-                report.add(_check_rows(scan, store, bounds))
+                report.add(check := _check_rows(scan, store, bounds))
+                progress(check.records)
         else:
             with ProcessPoolExecutor(processes, initializer=_open_worker, initargs=(scan,)) as pool:
                 checks = pool.map(_check_range, ranges)  # every range is handed out now
                 report.log_problems += meanwhile() if meanwhile else []
                 for check in checks:
                     report.add(check)
+                    progress(check.records)
     report.problems.sort(key=lambda p: (p.case_id, p.version))
     return report

@@ -50,14 +50,15 @@ def test_verify_finds_the_same_problems_in_one_process_or_two_and_in_small_pages
     raw.set_state(cases[1], 4, raw.state(cases[1], 4).replace(b"baotou", b"baotoU", 1))
     raw.delete(cases[2], 6)
 
+    told: list[int] = []
     one = verify_ledger(ledger, processes=1)
-    two = verify_ledger(ledger, processes=2)
+    two = verify_ledger(ledger, processes=2, progress=told.append)
     monkeypatch.setattr(event_table, "PAGE", 3)
     paged = verify_ledger(ledger, processes=1)
 
     assert one.bad_cases() == sorted([str(cases[1]), str(cases[2])])
     assert one.problems == two.problems == paged.problems
-    assert one.records == two.records == paged.records == len(raw.rows())
+    assert one.records == two.records == paged.records == len(raw.rows()) == sum(told)  # progress told of every record
     assert one.cases == two.cases == paged.cases == 33
     assert sorted(one.applicants) == sorted(two.applicants) == sorted(paged.applicants)
 
