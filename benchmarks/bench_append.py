@@ -6,8 +6,10 @@ Both sides save the same case aggregates (built by the real commands, not saved)
 of the same kind: the signed side through CaseLedger (encrypt personal data, canonical record, Ed25519,
 hash chain), the baseline through a plain eventsourcing Application (its default JSON mapper). Two
 write patterns: one event per transaction (what an API command does) and 100 cases per transaction
-(what the demo does). Goals (ledger core issue): signed >= 90 % of unsigned on PostgreSQL, >= 80 % on
-SQLite. A third side signs the same way but skips the confirmation inside each write transaction
+(what the demo does). Goal (issue 16): signed >= 0.85 of the ceiling 1 / (t_unsigned + t_sign), where t_sign
+is the time PyNaCl takes to sign a record-sized message on one core in the same run: what signing itself costs
+is the floor, everything else is overhead. (The ledger core issue's older goal, signed >= 0.90 / 0.80 of
+unsigned, is printed beside it.) A third side signs the same way but skips the confirmation inside each write transaction
 (infrastructure/recorders.py: the previous record, the network version): the integrity issue's goal is
 that confirming costs at most 5 % (confirmed / unconfirmed >= 0.95).
 """
@@ -25,7 +27,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from api.demo import DemoGenerator
-from benchmarks.common import backends, best_rate, database, fresh_ledger, table
+from benchmarks.common import backends, best_rate, database, fresh_ledger, raw_sign, table
 from infrastructure.database import Database
 
 
@@ -61,6 +63,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=150)
     parser.add_argument("--attempts", type=int, default=5, help="fresh databases per side; the best rate of each side counts")
     args = parser.parse_args()
+    signing = max(raw_sign(5000) for _ in range(3))
+    print(f"raw Ed25519 signing (PyNaCl) on one core: {signing:,.0f}/s")
     rows = []
     for backend in backends(args.backend):
         for pattern, save in (("1 event / transaction", save_each), ("100 cases / transaction", save_batched)):
@@ -84,7 +88,7 @@ def main() -> None:
                     plain_rates.append(best_rate(events, functools.partial(save, plain, batches), repeat=1))
                     plain.close()
             signed, unconfirmed_signed, unsigned = max(signed_rates), max(unconfirmed_rates), max(plain_rates)
-            goal = 0.9 if backend == "postgres" else 0.8
+            ceiling = 1 / (1 / unsigned + 1 / signing)
             rows.append(
                 [
                     backend,
@@ -93,7 +97,8 @@ def main() -> None:
                     unsigned,
                     signed,
                     signed / unsigned,
-                    f">= {goal:.2f}",
+                    ceiling,
+                    signed / ceiling,
                     unconfirmed_signed,
                     signed / unconfirmed_signed,
                 ]
@@ -106,8 +111,9 @@ def main() -> None:
                 "events",
                 "unsigned ev/s",
                 "signed ev/s",
-                "ratio",
-                "goal",
+                "vs unsigned",
+                "ceiling ev/s",
+                "vs ceiling (>= 0.85)",
                 "unconfirmed ev/s",
                 "confirmed/unconfirmed (>= 0.95)",
             ],

@@ -20,20 +20,11 @@ from pathlib import Path
 from uuid import UUID
 
 from eventsourcing.application import Application
-from nacl.signing import SigningKey
 
 from api.demo import record_demo_cases
 from benchmarks.bench_append import cases_events, save_batched
-from benchmarks.common import database, fresh_ledger, table
+from benchmarks.common import database, fresh_ledger, raw_sign, table
 from infrastructure.database import Database
-
-
-def raw_sign(count: int) -> float:
-    key, message = SigningKey.generate(), b"x" * 900
-    started = time.perf_counter()
-    for _ in range(count):
-        key.sign(message)
-    return count / (time.perf_counter() - started)
 
 
 def demo_rate(cases: int, workers: int) -> float:
