@@ -23,6 +23,7 @@ from infrastructure.database import Database
 ERASED = "[已删除 erased]"
 KEY_INVALID = "[密钥无效 data key invalid]"
 DATA_KEYS_TABLE = _TABLE = "tongban_personal_data_keys"
+KEYS_A_QUERY = 500  # the databases cap a statement's parameters
 DESTROY_DATA_KEY = "tongban_destroy_data_key"  # PostgreSQL: the privileged path (append_only.py)
 
 
@@ -117,23 +118,29 @@ class PersonalDataVault:
 
     def key_problems(self, applicants: Iterable[str], erased: set[str]) -> list[str]:
         """Every applicant whose data key is gone without a signed erasure record, is not theirs, or
-        outlived the erasure recorded for them (an erasure cut short: run it again to finish)."""
-        rows = {str(a): bytes(k) for a, k in self._conn().execute(f"SELECT applicant_id, wrapped_key FROM {_TABLE}").fetchall()}
+        outlived the erasure recorded for them (an erasure cut short: run it again to finish). The keys are
+        read a few hundred applicants at a time, so verify never holds the whole table."""
         problems = []
-        for applicant_id in dict.fromkeys(applicants):
-            blob = rows.get(applicant_id)
-            if blob is None and applicant_id not in erased:
-                problems.append(f"applicant {applicant_id}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)")
-            elif blob is not None and applicant_id in erased:
-                problems.append(
-                    f"applicant {applicant_id}: erasure recorded, yet the data key is still held: run erase-personal-data again "
-                    "to finish (删除已记录但密钥未销毁)"
-                )
-            elif blob is not None and self._unwrap(applicant_id, blob) is None:
-                problems.append(
-                    f"applicant {applicant_id}: data key not wrapped for this applicant: swapped or altered (数据密钥被替换或篡改)"
-                )
+        ordered = sorted(set(applicants))
+        for n in range(0, len(ordered), KEYS_A_QUERY):
+            chunk = ordered[n : n + KEYS_A_QUERY]
+            sql = f"SELECT applicant_id, wrapped_key FROM {_TABLE} WHERE applicant_id IN ({', '.join([self._p()] * len(chunk))})"
+            rows = {str(a): bytes(k) for a, k in self._conn().execute(sql, chunk).fetchall()}
+            for applicant_id in chunk:
+                problems += self._key_problem(applicant_id, rows.get(applicant_id), applicant_id in erased)
         return problems
+
+    def _key_problem(self, applicant_id: str, blob: bytes | None, erased: bool) -> list[str]:
+        if blob is None and not erased:
+            return [f"applicant {applicant_id}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)"]
+        if blob is not None and erased:
+            return [
+                f"applicant {applicant_id}: erasure recorded, yet the data key is still held: run erase-personal-data again "
+                "to finish (删除已记录但密钥未销毁)"
+            ]
+        if blob is not None and self._unwrap(applicant_id, blob) is None:
+            return [f"applicant {applicant_id}: data key not wrapped for this applicant: swapped or altered (数据密钥被替换或篡改)"]
+        return []
 
     def destroy_key(self, applicant_id: str) -> bool:
         """Erase one person's data for good (crypto-shredding). Returns whether a key existed. The database

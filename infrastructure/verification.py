@@ -43,7 +43,7 @@ class VerificationReport:
     consultation_registers: int = 0  # the institutions' monthly consultation registers (咨询登记簿)
     duty_rosters: int = 0  # the centres' monthly duty rosters (值班律师排班表)
     problems: list[Problem] = field(default_factory=list)
-    applicants: list[str] = field(default_factory=list)  # of the applications received, for the data-key check
+    applicants: set[str] = field(default_factory=set)  # of the applications received, for the data-key check
     erased: set[str] = field(default_factory=set)  # applicants whose erasure a record shows
     log_problems: list[str] = field(default_factory=list)  # records beside the global log's leaves
     first_log_mismatch: int | None = None
@@ -63,7 +63,7 @@ class VerificationReport:
         self.consultation_registers += part.kinds["ConsultationRegister"]
         self.duty_rosters += part.kinds["DutyRoster"]
         self.problems += part.problems
-        self.applicants += part.applicants
+        self.applicants |= part.applicants
         self.erased |= part.erased
         if part.log is not None:
             self.log_problems += part.log.problems
@@ -82,7 +82,7 @@ class StreamCheck:
     records: int = 0
     kinds: Counter[str] = field(default_factory=Counter)  # streams by aggregate: "Case", "Lawyer"...
     problems: list[Problem] = field(default_factory=list)
-    applicants: list[str] = field(default_factory=list)
+    applicants: set[str] = field(default_factory=set)
     erased: set[str] = field(default_factory=set)
     _stream: Any = None
     _name: str = ""
@@ -114,7 +114,7 @@ class StreamCheck:
         if problems or not isinstance(body, dict):
             return None
         if topic.endswith(".ApplicationReceived"):
-            self.applicants.append(body["payload"]["applicant"]["applicant_id"])
+            self.applicants.add(body["payload"]["applicant"]["applicant_id"])
         elif topic.endswith(".PersonalDataErased"):
             self.erased.add(body["payload"]["applicant_id"])
         return body

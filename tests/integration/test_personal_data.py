@@ -20,6 +20,7 @@ from domain.actor import SHANGHAI, Actor
 from domain.errors import DomainError
 from domain.policy.baotou import BUREAU_ID
 from domain.vocabulary import Role
+from infrastructure import personal_data
 from infrastructure.audit import check_extends, export_bundle
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
@@ -257,3 +258,15 @@ def test_two_bureau_officials_erasing_the_same_person_at_once_leave_one_record_a
     assert not ledger.vault.has_key("applicant-0001")
     assert key_problems(ledger) == []
     assert verifies(ledger)
+
+
+def test_the_key_check_reads_the_keys_a_few_applicants_at_a_time_and_misses_none(
+    ledger: CaseLedger, raw: RawStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applicants = [f"applicant-{n:04d}" for n in range(1, 6)]
+    for applicant_id in applicants:
+        receive(ledger, applicant={**APPLICANT, "applicant_id": applicant_id})
+    raw.conn.execute(f"DELETE FROM tongban_personal_data_keys WHERE applicant_id = {raw.p}", ("applicant-0005",))
+    monkeypatch.setattr(personal_data, "KEYS_A_QUERY", 2)  # three queries: 1-2, 3-4, 5
+
+    assert key_problems(ledger) == ["applicant applicant-0005: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)"]

@@ -21,7 +21,7 @@ from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
 from infrastructure.verification import verify_ledger
 from tests.raw_store import RawStore
-from tests.walkthrough import receive, walk_whole_case
+from tests.walkthrough import APPLICANT, receive, walk_whole_case
 
 
 def test_the_ranges_hold_every_record_once_in_stream_and_version_order(
@@ -46,7 +46,10 @@ def test_the_ranges_hold_every_record_once_in_stream_and_version_order(
 def test_verify_finds_the_same_problems_in_one_process_or_two_and_in_small_pages(
     ledger: CaseLedger, raw: RawStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cases = [walk_whole_case(ledger) for _ in range(3)] + [receive(ledger) for _ in range(30)]
+    others = {f"applicant-{n:04d}" for n in range(30)}
+    cases = [walk_whole_case(ledger) for _ in range(3)] + [
+        receive(ledger, applicant={**APPLICANT, "applicant_id": a}) for a in sorted(others)
+    ]
     raw.set_state(cases[1], 4, raw.state(cases[1], 4).replace(b"baotou", b"baotoU", 1))
     raw.delete(cases[2], 6)
 
@@ -60,7 +63,7 @@ def test_verify_finds_the_same_problems_in_one_process_or_two_and_in_small_pages
     assert one.problems == two.problems == paged.problems
     assert one.records == two.records == paged.records == len(raw.rows()) == sum(told)  # progress told of every record
     assert one.cases == two.cases == paged.cases == 33
-    assert sorted(one.applicants) == sorted(two.applicants) == sorted(paged.applicants)
+    assert one.applicants == two.applicants == paged.applicants == others | {APPLICANT["applicant_id"]}
 
 
 @pytest.mark.parametrize(
