@@ -43,6 +43,7 @@ def serve(db_url: str, host: str, port: int, workers: int) -> None:
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return
+    app.state["services"].close()  # it was built to be refused early; the workers build their own
     os.environ[PREFIX + "DB"] = settings.db_url  # each worker process builds its own app from the environment
     uvicorn.run("api.http_app:served_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
 

@@ -47,6 +47,12 @@ class Services:
     consultations: ConsultationService
     duty: DutyService
 
+    def close(self) -> None:
+        """Close every connection the app holds (the read models' and the ledger's, the log's, the idempotency records')."""
+        self.log.store.close()
+        self.cases.idempotency.store.close()
+        self.models.close()
+
     @property
     def ledger(self) -> CaseLedger:
         return self.cases.ledger
