@@ -3,8 +3,8 @@ certified and valid when each record was signed.
 
 The network's records are checked first (they say which keys were valid when). The other streams are then
 cut into ranges of about equal rows (event_table.py); each worker process reads its own ranges from the
-database a page at a time and checks each stream's chain as it goes, so memory stays bounded whatever the
-ledger's size: what comes back is counts, problems and the applicants whose data keys verify compares."""
+database a page at a time and checks each stream's chain as it goes, so no process holds the ledger's records:
+what comes back is counts, problems and the applicants' ids, whose data keys verify then checks."""
 
 from __future__ import annotations
 
