@@ -92,7 +92,9 @@ def demo(cases: int, seed: int, workers: int, db_url: str) -> None:
 @main.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--processes", type=int, default=None, help="Processes for signature checks (default: all cores).")
+@click.option(
+    "--processes", type=click.IntRange(1, 64), default=None, help="Processes reading and checking the records (default: all cores)."
+)
 def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     """Check every record: canonical form, hash chain per case, signature under a key valid at the time."""
     ledger, log = command_ledger_and_log(db_url)

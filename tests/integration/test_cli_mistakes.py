@@ -117,6 +117,8 @@ MISTAKES = [
     Mistake("a city whose policy profile does not exist", ["verify"], "UNKNOWN_POLICY", env={"TONGBAN_POLICY": "nanning"}),
     Mistake("a key rotation for an institution that does not exist", ["keys", "rotate", "baotou-nowhere"], "UNKNOWN_INSTITUTION"),
     Mistake("a demo of minus five cases", ["demo", "--cases", "-5"], "INVALID_OPTION"),
+    Mistake("a verify in minus three processes", ["verify", "--processes", "-3"], "INVALID_OPTION"),
+    Mistake("a server of no workers", ["serve", "--workers", "0"], "INVALID_OPTION"),
     Mistake(
         "a bundle that is not a bundle",
         ["audit", "verify", "{data}/bundle.json", "--root-key", "{data}/keys/root.pub"],
