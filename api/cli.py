@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 import time
@@ -103,7 +102,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     newest, log_problems = newest_valid_checkpoint(ledger, log)
     total = ledger.recorder.max_notification_id() or 0
     shown = sys.stderr.isatty() and total > 100_000  # minutes of work: say how far it got, where someone watches
-    with click.progressbar(length=total, label="verifying", file=sys.stderr if shown else io.StringIO()) as bar:
+    with click.progressbar(length=total, label="verifying", file=sys.stderr, hidden=not shown) as bar:
         report, beside_log = records_beside_log(ledger, log, newest[1] if newest else None, processes, progress=bar.update)
     log_problems += beside_log
     key_problems = ledger.vault.key_problems(report.applicants, report.erased)  # beside the records: the data keys

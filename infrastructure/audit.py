@@ -168,7 +168,7 @@ def records_beside_log(
     report = verify_ledger(
         ledger,
         processes,
-        log=scope_of(log, checkpoint),
+        log=scope_of(log, checkpoint, str(ledger.network_id)),
         signatures=signatures,
         meanwhile=lambda: check_tree(log, checkpoint),
         progress=progress,

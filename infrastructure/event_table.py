@@ -51,28 +51,9 @@ class EventTable:
 
     def rows(self, low: Any | None, high: Any | None) -> Iterator[Row]:
         """Every row with low <= stream id < high (None: unbounded), by stream and version, a page at a time."""
-        after: tuple[Any, Any] | None = None
-        while True:
-            where = []
-            params: tuple[Any, ...] = ()
-            if after is not None:
-                where.append("(originator_id, originator_version) > (?, ?)")
-                params += after
-            elif low is not None:
-                where.append("originator_id >= ?")
-                params += (low,)
-            if high is not None:
-                where.append("originator_id < ?")
-                params += (high,)
-            page = self.store.fetchall(
-                f"SELECT originator_id, originator_version, topic, state, {self._position} FROM {self._table} "
-                f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY originator_id, originator_version LIMIT {PAGE}",
-                params,
-            )
+        select = f"SELECT originator_id, originator_version, topic, state, {self._position} FROM {self._table}"
+        for page in self.store.pages(select, ("originator_id", "originator_version"), low, high, PAGE):
             yield from map(_typed, page)
-            if len(page) < PAGE:
-                return
-            after = (page[-1][0], page[-1][1])  # as stored, so the next page starts right after it
 
     def stream(self, stream_id: str) -> list[Row]:
         """One (short) stream's rows, by version."""

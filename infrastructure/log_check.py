@@ -30,34 +30,14 @@ class LogScope:
 
     last_logged: int  # the notification id of the log's last leaf (0: an empty log)
     checkpoint_size: int | None
+    network: tuple[LoggedRecord, ...]  # the network stream's leaves, which the parent holds its records beside
 
 
-def logged_between(store: SqlStore, low: str | None, high: str | None, only: str | None = None) -> Iterator[LoggedRecord]:
-    """The logged records of the streams low <= id < high (or of one stream), by stream and version, a page at a time."""
-    after: tuple[str, int] | None = None
-    while True:
-        where, params = [], list[object]()
-        if only is not None:
-            where.append("stream_id = ?")
-            params.append(only)
-        if after is not None:
-            where.append("(stream_id, version) > (?, ?)")
-            params += after
-        elif low is not None:
-            where.append("stream_id >= ?")
-            params.append(low)
-        if high is not None:
-            where.append("stream_id < ?")
-            params.append(high)
-        rows = store.fetchall(
-            f"SELECT leaf_index, notification_id, stream_id, version, record_hash FROM {LEAVES} "
-            f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY stream_id, version LIMIT {PAGE}",
-            params,
-        )
-        yield from (LoggedRecord(int(i), int(n), str(s), int(v), bytes(h)) for i, n, s, v, h in rows)
-        if len(rows) < PAGE:
-            return
-        after = (str(rows[-1][2]), int(rows[-1][3]))
+def logged_between(store: SqlStore, low: str | None, high: str | None) -> Iterator[LoggedRecord]:
+    """The logged records of the streams low <= id < high, by stream and version, a page at a time."""
+    select = f"SELECT stream_id, version, leaf_index, notification_id, record_hash FROM {LEAVES}"
+    for page in store.pages(select, ("stream_id", "version"), low, high, PAGE):
+        yield from (LoggedRecord(int(i), int(n), str(s), int(v), bytes(h)) for s, v, i, n, h in page)
 
 
 @dataclass
@@ -209,9 +189,8 @@ def check_tree(log: TransparencyLog, checkpoint: Checkpoint | None) -> list[str]
     return problems + nodes.rest()
 
 
-def scope_of(log: TransparencyLog, checkpoint: Checkpoint | None) -> LogScope:
-    rows = log.store.fetchall(f"SELECT notification_id FROM {LEAVES} ORDER BY leaf_index DESC LIMIT 1")
-    return LogScope(int(rows[0][0]) if rows else 0, checkpoint.size if checkpoint else None)
+def scope_of(log: TransparencyLog, checkpoint: Checkpoint | None, network_id: str) -> LogScope:
+    return LogScope(log.head()[1], checkpoint.size if checkpoint else None, tuple(log.records_of(network_id)))
 
 
 def _name(leaf: LoggedRecord) -> str:

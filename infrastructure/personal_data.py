@@ -19,11 +19,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.errors import DomainError
 from infrastructure.database import Database
+from infrastructure.sql_store import KEYS_A_STATEMENT, chunks
 
 ERASED = "[已删除 erased]"
 KEY_INVALID = "[密钥无效 data key invalid]"
 DATA_KEYS_TABLE = _TABLE = "tongban_personal_data_keys"
-KEYS_A_QUERY = 500  # the databases cap a statement's parameters
+KEYS_A_QUERY = KEYS_A_STATEMENT
 DESTROY_DATA_KEY = "tongban_destroy_data_key"  # PostgreSQL: the privileged path (append_only.py)
 
 
@@ -121,9 +122,7 @@ class PersonalDataVault:
         outlived the erasure recorded for them (an erasure cut short: run it again to finish). The keys are
         read a few hundred applicants at a time, so verify never holds the whole table."""
         problems = []
-        ordered = sorted(set(applicants))
-        for n in range(0, len(ordered), KEYS_A_QUERY):
-            chunk = ordered[n : n + KEYS_A_QUERY]
+        for chunk in chunks(sorted(set(applicants)), KEYS_A_QUERY):
             sql = f"SELECT applicant_id, wrapped_key FROM {_TABLE} WHERE applicant_id IN ({', '.join([self._p()] * len(chunk))})"
             rows = {str(a): bytes(k) for a, k in self._conn().execute(sql, chunk).fetchall()}
             for applicant_id in chunk:

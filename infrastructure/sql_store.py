@@ -14,6 +14,14 @@ from typing import Any
 
 from infrastructure.database import Database
 
+KEYS_A_STATEMENT = 500  # the databases cap a statement's parameters
+
+
+def chunks(keys: Sequence[Any], size: int = KEYS_A_STATEMENT) -> Iterator[list[Any]]:
+    """`keys` a few hundred at a time, for statements that name them all (`IN (?, ?, ...)`)."""
+    for n in range(0, len(keys), size):
+        yield list(keys[n : n + size])
+
 
 class SqlStore:
     def __init__(self, database: Database) -> None:
@@ -58,8 +66,7 @@ class SqlStore:
 
     def delete_in(self, table: str, column: str, keys: Sequence[Any]) -> None:
         """Delete the rows whose `column` is one of `keys`, a few hundred keys a statement."""
-        for n in range(0, len(keys), 500):
-            chunk = list(keys[n : n + 500])
+        for chunk in chunks(keys):
             self.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -70,10 +77,32 @@ class SqlStore:
         """The rows of `sql` whose `{keys}` is filled with `keys`, a few hundred a query (the databases cap parameters);
         `params` follow the keys."""
         rows: list[tuple[Any, ...]] = []
-        for n in range(0, len(keys), 500):
-            chunk = list(keys[n : n + 500])
+        for chunk in chunks(keys):
             rows += self.fetchall(sql.format(keys=", ".join("?" * len(chunk))), [*chunk, *params])
         return rows
+
+    def pages(self, select: str, key: tuple[str, str], low: Any | None, high: Any | None, page: int) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of `select` (no WHERE of its own; the two columns of the unique `key` selected first) with
+        low <= key[0] < high (None: unbounded), in key order, `page` rows at a time; each page starts right after
+        the last row of the one before (keyset pagination: nothing is read twice, no page holds more)."""
+        a, b = key
+        after: tuple[Any, Any] | None = None
+        while True:
+            where, params = [], list[Any]()
+            if after is not None:
+                where.append(f"({a}, {b}) > (?, ?)")
+                params += after
+            elif low is not None:
+                where.append(f"{a} >= ?")
+                params.append(low)
+            if high is not None:
+                where.append(f"{a} < ?")
+                params.append(high)
+            rows = self.fetchall(f"{select} {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {a}, {b} LIMIT {page}", params)
+            yield rows
+            if len(rows) < page:
+                return
+            after = (rows[-1][0], rows[-1][1])  # as stored, so the next page starts right after it
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         with self._lock:

@@ -91,7 +91,7 @@ class TransparencyLog:
         if self.store.is_postgres:
             self.store.execute("SELECT pg_advisory_xact_lock(hashtext('tongban log'))")
 
-    def _head(self) -> tuple[int, int]:
+    def head(self) -> tuple[int, int]:
         """(size, last notification id logged)."""
         row = self.store.fetchone(f"SELECT leaf_index, notification_id FROM {LEAVES} ORDER BY leaf_index DESC LIMIT 1")
         return (int(row[0]) + 1, int(row[1])) if row else (0, 0)
@@ -102,7 +102,7 @@ class TransparencyLog:
         while True:
             with self.store.transaction():
                 self._serialise_writers()
-                size, last_id = self._head()
+                size, last_id = self.head()
                 notifications = self.recorder.select_notifications(start=last_id + 1, limit=batch)
                 if not notifications:
                     return added
@@ -124,7 +124,7 @@ class TransparencyLog:
 
     # ------------------------------------------------------------------ reading
     def size(self) -> int:
-        return self._head()[0]
+        return self.head()[0]
 
     def nodes(self, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
         """Stored perfect-subtree hashes, in (at most) two queries; leaf hashes come from the leaf table."""
@@ -198,7 +198,7 @@ class TransparencyLog:
         self.integrate()
         with self.store.transaction():
             self._serialise_writers()
-            size = self._head()[0]
+            size = self.head()[0]
             heads = case_heads(self.logged_heads(size))
             heads_root = merkle.root_of([merkle.leaf_hash(h) for h in heads])
             note = self.signer.sign(checkpoint_text(self.signer.origin, size, self.root(size), at, len(heads), heads_root))

@@ -182,7 +182,7 @@ def verify_ledger(
     with SqlStore(ledger.database) as store:
         network_check = StreamCheck(keyring, network_stream=True)
         if log is not None:
-            network_check.log = LeafMatch(iter(logged_between(store, None, None, only=network)), log)
+            network_check.log = LeafMatch(iter(log.network), log)
         for row in EventTable(store).stream(network):
             body = network_check.add(*row)
             if body is not None:
