@@ -109,13 +109,14 @@ def request_logging(app: ASGIApp) -> ASGIApp:
         finally:
             state = scope.get("state", {})
             log.info(
-                "%s %s %s %.1fms principal=%s request_id=%s",
+                "%s %s %s %.1fms principal=%s request_id=%s%s",
                 scope.get("method", "-"),
                 scope["path"],
                 status,
                 (time.perf_counter() - started) * 1000,
                 state.get("principal_id", "-"),
                 request_id,
+                f" read_from={state['read_from']}" if "read_from" in state else "",
             )
 
     return middleware

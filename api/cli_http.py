@@ -30,21 +30,29 @@ def principal_store(db_url: str, with_token_key: bool = True) -> PrincipalStore:
     type=click.IntRange(1, 64),
     help="Processes answering requests; one of them at a time (the leader) also does the background work.",
 )
-def serve(db_url: str, host: str, port: int, workers: int) -> None:
+@click.option(
+    "--read-db",
+    "read_db_url",
+    default="",
+    help="A PostgreSQL hot standby of --db to answer reads from (读库); commands and sign-in stay on --db.",
+)
+def serve(db_url: str, host: str, port: int, workers: int, read_db_url: str) -> None:
     """Run the HTTP API (OpenAPI at /schema/openapi.json, Swagger UI at /schema/swagger). Logs one line per
-    request to stderr (method, path, status, duration, principal, request id), and the background work's failures."""
+    request to stderr (method, path, status, duration, principal, request id, and with --read-db which database
+    answered), and the background work's failures."""
     import uvicorn
 
-    from api.http_app import create_app
+    from api.http_app import close_services, create_app
 
     log_to_stderr()
-    settings = Settings(db_url=db_url)
+    settings = Settings(db_url=db_url, read_db_url=read_db_url)
     app = create_app(settings, background=workers == 1)  # a ledger that cannot open is refused here
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return
-    app.state["services"].close()  # it was built to be refused early; the workers build their own
+    close_services(app)  # it was built to be refused early; the workers build their own
     os.environ[PREFIX + "DB"] = settings.db_url  # each worker process builds its own app from the environment
+    os.environ[PREFIX + "READ_DB"] = settings.read_db_url
     uvicorn.run("api.http_app:served_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
 
 

@@ -34,9 +34,10 @@ from api.controllers.duty import DutyController
 from api.controllers.lawyers import LawyerController, pool_command_handlers
 from api.controllers.network import NetworkController
 from api.controllers.reports import ReportController
-from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal, provide_services
+from api.http_security import PUBLIC_PATHS, BearerAuthentication, Services, provide_principal
 from api.openapi import ASSETS, PUBLIC, REQUEST_ID, openapi_config
 from api.problems import EXCEPTION_HANDLERS
+from api.replica_reads import position_after_commands, provide_services
 from api.web.finance_pages import FinancePages
 from api.web.pages import SignInPages, WorkPages, not_found
 from api.web.session import APP, csrf_secret
@@ -45,8 +46,10 @@ from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.leadership import Leadership
+from infrastructure.principals import PrincipalStore
 from infrastructure.sql_store import SqlStore
-from projections.registry import build_read_models
+from infrastructure.transparency_log import TransparencyLog
+from projections.registry import ReadModels, build_read_models, build_replica_models
 from service.cases import CaseService
 from service.complaints import ComplaintService
 from service.consultations import ConsultationService
@@ -74,22 +77,42 @@ def served_app() -> Litestar:
     return create_app()
 
 
-def create_app(settings: Settings | None = None, background: bool = True) -> Litestar:
-    settings = settings or Settings()
-    models = build_read_models(settings)
-    log = build_transparency_log(models.ledger, SqlStore(Database(settings.db_url)))
-    cases = CaseService(models.ledger, IdempotencyStore(SqlStore(Database(settings.db_url))))
-    services = Services(
+def services_on(models: ReadModels, log: TransparencyLog, idempotency: IdempotencyStore, principals: PrincipalStore) -> Services:
+    """What the handlers work with, on one database: the primary's, or the replica's for reads."""
+    cases = CaseService(models.ledger, idempotency)
+    return Services(
         models,
-        principal_store(models.ledger, settings, log=log),
+        principals,
         cases,
         Queries(models),
         log,
         LawyerService(models),
         ComplaintService(models),
-        ConsultationService(models, cases.idempotency),
+        ConsultationService(models, idempotency),
         DutyService(models),
     )
+
+
+def close_services(app: Litestar) -> None:
+    """Close every connection the app's services hold, on the primary and on the replica."""
+    replica: Services | None = app.state.get("replica")
+    if replica is not None:  # its idempotency records and principals are the primary's
+        replica.log.store.close()
+        replica.models.close()
+    app.state.services.close()
+
+
+def create_app(settings: Settings | None = None, background: bool = True) -> Litestar:
+    settings = settings or Settings()
+    models = build_read_models(settings)
+    log = build_transparency_log(models.ledger, SqlStore(Database(settings.db_url)))
+    idempotency = IdempotencyStore(SqlStore(Database(settings.db_url)))
+    services = services_on(models, log, idempotency, principal_store(models.ledger, settings, log=log))
+    replica = None
+    if settings.read_db_url:  # reads from a hot standby; authentication and commands stay on the primary
+        on_standby = build_replica_models(settings)
+        standby_log = TransparencyLog(SqlStore(on_standby.ledger.database), on_standby.ledger.recorder)
+        replica = services_on(on_standby, standby_log, idempotency, services.principals)
     stop = threading.Event()
 
     def start() -> None:
@@ -134,14 +157,18 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
             cookie_httponly=True,
             exclude=[f"^/(?!{APP[1:]}(/|$))."],
         ),
-        state=State({"services": services}),
+        state=State({"services": services, "replica": replica}),
         dependencies={
-            "services": Provide(provide_services, sync_to_thread=False),
+            "services": Provide(provide_services),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found},
         before_request=check_request,
-        middleware=[request_logging, DefineMiddleware(BearerAuthentication, exclude=[*PUBLIC_PATHS, "^/$", f"^{APP}(/|$)"])],
+        middleware=[
+            request_logging,
+            *([position_after_commands] if replica else []),
+            DefineMiddleware(BearerAuthentication, exclude=[*PUBLIC_PATHS, "^/$", f"^{APP}(/|$)"]),
+        ],
         request_max_body_size=1_000_000,
         openapi_config=openapi_config(),
         response_headers=[REQUEST_ID],

@@ -90,11 +90,6 @@ def provide_principal(request: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     return principal
 
 
-def provide_services(request: ASGIConnection[Any, Any, Any, Any]) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 def own_unless_overseer(principal: Principal, services: Services) -> str | None:
     """None (every institution) for the bureau and auditors; else the principal's own institution."""
     return None if services.cases.sees_everything(principal) else principal.institution_id

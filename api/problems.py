@@ -23,6 +23,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
     400: (  # the request cannot be read
         "INVALID_IDEMPOTENCY_KEY",
         "INVALID_IF_MATCH",
+        "INVALID_POSITION",
         "INVALID_QUERY",
         "MALFORMED_BODY",
         "UNREADABLE_STATEMENT",
@@ -208,6 +209,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "NO_LOG_KEY",
         "NO_NETWORK",
         "NO_VALID_SIGNING_KEY",
+        "READ_DB_NOT_A_REPLICA",
         "SUPERVISING_BUREAU_NOT_REGISTERED",
         "WRONG_PASSPHRASE",
     ),

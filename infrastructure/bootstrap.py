@@ -29,13 +29,18 @@ def open_ledger(settings: Settings | None = None) -> CaseLedger:
     return _ledger(settings or Settings(), create=False)
 
 
-def _ledger(settings: Settings, create: bool) -> CaseLedger:
-    database = Database(settings.db_url)
+def open_replica(settings: Settings) -> CaseLedger:
+    """The ledger as the hot standby at settings.read_db_url holds it, for reads only (`serve --read-db`)."""
+    return _ledger(settings, create=False, database=Database(settings.read_db_url, replica=True))
+
+
+def _ledger(settings: Settings, create: bool, database: Database | None = None) -> CaseLedger:
+    database = database or Database(settings.db_url)
     exists = database.has_ledger()
     if not exists and not create:
         raise DomainError(
             "NO_LEDGER",
-            f"{settings.db_url} 还没有台账，请先运行 tongban init (no ledger has been initialised there: run `tongban init` first).",
+            f"{database.url} 还没有台账，请先运行 tongban init (no ledger has been initialised there: run `tongban init` first).",
         )
     keystore = Keystore(settings.keys, settings.key_passphrase)
     master_key = keystore.master_key(create=not exists)

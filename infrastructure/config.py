@@ -32,6 +32,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), validation_alias=_or_env("data_dir", "DATA_DIR"))
     db_url: str = Field(default="", validation_alias=_or_env("db_url", "DB"))
+    # A PostgreSQL hot standby of db_url that `tongban serve` answers reads from (读库); commands still go to db_url.
+    read_db_url: str = Field(default="", validation_alias=_or_env("read_db_url", "READ_DB"))
     keystore_dir: Path = Field(default=Path(), validation_alias=_or_env("keystore_dir", "KEYSTORE"))
     key_passphrase: str = Field(default=DEMO_PASSPHRASE, repr=False, validation_alias=_or_env("key_passphrase", "KEY_PASSPHRASE"))
     policy: str = Field(default="baotou", validation_alias=_or_env("policy", "POLICY"))
@@ -58,6 +60,10 @@ class Settings(BaseSettings):
             "calendar_file": str(self.data_dir / "calendar-overrides.json"),
         }
         self.__dict__.update({name: value for name, value in defaults.items() if name not in self.model_fields_set})  # still frozen after
+        if self.read_db_url and not (self.db_url.startswith("postgres") and self.read_db_url.startswith("postgres")):
+            raise ValueError(
+                "读库须为 PostgreSQL 主库的流复制备库 (TONGBAN_READ_DB must be a PostgreSQL streaming replica of a PostgreSQL TONGBAN_DB)"
+            )
         return self
 
     @property

@@ -21,6 +21,7 @@ POSTGRES_EVENTS_TABLE = "tongban_events"
 @dataclass(frozen=True)
 class Database:
     url: str
+    replica: bool = False  # a hot standby (`serve --read-db`): read only, so nothing is ever created there
 
     def __post_init__(self) -> None:
         if not self.url.startswith(("sqlite:///", "postgresql://", "postgres://")) or self.url == "sqlite:///":
@@ -127,7 +128,7 @@ class Database:
                 "DATABASE_UNREACHABLE", f"无法连接 PostgreSQL {where} (cannot connect to PostgreSQL at {where}: {reason})."
             ) from None
         if self.schema:
-            if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone() is None:
+            if not self.replica and conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone() is None:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
             conn.execute(f'SET search_path TO "{self.schema}"')
         return conn

@@ -33,6 +33,8 @@ class PersonalDataVault:
         self.database = database
         self._master = AESGCM(master_key)
         self._local = threading.local()
+        if database.replica:
+            return
         with self._connection() as conn:
             blob = "BYTEA" if database.is_postgres else "BLOB"
             conn.execute(f"CREATE TABLE IF NOT EXISTS {_TABLE} (applicant_id TEXT PRIMARY KEY, wrapped_key {blob} NOT NULL)")

@@ -68,6 +68,8 @@ class TransparencyLog:
         self.store = store
         self.recorder = recorder
         self.signer = signer
+        if store.database.replica:
+            return
         with store.database.schema_lock(), store.transaction():
             if store.table_exists(CHECKPOINTS):  # created by init; the application's role may not create indexes
                 return

@@ -89,6 +89,8 @@ class ProjectionRunner:
         self.store = store
         self.projection = projection
         self.batch_size = batch_size
+        if store.database.replica:  # the primary's leader made the tables and keeps them current
+            return
         with store.transaction():
             store.execute(
                 f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (name TEXT PRIMARY KEY, generation INTEGER NOT NULL, position BIGINT NOT NULL)"

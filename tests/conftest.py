@@ -8,15 +8,11 @@ PostgreSQL tests are skipped with one loud line. Under CI (CI=true) a missing Po
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
-from glob import glob
 from pathlib import Path
 
 import psycopg
@@ -33,6 +29,7 @@ from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
 from projections.registry import ReadModels, build_read_models
 from tests.http_client import USERS, Api
+from tests.pg_cluster import Cluster, throwaway_cluster
 from tests.raw_store import RawStore
 from tests.walkthrough import register_pool
 
@@ -48,54 +45,31 @@ def _reachable(url: str) -> bool:
         return False
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _throwaway_cluster() -> tuple[str, list[str]] | None:
-    """Start a private cluster with local binaries; returns (url, stop command) or None."""
-    initdb = sorted(glob("/usr/lib/postgresql/*/bin/initdb")) or ([found] if (found := shutil.which("initdb")) else [])
-    if not initdb:
-        return None
-    bindir = Path(str(initdb[-1])).parent
-    datadir = tempfile.mkdtemp(prefix="tongban-pg-")
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        shutil.chown(datadir, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", datadir, "-A", "trust", "-U", "postgres"], check=True, capture_output=True)
-    subprocess.run(
-        [*as_user, str(bindir / "pg_ctl"), "-D", datadir, "-o", f"-p {port} -k {datadir} -h 127.0.0.1", "-w", "start"],
-        check=True,
-        capture_output=True,
-    )
-    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    return url, [*as_user, str(bindir / "pg_ctl"), "-D", datadir, "-m", "immediate", "stop"]
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     url = os.environ.get("TONGBAN_TEST_PG_URL", DEFAULT_PG)
-    stop: list[str] | None = None
-    if not _reachable(url):
-        started = None
-        try:
-            started = _throwaway_cluster()
-        except (subprocess.CalledProcessError, OSError) as exc:
-            print(f"\n!!! could not start a throwaway PostgreSQL cluster: {exc}", file=sys.stderr)
-        if started is None:
-            message = f"!!! PostgreSQL NOT AVAILABLE at {url} and no local binaries: PostgreSQL tests SKIPPED !!!"
-            if os.environ.get("CI", "").lower() == "true":
-                pytest.fail(message.replace("SKIPPED", "FAILED (CI requires PostgreSQL)"))
-            print("\n" + message, file=sys.stderr)
-            pytest.skip(message)
-        url, stop = started
-    yield url
-    if stop:
-        subprocess.run(stop, check=False, capture_output=True)
+    if _reachable(url):
+        yield url
+        return
+    cluster = throwaway_or_fail(f"PostgreSQL NOT AVAILABLE at {url}")
+    yield cluster.url
+    cluster.stop()
+
+
+def throwaway_or_fail(why: str) -> Cluster:
+    """A throwaway cluster; without local binaries the PostgreSQL tests are skipped, loudly (failed under CI)."""
+    cluster = None
+    try:
+        cluster = throwaway_cluster()
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"\n!!! could not start a throwaway PostgreSQL cluster: {exc}", file=sys.stderr)
+    if cluster is None:
+        message = f"!!! {why} and no local binaries: PostgreSQL tests SKIPPED !!!"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message.replace("SKIPPED", "FAILED (CI requires PostgreSQL)"))
+        print("\n" + message, file=sys.stderr)
+        pytest.skip(message)
+    return cluster
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

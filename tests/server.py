@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,14 +14,9 @@ from typing import Any
 import httpx
 
 from infrastructure.config import Settings
+from tests.pg_cluster import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def environment(settings: Settings) -> dict[str, str]:
@@ -34,12 +28,13 @@ def environment(settings: Settings) -> dict[str, str]:
         "TONGBAN_KEYSTORE": str(settings.keys),
         "TONGBAN_KEY_PASSPHRASE": settings.key_passphrase,
         "TONGBAN_CALENDAR": settings.calendar_file,
+        "TONGBAN_READ_DB": settings.read_db_url,
     }
 
 
 class Server:
     def __init__(self, settings: Settings, log: Path, workers: int = 1) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("ab")
         self.process = subprocess.Popen(

@@ -10,6 +10,7 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from api.http_security import Services, allow
 from api.openapi import READ, READ_ONE
+from api.replica_reads import WRITES
 from api.report_shapes import CheckpointSummary, ConsistencyProof, Verification
 from domain.actor import SHANGHAI
 from domain.errors import DomainError
@@ -73,6 +74,7 @@ class AuditController(Controller):
         "/log/consistency",
         summary="一致性证明 Proof that the log of new_size extends the log of old_size (RFC 9162)",
         responses=READ,
+        opt=WRITES,  # integrates the log (and may sign a checkpoint): the primary answers
         sync_to_thread=True,
     )
     def consistency(self, services: Services, old_size: int, new_size: int) -> ConsistencyProof:

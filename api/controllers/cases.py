@@ -14,6 +14,7 @@ from api.case_views import case_state, case_timeline
 from api.controllers.commands import answer, request_key
 from api.http_security import Services, own_unless_overseer
 from api.openapi import CREATE, ETAG, LOCATION, READ, READ_ONE, REPLAYED, IdempotencyKey
+from api.replica_reads import WRITES
 from api.report_shapes import AuditBundle
 from api.responses import CaseHistory, CasePage, CaseState, Received
 from domain.actor import SHANGHAI, check_time
@@ -105,6 +106,7 @@ class CaseController(Controller):
         summary="审计包 A case's audit bundle, verifiable offline with the root key",
         tags=["audit"],
         responses=READ_ONE,
+        opt=WRITES,  # integrates the log (and may sign a checkpoint): the primary answers
         sync_to_thread=True,
     )
     def audit_bundle(self, case_id: UUID, principal: Principal, services: Services) -> AuditBundle:

@@ -22,6 +22,7 @@ from api.case_views import case_state, case_timeline
 from api.controllers.reports import Format, download
 from api.http_security import Services, scope_institution
 from api.problems import http_error_handler, invalid_request, status_for
+from api.replica_reads import WRITES
 from api.report_tables import register_sheets
 from api.sheets import shown_name
 from api.web.charts import OUTCOMES, month_bars
@@ -187,7 +188,7 @@ class WorkPages(SignedInPages):
             verified=all(r["verified"] for r in timeline),
         )
 
-    @get("/cases/{case_id:uuid}/audit-bundle.json", sync_to_thread=True)
+    @get("/cases/{case_id:uuid}/audit-bundle.json", sync_to_thread=True, opt=WRITES)
     def audit_bundle(self, case_id: UUID, viewer: Principal, services: Services) -> Response[dict[str, Any]]:
         """审计包: the case's records with their proofs, for `tongban verify-bundle` or the standalone verifier."""
         services.cases.case_for(viewer, case_id)

@@ -119,6 +119,7 @@ MISTAKES = [
     Mistake("a demo of minus five cases", ["demo", "--cases", "-5"], "INVALID_OPTION"),
     Mistake("a verify in minus three processes", ["verify", "--processes", "-3"], "INVALID_OPTION"),
     Mistake("a server of no workers", ["serve", "--workers", "0"], "INVALID_OPTION"),
+    Mistake("a SQLite ledger read from a replica", ["serve", "--read-db", "postgresql://postgres@127.0.0.1:1/x"], "INVALID_SETTING"),
     Mistake(
         "a bundle that is not a bundle",
         ["audit", "verify", "{data}/bundle.json", "--root-key", "{data}/keys/root.pub"],

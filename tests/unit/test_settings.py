@@ -14,6 +14,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 VARIABLES = {
     "data_dir": "TONGBAN_DATA_DIR",
     "db_url": "TONGBAN_DB",
+    "read_db_url": "TONGBAN_READ_DB",
     "keystore_dir": "TONGBAN_KEYSTORE",
     "key_passphrase": "TONGBAN_KEY_PASSPHRASE",
     "policy": "TONGBAN_POLICY",
