@@ -10,12 +10,11 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import DomainError
-from infrastructure import merkle
-from infrastructure.formats import BUNDLE_FORMAT, Checkpoint, open_checkpoint
+from infrastructure.formats import BUNDLE_FORMAT, CASE_HEADS, Checkpoint, open_checkpoint
 from infrastructure.ledger import CaseLedger
 from infrastructure.log_check import check_tree, records_against_checkpoint, scope_of
 from infrastructure.network_view import VerifiedNetwork
-from infrastructure.transparency_log import LogDamaged, TransparencyLog, case_heads
+from infrastructure.transparency_log import LogDamaged, TransparencyLog
 from infrastructure.verification import VerificationReport, verify_ledger
 
 
@@ -71,12 +70,16 @@ def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: d
         )
     log.integrate()
     logged = {str(ledger.network_id): log.records_of(str(ledger.network_id)), str(case_id): log.records_of(str(case_id))}
+    streams = [str(case_id), str(ledger.network_id)]
     newest, _ = newest_valid_checkpoint(ledger, log, network)
     latest, checkpoint = newest if newest else (None, None)
-    if checkpoint is None or checkpoint.size <= logged[str(case_id)][-1].leaf_index:
-        latest = log.checkpoint(at)  # the newest checkpoint does not cover the case's last record yet
+    proofs = None
+    if checkpoint is not None and checkpoint.size > logged[str(case_id)][-1].leaf_index and CASE_HEADS in checkpoint.extensions:
+        proofs = log.head_proofs(checkpoint.size, streams)  # None once the case-head tree has moved past it
+    if proofs is None:  # the newest checkpoint does not cover the case's last record, or its case-head tree is gone
+        latest, proofs = log.checkpoint_proving(at, streams)
         checkpoint = read_checkpoint(ledger, latest, network)
-    assert latest is not None
+    assert latest is not None and checkpoint is not None
     records = []
     for stream in (ledger.network_id, case_id):
         stored = {e.originator_version: e.state for e in ledger.recorder.select_events(stream)}
@@ -97,30 +100,11 @@ def export_bundle(ledger: CaseLedger, log: TransparencyLog, case_id: UUID, at: d
         "exported_at": at.isoformat(),
         "checkpoint": latest,
         "records": records,
-        "case_head": case_head_proof(log, str(case_id), checkpoint.size),
+        "case_head": proofs[0],
         # The network stream is a leaf of the same tree: proving its head shows no certification or
         # revocation was left out at its end (a gap in its middle breaks its chain).
-        "network_head": case_head_proof(log, str(ledger.network_id), checkpoint.size),
+        "network_head": proofs[1],
     }
-
-
-def case_head_proof(log: TransparencyLog, case_id: str, size: int) -> dict[str, Any]:
-    """Where the case's last record sits in the checkpoint's case-head tree, with the neighbouring leaves:
-    they show there is no second entry for the case. Reveals other cases only as hashes and their ids' order."""
-    heads = sorted(log.logged_heads(size))
-    leaves = [merkle.leaf_hash(leaf) for leaf in case_heads(heads)]
-    nodes = merkle.all_nodes(leaves)
-    index = next(i for i, (stream, _, _) in enumerate(heads) if stream == case_id)
-
-    def proof(i: int) -> list[str]:
-        return [h.hex() for h in merkle.span_hashes(merkle.inclusion_spans(i, len(leaves)), lambda wanted: {n: nodes[n] for n in wanted})]
-
-    neighbours = {}
-    for side, i in (("left", index - 1), ("right", index + 1)):
-        if 0 <= i < len(heads):
-            stream, version, digest = heads[i]
-            neighbours[side] = {"case_id": stream, "version": version, "head": digest.hex(), "proof": proof(i)}
-    return {"index": index, "proof": proof(index), "neighbours": neighbours}
 
 
 # --------------------------------------------------------------------------- does the log still extend a checkpoint?

@@ -23,8 +23,17 @@ BUNDLE_FORMAT = "tongban-audit-bundle/v1"
 _SIGNATURE_LINE = "\u2014 "  # an em dash and a space start each signature line of a signed note
 
 
-def case_head_leaf(case_id: str, version: int, head_hash_hex: str) -> bytes:
-    """The data of one leaf of the case-head tree: what a checkpoint commits to about one case's last record."""
+CASE_HEADS, CASE_HEADS_V1 = "case-heads/v2", "case-heads"  # a checkpoint's extension line: leaves in first-logged order, or by id
+
+
+def case_head_leaf(first_leaf: int, case_id: str, version: int, head_hash_hex: str) -> bytes:
+    """The data of one leaf of the case-head tree: what a checkpoint commits to about one case's last record.
+    Leaves are in the order the streams were first logged: `first_leaf` is the log position of version 1."""
+    return f"tongban-case-head/v2\n{first_leaf}\n{case_id}\n{version}\n{head_hash_hex}".encode()
+
+
+def case_head_leaf_v1(case_id: str, version: int, head_hash_hex: str) -> bytes:
+    """A leaf of the version-1 case-head tree (sorted by stream id), which checkpoints signed before v2 commit to."""
     return f"tongban-case-head/v1\n{case_id}\n{version}\n{head_hash_hex}".encode()
 
 
@@ -33,7 +42,7 @@ def checkpoint_text(origin: str, size: int, root: bytes, at: datetime, case_head
     return (
         f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n"
         f"time {at.astimezone(SHANGHAI).isoformat(timespec='seconds')}\n"
-        f"case-heads {case_heads} {base64.b64encode(case_heads_root).decode()}\n"
+        f"{CASE_HEADS} {case_heads} {base64.b64encode(case_heads_root).decode()}\n"
     )
 
 

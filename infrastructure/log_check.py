@@ -2,7 +2,8 @@
 
 - `check_tree`: the leaves, read in order, are numbered without gaps and in commit order, make exactly the
   interior nodes stored (compared level by level as the walk completes them, each level read a page at a
-  time) and reproduce the newest checkpoint's root.
+  time) and reproduce the newest checkpoint's root; each stream's last record below its size reproduces the
+  checkpoint's case-head tree (recomputed from the leaves, not read from the stored tree that made it).
 - `LeafMatch`: verify's workers, reading a range of streams in (stream, version) order, hold each record
   beside the leaf the log has for it, read in the same order: a record altered, removed, put at another
   commit position or never logged is named with its case, version and log position.
@@ -11,11 +12,13 @@ Together they say what walking every record in commit order beside the log said,
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from infrastructure import merkle
-from infrastructure.formats import Checkpoint
+from infrastructure.case_heads import root_from_leaves, stored_problem
+from infrastructure.formats import CASE_HEADS, CASE_HEADS_V1, Checkpoint
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import LEAVES, NODES, LoggedRecord, TransparencyLog
 
@@ -186,7 +189,28 @@ def check_tree(log: TransparencyLog, checkpoint: Checkpoint | None) -> list[str]
             f"日志的叶子不能重现检查点 (the log's leaves do not reproduce the root of the checkpoint of {checkpoint.size} "
             f"records signed {checkpoint.time}: they were altered, removed or reordered)"
         )
+    elif checkpoint is not None:
+        problems += _case_heads_problems(log.store, checkpoint)
     return problems + nodes.rest()
+
+
+def _case_heads_problems(store: SqlStore, checkpoint: Checkpoint) -> list[str]:
+    """The checkpoint's case-head tree is the one its records make (each stream's last record, none left out), and
+    so is the stored tree the next checkpoint will be folded from."""
+    extension = CASE_HEADS if CASE_HEADS in checkpoint.extensions else CASE_HEADS_V1
+    count, root = root_from_leaves(store, checkpoint.size, extension)
+    problems = []
+    if checkpoint.extensions.get(extension, "") != f"{count} {base64.b64encode(root).decode()}":
+        problems.append(
+            f"检查点的案件末条记录树与日志不符 (the case-head tree of the checkpoint of {checkpoint.size} records signed "
+            f"{checkpoint.time} is not the one its records make: it commits to a stream's last record that is not the last, "
+            "or leaves a stream out, so bundles proven against it could omit records)"
+        )
+    if extension == CASE_HEADS and (why := stored_problem(store, (count, root), checkpoint.size)):
+        problems.append(
+            f"存储的案件末条记录树已被改动 (the stored case-head tree is not the log's: {why}; the next checkpoint would sign it)"
+        )
+    return problems
 
 
 def scope_of(log: TransparencyLog, checkpoint: Checkpoint | None, network_id: str) -> LogScope:

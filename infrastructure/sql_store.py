@@ -81,6 +81,19 @@ class SqlStore:
             rows += self.fetchall(sql.format(keys=", ".join("?" * len(chunk))), [*chunk, *params])
         return rows
 
+    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 10_000) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query, never all of them in memory (a server-side cursor on PostgreSQL). Read it to the end."""
+        with self._lock:
+            if self.is_postgres:
+                with self.conn.transaction(), self.conn.cursor(name="tongban_stream") as cursor:
+                    cursor.execute(self._sql(sql), params)
+                    while rows := cursor.fetchmany(batch):
+                        yield from (tuple(row) for row in rows)
+                return
+            cursor = self.conn.execute(sql, params)
+            while rows := cursor.fetchmany(batch):
+                yield from (tuple(row) for row in rows)
+
     def pages(self, select: str, key: tuple[str, str], low: Any | None, high: Any | None, page: int) -> Iterator[list[tuple[Any, ...]]]:
         """The rows of `select` (no WHERE of its own; the two columns of the unique `key` selected first) with
         low <= key[0] < high (None: unbounded), in key order, `page` rows at a time; each page starts right after

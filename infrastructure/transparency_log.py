@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -26,7 +26,8 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from domain.errors import DomainError
 from infrastructure import merkle
-from infrastructure.formats import case_head_leaf, checkpoint_text, sign_note
+from infrastructure.case_heads import CaseHeadTree
+from infrastructure.formats import checkpoint_text, sign_note
 from infrastructure.keystore import public_hex
 from infrastructure.sql_store import SqlStore
 
@@ -68,8 +69,12 @@ class TransparencyLog:
         self.store = store
         self.recorder = recorder
         self.signer = signer
-        if store.database.replica:
-            return
+        if not store.database.replica:
+            self._create_tables()
+        self.heads = CaseHeadTree(store)
+
+    def _create_tables(self) -> None:
+        store = self.store
         with store.database.schema_lock(), store.transaction():
             if store.table_exists(CHECKPOINTS):  # created by init; the application's role may not create indexes
                 return
@@ -189,39 +194,38 @@ class TransparencyLog:
 
     # ------------------------------------------------------------------ checkpoints
     def checkpoint(self, at: datetime) -> str:
-        """Log what is new, then sign and keep a checkpoint of the whole tree; returns the signed note."""
+        """Log what is new, fold it into the case-head tree, then sign and keep a checkpoint of both; returns the signed note."""
+        return self.checkpoint_proving(at, ())[0]
+
+    def checkpoint_proving(self, at: datetime, streams: Sequence[str]) -> tuple[str, list[dict[str, Any]]]:
+        """A checkpoint, with the case-head proofs of `streams` against it read in the same transaction."""
         if self.signer is None:
-            raise DomainError(
-                "NO_LOG_KEY",
-                "此密钥库没有经根密钥认证的日志密钥，不能签署检查点 (this keystore holds no log key the root certified, "
-                "so no checkpoint can be signed: run `tongban init` where the keystore is, or `tongban verify` "
-                "if the network's records are damaged).",
-            )
+            raise _no_log_key()
         self.integrate()
         with self.store.transaction():
             self._serialise_writers()
             size = self.head()[0]
-            heads = case_heads(self.logged_heads(size))
-            heads_root = merkle.root_of([merkle.leaf_hash(h) for h in heads])
-            note = self.signer.sign(checkpoint_text(self.signer.origin, size, self.root(size), at, len(heads), heads_root))
+            count, heads_root = self.heads.fold(size)
+            note = self.signer.sign(checkpoint_text(self.signer.origin, size, self.root(size), at, count, heads_root))
             self.store.execute(f"INSERT INTO {CHECKPOINTS} VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (size, at.isoformat(), note))
-        return note
+            return note, [self.heads.proof(stream, count) for stream in streams]
+
+    def head_proofs(self, size: int, streams: Sequence[str]) -> list[dict[str, Any]] | None:
+        """The case-head proofs of `streams` against the checkpoint of `size`, or None if the tree has moved past it."""
+        with self.store.transaction():
+            self._serialise_writers()
+            folded, count = self.heads.folded()
+            return [self.heads.proof(stream, count) for stream in streams] if folded == size else None
 
     def checkpoints(self) -> list[str]:
         """Every stored note, unchecked: use audit.newest_valid_checkpoint, which verifies them."""
         return [str(r[0]) for r in self.store.fetchall(f"SELECT note FROM {CHECKPOINTS} ORDER BY tree_size, signed_at")]
 
-    def logged_heads(self, size: int) -> list[tuple[str, int, bytes]]:
-        """Each stream's last record below a tree size: (stream id, version, record hash)."""
-        rows = self.store.fetchall(
-            f"SELECT l.stream_id, l.version, l.record_hash FROM {LEAVES} l JOIN "
-            f"(SELECT stream_id, MAX(version) AS version FROM {LEAVES} WHERE leaf_index < ? GROUP BY stream_id) h "
-            "ON l.stream_id = h.stream_id AND l.version = h.version",
-            (size,),
-        )
-        return [(str(s), int(v), bytes(h)) for s, v, h in rows]
 
-
-def case_heads(heads: Iterable[tuple[str, int, bytes]]) -> list[bytes]:
-    """The leaves of the case-head tree: one per stream, sorted by stream id (formats.case_head_leaf)."""
-    return [case_head_leaf(stream, version, digest.hex()) for stream, version, digest in sorted(heads)]
+def _no_log_key() -> DomainError:
+    return DomainError(
+        "NO_LOG_KEY",
+        "此密钥库没有经根密钥认证的日志密钥，不能签署检查点 (this keystore holds no log key the root certified, "
+        "so no checkpoint can be signed: run `tongban init` where the keystore is, or `tongban verify` "
+        "if the network's records are damaged).",
+    )

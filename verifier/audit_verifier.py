@@ -328,40 +328,47 @@ def verify_bundle(bundle: dict[str, Any], root_public_key: bytes) -> Report:
     return report
 
 
-def case_head_leaf(case_id: str, version: int, head_hash_hex: str) -> bytes:
-    """The data of one leaf of the case-head tree: what the checkpoint commits to about one case."""
+def case_head_leaf(first_leaf: int, case_id: str, version: int, head_hash_hex: str) -> bytes:
+    """The data of one leaf of the case-head tree (`case-heads/v2`): what the checkpoint commits to about one case."""
+    return f"tongban-case-head/v2\n{first_leaf}\n{case_id}\n{version}\n{head_hash_hex}".encode()
+
+
+def case_head_leaf_v1(case_id: str, version: int, head_hash_hex: str) -> bytes:  # `case-heads`: checkpoints before v2
     return f"tongban-case-head/v1\n{case_id}\n{version}\n{head_hash_hex}".encode()
 
 
 def _check_case_head(
     report: Report, head: dict[str, Any] | None, case_id: str, entries: list[dict[str, Any]], checkpoint: Checkpoint, whose: str
 ) -> None:
-    """The stream's last record in the bundle is the one the checkpoint's case-head tree commits to. The proof
-    is required (a version-1 checkpoint always carries the tree): without it, a cut-off end would go unseen."""
-    committed = checkpoint.extensions.get("case-heads", "")
+    """The stream's last record in the bundle is the one the checkpoint's case-head tree commits to (required: without
+    it, a cut-off end would go unseen). v2 leaves are in the order streams were first logged, keyed by where version 1
+    sits (proven above); v1 leaves (checkpoints before v2) by id. The leaves either side, first logged before and after
+    (v1: smaller and larger ids), show that no second (later) head of the stream is committed anywhere in the tree."""
+    v2 = "case-heads/v2" in checkpoint.extensions
+    committed = checkpoint.extensions.get("case-heads/v2" if v2 else "case-heads", "")
     if " " not in committed or head is None or not entries:
         why = "the checkpoint carries no case heads" if " " not in committed else f"the bundle omits the proof of {whose}"
         report.check(False, f"完整性 complete: NOT proven — {why} (records may have been cut off the end)")
         return
-    count, root_b64 = committed.split(" ", 1)
-    size, root = int(count), base64.b64decode(root_b64)
+    size, root = int(committed.split(" ")[0]), base64.b64decode(committed.split(" ", 1)[1])
+    first = entries[0]["leaf_index"] if entries[0]["version"] == 1 else None
 
-    def included(index: int, stream: str, version: int, head_hex: str, proof: list[str]) -> bool:
-        leaf = leaf_hash(case_head_leaf(stream, version, head_hex))
-        return verify_inclusion(leaf, index, size, [bytes.fromhex(h) for h in proof], root)
+    def included(index: int, n: dict[str, Any], stream: str) -> bool:
+        v, h = n["version"], n["head"]
+        data = case_head_leaf(n["first_leaf"], stream, v, h) if v2 else case_head_leaf_v1(stream, v, h)
+        return verify_inclusion(leaf_hash(data), index, size, [bytes.fromhex(h) for h in n["proof"]], root)
 
     last = entries[-1]
-    ok = included(head["index"], case_id, last["version"], hashlib.sha256(last["record"].encode()).hexdigest(), head["proof"])
-    # The case-head tree has one leaf per stream, sorted by id: the leaves either side, with smaller and
-    # larger ids, show that no second (later) head of this case is committed anywhere else in it.
-    for side, offset in (("left", -1), ("right", 1)):
-        n = head.get("neighbours", {}).get(side)
-        position = head["index"] + offset
+    digest = hashlib.sha256(last["record"].encode()).hexdigest()
+    own = {"first_leaf": first, "version": last["version"], "head": digest, "proof": head["proof"]}
+    ok = first is not None and included(head["index"], own, case_id)
+    for offset, n in ((-1, head.get("neighbours", {}).get("left")), (1, head.get("neighbours", {}).get("right"))):
         if n is None:
-            ok = ok and position in (-1, size)
+            ok = ok and head["index"] + offset in (-1, size)
         else:
-            ordered = n["case_id"] < case_id if offset < 0 else n["case_id"] > case_id
-            ok = ok and ordered and included(position, n["case_id"], n["version"], n["head"], n["proof"])
+            key, mine = (n["first_leaf"], first) if v2 else (n["case_id"], case_id)
+            ordered = first is not None and (key < mine if offset < 0 else key > mine)
+            ok = ok and ordered and included(head["index"] + offset, n, n["case_id"])
     report.check(
         ok,
         f"完整性 complete: the checkpoint commits to version {last['version']} as {whose} last record"

@@ -156,6 +156,31 @@ def alter_a_log_node(s: Scene) -> None:
     s.raw.conn.execute(f"UPDATE tongban_log_nodes SET hash = {s.raw.p} WHERE level >= 2", (b"\x00" * 32,))
 
 
+def alter_a_stored_case_head(s: Scene) -> None:
+    """The stored case-head tree is a cache the next checkpoint is folded from: a case's row set back a version."""
+    s.raw.conn.execute(f"UPDATE tongban_case_heads SET version = version - 1 WHERE stream_id = {s.raw.p}", (str(s.cases[1]),))
+
+
+def alter_a_stored_case_head_node(s: Scene) -> None:
+    s.raw.conn.execute(f"UPDATE tongban_case_head_nodes SET hash = {s.raw.p} WHERE level >= 1", (b"\x00" * 32,))
+
+
+def sign_a_checkpoint_over_other_case_heads(s: Scene) -> None:
+    """The operator holds the log key: it signs, as the newest checkpoint, the log's true root beside case heads of its choosing."""
+    ((origin, keys),) = s.ledger.verified_network().log_keys.items()
+    saved = (s.directory / "saved.checkpoint").read_text(encoding="utf-8").partition("\n\n")[0].split("\n")
+    count = next(line for line in saved if line.startswith("case-heads/v2 ")).split(" ")[1]
+    text = "".join(
+        (f"case-heads/v2 {count} {'A' * 43}=" if line.startswith("case-heads/v2 ") else line.replace("10:01:00", "10:02:00")) + "\n"
+        for line in saved
+    )
+    note = LogSigner(origin, s.ledger.keystore.signing_key(keys[-1][0])).sign(text)
+    s.raw.conn.execute(
+        f"INSERT INTO tongban_log_checkpoints (tree_size, signed_at, note) VALUES ({s.raw.p}, {s.raw.p}, {s.raw.p})",
+        (int(saved[1]), (NOW + timedelta(minutes=2)).isoformat(), note),
+    )
+
+
 def delete_the_last_log_leaves(s: Scene) -> None:
     (size,) = s.raw.conn.execute("SELECT COUNT(*) FROM tongban_log_leaves").fetchone()
     s.raw.conn.execute(f"DELETE FROM tongban_log_leaves WHERE leaf_index >= {s.raw.p}", (size - 3,))
@@ -249,6 +274,11 @@ TRIALS = {
     "log node altered": Trial(alter_a_log_node, "log nodes altered", "rewritten", "NOT VERIFIED"),
     "last log leaves deleted": Trial(delete_the_last_log_leaves, "fewer leaves than its newest checkpoint", "fewer records", "LOG_DAMAGED"),
     "log leaf altered": Trial(alter_a_log_leaf, "log position 7", "log position 7", "NOT VERIFIED"),
+    "stored case head set back": Trial(alter_a_stored_case_head, "stored case-head tree", "stored case-head tree", "NOT VERIFIED"),
+    "stored case-head node altered": Trial(alter_a_stored_case_head_node, "stored case-head tree", "stored case-head tree", "NOT VERIFIED"),
+    "checkpoint signed over other case heads": Trial(
+        sign_a_checkpoint_over_other_case_heads, "case-head tree of the checkpoint", None, "NOT"
+    ),
     # a bundle on its way to the auditor
     "bundle: last records and case-head proof dropped": Trial(bundle_without_its_case_head_proof_and_last_records, None, None, "NOT"),
     "bundle: network revocation and head proof dropped": Trial(bundle_without_the_network_revocation, None, None, "NOT VERIFIED"),

@@ -64,7 +64,7 @@ def test_a_checkpoint_is_a_signed_note_of_the_whole_log_under_the_key_the_root_c
 
     origin, size, _root, time, heads = note.split("\n\n")[0].splitlines()
     assert (origin, int(size), time) == ("tongban.legal-aid/baotou", len(records), "time 2026-11-23T10:00:00+08:00")
-    assert heads.startswith(f"case-heads {3 + 1 + len(POOL)} ")  # three cases, the network and the pool's lawyers
+    assert heads.startswith(f"case-heads/v2 {3 + 1 + len(POOL)} ")  # three cases, the network and the pool's lawyers
     assert note.split("\n\n")[1].startswith("\u2014 tongban.legal-aid/baotou ")
     checkpoint = read_checkpoint(ledger, note)
     assert checkpoint.root == log.root(len(records))

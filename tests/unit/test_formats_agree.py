@@ -38,7 +38,12 @@ def test_the_constants_of_the_formats_are_the_same() -> None:
 
 @given(st.uuids(), st.integers(1, 10**6), digests)
 def test_a_case_head_leaf_is_the_same_bytes(case_id: uuid.UUID, version: int, head: bytes) -> None:
-    assert formats.case_head_leaf(str(case_id), version, head.hex()) == audit_verifier.case_head_leaf(str(case_id), version, head.hex())
+    assert formats.case_head_leaf(7, str(case_id), version, head.hex()) == audit_verifier.case_head_leaf(
+        7, str(case_id), version, head.hex()
+    )
+    assert formats.case_head_leaf_v1(str(case_id), version, head.hex()) == audit_verifier.case_head_leaf_v1(
+        str(case_id), version, head.hex()
+    )
 
 
 @given(st.binary(max_size=300))

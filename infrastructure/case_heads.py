@@ -1,0 +1,190 @@
+"""The case-head tree (案件末条记录树), kept current as the log grows: one leaf per stream, in the order the streams
+were first logged, each holding its stream's last record as of the log size folded in (formats.case_head_leaf;
+docs/transparency-log.md §3). A checkpoint folds in what was logged since the one before: a stream that grew has
+its leaf rewritten and only the perfect subtrees above it rehashed; a new stream's leaf is appended at the end.
+A checkpoint therefore costs O(streams changed × log streams), not O(every stream) as a tree sorted by id would.
+
+The stored tree is a cache of what the log's leaves already say, never trusted: `tongban verify` recomputes the
+newest checkpoint's case-head root from the leaves (`root_from_leaves`) and compares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from infrastructure import merkle
+from infrastructure.formats import CASE_HEADS_V1, case_head_leaf, case_head_leaf_v1
+from infrastructure.sql_store import SqlStore, chunks
+
+HEADS, NODES, STATE = "tongban_case_heads", "tongban_case_head_nodes", "tongban_case_head_state"
+LEAVES = "tongban_log_leaves"  # the global log's leaves (transparency_log.py)
+FOLD_PAGE = 20_000  # log leaves folded in at a time: memory stays bounded however far behind the tree is
+
+
+class CaseHeadTree:
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+        if store.database.replica or store.table_exists(STATE):
+            return
+        with store.database.schema_lock(), store.transaction():
+            store.execute(
+                f"CREATE TABLE IF NOT EXISTS {HEADS} (stream_id TEXT PRIMARY KEY, ordinal BIGINT NOT NULL UNIQUE, "
+                "first_leaf BIGINT NOT NULL, version BIGINT NOT NULL, record_hash BLOB NOT NULL)"
+            )
+            store.execute(
+                f"CREATE TABLE IF NOT EXISTS {NODES} (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BLOB NOT NULL, "
+                "PRIMARY KEY (level, idx))"
+            )
+            store.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (one INTEGER PRIMARY KEY CHECK (one = 1), folded BIGINT NOT NULL)")
+            store.execute(f"INSERT INTO {STATE} VALUES (1, 0) ON CONFLICT DO NOTHING")
+
+    def folded(self) -> tuple[int, int]:
+        """(the log size folded in, the number of leaves)."""
+        size = self.store.fetchone(f"SELECT folded FROM {STATE}")
+        count = self.store.fetchone(f"SELECT COUNT(*) FROM {HEADS}")
+        return int(size[0]) if size else 0, int(count[0]) if count else 0
+
+    # ------------------------------------------------------------------ keeping current
+    def fold(self, size: int) -> tuple[int, bytes]:
+        """Fold the log's leaves below `size` into the tree; returns (leaves, root). Call inside the log's
+        writer transaction (one folder at a time, and the fold commits with the checkpoint that uses it)."""
+        folded, count = self.folded()
+        while folded < size:
+            rows = self.store.fetchall(
+                f"SELECT leaf_index, stream_id, version, record_hash FROM {LEAVES} "
+                f"WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index LIMIT {FOLD_PAGE}",
+                (folded, size),
+            )
+            if not rows:
+                break
+            count = self._apply(rows, count)
+            folded = int(rows[-1][0]) + 1
+        self.store.execute(f"UPDATE {STATE} SET folded = ?", (max(folded, size),))
+        return count, self.root(count)
+
+    def _apply(self, rows: list[tuple[Any, ...]], count: int) -> int:
+        """One page of log leaves: each stream's newest record in it becomes its leaf; returns the new leaf count."""
+        newest = {str(stream): (int(position), int(version), bytes(digest)) for position, stream, version, digest in rows}
+        firsts: dict[str, tuple[int, int]] = {}  # stream -> (ordinal, first leaf), for streams already in the tree
+        for stream, ordinal, first in self.store.fetch_in(
+            f"SELECT stream_id, ordinal, first_leaf FROM {HEADS} WHERE stream_id IN ({{keys}})", list(newest)
+        ):
+            firsts[str(stream)] = (int(ordinal), int(first))
+        for position, stream, _, _ in rows:  # new streams, in the order they were first logged
+            if str(stream) not in firsts:
+                firsts[str(stream)] = (count, int(position))
+                count += 1
+        changed = [(stream, *firsts[stream], version, digest) for stream, (_, version, digest) in newest.items()]
+        self.store.executemany(
+            f"INSERT INTO {HEADS} VALUES (?, ?, ?, ?, ?) ON CONFLICT (stream_id) DO UPDATE "
+            "SET version = excluded.version, record_hash = excluded.record_hash",
+            changed,
+        )
+        leaves = {
+            ordinal: merkle.leaf_hash(case_head_leaf(first, stream, version, digest.hex()))
+            for stream, ordinal, first, version, digest in changed
+        }
+        self._rehash(leaves, count)
+        return count
+
+    def _rehash(self, leaves: dict[int, bytes], count: int) -> None:
+        """Store the changed leaves and every perfect subtree above them, level by level."""
+        rows, dirty, level = [(0, i, h) for i, h in leaves.items()], leaves, 0
+        while True:
+            parents = sorted({i >> 1 for i in dirty if ((i >> 1) + 1) << (level + 1) <= count})  # perfect subtrees only
+            if not parents:
+                break
+            siblings = {(level, c) for p in parents for c in (2 * p, 2 * p + 1) if c not in dirty}
+            known = {**self.nodes(siblings), **{(level, i): h for i, h in dirty.items()}}
+            dirty = {p: merkle.node_hash(known[(level, 2 * p)], known[(level, 2 * p + 1)]) for p in parents}
+            level += 1
+            rows += [(level, p, h) for p, h in dirty.items()]
+        self.store.executemany(f"INSERT INTO {NODES} VALUES (?, ?, ?) ON CONFLICT (level, idx) DO UPDATE SET hash = excluded.hash", rows)
+
+    # ------------------------------------------------------------------ reading
+    def nodes(self, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
+        found: dict[merkle.Node, bytes] = {}
+        for level in {level for level, _ in wanted}:
+            indexes = sorted(idx for lv, idx in wanted if lv == level)
+            for part in chunks(indexes):
+                rows = self.store.fetchall(
+                    f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx IN ({', '.join('?' * len(part))})", [level, *part]
+                )
+                found.update(((level, int(i)), bytes(h)) for i, h in rows)
+        if len(found) != len(wanted):
+            raise LookupError(f"the case-head tree lacks {len(wanted) - len(found)} nodes: run `tongban verify`")
+        return found
+
+    def root(self, count: int) -> bytes:
+        return merkle.span_hashes([(0, count)], self.nodes)[0] if count else merkle.EMPTY_ROOT
+
+    def proof(self, stream_id: str, count: int) -> dict[str, Any]:
+        """The bundle's proof that the tree of `count` leaves commits to this stream's last record, with the
+        leaves either side: their streams were first logged before and after it, so no second leaf of it exists."""
+        row = self.store.fetchone(f"SELECT ordinal FROM {HEADS} WHERE stream_id = ?", (stream_id,))
+        if row is None:
+            raise LookupError(f"stream {stream_id} has no leaf in the case-head tree")
+        index = int(row[0])
+
+        def path(i: int) -> list[str]:
+            return [h.hex() for h in merkle.span_hashes(merkle.inclusion_spans(i, count), self.nodes)]
+
+        neighbours = {}
+        for side, i in (("left", index - 1), ("right", index + 1)):
+            found = self.store.fetchone(f"SELECT stream_id, first_leaf, version, record_hash FROM {HEADS} WHERE ordinal = ?", (i,))
+            if found is not None and 0 <= i < count:
+                stream, first, version, digest = found
+                neighbours[side] = {
+                    "case_id": str(stream),
+                    "first_leaf": int(first),
+                    "version": int(version),
+                    "head": bytes(digest).hex(),
+                    "proof": path(i),
+                }
+        return {"index": index, "proof": path(index), "neighbours": neighbours}
+
+
+def stored_problem(store: SqlStore, expected: tuple[int, bytes], size: int) -> str | None:
+    """Whether the stored tree, if folded to `size`, is the one the log makes (`expected`: leaves, root): its rows
+    in order, and its top nodes. A difference would be signed into the next checkpoint."""
+    tree = CaseHeadTree(store)
+    folded, count = tree.folded()
+    if folded != size:
+        return None
+    frontier = merkle.Frontier()
+    for first, stream, version, digest in store.stream(f"SELECT first_leaf, stream_id, version, record_hash FROM {HEADS} ORDER BY ordinal"):
+        frontier.append(merkle.leaf_hash(case_head_leaf(int(first), str(stream), int(version), bytes(digest).hex())))
+    try:
+        top = tree.root(count)
+    except LookupError as missing:
+        return str(missing)
+    if (frontier.size, frontier.root()) == expected == (count, top):
+        return None
+    return "its rows or nodes differ from the leaves they were folded from"
+
+
+def root_from_leaves(store: SqlStore, size: int, extension: str) -> tuple[int, bytes]:
+    """The case-head tree a checkpoint of `size` records must commit to, recomputed from the log's leaves alone
+    (not from the stored tree): (leaves, root). `extension` is the checkpoint's line name (v2, or v1 sorted by id)."""
+    frontier = merkle.Frontier()
+    for first, stream, version, digest in _heads(store, size, by_id=extension == CASE_HEADS_V1):
+        data = (
+            case_head_leaf_v1(stream, version, digest.hex())
+            if extension == CASE_HEADS_V1
+            else case_head_leaf(first, stream, version, digest.hex())
+        )
+        frontier.append(merkle.leaf_hash(data))
+    return frontier.size, frontier.root()
+
+
+def _heads(store: SqlStore, size: int, by_id: bool) -> Iterator[tuple[int, str, int, bytes]]:
+    """Each stream's first log position and last record below `size`, in first-logged (or id) order, a page at a time."""
+    order = "h.stream_id" if by_id else "h.first"
+    rows = store.stream(
+        f"SELECT h.first, h.stream_id, h.version, l.record_hash FROM {LEAVES} l JOIN "
+        f"(SELECT stream_id, MIN(leaf_index) AS first, MAX(version) AS version FROM {LEAVES} WHERE leaf_index < ? GROUP BY stream_id) h "
+        f"ON l.stream_id = h.stream_id AND l.version = h.version ORDER BY {order}",
+        (size,),
+    )
+    return ((int(first), str(stream), int(version), bytes(digest)) for first, stream, version, digest in rows)

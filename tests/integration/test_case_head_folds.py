@@ -1,0 +1,116 @@
+"""Checkpoints fold the log into the stored case-head tree on the write path: several signers at once, beside
+writers, each sign the case heads their records make; a fold killed by kill -9 leaves the tree as it was, and
+the next one completes it. On real SQLite and real PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+
+from domain.actor import SHANGHAI
+from infrastructure.bootstrap import build_transparency_log
+from infrastructure.case_heads import CaseHeadTree, root_from_leaves
+from infrastructure.config import Settings
+from infrastructure.database import Database
+from infrastructure.formats import CASE_HEADS
+from infrastructure.ledger import CaseLedger
+from infrastructure.sql_store import SqlStore
+from infrastructure.verification import verify_ledger
+from tests.server import ROOT
+from tests.walkthrough import receive
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
+
+
+def test_checkpoints_signed_by_several_signers_beside_writers_each_commit_to_the_heads_their_records_make(
+    ledger: CaseLedger, settings: Settings
+) -> None:
+    logs = [build_transparency_log(ledger, SqlStore(Database(settings.db_url))) for _ in range(3)]
+    failures: list[BaseException] = []
+
+    def signing(n: int) -> None:
+        try:
+            for k in range(8):
+                logs[n].checkpoint(NOW + timedelta(seconds=10 * k + n))
+        except BaseException as exc:
+            failures.append(exc)
+
+    def writing() -> None:
+        try:
+            for _ in range(15):
+                receive(ledger)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=writing), *(threading.Thread(target=signing, args=(n,)) for n in range(3))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    notes = logs[0].checkpoints()
+    assert len(notes) >= 3
+    for note in notes:  # each against the tree recomputed from the leaves below its size
+        text = note.partition("\n\n")[0].splitlines()
+        count, root = root_from_leaves(logs[0].store, int(text[1]), CASE_HEADS)
+        assert next(line for line in text if line.startswith(CASE_HEADS + " ")) == f"{CASE_HEADS} {count} {_b64(root)}"
+    assert verify_ledger(ledger, processes=1).ok
+    for log in logs:
+        log.store.close()
+
+
+def test_a_fold_killed_mid_way_leaves_the_tree_as_it_was_and_the_next_fold_completes_it(settings: Settings) -> None:
+    store = SqlStore(Database(settings.db_url))
+    store.execute(
+        "CREATE TABLE tongban_log_leaves (leaf_index BIGINT PRIMARY KEY, notification_id BIGINT NOT NULL, "
+        "stream_id TEXT NOT NULL, version BIGINT NOT NULL, record_hash BLOB NOT NULL)"
+    )
+    store.execute("CREATE INDEX tongban_log_leaves_stream ON tongban_log_leaves (stream_id, version)")  # as the log makes it
+    streams = [f"00000000-0000-4000-8000-{n:012d}" for n in range(25_000)]
+    leaves = [(i, i + 1, streams[i % 25_000], i // 25_000 + 1, hashlib.sha256(str(i).encode()).digest()) for i in range(100_000)]
+    with store.transaction():  # a fold of these takes a few seconds here: long enough to be killed in the middle
+        store.insert("tongban_log_leaves", leaves)
+    CaseHeadTree(store)  # its tables, as the log makes them
+    folding = subprocess.Popen(
+        [sys.executable, "-c", FOLD, settings.db_url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert folding.stdout is not None
+    assert folding.stdout.readline().strip() == "folding"
+    time.sleep(0.5)
+    assert folding.poll() is None
+    folding.kill()  # kill -9, in the middle of the fold's one transaction
+    folding.wait(timeout=30)
+    assert folding.stdout.read() == ""  # it never got to the end
+
+    tree = CaseHeadTree(store)
+    assert tree.folded() == (0, 0)  # nothing of the killed fold was kept
+    with store.transaction():
+        assert tree.fold(len(leaves)) == root_from_leaves(store, len(leaves), CASE_HEADS)
+    store.close()
+
+
+FOLD = """
+import sys
+from infrastructure.case_heads import CaseHeadTree
+from infrastructure.database import Database
+from infrastructure.sql_store import SqlStore
+store = SqlStore(Database(sys.argv[1]))
+tree = CaseHeadTree(store)
+print("folding", flush=True)
+with store.transaction():
+    tree.fold(100_000)
+print("folded", flush=True)
+"""
+
+
+def _b64(root: bytes) -> str:
+    return base64.b64encode(root).decode()
