@@ -87,8 +87,17 @@ def main() -> None:
         took = time.perf_counter() - started
         rows.append(["log integration", f"{took:,.0f} s", f"{events / took:,.0f} records/s", "all at once, after the import"])
         now = datetime.now(SHANGHAI)
-        checkpoints = timings(lambda: log.checkpoint(now + timedelta(seconds=random.random())), 5)
-        rows.append(["checkpoint", f"{p(checkpoints, 0.5):,.0f} ms", f"max {max(checkpoints):,.0f} ms", "goal <= 50 ms"])
+        first = timings(lambda: log.checkpoint(now), 1)[0]
+        rows.append(["first checkpoint", f"{first:,.0f} ms", "", "folds every stream into the case-head tree, once"])
+        checkpoints = []
+        for round_ in range(5):  # a checkpoint in service meets what was recorded since the one before
+            record_demo_cases(settings, round(1000 / EVENTS_PER_CASE), seed=100 + round_, workers=1)
+            log.integrate()
+            checkpoints += timings(lambda: log.checkpoint(now + timedelta(seconds=1 + random.random())), 1)
+        checkpoints.sort()
+        rows.append(
+            ["checkpoint after ~1,000 new events", f"{p(checkpoints, 0.5):,.0f} ms", f"max {max(checkpoints):,.0f} ms", "goal <= 50 ms"]
+        )
         size = log.size()
         proofs = timings(lambda: log.inclusion_proof(random.randrange(size), size), 2000)
         rows.append(["inclusion proof", f"p50 {p(proofs, 0.5):.2f} ms", f"p99 {p(proofs, 0.99):.2f} ms", "goal p99 < 5 ms"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from domain.errors import DomainError
 from infrastructure import merkle
 from infrastructure.formats import CASE_HEADS_V1, case_head_leaf, case_head_leaf_v1
 from infrastructure.sql_store import SqlStore, chunks
@@ -36,14 +37,16 @@ class CaseHeadTree:
                 f"CREATE TABLE IF NOT EXISTS {NODES} (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BLOB NOT NULL, "
                 "PRIMARY KEY (level, idx))"
             )
-            store.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (one INTEGER PRIMARY KEY CHECK (one = 1), folded BIGINT NOT NULL)")
-            store.execute(f"INSERT INTO {STATE} VALUES (1, 0) ON CONFLICT DO NOTHING")
+            store.execute(
+                f"CREATE TABLE IF NOT EXISTS {STATE} (one INTEGER PRIMARY KEY CHECK (one = 1), folded BIGINT NOT NULL, "
+                "leaves BIGINT NOT NULL)"
+            )
+            store.execute(f"INSERT INTO {STATE} VALUES (1, 0, 0) ON CONFLICT DO NOTHING")
 
     def folded(self) -> tuple[int, int]:
         """(the log size folded in, the number of leaves)."""
-        size = self.store.fetchone(f"SELECT folded FROM {STATE}")
-        count = self.store.fetchone(f"SELECT COUNT(*) FROM {HEADS}")
-        return int(size[0]) if size else 0, int(count[0]) if count else 0
+        row = self.store.fetchone(f"SELECT folded, leaves FROM {STATE}")
+        return (int(row[0]), int(row[1])) if row else (0, 0)
 
     # ------------------------------------------------------------------ keeping current
     def fold(self, size: int) -> tuple[int, bytes]:
@@ -60,7 +63,7 @@ class CaseHeadTree:
                 break
             count = self._apply(rows, count)
             folded = int(rows[-1][0]) + 1
-        self.store.execute(f"UPDATE {STATE} SET folded = ?", (max(folded, size),))
+        self.store.execute(f"UPDATE {STATE} SET folded = ?, leaves = ?", (max(folded, size), count))
         return count, self.root(count)
 
     def _apply(self, rows: list[tuple[Any, ...]], count: int) -> int:
@@ -113,7 +116,7 @@ class CaseHeadTree:
                 )
                 found.update(((level, int(i)), bytes(h)) for i, h in rows)
         if len(found) != len(wanted):
-            raise LookupError(f"the case-head tree lacks {len(wanted) - len(found)} nodes: run `tongban verify`")
+            raise _damaged(f"it lacks {len(wanted) - len(found)} nodes")
         return found
 
     def root(self, count: int) -> bytes:
@@ -124,7 +127,7 @@ class CaseHeadTree:
         leaves either side: their streams were first logged before and after it, so no second leaf of it exists."""
         row = self.store.fetchone(f"SELECT ordinal FROM {HEADS} WHERE stream_id = ?", (stream_id,))
         if row is None:
-            raise LookupError(f"stream {stream_id} has no leaf in the case-head tree")
+            raise _damaged(f"stream {stream_id} has no leaf")
         index = int(row[0])
 
         def path(i: int) -> list[str]:
@@ -157,11 +160,17 @@ def stored_problem(store: SqlStore, expected: tuple[int, bytes], size: int) -> s
         frontier.append(merkle.leaf_hash(case_head_leaf(int(first), str(stream), int(version), bytes(digest).hex())))
     try:
         top = tree.root(count)
-    except LookupError as missing:
-        return str(missing)
+    except DomainError as missing:
+        return missing.message
     if (frontier.size, frontier.root()) == expected == (count, top):
         return None
     return "its rows or nodes differ from the leaves they were folded from"
+
+
+def _damaged(what: str) -> DomainError:
+    return DomainError(
+        "LOG_DAMAGED", f"案件末条记录树已损坏，请运行 tongban verify (the stored case-head tree is damaged: {what}; run `tongban verify`)."
+    )
 
 
 def root_from_leaves(store: SqlStore, size: int, extension: str) -> tuple[int, bytes]:

@@ -165,6 +165,10 @@ def alter_a_stored_case_head_node(s: Scene) -> None:
     s.raw.conn.execute(f"UPDATE tongban_case_head_nodes SET hash = {s.raw.p} WHERE level >= 1", (b"\x00" * 32,))
 
 
+def delete_stored_case_head_nodes(s: Scene) -> None:
+    s.raw.execute("DELETE FROM tongban_case_head_nodes WHERE level >= 1")
+
+
 def sign_a_checkpoint_over_other_case_heads(s: Scene) -> None:
     """The operator holds the log key: it signs, as the newest checkpoint, the log's true root beside case heads of its choosing."""
     ((origin, keys),) = s.ledger.verified_network().log_keys.items()
@@ -276,6 +280,7 @@ TRIALS = {
     "log leaf altered": Trial(alter_a_log_leaf, "log position 7", "log position 7", "NOT VERIFIED"),
     "stored case head set back": Trial(alter_a_stored_case_head, "stored case-head tree", "stored case-head tree", "NOT VERIFIED"),
     "stored case-head node altered": Trial(alter_a_stored_case_head_node, "stored case-head tree", "stored case-head tree", "NOT VERIFIED"),
+    "stored case-head nodes deleted": Trial(delete_stored_case_head_nodes, "lacks", "lacks", "LOG_DAMAGED"),
     "checkpoint signed over other case heads": Trial(
         sign_a_checkpoint_over_other_case_heads, "case-head tree of the checkpoint", None, "NOT"
     ),
