@@ -20,6 +20,8 @@ from infrastructure.sql_store import SqlStore, chunks
 
 HEADS, NODES, STATE = "tongban_case_heads", "tongban_case_head_nodes", "tongban_case_head_state"
 LEAVES = "tongban_log_leaves"  # the global log's leaves (transparency_log.py)
+HEAD_COLUMNS = {"stream_id": "text", "ordinal": "bigint", "first_leaf": "bigint", "version": "bigint", "record_hash": "bytea"}
+NODE_COLUMNS = {"level": "integer", "idx": "bigint", "hash": "bytea"}
 FOLD_PAGE = 20_000  # log leaves folded in at a time: memory stays bounded however far behind the tree is
 
 
@@ -79,11 +81,7 @@ class CaseHeadTree:
                 firsts[str(stream)] = (count, int(position))
                 count += 1
         changed = [(stream, *firsts[stream], version, digest) for stream, (_, version, digest) in newest.items()]
-        self.store.executemany(
-            f"INSERT INTO {HEADS} VALUES (?, ?, ?, ?, ?) ON CONFLICT (stream_id) DO UPDATE "
-            "SET version = excluded.version, record_hash = excluded.record_hash",
-            changed,
-        )
+        self.store.upsert(HEADS, HEAD_COLUMNS, ("stream_id",), changed)
         leaves = {
             ordinal: merkle.leaf_hash(case_head_leaf(first, stream, version, digest.hex()))
             for stream, ordinal, first, version, digest in changed
@@ -103,7 +101,7 @@ class CaseHeadTree:
             dirty = {p: merkle.node_hash(known[(level, 2 * p)], known[(level, 2 * p + 1)]) for p in parents}
             level += 1
             rows += [(level, p, h) for p, h in dirty.items()]
-        self.store.executemany(f"INSERT INTO {NODES} VALUES (?, ?, ?) ON CONFLICT (level, idx) DO UPDATE SET hash = excluded.hash", rows)
+        self.store.upsert(NODES, NODE_COLUMNS, ("level", "idx"), rows)
 
     # ------------------------------------------------------------------ reading
     def nodes(self, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:

@@ -81,6 +81,24 @@ class SqlStore:
             rows += self.fetchall(sql.format(keys=", ".join("?" * len(chunk))), [*chunk, *params])
         return rows
 
+    def upsert(self, table: str, columns: dict[str, str], key: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows, replacing the other columns of rows whose `key` is already there. `columns`: name -> SQL type.
+        On PostgreSQL one statement over arrays (unnest): executemany sends one statement a row."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        update = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+        conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update}"
+        with self._lock:
+            if self.is_postgres:
+                arrays = ", ".join(f"%b::{kind}[]" for kind in columns.values())  # %b: sent in binary, not escaped as text
+                self.conn.execute(
+                    f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {conflict}",
+                    [list(c) for c in zip(*rows, strict=True)],
+                )
+            else:
+                self.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))}) {conflict}", rows)
+
     def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 10_000) -> Iterator[tuple[Any, ...]]:
         """The rows of a query, never all of them in memory (a server-side cursor on PostgreSQL). Read it to the end."""
         with self._lock:
