@@ -75,7 +75,10 @@ def _why(error: ValidationError) -> str:
     """Each setting that does not parse, named as its environment variable."""
     parts = []
     for problem in error.errors():
-        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        if not problem["loc"]:  # a rule across settings (_beside_the_data): its message names them
+            parts.append(str(problem["msg"]).removeprefix("Value error, "))
+            continue
+        name = str(problem["loc"][0])
         given = f"{name if name.startswith(PREFIX) else PREFIX + name.upper()}={problem.get('input')!r}"
         parts.append(f"设置 {given} 无效 ({given} is not valid: {problem['msg']})")
     return "; ".join(parts) + "."
