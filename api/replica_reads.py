@@ -36,15 +36,18 @@ def _asked_position(request: Request[Any, Any, Any]) -> int:
     """The position the asker has written up to: the header (refused if malformed), else the cookie (ignored if so)."""
     given = request.headers.get(POSITION_HEADER)
     if given is not None:
-        if not given.strip().isdigit() or len(given.strip()) > 18:
+        if (position := _whole(given.strip())) is None:
             raise DomainError(
                 "INVALID_POSITION",
                 f"{POSITION_HEADER} 应为命令应答中给出的台账位置（非负整数）"
                 f"({POSITION_HEADER} must be the ledger position a command answered with, a whole number; got {given[:40]!r}).",
             )
-        return int(given)
-    cookie = request.cookies.get(POSITION_COOKIE, "")
-    return int(cookie) if cookie.isdigit() and len(cookie) <= 18 else 0
+        return position
+    return _whole(request.cookies.get(POSITION_COOKIE, "")) or 0
+
+
+def _whole(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 async def provide_services(request: Request[Any, Any, Any]) -> Services:

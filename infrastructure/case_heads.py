@@ -16,7 +16,7 @@ from typing import Any
 from domain.errors import DomainError
 from infrastructure import merkle
 from infrastructure.formats import CASE_HEADS_V1, case_head_leaf, case_head_leaf_v1
-from infrastructure.sql_store import SqlStore, chunks
+from infrastructure.sql_store import SqlStore
 
 HEADS, NODES, STATE = "tongban_case_heads", "tongban_case_head_nodes", "tongban_case_head_state"
 LEAVES = "tongban_log_leaves"  # the global log's leaves (transparency_log.py)
@@ -82,11 +82,7 @@ class CaseHeadTree:
                 count += 1
         changed = [(stream, *firsts[stream], version, digest) for stream, (_, version, digest) in newest.items()]
         self.store.upsert(HEADS, HEAD_COLUMNS, ("stream_id",), changed)
-        leaves = {
-            ordinal: merkle.leaf_hash(case_head_leaf(first, stream, version, digest.hex()))
-            for stream, ordinal, first, version, digest in changed
-        }
-        self._rehash(leaves, count)
+        self._rehash({ordinal: _leaf(first, stream, version, digest) for stream, ordinal, first, version, digest in changed}, count)
         return count
 
     def _rehash(self, leaves: dict[int, bytes], count: int) -> None:
@@ -108,11 +104,8 @@ class CaseHeadTree:
         found: dict[merkle.Node, bytes] = {}
         for level in {level for level, _ in wanted}:
             indexes = sorted(idx for lv, idx in wanted if lv == level)
-            for part in chunks(indexes):
-                rows = self.store.fetchall(
-                    f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx IN ({', '.join('?' * len(part))})", [level, *part]
-                )
-                found.update(((level, int(i)), bytes(h)) for i, h in rows)
+            rows = self.store.fetch_in(f"SELECT idx, hash FROM {NODES} WHERE idx IN ({{keys}}) AND level = ?", indexes, [level])
+            found.update(((level, int(i)), bytes(h)) for i, h in rows)
         if len(found) != len(wanted):
             raise _damaged(f"it lacks {len(wanted) - len(found)} nodes")
         return found
@@ -155,7 +148,7 @@ def stored_problem(store: SqlStore, expected: tuple[int, bytes], size: int) -> s
         return None
     frontier = merkle.Frontier()
     for first, stream, version, digest in store.stream(f"SELECT first_leaf, stream_id, version, record_hash FROM {HEADS} ORDER BY ordinal"):
-        frontier.append(merkle.leaf_hash(case_head_leaf(int(first), str(stream), int(version), bytes(digest).hex())))
+        frontier.append(_leaf(int(first), str(stream), int(version), bytes(digest)))
     try:
         top = tree.root(count)
     except DomainError as missing:
@@ -174,15 +167,17 @@ def _damaged(what: str) -> DomainError:
 def root_from_leaves(store: SqlStore, size: int, extension: str) -> tuple[int, bytes]:
     """The case-head tree a checkpoint of `size` records must commit to, recomputed from the log's leaves alone
     (not from the stored tree): (leaves, root). `extension` is the checkpoint's line name (v2, or v1 sorted by id)."""
-    frontier = merkle.Frontier()
-    for first, stream, version, digest in _heads(store, size, by_id=extension == CASE_HEADS_V1):
-        data = (
-            case_head_leaf_v1(stream, version, digest.hex())
-            if extension == CASE_HEADS_V1
-            else case_head_leaf(first, stream, version, digest.hex())
+    frontier, by_id = merkle.Frontier(), extension == CASE_HEADS_V1
+    for first, stream, version, digest in _heads(store, size, by_id):
+        frontier.append(
+            merkle.leaf_hash(case_head_leaf_v1(stream, version, digest.hex())) if by_id else _leaf(first, stream, version, digest)
         )
-        frontier.append(merkle.leaf_hash(data))
     return frontier.size, frontier.root()
+
+
+def _leaf(first: int, stream: str, version: int, digest: bytes) -> bytes:
+    """The hash of one leaf of the (version 2) tree."""
+    return merkle.leaf_hash(case_head_leaf(first, stream, version, digest.hex()))
 
 
 def _heads(store: SqlStore, size: int, by_id: bool) -> Iterator[tuple[int, str, int, bytes]]:

@@ -102,14 +102,6 @@ def span_hashes(spans: Sequence[Span], lookup: Callable[[set[Node]], dict[Node, 
     return [fold([stored[node] for node in nodes]) for nodes in parts]
 
 
-def all_nodes(leaf_hashes: Sequence[bytes]) -> dict[Node, bytes]:
-    """Every perfect subtree of a small tree kept in memory (the case-head tree of a checkpoint)."""
-    frontier, nodes = Frontier(), dict[Node, bytes]()
-    for h in leaf_hashes:
-        nodes.update(((level, index), value) for level, index, value in frontier.append(h))
-    return nodes
-
-
 def root_of(leaf_hashes: Sequence[bytes]) -> bytes:
     """MTH over a list of leaf hashes, straight from the definition (for rebuilding and for tests)."""
     frontier = Frontier()

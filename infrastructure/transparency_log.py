@@ -164,10 +164,6 @@ class TransparencyLog:
             return []
         return merkle.span_hashes(merkle.consistency_spans(old_size, new_size), self.nodes)
 
-    def stored_nodes(self) -> dict[merkle.Node, bytes]:
-        """Every stored interior node (level >= 1), for verify to recompute and compare."""
-        return {(int(level), int(idx)): bytes(h) for level, idx, h in self.store.fetchall(f"SELECT level, idx, hash FROM {NODES}")}
-
     def last_logged_version(self, stream_id: str) -> int:
         """The highest version of a stream the log holds (0 if none): a stream shorter than this lost records."""
         row = self.store.fetchone(f"SELECT MAX(version) FROM {LEAVES} WHERE stream_id = ?", (stream_id,))

@@ -92,7 +92,9 @@ class InMemoryNodes:
     """What the log's node table holds, built the way the log builds it: by appending through a frontier."""
 
     def __init__(self, leaves: list[bytes]) -> None:
-        self.stored = merkle.all_nodes(leaves)
+        frontier, self.stored = merkle.Frontier(), dict[merkle.Node, bytes]()
+        for h in leaves:
+            self.stored.update(((level, index), value) for level, index, value in frontier.append(h))
         self.root = merkle.root_of(leaves)
 
     def __call__(self, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
