@@ -44,7 +44,7 @@ class Database:
     def has_ledger(self) -> bool:
         """Whether a ledger was initialised here (its event table holds a record); creates nothing to find out."""
         if self.is_postgres:
-            with self.connect_postgres() as pg:
+            with self.connect_postgres(create_schema=False) as pg:  # a schema that is not there holds no ledger
                 table = pg.execute("SELECT to_regclass(%s)", (POSTGRES_EVENTS_TABLE,)).fetchone()
                 return bool(table and table[0] and pg.execute(f"SELECT 1 FROM {POSTGRES_EVENTS_TABLE} LIMIT 1").fetchone())
         path = self.sqlite_path()
@@ -109,7 +109,8 @@ class Database:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
         }
 
-    def connect_postgres(self) -> psycopg.Connection[Any]:
+    def connect_postgres(self, create_schema: bool = True) -> psycopg.Connection[Any]:
+        """A connection whose search path is the URL's schema, created first if missing (never on a replica)."""
         env = self._server()
         try:
             conn = psycopg.connect(
@@ -128,7 +129,11 @@ class Database:
                 "DATABASE_UNREACHABLE", f"无法连接 PostgreSQL {where} (cannot connect to PostgreSQL at {where}: {reason})."
             ) from None
         if self.schema:
-            if not self.replica and conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone() is None:
+            if (
+                create_schema
+                and not self.replica
+                and conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone() is None
+            ):
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
             conn.execute(f'SET search_path TO "{self.schema}"')
         return conn

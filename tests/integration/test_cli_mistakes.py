@@ -10,10 +10,12 @@ import re
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.server import ROOT
@@ -233,3 +235,14 @@ def test_an_unexpected_failure_is_one_line_naming_the_log_that_holds_the_traceba
     log = tmp_path / "logs" / "tongban-cli.log"
     assert str(log) in line
     assert "RuntimeError: a bug nobody foresaw" in log.read_text() and "Traceback" in log.read_text()
+
+
+def test_a_mistyped_postgres_schema_is_no_ledger_and_leaves_no_schema_behind(postgres_url: str, tmp_path: Path) -> None:
+    schema = f"typo_{uuid.uuid4().hex[:12]}"
+
+    result = tongban(tmp_path, "verify", "--db", f"{postgres_url}?schema={schema}")
+
+    assert result.returncode != 0 and "NO_LEDGER" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None
+    assert list(tmp_path.iterdir()) == []
