@@ -10,7 +10,7 @@ newest checkpoint's case-head root from the leaves (`root_from_leaves`) and comp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from domain.errors import DomainError
@@ -22,7 +22,7 @@ HEADS, NODES, STATE = "tongban_case_heads", "tongban_case_head_nodes", "tongban_
 LEAVES = "tongban_log_leaves"  # the global log's leaves (transparency_log.py)
 HEAD_COLUMNS = {"stream_id": "text", "ordinal": "bigint", "first_leaf": "bigint", "version": "bigint", "record_hash": "bytea"}
 NODE_COLUMNS = {"level": "integer", "idx": "bigint", "hash": "bytea"}
-FOLD_PAGE = 20_000  # log leaves folded in at a time: memory stays bounded however far behind the tree is
+FOLD_PAGE = 5_000  # log leaves folded in at a time: bounds the memory, and how long a backlog holds the log up at a time
 
 
 class CaseHeadTree:
@@ -51,6 +51,18 @@ class CaseHeadTree:
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     # ------------------------------------------------------------------ keeping current
+    def fold_backlog(self, size: int, serialise: Callable[[], None]) -> None:
+        """Fold all but the last page below `size`, each page in a transaction of its own after `serialise` (the
+        log's writer lock): a tree far behind (the first checkpoint after an upgrade folds every record) then holds
+        the log's writers up one page at a time, not for the whole backlog. A page is a state the next fold goes on from."""
+        while True:
+            with self.store.transaction():
+                serialise()
+                folded, _ = self.folded()
+                if size - folded <= FOLD_PAGE:
+                    return
+                self.fold(folded + FOLD_PAGE)
+
     def fold(self, size: int) -> tuple[int, bytes]:
         """Fold the log's leaves below `size` into the tree; returns (leaves, root). Call inside the log's
         writer transaction (one folder at a time, and the fold commits with the checkpoint that uses it)."""

@@ -198,6 +198,7 @@ class TransparencyLog:
         if self.signer is None:
             raise _no_log_key()
         self.integrate()
+        self.heads.fold_backlog(self.size(), self._serialise_writers)
         with self.store.transaction():
             self._serialise_writers()
             size = self.head()[0]

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from domain.actor import SHANGHAI
 from infrastructure.bootstrap import build_transparency_log
-from infrastructure.case_heads import CaseHeadTree, root_from_leaves
+from infrastructure.case_heads import FOLD_PAGE, CaseHeadTree, root_from_leaves
 from infrastructure.config import Settings
 from infrastructure.database import Database
 from infrastructure.formats import CASE_HEADS
@@ -64,7 +64,9 @@ def test_checkpoints_signed_by_several_signers_beside_writers_each_commit_to_the
         log.store.close()
 
 
-def test_a_fold_killed_mid_way_leaves_the_tree_as_it_was_and_the_next_fold_completes_it(settings: Settings) -> None:
+def a_log_of_100_000_leaves_and_no_tree(settings: Settings) -> SqlStore:
+    """25,000 streams of four records each, logged but not yet folded: a fold of these takes a few seconds
+    here, long enough to be killed in the middle."""
     store = SqlStore(Database(settings.db_url))
     store.execute(
         "CREATE TABLE tongban_log_leaves (leaf_index BIGINT PRIMARY KEY, notification_id BIGINT NOT NULL, "
@@ -73,28 +75,59 @@ def test_a_fold_killed_mid_way_leaves_the_tree_as_it_was_and_the_next_fold_compl
     store.execute("CREATE INDEX tongban_log_leaves_stream ON tongban_log_leaves (stream_id, version)")  # as the log makes it
     streams = [f"00000000-0000-4000-8000-{n:012d}" for n in range(25_000)]
     leaves = [(i, i + 1, streams[i % 25_000], i // 25_000 + 1, hashlib.sha256(str(i).encode()).digest()) for i in range(100_000)]
-    with store.transaction():  # a fold of these takes a few seconds here: long enough to be killed in the middle
+    with store.transaction():
         store.insert("tongban_log_leaves", leaves)
     CaseHeadTree(store)  # its tables, as the log makes them
-    folding = subprocess.Popen(
-        [sys.executable, "-c", FOLD, settings.db_url],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    return store
+
+
+def folding(settings: Settings, script: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, settings.db_url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    assert folding.stdout is not None
-    assert folding.stdout.readline().strip() == "folding"
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "folding"
+    return process
+
+
+def killed(process: subprocess.Popen[str]) -> None:
+    assert process.poll() is None
+    process.kill()  # kill -9
+    process.wait(timeout=30)
+    assert process.stdout is not None
+    assert process.stdout.read() == ""  # it never got to the end
+
+
+def test_a_fold_killed_mid_way_leaves_the_tree_as_it_was_and_the_next_fold_completes_it(settings: Settings) -> None:
+    store = a_log_of_100_000_leaves_and_no_tree(settings)
+    process = folding(settings, FOLD)
     time.sleep(0.5)
-    assert folding.poll() is None
-    folding.kill()  # kill -9, in the middle of the fold's one transaction
-    folding.wait(timeout=30)
-    assert folding.stdout.read() == ""  # it never got to the end
+    killed(process)  # in the middle of the fold's one transaction
 
     tree = CaseHeadTree(store)
     assert tree.folded() == (0, 0)  # nothing of the killed fold was kept
     with store.transaction():
-        assert tree.fold(len(leaves)) == root_from_leaves(store, len(leaves), CASE_HEADS)
+        assert tree.fold(100_000) == root_from_leaves(store, 100_000, CASE_HEADS)
+    store.close()
+
+
+def test_a_backlog_folds_a_page_per_transaction_and_killed_after_some_the_next_fold_goes_on_from_the_last_page(
+    settings: Settings,
+) -> None:
+    store = a_log_of_100_000_leaves_and_no_tree(settings)
+    tree = CaseHeadTree(store)
+    process = folding(settings, FOLD_BACKLOG)
+    deadline = time.monotonic() + 60
+    while tree.folded()[0] == 0 and time.monotonic() < deadline:  # the first page is seen committed while the rest folds
+        time.sleep(0.01)
+    killed(process)
+
+    folded, count = tree.folded()
+    assert 0 < folded < 100_000 - FOLD_PAGE and folded % FOLD_PAGE == 0
+    assert count == min(folded, 25_000)  # every stream's first record is in the first 25,000 leaves
+    with store.transaction():
+        assert tree.fold(folded) == root_from_leaves(store, folded, CASE_HEADS)  # the kept pages: a whole tree of that size
+        assert tree.fold(100_000) == root_from_leaves(store, 100_000, CASE_HEADS)
     store.close()
 
 
@@ -110,6 +143,7 @@ with store.transaction():
     tree.fold(100_000)
 print("folded", flush=True)
 """
+FOLD_BACKLOG = FOLD.replace("with store.transaction():\n    tree.fold(100_000)", "tree.fold_backlog(100_000, lambda: None)")
 
 
 def _b64(root: bytes) -> str:
