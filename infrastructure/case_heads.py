@@ -21,7 +21,8 @@ from infrastructure.sql_store import SqlStore
 HEADS, NODES, STATE = "tongban_case_heads", "tongban_case_head_nodes", "tongban_case_head_state"
 LEAVES = "tongban_log_leaves"  # the global log's leaves (transparency_log.py)
 HEAD_COLUMNS = {"stream_id": "text", "ordinal": "bigint", "first_leaf": "bigint", "version": "bigint", "record_hash": "bytea"}
-NODE_COLUMNS = {"level": "integer", "idx": "bigint", "hash": "bytea"}
+NODE_KEY = {"level": "integer", "idx": "bigint"}
+NODE_COLUMNS = {**NODE_KEY, "hash": "bytea"}
 FOLD_PAGE = 5_000  # log leaves folded in at a time: bounds the memory, and how long a backlog holds the log up at a time
 
 
@@ -84,8 +85,8 @@ class CaseHeadTree:
         """One page of log leaves: each stream's newest record in it becomes its leaf; returns the new leaf count."""
         newest = {str(stream): (int(position), int(version), bytes(digest)) for position, stream, version, digest in rows}
         firsts: dict[str, tuple[int, int]] = {}  # stream -> (ordinal, first leaf), for streams already in the tree
-        for stream, ordinal, first in self.store.fetch_in(
-            f"SELECT stream_id, ordinal, first_leaf FROM {HEADS} WHERE stream_id IN ({{keys}})", list(newest)
+        for stream, ordinal, first in self.store.fetch_matching(
+            "SELECT stream_id, ordinal, first_leaf", HEADS, {"stream_id": "text"}, [(s,) for s in newest]
         ):
             firsts[str(stream)] = (int(ordinal), int(first))
         for position, stream, _, _ in rows:  # new streams, in the order they were first logged
@@ -98,26 +99,25 @@ class CaseHeadTree:
         return count
 
     def _rehash(self, leaves: dict[int, bytes], count: int) -> None:
-        """Store the changed leaves and every perfect subtree above them, level by level."""
-        rows, dirty, level = [(0, i, h) for i, h in leaves.items()], leaves, 0
-        while True:
-            parents = sorted({i >> 1 for i in dirty if ((i >> 1) + 1) << (level + 1) <= count})  # perfect subtrees only
-            if not parents:
-                break
-            siblings = {(level, c) for p in parents for c in (2 * p, 2 * p + 1) if c not in dirty}
-            known = {**self.nodes(siblings), **{(level, i): h for i, h in dirty.items()}}
-            dirty = {p: merkle.node_hash(known[(level, 2 * p)], known[(level, 2 * p + 1)]) for p in parents}
-            level += 1
-            rows += [(level, p, h) for p, h in dirty.items()]
-        self.store.upsert(NODES, NODE_COLUMNS, ("level", "idx"), rows)
+        """Store the changed leaves and every perfect subtree above them. Which nodes change, and which unchanged
+        siblings their hashes need, follows from the leaf indexes alone: the siblings are read in one go."""
+        levels: list[list[int]] = []  # the changed nodes' indexes, level 1 upwards
+        dirty, siblings = set(leaves), set[merkle.Node]()
+        while parents := sorted({i >> 1 for i in dirty if ((i >> 1) + 1) << (len(levels) + 1) <= count}):  # perfect subtrees only
+            siblings |= {(len(levels), c) for p in parents for c in (2 * p, 2 * p + 1) if c not in dirty}
+            levels.append(parents)
+            dirty = set(parents)
+        known = {**self.nodes(siblings), **{(0, i): h for i, h in leaves.items()}}
+        for level, parents in enumerate(levels):
+            for p in parents:
+                known[(level + 1, p)] = merkle.node_hash(known[(level, 2 * p)], known[(level, 2 * p + 1)])
+        changed = [(0, i) for i in leaves] + [(level + 1, p) for level, parents in enumerate(levels) for p in parents]
+        self.store.upsert(NODES, NODE_COLUMNS, ("level", "idx"), [(level, i, known[(level, i)]) for level, i in changed])
 
     # ------------------------------------------------------------------ reading
     def nodes(self, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
-        found: dict[merkle.Node, bytes] = {}
-        for level in {level for level, _ in wanted}:
-            indexes = sorted(idx for lv, idx in wanted if lv == level)
-            rows = self.store.fetch_in(f"SELECT idx, hash FROM {NODES} WHERE idx IN ({{keys}}) AND level = ?", indexes, [level])
-            found.update(((level, int(i)), bytes(h)) for i, h in rows)
+        rows = self.store.fetch_matching("SELECT level, idx, hash", NODES, NODE_KEY, sorted(wanted))
+        found = {(int(level), int(i)): bytes(h) for level, i, h in rows}
         if len(found) != len(wanted):
             raise _damaged(f"it lacks {len(wanted) - len(found)} nodes")
         return found

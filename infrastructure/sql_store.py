@@ -81,6 +81,27 @@ class SqlStore:
             rows += self.fetchall(sql.format(keys=", ".join("?" * len(chunk))), [*chunk, *params])
         return rows
 
+    def fetch_matching(self, select: str, table: str, key: dict[str, str], wanted: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """`select` (the columns, no FROM) from the rows of `table` whose `key` (one or two columns: name -> SQL
+        type) is one of `wanted`. On PostgreSQL one statement joined to the keys, sent as binary arrays: one round
+        trip however many. On SQLite (no round trips) `IN` lists, per value of a two-column key's first column:
+        SQLite would scan the table for row values `(a, b) IN (VALUES ...)`."""
+        names = list(key)
+        if not wanted:
+            return []
+        if self.is_postgres:
+            arrays = ", ".join(f"%b::{kind}[]" for kind in key.values())
+            joined = f"{select} FROM {table} JOIN unnest({arrays}) AS wanted({', '.join(names)}) USING ({', '.join(names)})"
+            with self._lock:
+                return [tuple(row) for row in self.conn.execute(joined, [list(c) for c in zip(*wanted, strict=True)]).fetchall()]
+        if len(names) == 1:
+            return self.fetch_in(f"{select} FROM {table} WHERE {names[0]} IN ({{keys}})", [k[0] for k in wanted])
+        by_first: dict[Any, list[Any]] = {}
+        for first, second in wanted:
+            by_first.setdefault(first, []).append(second)
+        sql = f"{select} FROM {table} WHERE {names[1]} IN ({{keys}}) AND {names[0]} = ?"
+        return [row for first, seconds in by_first.items() for row in self.fetch_in(sql, seconds, [first])]
+
     def upsert(self, table: str, columns: dict[str, str], key: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
         """Insert rows, replacing the other columns of rows whose `key` is already there. `columns`: name -> SQL type.
         On PostgreSQL one statement over arrays (unnest): executemany sends one statement a row."""

@@ -26,7 +26,7 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from domain.errors import DomainError
 from infrastructure import merkle
-from infrastructure.case_heads import CaseHeadTree
+from infrastructure.case_heads import NODE_KEY, CaseHeadTree
 from infrastructure.formats import checkpoint_text, sign_note
 from infrastructure.keystore import public_hex
 from infrastructure.sql_store import SqlStore
@@ -135,18 +135,12 @@ class TransparencyLog:
 
     def nodes(self, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
         """Stored perfect-subtree hashes, in (at most) two queries; leaf hashes come from the leaf table."""
-        leaves = [idx for level, idx in wanted if level == 0]
+        leaves = [(idx,) for level, idx in wanted if level == 0]
         interior = [node for node in wanted if node[0] > 0]
-        found: dict[merkle.Node, bytes] = {}
-        if leaves:
-            rows = self.store.fetchall(
-                f"SELECT leaf_index, record_hash FROM {LEAVES} WHERE leaf_index IN ({', '.join('?' * len(leaves))})", leaves
-            )
-            found.update(((0, int(i)), merkle.leaf_hash(bytes(h))) for i, h in rows)
-        if interior:
-            where = " OR ".join("(level = ? AND idx = ?)" for _ in interior)
-            rows = self.store.fetchall(f"SELECT level, idx, hash FROM {NODES} WHERE {where}", [v for node in interior for v in node])
-            found.update(((int(level), int(idx)), bytes(h)) for level, idx, h in rows)
+        rows = self.store.fetch_matching("SELECT leaf_index, record_hash", LEAVES, {"leaf_index": "bigint"}, leaves)
+        found = {(0, int(i)): merkle.leaf_hash(bytes(h)) for i, h in rows}
+        rows = self.store.fetch_matching("SELECT level, idx, hash", NODES, NODE_KEY, interior)
+        found.update(((int(level), int(idx)), bytes(h)) for level, idx, h in rows)
         if len(found) != len(wanted):
             missing = ", ".join(f"(level {level}, index {index})" for level, index in sorted(wanted - found.keys())[:3])
             raise LogDamaged(f"it lacks nodes a proof needs: {missing}")

@@ -1,0 +1,40 @@
+"""The plain-SQL layer beside the event log reads rows by many keys at once, the same on both backends: every
+row asked for that is there, none that is not, however many keys (past one statement's parameter cap)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+from infrastructure.database import Database
+from infrastructure.sql_store import KEYS_A_STATEMENT, SqlStore
+
+
+def test_rows_are_read_by_two_column_keys_every_one_asked_for_that_is_there_and_no_other(database_url: str) -> None:
+    store = SqlStore(Database(database_url))
+    store.execute("CREATE TABLE nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx))")
+    stored = {(level, idx): hashlib.sha256(f"{level}/{idx}".encode()).digest() for level in range(4) for idx in range(0, 3_000, 1 + level)}
+    with store.transaction():
+        store.insert("nodes", [(level, idx, h) for (level, idx), h in stored.items()])
+    rng = random.Random(7)
+    wanted = sorted({(rng.randrange(5), rng.randrange(3_500)) for _ in range(3 * KEYS_A_STATEMENT)})  # some not stored
+
+    rows = store.fetch_matching("SELECT level, idx, hash", "nodes", {"level": "integer", "idx": "bigint"}, wanted)
+
+    assert sorted((int(level), int(idx), bytes(h)) for level, idx, h in rows) == [(*k, stored[k]) for k in wanted if k in stored]
+    assert 0 < len(rows) < len(wanted)
+    store.close()
+
+
+def test_rows_are_read_by_one_column_keys(database_url: str) -> None:
+    store = SqlStore(Database(database_url))
+    store.execute("CREATE TABLE heads (stream_id TEXT PRIMARY KEY, ordinal BIGINT NOT NULL)")
+    with store.transaction():
+        store.insert("heads", [(f"case-{n}", n) for n in range(2_000)])
+    wanted = [(f"case-{n}",) for n in range(1_500, 2_700)]
+
+    rows = store.fetch_matching("SELECT stream_id, ordinal", "heads", {"stream_id": "text"}, wanted)
+
+    assert sorted(int(ordinal) for _, ordinal in rows) == list(range(1_500, 2_000))
+    assert store.fetch_matching("SELECT stream_id", "heads", {"stream_id": "text"}, []) == []
+    store.close()
