@@ -7,6 +7,10 @@ The server is `tongban serve --workers N` (uvicorn; one worker process leads the
 subprocess on 127.0.0.1; the clients run on the same machine. Each client receives its own
 applications and walks them (missing-materials notice, supplement, review...) one command at a time.
 Goals (issue 16): >= 500 commands/s with p99 <= 50 ms on PostgreSQL with 8 clients; reads >= half the trivial rate.
+
+A second table says where the commands' CPU went (Linux /proc): milliseconds of CPU a command took in the server's
+processes, in PostgreSQL's and in the clients, and the rate the machine's cores would allow at that cost (the
+ceiling), against which the measured rate is set.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -41,6 +46,45 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes have used so far."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone
+        total += (int(fields[11]) + int(fields[12])) / TICKS
+    return total
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command name) of every process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            comm, rest = (entry / "stat").read_text().rsplit(")", 1)
+            found.append((int(entry.name), int(rest.split()[1]), comm.partition("(")[2]))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def process_tree(root: int) -> list[int]:
+    tree, processes = [root], _processes()
+    for pid, parent, _ in sorted(processes):
+        if parent in tree:
+            tree.append(pid)
+    return tree
+
+
+def postgres_processes() -> list[int]:
+    return [pid for pid, _, name in _processes() if name == "postgres"]
 
 
 def load(clients: int, seconds: float, request: Callable[[httpx.Client, int], None], base: str, token: str) -> tuple[float, list[float]]:
@@ -101,12 +145,19 @@ def measure(backend: str, seconds: float, clients: int, workers: int) -> list[li
             def trivial(http: httpx.Client, n: int) -> None:
                 assert http.get("/health").status_code == 200
 
-            measured = []
+            measured, server_pids, database_pids = [], process_tree(server.pid), postgres_processes() if backend == "postgres" else []
             for name, request in (("trivial GET /health", trivial), ("command POST /cases", command), ("read GET /cases/{id}", read)):
+                before = cpu_seconds(server_pids), cpu_seconds(database_pids), time.process_time()
                 rate, latencies = load(clients, seconds, request, base, token)
-                measured.append((name, rate, latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99) - 1] * 1000))
+                used = [
+                    (after - start) * 1000 / len(latencies)
+                    for start, after in zip(
+                        before, (cpu_seconds(server_pids), cpu_seconds(database_pids), time.process_time()), strict=True
+                    )
+                ]
+                measured.append((name, rate, latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99) - 1] * 1000, used))
             trivial_rate = measured[0][1]
-            return [[backend, workers, name, rate, p50, p99, rate / trivial_rate] for name, rate, p50, p99 in measured]
+            return [[backend, workers, name, rate, p50, p99, rate / trivial_rate, *used] for name, rate, p50, p99, used in measured]
         finally:
             server.terminate()
             server.wait(10)
@@ -125,7 +176,13 @@ def main() -> None:
         for workers in args.workers
         for row in measure(backend, args.seconds, args.clients, workers)
     ]
-    print(table(["backend", "workers", "request", "req/s", "p50 ms", "p99 ms", "vs trivial"], rows))
+    print(table(["backend", "workers", "request", "req/s", "p50 ms", "p99 ms", "vs trivial"], [row[:7] for row in rows]))
+    cores = os.cpu_count() or 1
+    print(f"\nCPU a request took, and the rate {cores} cores would allow at that cost:")
+    cpu_rows = [[*row[:4], *row[7:], cores * 1000 / sum(row[7:]), row[3] / (cores * 1000 / sum(row[7:]))] for row in rows]
+    print(
+        table(["backend", "workers", "request", "req/s", "server ms", "postgres ms", "clients ms", "ceiling req/s", "vs ceiling"], cpu_rows)
+    )
 
 
 if __name__ == "__main__":

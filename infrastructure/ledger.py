@@ -298,9 +298,8 @@ class CaseLedger(Application[UUID]):
         """Sign and store, confirming inside the transaction what the records were signed against
         (recorders.py); re-sign when the network's keys changed meanwhile."""
         people = [(marked, event) for event in processing_event.events if (marked := getattr(event, "personal_data", None))]
-        with self._write_lock:
-            # Data keys exist before their ciphertext is signed.
-            self.vault.ensure_keys(getattr(event, marked.field)[marked.subject] for marked, event in people)
+        applicants = (getattr(event, marked.field)[marked.subject] for marked, event in people)
+        with self._write_lock, self.vault.keys_for(applicants):  # data keys exist before their ciphertext is signed
             for attempt in range(_SIGNING_ATTEMPTS):
                 # One view of the network for both the choice of keys and what the transaction confirms.
                 network = self._network_or_none(refresh=attempt > 0)

@@ -11,7 +11,8 @@ import base64
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -51,27 +52,37 @@ class PersonalDataVault:
     def _p(self) -> str:
         return "%s" if self.database.is_postgres else "?"
 
-    def ensure_keys(self, applicant_ids: Iterable[str]) -> None:
-        """Create data keys for applicants who have none yet, in one transaction."""
-        missing = [a for a in dict.fromkeys(applicant_ids) if self._wrapped(a) is None]
-        if not missing:
-            return
-        rows = []
-        for applicant_id in missing:
-            key, nonce = AESGCM.generate_key(256), os.urandom(12)
-            rows.append((applicant_id, nonce + self._master.encrypt(nonce, key, applicant_id.encode())))
-        conn, p = self._conn(), self._p()
-        conflict = "ON CONFLICT (applicant_id) DO NOTHING"  # another writer may win the race: its key is the one used
-        if self.database.is_postgres:
-            with conn.transaction(), conn.cursor() as cur:
-                cur.executemany(f"INSERT INTO {_TABLE} VALUES ({p}, {p}) {conflict}", rows)
-        else:
-            conn.execute("BEGIN")
-            conn.executemany(f"INSERT INTO {_TABLE} VALUES ({p}, {p}) {conflict}", rows)
-            conn.execute("COMMIT")
+    @contextmanager
+    def keys_for(self, applicant_ids: Iterable[str]) -> Iterator[None]:
+        """The data keys of these applicants, made for those who have none yet (each committed before anything is
+        sealed with it), and held for this thread's `seal` until the block ends: a write reads each key once (a new
+        applicant's in one statement, which makes it), and an erasure by any process still takes effect at the next."""
+        held: dict[str, bytes] = {}
+        for applicant_id in dict.fromkeys(applicant_ids):
+            if (blob := self._made(applicant_id) or self._wrapped(applicant_id)) is not None:
+                held[applicant_id] = blob
+        self._local.held = held
+        try:
+            yield
+        finally:
+            self._local.held = {}
+
+    def _made(self, applicant_id: str) -> bytes | None:
+        """A new data key for the applicant, or None if one is already there (another writer may have won the race:
+        its key is the one used). The statement commits on its own."""
+        key, nonce = AESGCM.generate_key(256), os.urandom(12)
+        blob = nonce + self._master.encrypt(nonce, key, applicant_id.encode())
+        p = self._p()
+        made = self._conn().execute(
+            f"INSERT INTO {_TABLE} VALUES ({p}, {p}) ON CONFLICT (applicant_id) DO NOTHING RETURNING applicant_id", (applicant_id, blob)
+        )
+        return blob if made.fetchall() else None  # read to the end: SQLite finishes the statement (and its lock) there
 
     def _wrapped(self, applicant_id: str) -> bytes | None:
-        # Read every time, never cached: an erasure by any process takes effect in every other at once.
+        held: dict[str, bytes] = getattr(self._local, "held", {})
+        if applicant_id in held:
+            return held[applicant_id]
+        # Read every time outside a write, never cached: an erasure by any process takes effect in every other at once.
         row = self._conn().execute(f"SELECT wrapped_key FROM {_TABLE} WHERE applicant_id = {self._p()}", (applicant_id,)).fetchone()
         return None if row is None else bytes(row[0])
 

@@ -87,14 +87,13 @@ class PrincipalStore:
     def _verified(self) -> VerifiedNetwork:
         """The root-verified network, read again whenever its stream has grown (a revocation by any process
         takes effect at the next request); one indexed read when it has not."""
-        head = self.ledger.recorder.select_events(self.ledger.network_id, desc=True, limit=1)
-        version = head[0].originator_version if head else 0
+        version, logged = self._network_versions()
         with self._lock:
             if self._view is None or self._view.version != version:
                 self._view = self.ledger.verified_network()
             view = self._view
         problems = list(view.problems) or (["a record after the last verified one"] if view.version != version else [])
-        if self._log is not None and self._log.last_logged_version(str(self.ledger.network_id)) > version:
+        if logged > version:
             problems.append("records the global log holds are missing from the end of the network stream")
         if problems:  # fail closed: a broken stream could hide a revocation
             raise DomainError(
@@ -103,6 +102,13 @@ class PrincipalStore:
                 f"until they do: {problems[0]}).",
             )
         return view
+
+    def _network_versions(self) -> tuple[int, int]:
+        """The network stream's last version as stored and as the global log holds it (one read, with a log)."""
+        if self._log is not None:
+            return self._log.versions(self.ledger.network_id)
+        head = self.ledger.recorder.select_events(self.ledger.network_id, desc=True, limit=1)
+        return (head[0].originator_version if head else 0), 0
 
     def _digest(self, token: str) -> str:
         assert self._token_key is not None, "issuing or checking a token needs the keystore's token key"

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
+from uuid import UUID
 
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -158,10 +159,15 @@ class TransparencyLog:
             return []
         return merkle.span_hashes(merkle.consistency_spans(old_size, new_size), self.nodes)
 
-    def last_logged_version(self, stream_id: str) -> int:
-        """The highest version of a stream the log holds (0 if none): a stream shorter than this lost records."""
-        row = self.store.fetchone(f"SELECT MAX(version) FROM {LEAVES} WHERE stream_id = ?", (stream_id,))
-        return int(row[0]) if row and row[0] is not None else 0
+    def versions(self, stream_id: UUID) -> tuple[int, int]:
+        """A stream's last version as the event table holds it and as the log does, in one read (0: none)."""
+        events = self.recorder.events_table_name  # type: ignore[attr-defined]
+        row = self.store.fetchone(
+            f"SELECT (SELECT MAX(originator_version) FROM {events} WHERE originator_id = ?), "
+            f"(SELECT MAX(version) FROM {LEAVES} WHERE stream_id = ?)",
+            (stream_id if self.store.is_postgres else stream_id.hex, str(stream_id)),  # as each backend stores the id
+        )
+        return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
 
     def records_of(self, stream_id: str, below: int | None = None) -> list[LoggedRecord]:
         """Where each record of one stream sits in the log (below a tree size, if given)."""

@@ -31,6 +31,7 @@ from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
 from infrastructure.verification import verify_ledger
 from tests.raw_store import RawStore
+from tests.server import ROOT
 from tests.walkthrough import APPLICANT, FIRST_RECEIVING, RECEIVED_AT, receive, walk_whole_case
 from verifier.audit_verifier import verify_bundle
 
@@ -270,3 +271,69 @@ def test_the_key_check_reads_the_keys_a_few_applicants_at_a_time_and_misses_none
     monkeypatch.setattr(personal_data, "KEYS_A_QUERY", 2)  # three queries: 1-2, 3-4, 5
 
     assert key_problems(ledger) == ["applicant applicant-0005: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)"]
+
+
+# ------------------------------------------------------------------ data keys made on the write path
+def data_keys_of(raw: RawStore, applicant_id: str) -> int:
+    row = raw.conn.execute(f"SELECT COUNT(*) FROM tongban_personal_data_keys WHERE applicant_id = {raw.p}", (applicant_id,)).fetchone()
+    return int(row[0])
+
+
+def test_windows_receiving_one_new_applicant_at_once_seal_every_case_under_the_one_key_made(
+    ledger: CaseLedger, settings: Settings, raw: RawStore
+) -> None:
+    desks = [build_ledger(settings) for _ in range(4)]
+    start, cases, failures = threading.Barrier(4), list[UUID](), list[BaseException]()
+
+    def receiving(desk: CaseLedger) -> None:
+        start.wait()
+        try:
+            cases.append(receive(desk, applicant=OTHER_APPLICANT))
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=receiving, args=(desk,)) for desk in desks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for desk in desks:
+        desk.close()
+
+    assert failures == [] and len(cases) == 4
+    assert data_keys_of(raw, "applicant-0002") == 1  # whoever lost the race sealed with the winner's key
+    assert {ledger.get_case(case).applicant["name"] for case in cases} == {"巴特尔"}
+    assert key_problems(ledger) == []
+    assert verifies(ledger)
+
+
+KILLED_BETWEEN_KEY_AND_RECORD = """
+import os, signal, sys
+from pathlib import Path
+from infrastructure.bootstrap import open_ledger
+from infrastructure.config import Settings
+from tests.walkthrough import APPLICANT, receive
+ledger = open_ledger(Settings(db_url=sys.argv[1], keystore_dir=Path(sys.argv[2]), key_passphrase=sys.argv[3]))
+ledger._sign_and_store = lambda *_: os.kill(os.getpid(), signal.SIGKILL)
+receive(ledger, applicant={**APPLICANT, "applicant_id": "applicant-0002", "name": "巴特尔"})  # OTHER_APPLICANT
+"""
+
+
+def test_a_write_killed_after_its_data_key_was_made_leaves_a_key_nothing_uses_and_the_next_write_seals_with_it(
+    ledger: CaseLedger, settings: Settings, raw: RawStore
+) -> None:
+    before = [n.id for n in ledger.all_records()]
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BETWEEN_KEY_AND_RECORD, settings.db_url, str(settings.keys), settings.key_passphrase],
+        capture_output=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+
+    assert [n.id for n in ledger.all_records()] == before  # nothing recorded
+    assert data_keys_of(raw, "applicant-0002") == 1
+    assert key_problems(ledger) == [] and verifies(ledger)  # a key no record uses is no damage
+    case = receive(ledger, applicant=OTHER_APPLICANT)
+    assert data_keys_of(raw, "applicant-0002") == 1
+    assert ledger.get_case(case).applicant["name"] == "巴特尔"

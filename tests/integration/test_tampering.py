@@ -53,6 +53,7 @@ class Scene:
     network_head: int
     bundle: dict[str, Any]
     directory: Path
+    revoked_token: str
 
     def network_record(self, version: int) -> dict[str, Any]:
         body: dict[str, Any] = json.loads(self.raw.state(self.network, version))["body"]
@@ -63,13 +64,13 @@ class Scene:
 def scene(ledger: CaseLedger, log: TransparencyLog, raw: RawStore, settings: Settings, tmp_path: Path) -> Scene:
     cases = [walk_whole_case(ledger), walk_whole_case(ledger)]
     principals = principal_store(ledger, settings, log=log)
-    issued, _ = principals.add("审计员李明", BUREAU_ID, {Role.AUDITOR})
+    issued, token = principals.add("审计员李明", BUREAU_ID, {Role.AUDITOR})
     rotate_key(ledger, "baotou-donghe", NOW)
     principals.revoke(issued.principal_id)
     (tmp_path / "saved.checkpoint").write_text(log.checkpoint(NOW + timedelta(minutes=1)), encoding="utf-8")
     bundle = export_bundle(ledger, log, cases[0], NOW + timedelta(minutes=1))
     head = ledger.network().version
-    return Scene(ledger, log, raw, principals, cases, ledger.network_id, head, bundle, tmp_path)
+    return Scene(ledger, log, raw, principals, cases, ledger.network_id, head, bundle, tmp_path, token)
 
 
 # --------------------------------------------------------------------------- the trials
@@ -129,7 +130,8 @@ def delete_a_data_key(s: Scene) -> None:
 
 
 def swap_a_data_key_for_anothers(s: Scene) -> None:
-    s.ledger.vault.ensure_keys(["applicant-0099"])  # a genuine key, wrapped for someone else
+    with s.ledger.vault.keys_for(["applicant-0099"]):  # a genuine key, wrapped for someone else
+        pass
     s.raw.conn.execute(
         "UPDATE tongban_personal_data_keys SET wrapped_key = "
         f"(SELECT wrapped_key FROM tongban_personal_data_keys WHERE applicant_id = {s.raw.p}) WHERE applicant_id = {s.raw.p}",
@@ -355,6 +357,16 @@ def test_a_principal_minted_in_the_database_lets_no_one_in(scene: Scene) -> None
     with pytest.raises(DomainError) as refused:  # fail closed: nobody is authenticated until verify is clean
         scene.principals.authenticate("tb_any-token")
     assert refused.value.code == "NETWORK_STREAM_BROKEN"
+
+
+def test_a_revocation_cut_off_the_end_of_the_network_stream_lets_no_one_in(scene: Scene) -> None:
+    assert scene.principals.authenticate(scene.revoked_token) is None  # revoked
+    drop_the_last_revocation_of_a_principal(scene)  # what is left is a shorter stream whose every record verifies
+
+    with pytest.raises(DomainError) as refused:  # but the global log holds the revocation: fail closed
+        scene.principals.authenticate(scene.revoked_token)
+    assert refused.value.code == "NETWORK_STREAM_BROKEN"
+    assert "missing from the end" in refused.value.message
 
 
 def test_a_ledger_whose_checkpoints_were_all_deleted_says_nothing_here_covers_the_log(scene: Scene, settings: Settings) -> None:
