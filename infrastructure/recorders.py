@@ -251,5 +251,9 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             if against is not None and row is not None and row["version"] != against.network_version:
                 raise NetworkMoved("the network changed since the signing keys were chosen")
 
+    def _notify_channel(self, curs: Cursor[DictRow]) -> None:
+        """No NOTIFY: nothing LISTENs (the projection runners poll), and PostgreSQL serialises the commits of
+        every transaction that notified on one queue lock."""
+
     def _lock_table(self, curs: Cursor[DictRow]) -> None:
         """Locked already, at the start of _insert_events."""
