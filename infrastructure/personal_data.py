@@ -54,37 +54,49 @@ class PersonalDataVault:
 
     @contextmanager
     def keys_for(self, applicant_ids: Iterable[str]) -> Iterator[None]:
-        """The data keys of these applicants, made for those who have none yet (each committed before anything is
-        sealed with it), and held for this thread's `seal` until the block ends: a write reads each key once (a new
-        applicant's in one statement, which makes it), and an erasure by any process still takes effect at the next."""
-        held: dict[str, bytes] = {}
-        for applicant_id in dict.fromkeys(applicant_ids):
-            if (blob := self._made(applicant_id) or self._wrapped(applicant_id)) is not None:
-                held[applicant_id] = blob
-        self._local.held = held
+        """The data keys of these applicants, made for those who have none yet (committed before anything is sealed
+        with them), and held for this thread's `seal` until the block ends: a write reads each key once (new
+        applicants' in the statement that makes them), and an erasure by any process still takes effect at the next."""
+        wanted = list(dict.fromkeys(applicant_ids))
+        made = self._make(wanted)
+        self._local.held = {**self._read([a for a in wanted if a not in made]), **made}
         try:
             yield
         finally:
             self._local.held = {}
 
-    def _made(self, applicant_id: str) -> bytes | None:
-        """A new data key for the applicant, or None if one is already there (another writer may have won the race:
-        its key is the one used). The statement commits on its own."""
-        key, nonce = AESGCM.generate_key(256), os.urandom(12)
-        blob = nonce + self._master.encrypt(nonce, key, applicant_id.encode())
+    def _make(self, applicant_ids: list[str]) -> dict[str, bytes]:
+        """New data keys for those of the applicants who have none, a few hundred a statement, each committing on its
+        own; returns the keys made (another writer may have won a race: its key is the one used)."""
+        made: dict[str, bytes] = {}
         p = self._p()
-        made = self._conn().execute(
-            f"INSERT INTO {_TABLE} VALUES ({p}, {p}) ON CONFLICT (applicant_id) DO NOTHING RETURNING applicant_id", (applicant_id, blob)
-        )
-        return blob if made.fetchall() else None  # read to the end: SQLite finishes the statement (and its lock) there
+        for chunk in chunks(applicant_ids, KEYS_A_STATEMENT // 2):
+            blobs = {a: self._wrap(a, AESGCM.generate_key(256)) for a in chunk}
+            rows = self._conn().execute(
+                f"INSERT INTO {_TABLE} VALUES {', '.join([f'({p}, {p})'] * len(chunk))} "
+                "ON CONFLICT (applicant_id) DO NOTHING RETURNING applicant_id",
+                [v for item in blobs.items() for v in item],
+            )
+            made.update((str(a), blobs[str(a)]) for (a,) in rows.fetchall())  # read to the end: SQLite ends the statement there
+        return made
+
+    def _read(self, applicant_ids: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for chunk in chunks(applicant_ids, KEYS_A_QUERY):
+            sql = f"SELECT applicant_id, wrapped_key FROM {_TABLE} WHERE applicant_id IN ({', '.join([self._p()] * len(chunk))})"
+            found.update((str(a), bytes(k)) for a, k in self._conn().execute(sql, chunk).fetchall())
+        return found
+
+    def _wrap(self, applicant_id: str, key: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._master.encrypt(nonce, key, applicant_id.encode())
 
     def _wrapped(self, applicant_id: str) -> bytes | None:
         held: dict[str, bytes] = getattr(self._local, "held", {})
         if applicant_id in held:
             return held[applicant_id]
         # Read every time outside a write, never cached: an erasure by any process takes effect in every other at once.
-        row = self._conn().execute(f"SELECT wrapped_key FROM {_TABLE} WHERE applicant_id = {self._p()}", (applicant_id,)).fetchone()
-        return None if row is None else bytes(row[0])
+        return self._read([applicant_id]).get(applicant_id)
 
     def _unwrap(self, applicant_id: str, blob: bytes) -> bytes | None:
         """The data key, or None when the row's key was not wrapped for this applicant (swapped or altered):
@@ -136,8 +148,7 @@ class PersonalDataVault:
         read a few hundred applicants at a time, so verify never holds the whole table."""
         problems = []
         for chunk in chunks(sorted(set(applicants)), KEYS_A_QUERY):
-            sql = f"SELECT applicant_id, wrapped_key FROM {_TABLE} WHERE applicant_id IN ({', '.join([self._p()] * len(chunk))})"
-            rows = {str(a): bytes(k) for a, k in self._conn().execute(sql, chunk).fetchall()}
+            rows = self._read(chunk)
             for applicant_id in chunk:
                 problems += self._key_problem(applicant_id, rows.get(applicant_id), applicant_id in erased)
         return problems

@@ -337,3 +337,19 @@ def test_a_write_killed_after_its_data_key_was_made_leaves_a_key_nothing_uses_an
     case = receive(ledger, applicant=OTHER_APPLICANT)
     assert data_keys_of(raw, "applicant-0002") == 1
     assert ledger.get_case(case).applicant["name"] == "巴特尔"
+
+
+def test_keys_for_many_applicants_are_made_for_those_without_and_kept_for_those_with(ledger: CaseLedger, raw: RawStore) -> None:
+    vault = ledger.vault
+    with vault.keys_for([f"earlier-{n}" for n in range(40)]):
+        pass
+    keys_before = dict(raw.conn.execute("SELECT applicant_id, wrapped_key FROM tongban_personal_data_keys").fetchall())
+    wanted = [f"earlier-{n}" for n in range(0, 40, 2)] + [f"new-{n}" for n in range(600)]  # past one statement's rows
+
+    with vault.keys_for(wanted + wanted[:5]):  # named twice: one key each
+        sealed = {a: vault.seal(a, {"name": a}) for a in wanted}
+
+    keys_after = dict(raw.conn.execute("SELECT applicant_id, wrapped_key FROM tongban_personal_data_keys").fetchall())
+    assert {a: bytes(k) for a, k in keys_after.items() if a in keys_before} == {a: bytes(k) for a, k in keys_before.items()}
+    assert set(keys_after) == set(keys_before) | {f"new-{n}" for n in range(600)}
+    assert all(vault.unseal(a, sealed[a], ["name"]) == {"name": a} for a in wanted)  # read afresh, outside the write
