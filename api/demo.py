@@ -85,17 +85,25 @@ def record_demo_cases(
     registers = consultation_registers(ledger.context(), cases, seed, FIRST_DAY, SPAN_DAYS, DEMO_TODAY)
     for start in range(0, len(registers), CONSULTATION_BATCH):
         ledger.save(*registers[start : start + CONSULTATION_BATCH])
+    events_table = ledger.recorder.events_table_name  # type: ignore[attr-defined]
+
+    def recorded(done: int) -> None:  # after 1, 2, 4, 8 ... chunks: the statistics keep up with a table that doubles
+        if done & (done - 1) == 0:
+            ledger.database.analyze(events_table)
+
     if workers <= 1 or len(chunks) == 1:
         generator = DemoGenerator(ledger, seed)
-        for chunk in chunks:
+        for done, chunk in enumerate(chunks, 1):
             outcomes += generator.run(chunk, cases, progress)
             generator.outcomes = Counter()
+            recorded(done)
         return outcomes
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for result in pool.map(_record_chunk, [(settings, chunk, cases, seed) for chunk in chunks]):
+        for done, result in enumerate(pool.map(_record_chunk, [(settings, chunk, cases, seed) for chunk in chunks]), 1):
             outcomes += result
             if progress:
                 progress(sum(result.values()))
+            recorded(done)
     return outcomes
 
 
