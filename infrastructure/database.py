@@ -140,7 +140,7 @@ class Database:
 
     def analyze(self, table: str) -> None:
         """Bring PostgreSQL's statistics of a table up to date. A bulk load outruns autovacuum (and a server may run
-        with it off): without them the planner reads one stream by scanning and sorting the table, at 10^6 rows
+        with it off): without them the planner reads one stream by scanning and sorting the table, at millions of rows
         a fifth of a second a read. Only the table's owner may; for another role PostgreSQL warns and skips."""
         if self.is_postgres:
             with self.connect_postgres(create_schema=False) as conn:

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -233,6 +234,17 @@ def test_an_erasure_killed_after_its_record_is_named_by_verify_and_finished_by_e
     assert ledger.get_case(case_id).applicant["name"] == ERASED
 
 
+def at_once(desks: list[CaseLedger], act: Callable[[CaseLedger], None]) -> None:
+    """Each desk (a ledger of its own, as another process would hold) acts in a thread of its own; then they close."""
+    threads = [threading.Thread(target=act, args=(desk,)) for desk in desks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for desk in desks:
+        desk.close()
+
+
 def test_two_bureau_officials_erasing_the_same_person_at_once_leave_one_record_and_no_key(ledger: CaseLedger, settings: Settings) -> None:
     cases = [walk_whole_case(ledger), receive(ledger)]
     desks = [build_ledger(settings) for _ in range(2)]
@@ -245,13 +257,7 @@ def test_two_bureau_officials_erasing_the_same_person_at_once_leave_one_record_a
         except DomainError as refused:
             outcomes.append(refused.code)
 
-    threads = [threading.Thread(target=erase, args=(desk,)) for desk in desks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for desk in desks:
-        desk.close()
+    at_once(desks, erase)
 
     assert sorted(cases) in outcomes
     assert set(map(str, outcomes)) <= {str(sorted(cases)), "VERSION_CONFLICT", "ALREADY_ERASED"}
@@ -292,13 +298,7 @@ def test_windows_receiving_one_new_applicant_at_once_seal_every_case_under_the_o
         except BaseException as exc:
             failures.append(exc)
 
-    threads = [threading.Thread(target=receiving, args=(desk,)) for desk in desks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for desk in desks:
-        desk.close()
+    at_once(desks, receiving)
 
     assert failures == [] and len(cases) == 4
     assert data_keys_of(raw, "applicant-0002") == 1  # whoever lost the race sealed with the winner's key
