@@ -24,7 +24,7 @@ class EventTable:
     store: SqlStore
 
     @property
-    def _table(self) -> str:
+    def name(self) -> str:
         return POSTGRES_EVENTS_TABLE if self.store.is_postgres else SQLITE_EVENTS_TABLE
 
     @property
@@ -38,12 +38,12 @@ class EventTable:
     def boundaries(self, parts: int) -> list[Any]:
         """Stream ids that cut the table into `parts` ranges of about equal rows: the streams of rows sampled
         evenly by commit position, sorted, every SAMPLES_PER_PART-th kept."""
-        top = self.store.fetchall(f"SELECT MAX({self._position}) FROM {self._table}")[0][0] or 0
+        top = self.store.fetchall(f"SELECT MAX({self._position}) FROM {self.name}")[0][0] or 0
         step = max(1, top // (parts * SAMPLES_PER_PART))
         sampled: set[Any] = set()
         for position in range(step, top, step):
             found = self.store.fetchall(
-                f"SELECT originator_id FROM {self._table} WHERE {self._position} >= ? ORDER BY {self._position} LIMIT 1", (position,)
+                f"SELECT originator_id FROM {self.name} WHERE {self._position} >= ? ORDER BY {self._position} LIMIT 1", (position,)
             )
             sampled.update(row[0] for row in found if isinstance(row[0], str | UUID))  # SQLite may hold anything
         ordered = sorted(sampled)
@@ -51,14 +51,14 @@ class EventTable:
 
     def rows(self, low: Any | None, high: Any | None) -> Iterator[Row]:
         """Every row with low <= stream id < high (None: unbounded), by stream and version, a page at a time."""
-        select = f"SELECT originator_id, originator_version, topic, state, {self._position} FROM {self._table}"
+        select = f"SELECT originator_id, originator_version, topic, state, {self._position} FROM {self.name}"
         for page in self.store.pages(select, ("originator_id", "originator_version"), low, high, PAGE):
             yield from map(_typed, page)
 
     def stream(self, stream_id: str) -> list[Row]:
         """One (short) stream's rows, by version."""
         rows = self.store.fetchall(
-            f"SELECT originator_id, originator_version, topic, state, {self._position} FROM {self._table} "
+            f"SELECT originator_id, originator_version, topic, state, {self._position} FROM {self.name} "
             "WHERE originator_id = ? ORDER BY originator_version",
             (self.native_id(stream_id),),
         )

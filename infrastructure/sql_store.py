@@ -90,10 +90,10 @@ class SqlStore:
         if not wanted:
             return []
         if self.is_postgres:
-            arrays = ", ".join(f"%b::{kind}[]" for kind in key.values())
+            arrays, params = _as_arrays(key, wanted)
             joined = f"{select} FROM {table} JOIN unnest({arrays}) AS wanted({', '.join(names)}) USING ({', '.join(names)})"
             with self._lock:
-                return [tuple(row) for row in self.conn.execute(joined, [list(c) for c in zip(*wanted, strict=True)]).fetchall()]
+                return [tuple(row) for row in self.conn.execute(joined, params).fetchall()]
         if len(names) == 1:
             return self.fetch_in(f"{select} FROM {table} WHERE {names[0]} IN ({{keys}})", [k[0] for k in wanted])
         by_first: dict[Any, list[Any]] = {}
@@ -112,11 +112,8 @@ class SqlStore:
         conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update}"
         with self._lock:
             if self.is_postgres:
-                arrays = ", ".join(f"%b::{kind}[]" for kind in columns.values())  # %b: sent in binary, not escaped as text
-                self.conn.execute(
-                    f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {conflict}",
-                    [list(c) for c in zip(*rows, strict=True)],
-                )
+                arrays, params = _as_arrays(columns, rows)
+                self.conn.execute(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {conflict}", params)
             else:
                 self.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))}) {conflict}", rows)
 
@@ -191,3 +188,9 @@ class SqlStore:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _as_arrays(columns: dict[str, str], rows: Sequence[Sequence[Any]]) -> tuple[str, list[list[Any]]]:
+    """PostgreSQL: rows sent as one array a column (`unnest` turns them back into rows), in binary (%b), not escaped
+    as text: the placeholders and their parameters."""
+    return ", ".join(f"%b::{kind}[]" for kind in columns.values()), [list(c) for c in zip(*rows, strict=True)]

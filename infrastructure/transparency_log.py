@@ -28,6 +28,7 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 from domain.errors import DomainError
 from infrastructure import merkle
 from infrastructure.case_heads import NODE_KEY, CaseHeadTree
+from infrastructure.event_table import EventTable
 from infrastructure.formats import checkpoint_text, sign_note
 from infrastructure.keystore import public_hex
 from infrastructure.sql_store import SqlStore
@@ -161,11 +162,11 @@ class TransparencyLog:
 
     def versions(self, stream_id: UUID) -> tuple[int, int]:
         """A stream's last version as the event table holds it and as the log does, in one read (0: none)."""
-        events = self.recorder.events_table_name  # type: ignore[attr-defined]
+        events = EventTable(self.store)
         row = self.store.fetchone(
-            f"SELECT (SELECT MAX(originator_version) FROM {events} WHERE originator_id = ?), "
+            f"SELECT (SELECT MAX(originator_version) FROM {events.name} WHERE originator_id = ?), "
             f"(SELECT MAX(version) FROM {LEAVES} WHERE stream_id = ?)",
-            (stream_id if self.store.is_postgres else stream_id.hex, str(stream_id)),  # as each backend stores the id
+            (events.native_id(str(stream_id)), str(stream_id)),
         )
         return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
 
