@@ -274,7 +274,7 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
 def invalid_request(request: Request[Any, Any, Any], exc: ValidationException) -> tuple[str, list[dict[str, str]]]:
     """What a request the framework could not parse got wrong: the reason in words, and each field with its own."""
     fields = [
-        {"field": e.get("key") or e.get("source", ""), "message": _with_choices(request, e.get("key"), e.get("message", ""))}
+        {"field": e.get("key") or e.get("source", ""), "message": _with_hint(request, e.get("key"), e.get("message", ""))}
         for e in (exc.extra or [])
         if isinstance(e, dict)
     ]
@@ -286,8 +286,11 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
     return problem(request, 422, "INVALID_REQUEST", detail, errors=fields)
 
 
-def _with_choices(request: Request[Any, Any, Any], key: str | None, message: str) -> str:
-    """A value outside a closed vocabulary (format=pdf): say which values there are."""
+def _with_hint(request: Request[Any, Any, Any], key: str | None, message: str) -> str:
+    """A value outside a closed vocabulary (format=pdf): say which values there are. A time typed into a URL with its
+    offset unencoded (as_of=...T15:03:00+08:00) arrives with a space for the +: say how to write it."""
+    if " " in request.query_params.get(key or "", ""):
+        return f"{message}; URL 中的 + 须写作 %2B (a + in a URL reads as a space: write it as %2B, e.g. +08:00 as %2B08:00)"
     parameter = request.route_handler.parsed_fn_signature.parameters.get(key or "")
     if parameter is None:
         return message

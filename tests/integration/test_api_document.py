@@ -124,3 +124,14 @@ def test_a_case_read_as_of_a_time_is_its_state_then_and_before_it_was_received_t
     assert then.status_code == 200 and (then.json()["status"], then.json()["decision"]) == ("granted", "granted")
     assert then.headers["ETag"] == f'"{WHOLE_CASE_RECORDS}"'  # the version a command would name, now
     assert (before.status_code, before.json()["code"]) == (404, "CASE_NOT_FOUND")
+
+
+def test_a_time_typed_into_a_url_with_its_offset_unencoded_is_refused_with_how_to_write_the_plus(ledger: CaseLedger, api: Api) -> None:
+    case_id = walk_whole_case(ledger)
+
+    typed = api.get("qingshan_staff", f"/cases/{case_id}?as_of=2026-03-03T21:00:00+08:00")  # the + arrives as a space
+    encoded = api.get("qingshan_staff", f"/cases/{case_id}?as_of=2026-03-03T21:00:00%2B08:00")
+
+    assert (typed.status_code, typed.json()["code"]) == (422, "INVALID_REQUEST")
+    assert "%2B" in typed.json()["detail"] and "as_of" in typed.json()["detail"]
+    assert encoded.status_code == 200 and encoded.json()["status"] == "granted"
