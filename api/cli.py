@@ -105,9 +105,8 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
     with click.progressbar(length=total, label="verifying", file=sys.stderr, hidden=not shown) as bar:
         report, beside_log = records_beside_log(ledger, log, newest[1] if newest else None, processes, progress=bar.update)
     log_problems += beside_log
-    key_problems = ledger.vault.key_problems(report.applicants, report.erased)  # beside the records: the data keys
     elapsed = time.perf_counter() - started
-    ok = report.ok and not log_problems and not key_problems
+    ok = report.ok and not log_problems and not report.key_problems
     if as_json:
         echo_json(
             {
@@ -121,7 +120,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
                 "seconds": round(elapsed, 3),
                 "problems": [vars(p) for p in report.problems],
                 "log_problems": log_problems,
-                "key_problems": key_problems,
+                "key_problems": report.key_problems,
             },
         )
     else:
@@ -129,7 +128,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
             click.echo(f"BAD  case {p.case_id} version {p.version}: {p.what}")
         for problem in log_problems:
             click.echo(f"LOG  {problem}")
-        for problem in key_problems:
+        for problem in report.key_problems:
             click.echo(f"KEY  {problem}")
         verdict = "all records verify" if report.ok else f"{len(report.problems)} problems in {len(report.bad_cases())} cases"
         against = (
@@ -138,7 +137,7 @@ def verify(db_url: str, as_json: bool, processes: int | None) -> None:
             else "the log, which no valid signed checkpoint covers (compare it with one saved elsewhere: tongban audit check --since)"
         )
         log_verdict = "agree" if not log_problems else f"{len(log_problems)} log problems"
-        keys = "data keys: ok" if not key_problems else f"data keys: {len(key_problems)} problems"
+        keys = "data keys: ok" if not report.key_problems else f"data keys: {len(report.key_problems)} problems"
         pool = f", {report.lawyers} lawyers of the pool" if report.lawyers else ""
         pool += f", {report.complaints} complaints" if report.complaints else ""
         pool += f", {report.consultation_registers} consultation registers" if report.consultation_registers else ""

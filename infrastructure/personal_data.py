@@ -59,7 +59,7 @@ class PersonalDataVault:
         applicants' in the statement that makes them), and an erasure by any process still takes effect at the next."""
         wanted = list(dict.fromkeys(applicant_ids))
         made = self._make(wanted)
-        self._local.held = {**self._read([a for a in wanted if a not in made]), **made}
+        self._local.held = {**self.read_keys([a for a in wanted if a not in made]), **made}
         try:
             yield
         finally:
@@ -80,7 +80,8 @@ class PersonalDataVault:
             made.update((str(a), blobs[str(a)]) for (a,) in rows.fetchall())  # read to the end: SQLite ends the statement there
         return made
 
-    def _read(self, applicant_ids: list[str]) -> dict[str, bytes]:
+    def read_keys(self, applicant_ids: list[str]) -> dict[str, bytes]:
+        """The wrapped keys of those of these applicants who have one, read a few hundred at a time."""
         found: dict[str, bytes] = {}
         for chunk in chunks(applicant_ids, KEYS_A_QUERY):
             sql = f"SELECT applicant_id, wrapped_key FROM {_TABLE} WHERE applicant_id IN ({', '.join([self._p()] * len(chunk))})"
@@ -96,7 +97,7 @@ class PersonalDataVault:
         if applicant_id in held:
             return held[applicant_id]
         # Read every time outside a write, never cached: an erasure by any process takes effect in every other at once.
-        return self._read([applicant_id]).get(applicant_id)
+        return self.read_keys([applicant_id]).get(applicant_id)
 
     def _unwrap(self, applicant_id: str, blob: bytes) -> bytes | None:
         """The data key, or None when the row's key was not wrapped for this applicant (swapped or altered):
@@ -142,28 +143,18 @@ class PersonalDataVault:
     def has_key(self, applicant_id: str) -> bool:
         return self._wrapped(applicant_id) is not None
 
-    def key_problems(self, applicants: Iterable[str], erased: set[str]) -> list[str]:
-        """Every applicant whose data key is gone without a signed erasure record, is not theirs, or
-        outlived the erasure recorded for them (an erasure cut short: run it again to finish). The keys are
-        read a few hundred applicants at a time, so verify never holds the whole table."""
-        problems = []
-        for chunk in chunks(sorted(set(applicants)), KEYS_A_QUERY):
-            rows = self._read(chunk)
-            for applicant_id in chunk:
-                problems += self._key_problem(applicant_id, rows.get(applicant_id), applicant_id in erased)
-        return problems
-
-    def _key_problem(self, applicant_id: str, blob: bytes | None, erased: bool) -> list[str]:
+    def key_problem(self, applicant_id: str, blob: bytes | None, erased: bool) -> str | None:
+        """What is wrong with one applicant's data key as stored (`blob`), given whether a signed record erased them."""
         if blob is None and not erased:
-            return [f"applicant {applicant_id}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)"]
+            return f"applicant {applicant_id}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)"
         if blob is not None and erased:
-            return [
+            return (
                 f"applicant {applicant_id}: erasure recorded, yet the data key is still held: run erase-personal-data again "
                 "to finish (删除已记录但密钥未销毁)"
-            ]
+            )
         if blob is not None and self._unwrap(applicant_id, blob) is None:
-            return [f"applicant {applicant_id}: data key not wrapped for this applicant: swapped or altered (数据密钥被替换或篡改)"]
-        return []
+            return f"applicant {applicant_id}: data key not wrapped for this applicant: swapped or altered (数据密钥被替换或篡改)"
+        return None
 
     def destroy_key(self, applicant_id: str) -> bool:
         """Erase one person's data for good (crypto-shredding). Returns whether a key existed. The database
@@ -180,3 +171,34 @@ class PersonalDataVault:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+class KeyAudit:
+    """verify's check of the data keys (数据密钥核查): every applicant whose key is gone without a signed erasure
+    record, is not theirs, or outlived the erasure recorded for them (an erasure cut short: run it again to finish).
+    It is fed each part of the ledger's applicants as that part is checked and keeps only the suspects, so verify
+    never holds every applicant: its memory stays flat as the ledger grows. An applicant's erasure may be in a part
+    checked later than one of their applications: a missing key is a suspect until the end clears it."""
+
+    def __init__(self, vault: PersonalDataVault) -> None:
+        self.vault = vault
+        self.suspects: dict[str, str] = {}
+        self.erased: set[str] = set()  # few: one per erasure request
+
+    def add(self, applicants: Iterable[str], erased: Iterable[str]) -> None:
+        self.erased.update(erased)
+        self._check(sorted(set(applicants)), erased=False)
+
+    def problems(self) -> list[str]:
+        self._check(sorted(self.erased), erased=True)
+        return [self.suspects[applicant_id] for applicant_id in sorted(self.suspects)]
+
+    def _check(self, applicant_ids: list[str], erased: bool) -> None:
+        for chunk in chunks(applicant_ids, KEYS_A_QUERY):
+            rows = self.vault.read_keys(chunk)
+            for applicant_id in chunk:
+                problem = self.vault.key_problem(applicant_id, rows.get(applicant_id), erased)
+                if problem is not None:
+                    self.suspects[applicant_id] = problem
+                elif erased:
+                    self.suspects.pop(applicant_id, None)

@@ -179,7 +179,7 @@ class TransparencyLog:
         logged = [LoggedRecord(int(i), int(n), s, int(v), bytes(h)) for i, n, s, v, h in rows]
         return [r for r in logged if below is None or r.leaf_index < below]
 
-    def logged(self, start: int = 0, batch: int = 50_000) -> Iterable[LoggedRecord]:
+    def logged(self, start: int = 0, batch: int = 10_000) -> Iterable[LoggedRecord]:
         """Every logged record from a position on, in log order."""
         while rows := self.store.fetchall(
             f"SELECT leaf_index, notification_id, stream_id, version, record_hash FROM {LEAVES} "

@@ -4,7 +4,8 @@ certified and valid when each record was signed.
 The network's records are checked first (they say which keys were valid when). The other streams are then
 cut into ranges of about equal rows (event_table.py); each worker process reads its own ranges from the
 database a page at a time and checks each stream's chain as it goes, so no process holds the ledger's records:
-what comes back is counts, problems and the applicants' ids, whose data keys verify then checks."""
+what comes back is counts, problems and the part's applicants, whose data keys the parent checks as each part
+arrives (personal_data.KeyAudit). A part holds at most about RECORDS_A_PART records, so memory stays flat."""
 
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ from infrastructure.database import Database
 from infrastructure.event_table import EventTable, stream_name
 from infrastructure.ledger import CaseLedger
 from infrastructure.log_check import LeafMatch, LogScope, logged_between
+from infrastructure.personal_data import KeyAudit
 from infrastructure.records import GENESIS, KeyRing, check_record
 from infrastructure.sql_store import SqlStore
 
 _PARTS_PER_PROCESS = 8  # more ranges than processes, so one slow range does not leave a core idle
+RECORDS_A_PART = 250_000  # and enough that a part's applicants stay a few MB: memory does not grow with the ledger
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,7 @@ class VerificationReport:
     consultation_registers: int = 0  # the institutions' monthly consultation registers (咨询登记簿)
     duty_rosters: int = 0  # the centres' monthly duty rosters (值班律师排班表)
     problems: list[Problem] = field(default_factory=list)
-    applicants: set[str] = field(default_factory=set)  # of the applications received, for the data-key check
-    erased: set[str] = field(default_factory=set)  # applicants whose erasure a record shows
+    key_problems: list[str] = field(default_factory=list)  # the applicants' data keys, beside the records
     log_problems: list[str] = field(default_factory=list)  # records beside the global log's leaves
     first_log_mismatch: int | None = None
 
@@ -63,8 +65,6 @@ class VerificationReport:
         self.consultation_registers += part.kinds["ConsultationRegister"]
         self.duty_rosters += part.kinds["DutyRoster"]
         self.problems += part.problems
-        self.applicants |= part.applicants
-        self.erased |= part.erased
         if part.log is not None:
             self.log_problems += part.log.problems
             mismatches = [m for m in (self.first_log_mismatch, part.log.first_mismatch) if m is not None]
@@ -82,8 +82,8 @@ class StreamCheck:
     records: int = 0
     kinds: Counter[str] = field(default_factory=Counter)  # streams by aggregate: "Case", "Lawyer"...
     problems: list[Problem] = field(default_factory=list)
-    applicants: set[str] = field(default_factory=set)
-    erased: set[str] = field(default_factory=set)
+    applicants: set[str] = field(default_factory=set)  # of the applications received, for the data-key check
+    erased: set[str] = field(default_factory=set)  # applicants whose erasure a record shows
     _stream: Any = None
     _name: str = ""
     _expected: tuple[int, str] = (1, GENESIS)  # the next version and its prev hash
@@ -174,11 +174,18 @@ def verify_ledger(
     """Every record of the ledger, read from its database, in `processes` (default: all cores); with `log`, each
     record beside the global log's leaf for it; without `signatures`, only that (an auditor's log check).
     `meanwhile` is the parent's own share of the work (the log's tree), done while the workers check records;
-    the log problems it finds come first in the report's. `progress` is told how many records each part held."""
+    the log problems it finds come first in the report's. `progress` is told how many records each part held.
+    With `signatures`, the applicants' data keys are checked too (`key_problems`)."""
     network = str(ledger.network_id)
     keyring = KeyRing.from_root_hex(ledger.keystore.root_public_key_hex())
     processes = processes or os.cpu_count() or 1
-    report = VerificationReport()
+    report, keys = VerificationReport(), KeyAudit(ledger.vault)
+
+    def take(part: StreamCheck) -> None:
+        report.add(part)
+        keys.add(part.applicants, part.erased)
+        progress(part.records)
+
     with SqlStore(ledger.database) as store:
         network_check = StreamCheck(keyring, network_stream=True)
         if log is not None:
@@ -187,22 +194,21 @@ def verify_ledger(
             body = network_check.add(*row)
             if body is not None:
                 keyring.apply(body)
-        report.add(network_check.finish())
-        progress(network_check.records)
+        take(network_check.finish())
         scan = _Scan(ledger.database, keyring, network, log, signatures)
-        edges = [None, *EventTable(store).boundaries(processes * _PARTS_PER_PROCESS), None]
+        parts = max(processes * _PARTS_PER_PROCESS, (ledger.recorder.max_notification_id() or 0) // RECORDS_A_PART)
+        edges = [None, *EventTable(store).boundaries(parts), None]
         ranges = list(pairwise(edges))
         if processes == 1:
             report.log_problems += meanwhile() if meanwhile else []
             for bounds in ranges:
-                report.add(check := _check_rows(scan, store, bounds))
-                progress(check.records)
+                take(_check_rows(scan, store, bounds))
         else:
             with ProcessPoolExecutor(processes, initializer=_open_worker, initargs=(scan,)) as pool:
                 checks = pool.map(_check_range, ranges)  # every range is handed out now
                 report.log_problems += meanwhile() if meanwhile else []
                 for check in checks:
-                    report.add(check)
-                    progress(check.records)
+                    take(check)
+    report.key_problems = keys.problems()
     report.problems.sort(key=lambda p: (p.case_id, p.version))
     return report

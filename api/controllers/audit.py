@@ -32,15 +32,13 @@ class AuditController(Controller):
         sync_to_thread=True,
     )
     def verification(self, services: Services) -> Verification:
-        ledger = services.ledger
-        report = verify_ledger(ledger, processes=1)
-        key_problems = ledger.vault.key_problems(report.applicants, report.erased)
+        report = verify_ledger(services.ledger, processes=1)
         return Verification(
-            ok=report.ok and not key_problems,
+            ok=report.ok and not report.key_problems,
             records=report.records,
             cases=report.cases,
             problems=[vars(p) for p in report.problems],
-            key_problems=list(key_problems),
+            key_problems=report.key_problems,
         )
 
     @get(

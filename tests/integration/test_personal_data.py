@@ -42,8 +42,7 @@ OTHER_APPLICANT = {**APPLICANT, "applicant_id": "applicant-0002", "name": "å·´ç‰
 
 
 def key_problems(ledger: CaseLedger) -> list[str]:
-    report = verify_ledger(ledger, processes=1)
-    return ledger.vault.key_problems(report.applicants, report.erased)
+    return verify_ledger(ledger, processes=1).key_problems
 
 
 def verifies(ledger: CaseLedger) -> bool:

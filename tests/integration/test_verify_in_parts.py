@@ -5,17 +5,19 @@ many processes, verify finds the same problems."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import pairwise
 
 import pytest
 
 from domain.actor import SHANGHAI
-from infrastructure import event_table, log_check
+from infrastructure import event_table, log_check, verification
 from infrastructure.audit import newest_valid_checkpoint, records_beside_log
 from infrastructure.event_table import EventTable
 from infrastructure.formats import Checkpoint
 from infrastructure.ledger import CaseLedger
+from infrastructure.personal_data import KeyAudit
 from infrastructure.records import record_hash
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import TransparencyLog
@@ -52,18 +54,35 @@ def test_verify_finds_the_same_problems_in_one_process_or_two_and_in_small_pages
     ]
     raw.set_state(cases[1], 4, raw.state(cases[1], 4).replace(b"baotou", b"baotoU", 1))
     raw.delete(cases[2], 6)
+    raw.conn.execute(
+        f"DELETE FROM tongban_personal_data_keys WHERE applicant_id IN ({raw.p}, {raw.p})", ("applicant-0007", "applicant-0021")
+    )
 
     told: list[int] = []
     one = verify_ledger(ledger, processes=1)
     two = verify_ledger(ledger, processes=2, progress=told.append)
+    monkeypatch.setattr(verification, "RECORDS_A_PART", 2)  # a part a stream or so: the key check is fed ~30 times
+    monkeypatch.setattr(event_table, "SAMPLES_PER_PART", 1)
+    fed, add = list[int](), KeyAudit.add
+
+    def feeding(keys: KeyAudit, applicants: Iterable[str], erased: Iterable[str]) -> None:
+        fed.append(1)
+        add(keys, applicants, erased)
+
+    monkeypatch.setattr(KeyAudit, "add", feeding)
+    many = verify_ledger(ledger, processes=1)
     monkeypatch.setattr(event_table, "PAGE", 3)
     paged = verify_ledger(ledger, processes=1)
 
     assert one.bad_cases() == sorted([str(cases[1]), str(cases[2])])
-    assert one.problems == two.problems == paged.problems
-    assert one.records == two.records == paged.records == len(raw.rows()) == sum(told)  # progress told of every record
-    assert one.cases == two.cases == paged.cases == 33
-    assert one.applicants == two.applicants == paged.applicants == others | {APPLICANT["applicant_id"]}
+    assert one.problems == two.problems == many.problems == paged.problems
+    assert one.records == two.records == many.records == paged.records == len(raw.rows()) == sum(told)  # progress told of every record
+    assert one.cases == two.cases == many.cases == paged.cases == 33
+    missing = [
+        f"applicant applicant-{n}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)" for n in ("0007", "0021")
+    ]
+    assert one.key_problems == two.key_problems == many.key_problems == paged.key_problems == missing
+    assert len(fed) > 20
 
 
 @pytest.mark.parametrize(
