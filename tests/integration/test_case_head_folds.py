@@ -64,6 +64,30 @@ def test_checkpoints_signed_by_several_signers_beside_writers_each_commit_to_the
         log.store.close()
 
 
+def test_a_tree_stored_a_node_a_row_before_tiles_is_dropped_and_the_next_checkpoint_folds_it_again_from_the_log(
+    ledger: CaseLedger, settings: Settings
+) -> None:
+    for _ in range(20):
+        receive(ledger)
+    store = SqlStore(Database(settings.db_url))
+    build_transparency_log(ledger, store).checkpoint(NOW)
+    with store.transaction():  # the layout of the version before: no tiles, a node a row beside the heads and the state
+        store.execute("DROP TABLE tongban_case_head_tiles")
+        store.execute("CREATE TABLE tongban_case_head_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BLOB NOT NULL)")
+        store.execute("INSERT INTO tongban_case_head_nodes VALUES (0, 0, ?)", (b"\x01" * 32,))
+    receive(ledger)
+
+    log = build_transparency_log(ledger, store)  # what an upgraded server starts with
+    assert not store.table_exists("tongban_case_head_nodes") and CaseHeadTree(store).folded() == (0, 0)
+    note = log.checkpoint(NOW + timedelta(minutes=1)).partition("\n\n")[0].splitlines()
+
+    count, root = root_from_leaves(store, int(note[1]), CASE_HEADS)
+    assert count == 22 and f"{CASE_HEADS} {count} {_b64(root)}" in note  # 21 cases and the network, from the leaves alone
+    assert CaseHeadTree(store).folded() == (int(note[1]), 22)
+    assert verify_ledger(ledger, processes=1).ok
+    store.close()
+
+
 def a_log_of_100_000_leaves_and_no_tree(settings: Settings) -> SqlStore:
     """25,000 streams of four records each, logged but not yet folded: a fold of these takes a few seconds
     here, long enough to be killed in the middle."""

@@ -164,11 +164,15 @@ def alter_a_stored_case_head(s: Scene) -> None:
 
 
 def alter_a_stored_case_head_node(s: Scene) -> None:
-    s.raw.conn.execute(f"UPDATE tongban_case_head_nodes SET hash = {s.raw.p} WHERE level >= 1", (b"\x00" * 32,))
+    """The first stored node of the tree (its first leaf's hash) zeroed, in its tile of 16."""
+    tile = s.raw.conn.execute("SELECT hashes FROM tongban_case_head_tiles WHERE level = 0 AND idx = 0").fetchone()[0]
+    s.raw.conn.execute(
+        f"UPDATE tongban_case_head_tiles SET hashes = {s.raw.p} WHERE level = 0 AND idx = 0", (b"\x00" * 32 + bytes(tile)[32:],)
+    )
 
 
 def delete_stored_case_head_nodes(s: Scene) -> None:
-    s.raw.execute("DELETE FROM tongban_case_head_nodes WHERE level >= 1")
+    s.raw.execute("DELETE FROM tongban_case_head_tiles WHERE level = 0 AND idx = 0")
 
 
 def sign_a_checkpoint_over_other_case_heads(s: Scene) -> None:

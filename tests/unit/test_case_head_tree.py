@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -43,27 +44,28 @@ def leaf(first: int, stream: str, version: int, digest: bytes) -> bytes:
     return f"tongban-case-head/v2\n{first}\n{stream}\n{version}\n{digest.hex()}".encode()
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    appended=st.lists(st.sampled_from(STREAMS), min_size=1, max_size=120),
-    folds=st.lists(st.integers(min_value=0, max_value=120), max_size=6),
-)
-def test_the_tree_folded_in_steps_is_the_tree_of_the_whole_log(appended: list[str], folds: list[int]) -> None:
+def a_log(store: SqlStore, appended: list[str]) -> list[tuple[str, int, bytes]]:
+    """The log's leaves table holding these streams' records in this order: (stream, version, record hash) each."""
+    store.execute(
+        "CREATE TABLE tongban_log_leaves (leaf_index BIGINT PRIMARY KEY, notification_id BIGINT NOT NULL, "
+        "stream_id TEXT NOT NULL, version BIGINT NOT NULL, record_hash BLOB NOT NULL)"
+    )
+    store.execute("CREATE INDEX tongban_log_leaves_stream ON tongban_log_leaves (stream_id, version)")  # as the log makes it
+    versions: dict[str, int] = {}
+    log = []
+    for stream in appended:
+        versions[stream] = versions.get(stream, 0) + 1
+        log.append((stream, versions[stream], hashlib.sha256(f"{stream} {versions[stream]}".encode()).digest()))
+    with store.transaction():
+        store.insert("tongban_log_leaves", [(position, position + 1, *record) for position, record in enumerate(log)])
+    return log
+
+
+def folded_in_steps(appended: list[str], folds: list[int], proven: Callable[[int], Iterable[int]]) -> None:
+    """Fold the log at each size in turn; after each, the tree is the defined one, and the leaves `proven(count)`
+    have proofs the standalone verifier accepts and the right neighbours."""
     with tempfile.TemporaryDirectory() as directory, SqlStore(Database(f"sqlite:///{Path(directory) / 'log.sqlite3'}")) as store:
-        store.execute(
-            "CREATE TABLE tongban_log_leaves (leaf_index BIGINT PRIMARY KEY, notification_id BIGINT NOT NULL, "
-            "stream_id TEXT NOT NULL, version BIGINT NOT NULL, record_hash BLOB NOT NULL)"
-        )
-        store.execute("CREATE INDEX tongban_log_leaves_stream ON tongban_log_leaves (stream_id, version)")  # as the log makes it
-        versions: dict[str, int] = {}
-        log = []
-        for position, stream in enumerate(appended):
-            versions[stream] = versions.get(stream, 0) + 1
-            digest = hashlib.sha256(f"{stream} {versions[stream]}".encode()).digest()
-            log.append((stream, versions[stream], digest))
-            store.execute(
-                "INSERT INTO tongban_log_leaves VALUES (?, ?, ?, ?, ?)", (position, position + 1, stream, versions[stream], digest)
-            )
+        log = a_log(store, appended)
         tree = CaseHeadTree(store)
         for size in [*sorted(min(f, len(log)) for f in folds), len(log)]:
             with store.transaction():
@@ -71,7 +73,8 @@ def test_the_tree_folded_in_steps_is_the_tree_of_the_whole_log(appended: list[st
             heads = defined_heads(log, size)
             assert (count, root) == (len(heads), defined_root([leaf(*h) for h in heads]))
             assert root_from_leaves(store, size, CASE_HEADS) == (count, root)  # what verify recomputes agrees
-            for index, (first, stream, version, digest) in enumerate(heads):
+            for index in proven(count):
+                first, stream, version, digest = heads[index]
                 proof = tree.proof(stream, count)
                 assert proof["index"] == index
                 assert verify_inclusion(leaf_hash(leaf(first, stream, version, digest)), index, count, _hex(proof["proof"]), root)
@@ -81,6 +84,28 @@ def test_the_tree_folded_in_steps_is_the_tree_of_the_whole_log(appended: list[st
                 for n in proof["neighbours"].values():
                     i = index - 1 if n["first_leaf"] < first else index + 1
                     assert (n["first_leaf"], n["case_id"], n["version"], n["head"]) == (*heads[i][:3], heads[i][3].hex())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    appended=st.lists(st.sampled_from(STREAMS), min_size=1, max_size=120),
+    folds=st.lists(st.integers(min_value=0, max_value=120), max_size=6),
+)
+def test_the_tree_folded_in_steps_is_the_tree_of_the_whole_log(appended: list[str], folds: list[int]) -> None:
+    folded_in_steps(appended, folds, proven=range)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    appended=st.lists(st.integers(min_value=0, max_value=899), min_size=600, max_size=2_000),  # ~450 streams or more
+    folds=st.lists(st.integers(min_value=0, max_value=2_000), max_size=5),
+)
+def test_a_tree_of_hundreds_of_streams_stored_in_tiles_of_two_levels_is_the_tree_of_the_whole_log(
+    appended: list[int], folds: list[int]
+) -> None:
+    """Past 16 streams the tree's tiles fill and their roots go into the tile level above, past 256 into a third."""
+    edges = (0, 15, 16, 255, 256, 511, 512)
+    folded_in_steps([str(uuid.UUID(int=n * 7919 + 1)) for n in appended], folds, proven=lambda count: [i for i in edges if i < count])
 
 
 def _hex(proof: list[str]) -> list[bytes]:
