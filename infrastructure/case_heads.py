@@ -24,7 +24,7 @@ from infrastructure.formats import CASE_HEADS_V1, case_head_leaf, case_head_leaf
 from infrastructure.sql_store import SqlStore
 
 HEADS, TILES, STATE = "tongban_case_heads", "tongban_case_head_tiles", "tongban_case_head_state"
-UNTILED_NODES = "tongban_case_head_nodes"  # a node a row, before tiles: dropped, and the tree folded again
+UNTILED_NODES = "tongban_case_head_nodes"  # a node a row, before tiles: emptied, and the tree folded again
 LEAVES = "tongban_log_leaves"  # the global log's leaves (transparency_log.py)
 HEAD_COLUMNS = {"stream_id": "text", "ordinal": "bigint", "first_leaf": "bigint", "version": "bigint", "record_hash": "bytea"}
 NODE_KEY = {"level": "integer", "idx": "bigint"}
@@ -53,7 +53,7 @@ class CaseHeadTree:
             )
             store.execute(f"INSERT INTO {STATE} VALUES (1, 0, 0) ON CONFLICT DO NOTHING")
             if store.table_exists(UNTILED_NODES):  # a cache of the log: the next checkpoint folds it again, in pages
-                store.execute(f"DROP TABLE {UNTILED_NODES}")
+                store.execute(f"DELETE FROM {UNTILED_NODES}")  # not DROP: the application's role does not own it
                 store.execute(f"DELETE FROM {HEADS}")
                 store.execute(f"UPDATE {STATE} SET folded = 0, leaves = 0")
 
