@@ -12,7 +12,14 @@ from domain.errors import DomainError
 from domain.vocabulary import Role
 from infrastructure import bootstrap
 from infrastructure.config import PREFIX, Settings
+from infrastructure.database import Database
 from infrastructure.principals import PrincipalStore
+
+AUTOVACUUM_OFF = (
+    "注意：PostgreSQL 的 autovacuum 已关闭，统计信息不会更新，案件读取将随事件表增大而变慢；请开启 autovacuum，或定期以表所有者身份执行 "
+    "ANALYZE tongban_events (warning: autovacuum is off, so the planner's statistics of the event table go stale and each "
+    "case read slows as the table grows; turn autovacuum on, or run ANALYZE tongban_events as its owner regularly)"
+)
 
 
 def principal_store(db_url: str, with_token_key: bool = True) -> PrincipalStore:
@@ -47,6 +54,8 @@ def serve(db_url: str, host: str, port: int, workers: int, read_db_url: str) -> 
     log_to_stderr()
     settings = Settings(db_url=db_url, read_db_url=read_db_url)
     app = create_app(settings, background=workers == 1)  # a ledger that cannot open is refused here
+    if Database(settings.db_url).autovacuum_off():
+        click.echo(AUTOVACUUM_OFF, err=True)
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return

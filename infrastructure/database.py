@@ -146,6 +146,19 @@ class Database:
             with self.connect_postgres(create_schema=False) as conn:
                 conn.execute(f"ANALYZE {table}")
 
+    def autovacuum_off(self) -> bool:
+        """PostgreSQL: whether autovacuum, which keeps the planner's statistics current, is off for the server or for
+        the event table (see `analyze`). On SQLite there is nothing to keep."""
+        if not self.is_postgres:
+            return False
+        with self.connect_postgres(create_schema=False) as conn:
+            row = conn.execute(
+                "SELECT current_setting('autovacuum') = 'off' OR COALESCE((SELECT 'autovacuum_enabled=false' = ANY(reloptions) "
+                "FROM pg_class WHERE oid = to_regclass(%s)), false)",
+                (POSTGRES_EVENTS_TABLE,),
+            ).fetchone()
+        return bool(row and row[0])
+
     @contextmanager
     def schema_lock(self) -> Iterator[None]:
         """Serialise table creation between processes starting at once: PostgreSQL's CREATE ... IF NOT
