@@ -80,11 +80,9 @@ class CaseHeadTree:
         writer transaction (one folder at a time, and the fold commits with the checkpoint that uses it)."""
         folded, count = self.folded()
         while folded < size:
-            rows = self.store.fetchall(
-                f"SELECT leaf_index, stream_id, version, record_hash FROM {LEAVES} "
-                f"WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index LIMIT {FOLD_PAGE}",
-                (folded, size),
-            )
+            page = min(FOLD_PAGE, size - folded)
+            rows = self.store.ascending("SELECT leaf_index, stream_id, version, record_hash", LEAVES, "leaf_index", folded, page)
+            rows = [row for row in rows if row[0] < size]  # past a gap, the next page may start at or after `size`
             if not rows:
                 break
             count = self._apply(rows, count)

@@ -126,9 +126,7 @@ class _StoredNodes:
     def _peek(self, level: int) -> tuple[int, bytes] | None:
         page = self.pages.get(level)
         if not page:
-            rows = self.store.fetchall(
-                f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx > ? ORDER BY idx LIMIT {PAGE}", (level, self.after.get(level, -1))
-            )
+            rows = self.store.ascending("SELECT idx, hash", NODES, "idx", self.after.get(level, -1) + 1, PAGE, "level = ?", (level,))
             page = self.pages[level] = [(int(i), bytes(h)) for i, h in reversed(rows)]
             if page:
                 self.after[level] = page[0][0]

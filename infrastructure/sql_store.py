@@ -81,6 +81,27 @@ class SqlStore:
             rows += self.fetchall(sql.format(keys=", ".join("?" * len(chunk))), [*chunk, *params])
         return rows
 
+    def ascending(
+        self, select: str, table: str, key: str, start: int, limit: int, where: str = "", params: Sequence[Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        """At most `limit` rows of `table` with `key` >= `start`, in key order, for an integer key that runs mostly
+        without gaps (log positions, node indexes); fewer may come back where there are gaps: go on after the last.
+        Read as the bounded range [start, start + limit), which PostgreSQL reads through the key's index even
+        without the table's statistics: an open range with LIMIT it planned, without them, as a scan of every
+        later row and a sort (0.13 s a page at 10^6 log nodes). Past a gap, from the next key there is."""
+        condition = f"{where} AND " if where else ""
+        for _ in range(2):
+            rows = self.fetchall(
+                f"{select} FROM {table} WHERE {condition}{key} >= ? AND {key} < ? ORDER BY {key}", (*params, start, start + limit)
+            )
+            if rows:
+                return rows
+            after_gap = self.fetchone(f"SELECT MIN({key}) FROM {table} WHERE {condition}{key} >= ?", (*params, start))
+            if after_gap is None or after_gap[0] is None:
+                return []
+            start = int(after_gap[0])
+        return rows
+
     def fetch_matching(self, select: str, table: str, key: dict[str, str], wanted: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """`select` (the columns, no FROM) from the rows of `table` whose `key` (one or two columns: name -> SQL
         type) is one of `wanted`. On PostgreSQL one statement joined to the keys, sent as binary arrays: one round

@@ -181,10 +181,8 @@ class TransparencyLog:
 
     def logged(self, start: int = 0, batch: int = 10_000) -> Iterable[LoggedRecord]:
         """Every logged record from a position on, in log order."""
-        while rows := self.store.fetchall(
-            f"SELECT leaf_index, notification_id, stream_id, version, record_hash FROM {LEAVES} "
-            f"WHERE leaf_index >= ? ORDER BY leaf_index LIMIT {batch}",
-            (start,),
+        while rows := self.store.ascending(
+            "SELECT leaf_index, notification_id, stream_id, version, record_hash", LEAVES, "leaf_index", start, batch
         ):
             yield from (LoggedRecord(int(i), int(n), s, int(v), bytes(h)) for i, n, s, v, h in rows)
             start = int(rows[-1][0]) + 1

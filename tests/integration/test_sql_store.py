@@ -38,3 +38,26 @@ def test_rows_are_read_by_one_column_keys(database_url: str) -> None:
     assert sorted(int(ordinal) for _, ordinal in rows) == list(range(1_500, 2_000))
     assert store.fetch_matching("SELECT stream_id", "heads", {"stream_id": "text"}, []) == []
     store.close()
+
+
+def test_rows_are_read_in_key_order_a_bounded_range_at_a_time_going_on_past_gaps(database_url: str) -> None:
+    store = SqlStore(Database(database_url))
+    store.execute("CREATE TABLE nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, PRIMARY KEY (level, idx))")
+    stored = {0: [*range(10), *range(30, 35), 1_000], 1: list(range(5))}
+    with store.transaction():
+        store.insert("nodes", [(level, idx) for level, indexes in stored.items() for idx in indexes])
+
+    def read(start: int, limit: int, level: int = 0) -> list[int]:
+        return [int(idx) for (idx,) in store.ascending("SELECT idx", "nodes", "idx", start, limit, "level = ?", (level,))]
+
+    assert read(0, 4) == [0, 1, 2, 3]
+    assert read(8, 4) == [8, 9]  # the range ends in a gap: fewer than asked for
+    assert read(10, 4) == [30, 31, 32, 33]  # starts in a gap: from the next index there is
+    assert read(35, 100) == [1_000]
+    assert read(1_001, 4) == [] and read(5, 4, level=1) == []
+    walked, start = [], 0  # a walk from the start, going on after the last row each time, meets every row once
+    while rows := read(start, 3):
+        walked += rows
+        start = rows[-1] + 1
+    assert walked == stored[0]
+    store.close()
