@@ -111,7 +111,7 @@ def create_app(settings: Settings | None = None, background: bool = True) -> Lit
     replica = None
     if settings.read_db_url:  # reads from a hot standby; authentication and commands stay on the primary
         on_standby = build_replica_models(settings)
-        standby_log = TransparencyLog(SqlStore(on_standby.ledger.database), on_standby.ledger.recorder)
+        standby_log = TransparencyLog(SqlStore(on_standby.ledger.database))
         replica = services_on(on_standby, standby_log, idempotency, services.principals)
     stop = threading.Event()
 

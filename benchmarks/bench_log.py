@@ -33,13 +33,13 @@ from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from eventsourcing.persistence import Notification
 
 from benchmarks.bench_append import cases_events
 from benchmarks.common import backends, best_rate, database, fresh_ledger, table
 from domain.actor import SHANGHAI
 from infrastructure.bootstrap import build_transparency_log
 from infrastructure.database import Database
+from infrastructure.event_table import Committed
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import LogSigner, TransparencyLog
 from verifier.audit_verifier import leaf_hash, verify_inclusion
@@ -61,28 +61,22 @@ def p(times: list[float], q: float) -> float:
     return times[min(len(times) - 1, int(q * len(times)))]
 
 
-class NothingNew:
-    """Stands in for the event store of the synthetic log: no record arrives after the fill."""
+def nothing_new(start: int, limit: int) -> list[Committed]:
+    """Stands in for the event table of the synthetic log: no record arrives after the fill."""
+    return []
 
-    def select_notifications(self, **_: object) -> list[Notification]:
-        return []
+
+def record(i: int, case: int, version: int) -> Committed:
+    """The i-th synthetic record: a version of a case, hashed as the log hashes a stored record."""
+    return (i + 1, str(UUID(int=case)), version, hashlib.sha256(i.to_bytes(8, "big") * 16).digest())
 
 
 def fill(log: TransparencyLog, records: int, per_case: int = 8, batch: int = 50_000) -> None:
     """Append synthetic records through the log's own append path (the same code integrate() runs)."""
     for start in range(0, records, batch):
-        notifications = [
-            Notification(
-                id=i + 1,
-                originator_id=UUID(int=i // per_case + 1),
-                originator_version=i % per_case + 1,
-                topic="bench:Record",
-                state=i.to_bytes(8, "big") * 16,
-            )
-            for i in range(start, min(start + batch, records))
-        ]
+        committed = [record(i, i // per_case + 1, i % per_case + 1) for i in range(start, min(start + batch, records))]
         with log.store.transaction():
-            log._append(start, notifications)
+            log._append(start, committed)
 
 
 INTERVALS = (100, 1_000)  # records between two checkpoints: half to cases already logged, half opening new ones
@@ -92,21 +86,13 @@ def grow(log: TransparencyLog, versions: dict[int, int], count: int, rng: random
     """Append `count` synthetic records after the log's last: later versions of random earlier cases, and new cases."""
     size = log.size()
     cases = size // per_case
-    notifications = []
+    committed = []
     for i in range(size, size + count):
         case = rng.randrange(1, cases) if i % 2 else 10**9 + i  # an existing case grows, or a new one opens
         versions[case] = versions.get(case, per_case if case < 10**9 else 0) + 1
-        notifications.append(
-            Notification(
-                id=i + 1,
-                originator_id=UUID(int=case),
-                originator_version=versions[case],
-                topic="bench:Record",
-                state=i.to_bytes(8, "big") * 16,
-            )
-        )
+        committed.append(record(i, case, versions[case]))
     with log.store.transaction():
-        log._append(size, notifications)
+        log._append(size, committed)
 
 
 def big_log(backend: str, records: int) -> list[list[object]]:
@@ -115,7 +101,7 @@ def big_log(backend: str, records: int) -> list[list[object]]:
     with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp), "log") as url:
         store = SqlStore(Database(url))
         key = Ed25519PrivateKey.generate()
-        log = TransparencyLog(store, NothingNew(), signer=LogSigner("bench.example/log", key))  # type: ignore[arg-type]
+        log = TransparencyLog(store, LogSigner("bench.example/log", key), nothing_new)
         started = time.perf_counter()
         fill(log, records)
         fill_rate = records / (time.perf_counter() - started)
@@ -150,7 +136,7 @@ def big_log(backend: str, records: int) -> list[list[object]]:
         scan = timings(lambda: store.fetchone("SELECT COUNT(*), MAX(version) FROM tongban_log_leaves"), 3)
         waits: list[float] = []
         done = threading.Event()
-        beside = TransparencyLog(SqlStore(Database(url)), NothingNew())  # type: ignore[arg-type]
+        beside = TransparencyLog(SqlStore(Database(url)), committed=nothing_new)
         writer = threading.Thread(target=_integrate_beside, args=(beside, done, waits))
         writer.start()
         first = timings(lambda: log.checkpoint(datetime.now(SHANGHAI)), 1)  # folds every stream into the case-head tree, once

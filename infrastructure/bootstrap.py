@@ -64,7 +64,7 @@ def build_transparency_log(ledger: CaseLedger, store: SqlStore) -> TransparencyL
         for key_id, _ in keys:
             if ledger.keystore.has_key(key_id):
                 signer = LogSigner(origin, ledger.keystore.signing_key(key_id))
-    return TransparencyLog(store, ledger.recorder, signer)
+    return TransparencyLog(store, signer)
 
 
 def set_up(ledger: CaseLedger, database: Database, at: datetime) -> list[str]:

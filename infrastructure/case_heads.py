@@ -29,7 +29,8 @@ LEAVES = "tongban_log_leaves"  # the global log's leaves (transparency_log.py)
 HEAD_COLUMNS = {"stream_id": "text", "ordinal": "bigint", "first_leaf": "bigint", "version": "bigint", "record_hash": "bytea"}
 NODE_KEY = {"level": "integer", "idx": "bigint"}
 TILE_COLUMNS = {**NODE_KEY, "hashes": "bytea"}  # level: the tile level; hashes: its nodes' 32 bytes each, left to right
-TILE_HEIGHT, TILE_WIDTH, HASH = 4, 16, 32
+TILE_HEIGHT, HASH = 4, 32
+TILE_WIDTH = 1 << TILE_HEIGHT  # nodes a full tile holds
 FOLD_PAGE = 5_000  # log leaves folded in at a time: bounds the memory, and how long a backlog holds the log up at a time
 
 
