@@ -4,6 +4,7 @@ and English, and the HTTP status its code calls for (CODES_BY_STATUS)."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -289,8 +290,6 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
 def _with_hint(request: Request[Any, Any, Any], key: str | None, message: str) -> str:
     """A value outside a closed vocabulary (format=pdf): say which values there are. A time typed into a URL with its
     offset unencoded (as_of=...T15:03:00+08:00) arrives with a space for the +: say how to write it."""
-    if " " in request.query_params.get(key or "", ""):
-        return f"{message}; URL 中的 + 须写作 %2B (a + in a URL reads as a space: write it as %2B, e.g. +08:00 as %2B08:00)"
     parameter = request.route_handler.parsed_fn_signature.parameters.get(key or "")
     if parameter is None:
         return message
@@ -298,6 +297,8 @@ def _with_hint(request: Request[Any, Any, Any], key: str | None, message: str) -
         if isinstance(kind, type) and issubclass(kind, Enum):
             choices = ", ".join(str(member.value) for member in kind)
             return f"{message}; 可选 (one of): {choices}"
+        if kind is datetime and " " in request.query_params.get(key or "", ""):
+            return f"{message}; URL 中的 + 须写作 %2B (a + in a URL reads as a space: write it as %2B, e.g. +08:00 as %2B08:00)"
     return message
 
 

@@ -135,3 +135,5 @@ def test_a_time_typed_into_a_url_with_its_offset_unencoded_is_refused_with_how_t
     assert (typed.status_code, typed.json()["code"]) == (422, "INVALID_REQUEST")
     assert "%2B" in typed.json()["detail"] and "as_of" in typed.json()["detail"]
     assert encoded.status_code == 200 and encoded.json()["status"] == "granted"
+    spaced = api.get("qingshan_staff", "/cases?status=received%20x")  # a space in a value that is no time: no such hint
+    assert spaced.status_code == 422 and "可选 (one of)" in spaced.json()["detail"] and "%2B" not in spaced.json()["detail"]
