@@ -90,17 +90,15 @@ class SqlStore:
         without the table's statistics: an open range with LIMIT it planned, without them, as a scan of every
         later row and a sort (0.13 s a page at 10^6 log nodes). Past a gap, from the next key there is."""
         condition = f"{where} AND " if where else ""
-        for _ in range(2):
-            rows = self.fetchall(
-                f"{select} FROM {table} WHERE {condition}{key} >= ? AND {key} < ? ORDER BY {key}", (*params, start, start + limit)
-            )
-            if rows:
-                return rows
-            after_gap = self.fetchone(f"SELECT MIN({key}) FROM {table} WHERE {condition}{key} >= ?", (*params, start))
-            if after_gap is None or after_gap[0] is None:
-                return []
-            start = int(after_gap[0])
-        return rows
+
+        def read(first: int) -> list[tuple[Any, ...]]:
+            sql = f"{select} FROM {table} WHERE {condition}{key} >= ? AND {key} < ? ORDER BY {key}"
+            return self.fetchall(sql, (*params, first, first + limit))
+
+        if rows := read(start):
+            return rows
+        after_gap = self.fetchone(f"SELECT MIN({key}) FROM {table} WHERE {condition}{key} >= ?", (*params, start))
+        return [] if after_gap is None or after_gap[0] is None else read(int(after_gap[0]))
 
     def fetch_matching(self, select: str, table: str, key: dict[str, str], wanted: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """`select` (the columns, no FROM) from the rows of `table` whose `key` (one or two columns: name -> SQL
