@@ -79,6 +79,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "ALREADY_ON_DUTY",
         "ALREADY_DISPATCHED",
         "ALREADY_ERASED",
+        "APPLICANT_ERASED",
         "ALREADY_ON_PLATFORM",
         "ALREADY_PAID",
         "ALREADY_SIGNED_OFF",

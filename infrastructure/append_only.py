@@ -15,7 +15,7 @@ from psycopg.sql import SQL, Composable, Identifier, Literal
 
 from infrastructure.database import Database
 from infrastructure.idempotency import TABLE as IDEMPOTENCY_TABLE
-from infrastructure.personal_data import DATA_KEYS_TABLE, DESTROY_DATA_KEY
+from infrastructure.personal_data import DATA_KEYS_TABLE, DESTROY_DATA_KEY, RETIRED
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import APPEND_ONLY_TABLES
 
@@ -100,13 +100,17 @@ def _guard_data_keys(store: SqlStore, database: Database, events_table: str) -> 
     ):
         _ddl(store, SQL("DROP TRIGGER IF EXISTS {} ON {}").format(Identifier(name), keys))
         _ddl(store, SQL("CREATE TRIGGER {} BEFORE " + when).format(Identifier(name), keys))
-    # The one way the application role destroys a key; the trigger above still decides whether it may.
+    # The one way the application role destroys a key (and retires the id: personal_data.RETIRED); the trigger above
+    # still decides whether it may.
     _ddl(
         store,
         SQL(
-            "CREATE OR REPLACE FUNCTION {}(applicant text) RETURNS boolean LANGUAGE sql SECURITY DEFINER SET search_path = {} AS $$ "
-            "WITH gone AS (DELETE FROM {} WHERE applicant_id = applicant RETURNING 1) SELECT count(*) > 0 FROM gone $$"
-        ).format(Identifier(DESTROY_DATA_KEY), schema, keys),
+            "CREATE OR REPLACE FUNCTION {}(applicant text) RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = {} AS $$ "
+            "DECLARE gone integer; BEGIN "
+            "DELETE FROM {} WHERE applicant_id = applicant AND wrapped_key <> {}; GET DIAGNOSTICS gone = ROW_COUNT; "
+            "INSERT INTO {} VALUES (applicant, {}) ON CONFLICT (applicant_id) DO NOTHING; "
+            "RETURN gone > 0; END $$"
+        ).format(Identifier(DESTROY_DATA_KEY), schema, keys, Literal(RETIRED), keys, Literal(RETIRED)),
     )
     _ddl(store, SQL("REVOKE ALL ON FUNCTION {}(text) FROM PUBLIC").format(Identifier(DESTROY_DATA_KEY)))
 

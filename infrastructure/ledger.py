@@ -214,12 +214,13 @@ class CaseLedger(Application[UUID]):
         if not cases:  # a key without a case encrypts nothing stored: a write that failed after making it
             raise DomainError("APPLICANT_NOT_FOUND", f"没有申请人 {applicant_id} 的记录 (no such applicant).")
         pending = [case for case in cases if not case.personal_data_erased]
-        if not pending and not self.vault.has_key(applicant_id):
+        if not pending and self.vault.retired(applicant_id):
             raise DomainError("ALREADY_ERASED", "申请人个人信息已删除 (the applicant's personal data was already erased).")
         for case in pending:
             case.erase_personal_data(actor, at, reason=reason, directory=self.directory())
         self.save(*pending)
-        # A crash here leaves the records and the key: verify names it, and erasing again finishes.
+        # A crash here leaves the records and the key: verify names it, and erasing again finishes. An erasure by an
+        # earlier version left no retired row: erasing again retires the id.
         self.vault.destroy_key(applicant_id)
         return [case.id for case in cases]
 

@@ -24,6 +24,10 @@ from infrastructure.sql_store import KEYS_A_STATEMENT, chunks
 
 ERASED = "[已删除 erased]"
 KEY_INVALID = "[密钥无效 data key invalid]"
+# What stays of a destroyed key: its row, emptied, so that the applicant's id is never given a key again (编号停用).
+# A new key under an erased id would make the erased person's earlier records read as "key invalid", and verify
+# could no longer tell a returning applicant from an erasure cut short.
+RETIRED = b""
 DATA_KEYS_TABLE = _TABLE = "tongban_personal_data_keys"
 KEYS_A_QUERY = KEYS_A_STATEMENT
 DESTROY_DATA_KEY = "tongban_destroy_data_key"  # PostgreSQL: the privileged path (append_only.py)
@@ -59,7 +63,15 @@ class PersonalDataVault:
         applicants' in the statement that makes them), and an erasure by any process still takes effect at the next."""
         wanted = list(dict.fromkeys(applicant_ids))
         made = self._make(wanted)
-        self._local.held = {**self.read_keys([a for a in wanted if a not in made]), **made}
+        held = {**self.read_keys([a for a in wanted if a not in made]), **made}
+        retired = [applicant_id for applicant_id, blob in held.items() if blob == RETIRED]
+        if retired:
+            raise DomainError(
+                "APPLICANT_ERASED",
+                f"申请人编号 {', '.join(retired)} 的个人信息已删除，该编号停用，请为申请人另编申请人编号，未记录 (this applicant's "
+                "personal data was erased and the id is retired: give the applicant a new applicant_id; nothing was recorded).",
+            )
+        self._local.held = held
         try:
             yield
         finally:
@@ -93,11 +105,14 @@ class PersonalDataVault:
         return nonce + self._master.encrypt(nonce, key, applicant_id.encode())
 
     def _wrapped(self, applicant_id: str) -> bytes | None:
+        """The applicant's wrapped key, or None when it is gone (destroyed, or never made)."""
         held: dict[str, bytes] = getattr(self._local, "held", {})
-        if applicant_id in held:
-            return held[applicant_id]
         # Read every time outside a write, never cached: an erasure by any process takes effect in every other at once.
-        return self.read_keys([applicant_id]).get(applicant_id)
+        blob = held[applicant_id] if applicant_id in held else self.read_keys([applicant_id]).get(applicant_id)
+        return None if blob == RETIRED else blob
+
+    def retired(self, applicant_id: str) -> bool:
+        return self.read_keys([applicant_id]).get(applicant_id) == RETIRED
 
     def _unwrap(self, applicant_id: str, blob: bytes) -> bytes | None:
         """The data key, or None when the row's key was not wrapped for this applicant (swapped or altered):
@@ -144,26 +159,41 @@ class PersonalDataVault:
         return self._wrapped(applicant_id) is not None
 
     def key_problem(self, applicant_id: str, blob: bytes | None, erased: bool) -> str | None:
-        """What is wrong with one applicant's data key as stored (`blob`), given whether a signed record erased them."""
-        if blob is None and not erased:
+        """What is wrong with one applicant's data key as stored (`blob`: None when there is no row), given whether a
+        signed record erased them."""
+        if blob in (None, RETIRED) and not erased:
             return f"applicant {applicant_id}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)"
-        if blob is not None and erased:
+        if blob is None:
+            return (
+                f"applicant {applicant_id}: erasure recorded, yet the applicant's id is not retired (erased by an earlier version): "
+                "run erase-personal-data again to retire it (删除已记录但编号未停用)"
+            )
+        if blob != RETIRED and erased:
             return (
                 f"applicant {applicant_id}: erasure recorded, yet the data key is still held: run erase-personal-data again "
                 "to finish (删除已记录但密钥未销毁)"
             )
-        if blob is not None and self._unwrap(applicant_id, blob) is None:
+        if blob != RETIRED and self._unwrap(applicant_id, blob) is None:
             return f"applicant {applicant_id}: data key not wrapped for this applicant: swapped or altered (数据密钥被替换或篡改)"
         return None
 
     def destroy_key(self, applicant_id: str) -> bool:
-        """Erase one person's data for good (crypto-shredding). Returns whether a key existed. The database
-        refuses unless the applicant's signed erasure record is already stored (append_only.py)."""
+        """Erase one person's data for good (crypto-shredding) and retire their id, in one transaction. Returns whether
+        a key existed. The database refuses unless the applicant's signed erasure record is already stored
+        (append_only.py)."""
         if self.database.is_postgres:
             row = self._conn().execute(f"SELECT {DESTROY_DATA_KEY}(%s)", (applicant_id,)).fetchone()
             return bool(row[0])
-        cur = self._conn().execute(f"DELETE FROM {_TABLE} WHERE applicant_id = ?", (applicant_id,))
-        return bool(cur.rowcount)
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            gone = conn.execute(f"DELETE FROM {_TABLE} WHERE applicant_id = ? AND wrapped_key != ?", (applicant_id, RETIRED)).rowcount
+            conn.execute(f"INSERT INTO {_TABLE} VALUES (?, ?) ON CONFLICT (applicant_id) DO NOTHING", (applicant_id, RETIRED))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return bool(gone)
 
     def close(self) -> None:
         """Close this thread's connection (another thread's closes with that thread)."""

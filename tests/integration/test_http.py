@@ -390,3 +390,6 @@ def test_only_the_bureau_erases_personal_data(api: Api) -> None:
     assert erased.json()["cases"] == [case_id]
     assert api.get("kundulun_staff", f"/cases/{case_id}").json()["applicant"]["name"] == "[已删除 erased]"
     assert api.post("bureau", f"/applicants/{APPLICANT['applicant_id']}/erasure", {"reason": "请求删除"}).json()["code"] == "ALREADY_ERASED"
+    returning = api.post("kundulun_staff", "/cases", APPLICATION)  # the id is retired: the caseworker is told to give a new one
+    assert (returning.status_code, returning.json()["code"]) == (422, "APPLICANT_ERASED"), returning.text
+    assert "另编申请人编号" in returning.json()["detail"]
