@@ -201,6 +201,7 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
         "DATABASE_UNREACHABLE",
         "DATA_KEY_INVALID",
         "FOREIGN_KEYSTORE",
+        "GUARDS_OUTDATED",
         "LAWYER_POOL_UNAVAILABLE",
         "LOG_DAMAGED",
         "MISSING_KEY",

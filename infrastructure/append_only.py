@@ -1,9 +1,11 @@
 """Append-only storage (只可追加): the event table and the log's tables refuse UPDATE, DELETE and TRUNCATE,
 and on PostgreSQL the application connects with a role that may only insert and select there.
 
-Applicants' data keys are never replaced, and one is destroyed only once the signed erasure record of
-its applicant is stored (删除个人信息先记录后销毁): the database itself refuses anything else. On
+Applicants' data keys are never replaced, and one is destroyed only once every case of its applicant has
+its signed erasure record (删除个人信息先记录后销毁): the database itself refuses anything else. On
 PostgreSQL the application role may not delete them at all; it calls the one privileged function that does.
+A write sealing an applicant's data holds the key's row (FOR KEY SHARE, recorders.py) until it commits, so
+the key cannot go while a case sealed with it is being recorded: the destruction waits, then sees that case.
 
 A trigger stops the application, a bug or a careless operator; it does not stop a database superuser,
 who can disable it. What stops that is the global log: a checkpoint saved earlier no longer matches.
@@ -11,21 +13,24 @@ who can disable it. What stops that is the global log: a checkpoint saved earlie
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
 from infrastructure.database import Database
 from infrastructure.idempotency import TABLE as IDEMPOTENCY_TABLE
-from infrastructure.personal_data import DATA_KEYS_TABLE, DESTROY_DATA_KEY, RETIRED
+from infrastructure.personal_data import DATA_KEYS_TABLE, OUTDATED_GUARDS, RETIRE_APPLICANT, RETIRED
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import APPEND_ONLY_TABLES
 
 APP_ROLE = "tongban_app"
 REFUSAL = "the ledger is append-only (台账只可追加，不可修改或删除)"
 KEY_REFUSAL = (
-    "a data key is destroyed only after its signed erasure record is stored, and never replaced "
-    "(数据密钥只能在删除记录签名入账后销毁，不可替换)"
+    "a data key is destroyed only after a signed erasure record is stored for every case of its applicant, and never "
+    "replaced (数据密钥只能在申请人每个案件的删除记录签名入账后销毁，不可替换)"
 )
 ERASURE_TOPIC = "%.PersonalDataErased"
+APPLICATION_TOPIC = "%.ApplicationReceived"
 
 
 def _ddl(store: SqlStore, statement: str | Composable) -> None:
@@ -66,33 +71,47 @@ def protect(database: Database, events_table: str) -> list[str]:
         store.close()
     return [
         f"made {', '.join(tables)} append-only (triggers refuse UPDATE, DELETE and TRUNCATE)",
-        f"{DATA_KEYS_TABLE}: a key is destroyed only after its signed erasure record, and never replaced",
+        f"{DATA_KEYS_TABLE}: a key is destroyed only once every case of its applicant has a signed erasure record (the id then "
+        "retired), and never replaced",
     ]
+
+
+def _erased_everywhere(events: str, field: Callable[[str, str], str]) -> str:
+    """SQL: a signed erasure of OLD.applicant_id is stored, and no case of theirs was received without one (a scan of
+    the event table: erasures are rare). `field(column, path)` reads a payload field of a record's state."""
+    return (
+        f"EXISTS (SELECT 1 FROM {events} WHERE topic LIKE '{ERASURE_TOPIC}' AND {field('state', 'applicant_id')} = OLD.applicant_id) "
+        f"AND NOT EXISTS (SELECT 1 FROM {events} a WHERE a.topic LIKE '{APPLICATION_TOPIC}' "
+        f"AND {field('a.state', 'applicant.applicant_id')} = OLD.applicant_id "
+        f"AND NOT EXISTS (SELECT 1 FROM {events} e WHERE e.originator_id = a.originator_id AND e.topic LIKE '{ERASURE_TOPIC}'))"
+    )
 
 
 def _guard_data_keys(store: SqlStore, database: Database, events_table: str) -> None:
     if not database.is_postgres:
-        erasure_recorded = (
-            f"EXISTS (SELECT 1 FROM {events_table} WHERE topic LIKE '{ERASURE_TOPIC}' "
-            "AND json_extract(CAST(state AS TEXT), '$.body.payload.applicant_id') = OLD.applicant_id)"
-        )
-        for op, when in (("update", ""), ("delete", f"WHEN NOT {erasure_recorded}")):
+        erased = _erased_everywhere(events_table, lambda column, path: f"json_extract(CAST({column} AS TEXT), '$.body.payload.{path}')")
+        for outdated in (OUTDATED_GUARDS[1], f"{DATA_KEYS_TABLE}_update"):
+            _ddl(store, f"DROP TRIGGER IF EXISTS {outdated}")
+        for op, when in (("update", ""), ("delete", f"WHEN NOT ({erased})")):
+            name = f"{DATA_KEYS_TABLE}_{op}_refused"
+            _ddl(store, f"DROP TRIGGER IF EXISTS {name}")
             _ddl(
                 store,
-                f"CREATE TRIGGER IF NOT EXISTS {DATA_KEYS_TABLE}_{op} BEFORE {op.upper()} ON {DATA_KEYS_TABLE} {when} "
+                f"CREATE TRIGGER {name} BEFORE {op.upper()} ON {DATA_KEYS_TABLE} {when} "
                 f"BEGIN SELECT RAISE(ABORT, '{op.upper()} on {DATA_KEYS_TABLE} refused: {KEY_REFUSAL}'); END",
             )
         return
     schema = Identifier(database.schema or "public")
     keys, events = Identifier(database.schema or "public", DATA_KEYS_TABLE), Identifier(database.schema or "public", events_table)
+    erased = _erased_everywhere(
+        events.as_string(store.conn),
+        lambda column, path: f"(convert_from({column}, 'UTF8')::jsonb #>> '{{body,payload,{path.replace('.', ',')}}}')",
+    )
     _ddl(
         store,
-        SQL(
-            "CREATE OR REPLACE FUNCTION tongban_refuse_unrecorded_erasure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM {} WHERE topic LIKE {} "
-            "AND convert_from(state, 'UTF8')::jsonb -> 'body' -> 'payload' ->> 'applicant_id' = OLD.applicant_id) THEN RETURN OLD; END IF; "
-            "RAISE EXCEPTION '% on % refused: {}', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END $$"
-        ).format(events, Literal(ERASURE_TOPIC), SQL(KEY_REFUSAL)),
+        "CREATE OR REPLACE FUNCTION tongban_refuse_unrecorded_erasure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP = 'DELETE' AND {erased} THEN RETURN OLD; END IF; "
+        f"RAISE EXCEPTION '% on % refused: {KEY_REFUSAL}', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END $$",
     )
     for name, when in (
         ("tongban_erasure_recorded", "UPDATE OR DELETE ON {} FOR EACH ROW EXECUTE FUNCTION tongban_refuse_unrecorded_erasure()"),
@@ -102,6 +121,7 @@ def _guard_data_keys(store: SqlStore, database: Database, events_table: str) -> 
         _ddl(store, SQL("CREATE TRIGGER {} BEFORE " + when).format(Identifier(name), keys))
     # The one way the application role destroys a key (and retires the id: personal_data.RETIRED); the trigger above
     # still decides whether it may.
+    _ddl(store, SQL("DROP FUNCTION IF EXISTS {}").format(SQL(OUTDATED_GUARDS[0])))
     _ddl(
         store,
         SQL(
@@ -110,9 +130,9 @@ def _guard_data_keys(store: SqlStore, database: Database, events_table: str) -> 
             "DELETE FROM {} WHERE applicant_id = applicant AND wrapped_key <> {}; GET DIAGNOSTICS gone = ROW_COUNT; "
             "INSERT INTO {} VALUES (applicant, {}) ON CONFLICT (applicant_id) DO NOTHING; "
             "RETURN gone > 0; END $$"
-        ).format(Identifier(DESTROY_DATA_KEY), schema, keys, Literal(RETIRED), keys, Literal(RETIRED)),
+        ).format(Identifier(RETIRE_APPLICANT), schema, keys, Literal(RETIRED), keys, Literal(RETIRED)),
     )
-    _ddl(store, SQL("REVOKE ALL ON FUNCTION {}(text) FROM PUBLIC").format(Identifier(DESTROY_DATA_KEY)))
+    _ddl(store, SQL("REVOKE ALL ON FUNCTION {}(text) FROM PUBLIC").format(Identifier(RETIRE_APPLICANT)))
 
 
 def create_app_role(database: Database, events_table: str, role: str = APP_ROLE) -> list[str]:
@@ -135,12 +155,15 @@ def create_app_role(database: Database, events_table: str, role: str = APP_ROLE)
                 _ddl(store, statement)
             for table in (events_table, *APPEND_ONLY_TABLES, DATA_KEYS_TABLE, IDEMPOTENCY_TABLE):
                 _ddl(store, SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(Identifier(table), Identifier(role)))
-            _ddl(store, SQL("GRANT EXECUTE ON FUNCTION {}(text) TO {}").format(Identifier(DESTROY_DATA_KEY), Identifier(role)))
+            _ddl(store, SQL("GRANT EXECUTE ON FUNCTION {}(text) TO {}").format(Identifier(RETIRE_APPLICANT), Identifier(role)))
+            # A write holds the keys it sealed with (SELECT ... FOR KEY SHARE), which PostgreSQL allows only to a role that may
+            # update some column: the trigger still refuses every update.
+            _ddl(store, SQL("GRANT UPDATE (applicant_id) ON {} TO {}").format(Identifier(DATA_KEYS_TABLE), Identifier(role)))
     finally:
         store.close()
     return [
         f"role {role} may only insert into and select from {events_table}, the log's tables, the data keys and the "
-        f"idempotency records (it destroys a data key through {DESTROY_DATA_KEY} alone)"
+        f"idempotency records (it destroys a data key through {RETIRE_APPLICANT} alone)"
         + ("" if exists else " (created; set its password, e.g. ALTER ROLE ... PASSWORD, before use)")
     ]
 

@@ -46,6 +46,8 @@ def _ledger(settings: Settings, create: bool, database: Database | None = None) 
     master_key = keystore.master_key(create=not exists)
     with database.schema_lock():
         vault = PersonalDataVault(database, master_key)
+        if not create:
+            vault.check_guards_current()
         return CaseLedger(database.eventsourcing_env(), keystore=keystore, vault=vault, policy=profile(settings.policy))
 
 

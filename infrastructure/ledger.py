@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -31,14 +30,15 @@ from domain.lawyers import Lawyer, lawyer_stream_id, not_on_roll
 from domain.network import Directory, Network, network_id
 from domain.policy import PolicyProfile
 from domain.pool_commands import PoolCommand, RegisterLawyer
+from infrastructure import erasure
 from infrastructure.chain_heads import ChainHeads
 from infrastructure.database import Database
 from infrastructure.idempotency import RequestKey, RequestOutcome, StoredResponse
 from infrastructure.keystore import ROOT_KEY_ID, Keystore
 from infrastructure.mapper import SigningMapper
 from infrastructure.network_view import VerifiedNetwork
-from infrastructure.personal_data import PersonalDataVault
-from infrastructure.recorders import ChainMoved, KeyUsedAfterRevocation, NetworkMoved, SignedAgainst
+from infrastructure.personal_data import PersonalDataVault, erased_refusal
+from infrastructure.recorders import ChainMoved, DataKeyDestroyed, KeyUsedAfterRevocation, NetworkMoved, SignedAgainst
 from infrastructure.records import KeyRing, record_hash
 from infrastructure.signing_keys import SigningKeys
 
@@ -204,35 +204,11 @@ class CaseLedger(Application[UUID]):
             self.save(case, request_outcome=RequestOutcome(request, response))
 
     def erase_personal_data(self, actor: Actor, at: datetime, applicant_id: str, reason: str) -> list[UUID]:
-        """删除个人信息: record a signed erasure on every case of the applicant, then destroy their data key.
-        Recorded first, so that data is never gone without a record of who erased it and why."""
-        if not self.directory().is_bureau(actor.institution_id):
-            raise DomainError("NOT_BUREAU", "只有司法局可以删除申请人个人信息 (only the justice bureau may erase personal data).")
-        if not reason.strip():
-            raise DomainError("MISSING_FIELD", "删除理由不能为空 (a reason is required).")
-        cases = [self.get_case(case_id) for case_id in self.cases_of_applicant(applicant_id)]
-        if not cases:  # a key without a case encrypts nothing stored: a write that failed after making it
-            raise DomainError("APPLICANT_NOT_FOUND", f"没有申请人 {applicant_id} 的记录 (no such applicant).")
-        pending = [case for case in cases if not case.personal_data_erased]
-        if not pending and self.vault.retired(applicant_id):
-            raise DomainError("ALREADY_ERASED", "申请人个人信息已删除 (the applicant's personal data was already erased).")
-        for case in pending:
-            case.erase_personal_data(actor, at, reason=reason, directory=self.directory())
-        self.save(*pending)
-        # A crash here leaves the records and the key: verify names it, and erasing again finishes. An erasure by an
-        # earlier version left no retired row: erasing again retires the id.
-        self.vault.destroy_key(applicant_id)
-        return [case.id for case in cases]
+        """删除个人信息 (erasure.py)."""
+        return erasure.erase_personal_data(self, actor, at, applicant_id, reason)
 
     def cases_of_applicant(self, applicant_id: str) -> list[UUID]:
-        """The cases an applicant applied in (a scan of the applications: erasure is rare)."""
-        found = []
-        for n in self.all_records():
-            if n.topic.endswith(".ApplicationReceived"):
-                applicant = json.loads(n.state)["body"]["payload"]["applicant"]
-                if applicant["applicant_id"] == applicant_id:
-                    found.append(UUID(str(n.originator_id)))
-        return found
+        return erasure.cases_of_applicant(self, applicant_id)
 
     def get_case(self, case_id: UUID, version: int | None = None) -> Case:
         try:
@@ -299,7 +275,8 @@ class CaseLedger(Application[UUID]):
         """Sign and store, confirming inside the transaction what the records were signed against
         (recorders.py); re-sign when the network's keys changed meanwhile."""
         people = [(marked, event) for event in processing_event.events if (marked := getattr(event, "personal_data", None))]
-        applicants = (getattr(event, marked.field)[marked.subject] for marked, event in people)
+        applicants = list(dict.fromkeys(getattr(event, marked.field)[marked.subject] for marked, event in people))
+        processing_event.saved_kwargs["sealed_for"] = applicants  # their keys must still be held at the commit
         with self._write_lock, self.vault.keys_for(applicants):  # data keys exist before their ciphertext is signed
             for attempt in range(_SIGNING_ATTEMPTS):
                 # One view of the network for both the choice of keys and what the transaction confirms.
@@ -316,6 +293,8 @@ class CaseLedger(Application[UUID]):
                     raise DomainError(
                         "VERSION_CONFLICT", "另一操作已先行记录，请刷新后重试 (another action was recorded first; reload and retry)."
                     ) from None
+                except DataKeyDestroyed:
+                    raise erased_refusal(applicants) from None
                 except KeyUsedAfterRevocation:
                     raise DomainError(
                         "KEY_USED_AFTER_REVOCATION",

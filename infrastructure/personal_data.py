@@ -30,7 +30,16 @@ KEY_INVALID = "[密钥无效 data key invalid]"
 RETIRED = b""
 DATA_KEYS_TABLE = _TABLE = "tongban_personal_data_keys"
 KEYS_A_QUERY = KEYS_A_STATEMENT
-DESTROY_DATA_KEY = "tongban_destroy_data_key"  # PostgreSQL: the privileged path (append_only.py)
+RETIRE_APPLICANT = "tongban_retire_applicant"  # PostgreSQL: the privileged path (append_only.py)
+OUTDATED_GUARDS = ("tongban_destroy_data_key(text)", f"{DATA_KEYS_TABLE}_delete")  # what `tongban init` installed before 2026-11
+
+
+def erased_refusal(applicant_ids: Iterable[str]) -> DomainError:
+    return DomainError(
+        "APPLICANT_ERASED",
+        f"申请人编号 {', '.join(applicant_ids)} 的个人信息已删除，该编号停用，请为申请人另编申请人编号，未记录 (this applicant's "
+        "personal data was erased and the id is retired: give the applicant a new applicant_id; nothing was recorded).",
+    )
 
 
 class PersonalDataVault:
@@ -66,11 +75,7 @@ class PersonalDataVault:
         held = {**self.read_keys([a for a in wanted if a not in made]), **made}
         retired = [applicant_id for applicant_id, blob in held.items() if blob == RETIRED]
         if retired:
-            raise DomainError(
-                "APPLICANT_ERASED",
-                f"申请人编号 {', '.join(retired)} 的个人信息已删除，该编号停用，请为申请人另编申请人编号，未记录 (this applicant's "
-                "personal data was erased and the id is retired: give the applicant a new applicant_id; nothing was recorded).",
-            )
+            raise erased_refusal(retired)
         self._local.held = held
         try:
             yield
@@ -182,7 +187,7 @@ class PersonalDataVault:
         a key existed. The database refuses unless the applicant's signed erasure record is already stored
         (append_only.py)."""
         if self.database.is_postgres:
-            row = self._conn().execute(f"SELECT {DESTROY_DATA_KEY}(%s)", (applicant_id,)).fetchone()
+            row = self._conn().execute(f"SELECT {RETIRE_APPLICANT}(%s)", (applicant_id,)).fetchone()
             return bool(row[0])
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
@@ -194,6 +199,27 @@ class PersonalDataVault:
             conn.execute("ROLLBACK")
             raise
         return bool(gone)
+
+    def check_guards_current(self) -> None:
+        """Refuse to run over a database whose data-key guards an earlier `tongban init` installed: they destroy a key
+        without retiring the id, and let a key go while an application sealed with it is being recorded."""
+        if self.database.replica:
+            return
+        if self.database.is_postgres:
+            schema = self.database.schema or "public"
+            row = self._conn().execute("SELECT to_regprocedure(%s) IS NOT NULL", (f"{schema}.{OUTDATED_GUARDS[0]}",)).fetchone()
+        else:
+            row = (
+                self._conn()
+                .execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?", (OUTDATED_GUARDS[1],))
+                .fetchone()
+            )
+        if row[0]:
+            raise DomainError(
+                "GUARDS_OUTDATED",
+                "数据库的保护设置来自旧版本，请以数据库所有者身份重新运行 tongban init (the database's protections were installed by an "
+                "earlier version: run `tongban init` again, as the database's owner).",
+            )
 
     def close(self) -> None:
         """Close this thread's connection (another thread's closes with that thread)."""

@@ -4,11 +4,13 @@ record was signed against still holds when it commits.
 The same transaction also stores the result of an idempotent request (idempotency.py), so that a
 request's result exists exactly when its events do.
 
-A record is signed before its transaction starts. Three things it relied on can change before the
+A record is signed before its transaction starts. Four things it relied on can change before the
 commit, by another thread or process: the record at version − 1 it chains to, the network whose keys
-chose the signing key, and (for a key revocation) the records signed with that key meanwhile. Each is
-read again inside the transaction, after the write lock is held, and the transaction is rolled back
-if any changed, so that the ledger never stores a record that its own `verify` would reject.
+chose the signing key, (for a key revocation) the records signed with that key meanwhile, and the data
+keys of the applicants whose data it seals (`sealed_for`: an erasure destroys them). Each is read again
+inside the transaction, after the write lock is held, and the transaction is rolled back if any changed,
+so that the ledger never stores a record that its own `verify` would reject. The data keys are held
+(FOR KEY SHARE) until the commit, so an erasure's destruction of one waits and then sees the new case.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from infrastructure.idempotency import INSERT as INSERT_OUTCOME
 from infrastructure.idempotency import TABLE as TABLE_NAME
 from infrastructure.idempotency import RequestOutcome
+from infrastructure.personal_data import DATA_KEYS_TABLE, RETIRED
 from infrastructure.records import record_hash
 
 
@@ -48,6 +51,10 @@ class NetworkMoved(WriteMoved):
 
 class KeyUsedAfterRevocation(WriteMoved):
     """A record signed with a key at or after the moment this write revokes it was committed meanwhile."""
+
+
+class DataKeyDestroyed(WriteMoved):
+    """An applicant whose data these records seal was erased meanwhile: their key is gone (personal_data.py)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,14 @@ class ConfirmingSQLiteRecorder(SQLiteApplicationRecorder):
         against: SignedAgainst | None = kwargs.get("signed_against")
         if against is not None:
             self._confirm(c, stored_events, against)
+        sealed_for: list[str] = kwargs.get("sealed_for") or []
+        if sealed_for:
+            c.execute(
+                f"SELECT count(*) FROM {DATA_KEYS_TABLE} WHERE applicant_id IN (SELECT value FROM json_each(?)) AND wrapped_key != ?",
+                [json.dumps(sealed_for), RETIRED],
+            )
+            if c.fetchone()[0] != len(sealed_for):
+                raise DataKeyDestroyed("an applicant whose data this write seals was erased meanwhile")
         outcome: RequestOutcome | None = kwargs.get("request_outcome")
         if outcome is not None:  # a second result for one key is a unique violation: the whole write rolls back
             c.execute(INSERT_OUTCOME, outcome.row())
@@ -171,7 +186,15 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
         network = "ln(((SELECT coalesce(max(originator_version), 0) FROM {0} WHERE originator_id = %s) = %s)::int)"
         self._chain_check = _rendered(SQL(f"SELECT {chain}").format(table))
         self._network_check = _rendered(SQL(f"SELECT {network}").format(table))
+        # sqrt(-1) fails the transaction when a sealed-for applicant's key is gone; the keys stay held until the commit.
+        keys = (
+            "sqrt(((SELECT count(*) FROM (SELECT 1 FROM {1} WHERE applicant_id = ANY(%s) AND wrapped_key <> '\\x'::bytea "
+            "FOR KEY SHARE) held) = %s)::int - 1)"
+        )
+        data_keys = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(DATA_KEYS_TABLE))
         self._chain_and_network_check = _rendered(SQL(f"SELECT {chain}, {network}").format(table))
+        self._network_and_keys_check = _rendered(SQL(f"SELECT {network}, {keys}").format(table, data_keys))
+        self._keys_check = _rendered(SQL(f"SELECT {keys}").format(table, data_keys))
         self._records_after_network = SQL(
             "SELECT state FROM {0} WHERE notification_id > (SELECT notification_id FROM {0} "
             "WHERE originator_id = %s AND originator_version = %s) ORDER BY notification_id"
@@ -206,6 +229,8 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
         super()._insert_stored_events(curs, stored_events, **kwargs)
         against: SignedAgainst | None = kwargs.get("signed_against")
         outcome: RequestOutcome | None = kwargs.get("request_outcome")
+        sealed_for: list[str] = kwargs.get("sealed_for") or []
+        keys = (sealed_for, len(sealed_for))
         with curs.connection.cursor() as checks:  # `curs` still holds the insert's notification ids
             if against is not None:
                 network = (against.network_id, against.network_version + len(_network_records(stored_events, against.network_id)))
@@ -214,10 +239,15 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
                 ]
                 if chained:
                     checks.execute(self._chain_and_network_check, (*chained[0], *network), prepare=True)
+                elif sealed_for:  # a new case
+                    checks.execute(self._network_and_keys_check, (*network, *keys), prepare=True)
+                    sealed_for = []
                 else:
                     checks.execute(self._network_check, network, prepare=True)
                 for previous in chained[1:]:
                     checks.execute(self._chain_check, previous, prepare=False)
+            if sealed_for:
+                checks.execute(self._keys_check, keys, prepare=False)
             if outcome is not None:  # a second result for one key is a unique violation: the whole write rolls back
                 checks.execute(self._insert_outcome, outcome.row(), prepare=False)
 
@@ -230,13 +260,15 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
                 raise ChainMoved("a record is not chained to the record stored before it") from error
             if isinstance(error.__cause__, psycopg.errors.InvalidArgumentForLogarithm):
                 raise NetworkMoved("the network changed since the signing keys were chosen") from error
+            if isinstance(error.__cause__, psycopg.errors.InvalidArgumentForPowerFunction):
+                raise DataKeyDestroyed("an applicant whose data this write seals was erased meanwhile") from error
             raise
         except OperationalError as error:
             if isinstance(error.__cause__, psycopg.errors.PipelineAborted):
-                self._explain_abort(stored_events, kwargs.get("signed_against"))
+                self._explain_abort(stored_events, kwargs.get("signed_against"), kwargs.get("sealed_for") or [])
             raise
 
-    def _explain_abort(self, stored_events: Sequence[StoredEvent], against: SignedAgainst | None) -> None:
+    def _explain_abort(self, stored_events: Sequence[StoredEvent], against: SignedAgainst | None, sealed_for: list[str]) -> None:
         """A pipelined write whose transaction was rolled back may report only that the pipeline aborted, not which
         statement failed (seen under load when another writer won the race). Nothing was written; what the database
         holds now says why: a version this write meant to take is taken (a conflict), or the network moved."""
@@ -250,6 +282,11 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             row = curs.execute(newest, (against.network_id,)).fetchone() if against is not None else None
             if against is not None and row is not None and row["version"] != against.network_version:
                 raise NetworkMoved("the network changed since the signing keys were chosen")
+            held = SQL("SELECT count(*) AS held FROM {}.{} WHERE applicant_id = ANY(%s) AND wrapped_key <> %s").format(
+                Identifier(self.datastore.schema), Identifier(DATA_KEYS_TABLE)
+            )
+            if sealed_for and curs.execute(held, (sealed_for, RETIRED)).fetchone()["held"] != len(sealed_for):  # type: ignore[index]
+                raise DataKeyDestroyed("an applicant whose data this write seals was erased meanwhile")
 
     def _notify_channel(self, curs: Cursor[DictRow]) -> None:
         """No NOTIFY: nothing LISTENs (the projection runners poll), and PostgreSQL serialises the commits of

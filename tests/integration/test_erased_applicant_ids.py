@@ -4,7 +4,13 @@ finished from one cut short or one made by an earlier version, which left no ret
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import threading
+import time
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -12,10 +18,16 @@ from domain.actor import SHANGHAI, Actor
 from domain.errors import DomainError
 from domain.policy.baotou import BUREAU_ID
 from domain.vocabulary import Role
+from infrastructure.bootstrap import build_ledger, open_ledger, set_up
+from infrastructure.config import Settings
+from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
 from infrastructure.personal_data import ERASED
+from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_ledger
+from tests.integration.test_personal_data import at_once
 from tests.raw_store import RawStore
+from tests.server import ROOT
 from tests.walkthrough import APPLICANT, receive
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
@@ -84,3 +96,128 @@ def test_a_retired_row_put_in_for_an_applicant_nobody_erased_is_reported_as_a_mi
         f"applicant {APPLICANT_ID}: data key missing, yet no signed erasure record (个人信息被删除而无删除记录)"
     ]
     assert ledger.get_case(case_id).applicant["name"] == ERASED
+
+
+# ------------------------------------------------------------------ an erasure while the same person applies again
+def test_applications_recorded_while_the_person_is_being_erased_are_erased_too_or_refused(ledger: CaseLedger, settings: Settings) -> None:
+    """Windows keep receiving applications of the person while the bureau erases them: each one recorded before the
+    key is destroyed gets its erasure record too, each one after is refused, and nothing is left that verify rejects."""
+    for trial in range(4):
+        person = {**APPLICANT, "applicant_id": f"applicant-race-{trial}"}
+        receive(ledger, applicant=person)
+        desks = [build_ledger(settings) for _ in range(3)]
+        erased, refusals = threading.Event(), list[str]()
+
+        def act(desk: CaseLedger, eraser: CaseLedger = desks[0], person: dict[str, str] = person) -> None:
+            if desk is eraser:
+                time.sleep(0.03)
+                desk.erase_personal_data(BUREAU, NOW, person["applicant_id"], "请求删除")
+                erased.set()
+                return
+            for _ in range(6):  # a person applying again and again, at the moments the erasure runs
+                try:
+                    receive(desk, applicant=person)
+                except DomainError as refused:
+                    refusals.append(refused.code)
+                time.sleep(0.015)
+
+        at_once(desks, act)
+
+        assert erased.is_set()
+        assert set(refusals) <= {"APPLICANT_ERASED", "VERSION_CONFLICT"}, refusals
+        cases = [ledger.get_case(case_id) for case_id in ledger.cases_of_applicant(person["applicant_id"])]
+        assert len(cases) >= 1 and all(case.personal_data_erased for case in cases), trial
+        report = verify_ledger(ledger, processes=1)
+        assert (report.key_problems, report.ok) == ([], True), trial
+
+
+def test_an_application_signed_before_the_erasure_and_stored_after_it_is_refused(ledger: CaseLedger, settings: Settings) -> None:
+    """The window read the person's key, then the bureau erased them before the window's write reached the database: the
+    write finds the key gone inside its transaction and records nothing (else a case would be stored that nobody could
+    read and no erasure explains)."""
+    receive(ledger)
+    window = build_ledger(settings)
+    signed, erased = threading.Event(), threading.Event()
+    store = window._sign_and_store
+
+    def stored_after_the_erasure(*args: Any) -> Any:
+        signed.set()
+        erased.wait(30)
+        return store(*args)
+
+    window._sign_and_store = stored_after_the_erasure  # type: ignore[method-assign,assignment]
+    outcome: list[str] = []
+
+    def apply() -> None:
+        try:
+            outcome.append(str(receive(window)))
+        except DomainError as refused:
+            outcome.append(refused.code)
+
+    applying = threading.Thread(target=apply)
+    applying.start()
+    assert signed.wait(30)
+    assert ledger.erase_personal_data(BUREAU, NOW, APPLICANT_ID, "请求删除") != []
+    erased.set()
+    applying.join(30)
+    window.close()
+
+    assert outcome == ["APPLICANT_ERASED"]
+    assert all(ledger.get_case(case_id).personal_data_erased for case_id in ledger.cases_of_applicant(APPLICANT_ID))
+    assert verify_ledger(ledger, processes=1).key_problems == []
+
+
+# ------------------------------------------------------------------ a database protected by an earlier version
+def test_a_database_whose_guards_an_earlier_init_installed_is_refused_until_init_runs_again(ledger: CaseLedger, settings: Settings) -> None:
+    database = Database(settings.db_url)
+    with SqlStore(database) as owner:  # what the earlier `tongban init` left: a guard that destroys without retiring
+        if database.is_postgres:
+            owner.execute("CREATE FUNCTION tongban_destroy_data_key(applicant text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$")
+        else:
+            owner.execute(
+                "CREATE TRIGGER tongban_personal_data_keys_delete BEFORE DELETE ON tongban_personal_data_keys BEGIN SELECT 1; END"
+            )
+
+    with pytest.raises(DomainError) as refused:
+        open_ledger(settings)
+    assert refused.value.code == "GUARDS_OUTDATED"
+    assert "tongban init" in refused.value.message
+
+    set_up(ledger, database, NOW)
+    open_ledger(settings).close()
+
+
+KILLED_INSIDE_THE_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from infrastructure.bootstrap import open_ledger
+from infrastructure.config import Settings
+from tests.walkthrough import receive
+ledger = open_ledger(Settings(db_url=sys.argv[1], keystore_dir=Path(sys.argv[2]), key_passphrase=sys.argv[3]))
+recorder = ledger.recorder
+inside = "_insert_stored_events" if hasattr(recorder, "_insert_stored_events") else "_insert_events"
+original = getattr(recorder, inside)
+def killed(*args, **kwargs):
+    original(*args, **kwargs)  # the case inserted and its applicant's key checked (and held), not committed
+    os.kill(os.getpid(), signal.SIGKILL)
+setattr(recorder, inside, killed)
+receive(ledger)
+"""
+
+
+def test_a_write_killed_while_it_holds_the_persons_key_records_nothing_and_the_erasure_goes_ahead(
+    ledger: CaseLedger, settings: Settings
+) -> None:
+    first = receive(ledger)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_INSIDE_THE_WRITE, settings.db_url, str(settings.keys), settings.key_passphrase],
+        capture_output=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+
+    assert ledger.cases_of_applicant(APPLICANT_ID) == [first]
+    assert ledger.erase_personal_data(BUREAU, NOW, APPLICANT_ID, "请求删除") == [first]
+    report = verify_ledger(ledger, processes=1)
+    assert (report.key_problems, report.ok) == ([], True)
