@@ -204,7 +204,14 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
                 Identifier(self.datastore.schema), Identifier(TABLE_NAME)
             )
         )
-        self.insert_events_statement = _rendered(self.insert_events_statement)
+        # The library inserts an array of a composite type, which psycopg writes as text, escaping each record's bytes
+        # with a regular expression (a fifth of a 100-case write); four arrays, the records' bytes sent as binary, are not.
+        self._insert_records = _rendered(
+            SQL(
+                "INSERT INTO {} (originator_id, originator_version, topic, state) "
+                "SELECT * FROM unnest(%b::uuid[], %s::bigint[], %s::text[], %b::bytea[]) RETURNING notification_id"
+            ).format(table)
+        )
         self.select_events_statement = _rendered(self.select_events_statement)
 
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
@@ -226,7 +233,8 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
         # statements because a statement prepared in a pipeline after one that fails is lost to the server but
         # not to psycopg's cache; the common write's checks are one prepared statement (planning them each
         # time cost a fifth of a write), the rare further ones are not prepared.
-        super()._insert_stored_events(curs, stored_events, **kwargs)
+        rows = [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events]
+        curs.execute(self._insert_records, [list(column) for column in zip(*rows, strict=True)], prepare=True)
         against: SignedAgainst | None = kwargs.get("signed_against")
         outcome: RequestOutcome | None = kwargs.get("request_outcome")
         sealed_for: list[str] = kwargs.get("sealed_for") or []
