@@ -109,12 +109,11 @@ def records_against_checkpoint(first_mismatch: int | None, checkpoint: Checkpoin
 
 
 class _StoredNodes:
-    """The stored interior nodes, one cursor per level, compared with the nodes the leaves make as they come."""
+    """The stored interior nodes, compared with the nodes the leaves make, a run of one level at a time."""
 
     def __init__(self, store: SqlStore) -> None:
         self.store = store
-        self.pages: dict[int, list[tuple[int, bytes]]] = {}
-        self.after: dict[int, int] = {}
+        self.made: dict[int, int] = {}  # level -> how many nodes of it the leaves made
         self.found: dict[str, list[merkle.Node]] = {"missing": [], "altered": [], "not implied by the records": []}
         self.counts = dict.fromkeys(self.found, 0)
 
@@ -123,36 +122,30 @@ class _StoredNodes:
         if len(self.found[what]) < SHOWN:
             self.found[what].append(node)
 
-    def _peek(self, level: int) -> tuple[int, bytes] | None:
-        page = self.pages.get(level)
-        if not page:
-            rows = self.store.ascending("SELECT idx, hash", NODES, "idx", self.after.get(level, -1) + 1, PAGE, "level = ?", (level,))
-            page = self.pages[level] = [(int(i), bytes(h)) for i, h in reversed(rows)]
-            if page:
-                self.after[level] = page[0][0]
-        return page[-1] if page else None
-
-    def expect(self, level: int, index: int, digest: bytes) -> None:
-        while (stored := self._peek(level)) is not None and stored[0] < index:
-            self._note("not implied by the records", (level, self.pages[level].pop()[0]))
-        if stored is not None and stored[0] == index:
-            if self.pages[level].pop()[1] != digest:
+    def expect(self, level: int, first: int, hashes: list[bytes]) -> None:
+        """The nodes `first`, `first` + 1... of a level, as the leaves make them."""
+        end = first + len(hashes)
+        select = f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx"
+        rows = self.store.fetchall(select, (level, first, end))
+        self.made[level] = end
+        if len(rows) == len(hashes) and [bytes(h) for _, h in rows] == hashes:
+            return  # (level, idx) is the key: as many rows as the range holds are every one of it
+        stored = {int(i): bytes(h) for i, h in rows}
+        for index, digest in enumerate(hashes, first):
+            if index not in stored:
+                self._note("missing", (level, index))
+            elif stored[index] != digest:
                 self._note("altered", (level, index))
-        else:
-            self._note("missing", (level, index))
 
     def rest(self) -> list[str]:
-        for level in list(self.pages):
-            while self._peek(level) is not None:
-                self._note("not implied by the records", (level, self.pages[level].pop()[0]))
-        where = " AND ".join(f"level <> {level}" for level in sorted(self.pages) or [0])  # levels the leaves never reached
-        unwalked = self.store.fetchall(f"SELECT level, idx FROM {NODES} WHERE {where} ORDER BY level, idx LIMIT {SHOWN}")
-        for level, idx in unwalked:
-            self._note("not implied by the records", (int(level), int(idx)))
-        if unwalked:
-            self.counts["not implied by the records"] += self.store.fetchall(f"SELECT COUNT(*) FROM {NODES} WHERE {where}")[0][0] - len(
-                unwalked
-            )
+        """With the last leaf made: stored nodes no leaves make (past what each level was made to, or on a level never reached)."""
+        made = " OR ".join(f"(level = {level} AND idx >= {count})" for level, count in self.made.items())
+        levels = ", ".join(str(level) for level in self.made)
+        where = f"level NOT IN ({levels}) OR {made}" if self.made else "1 = 1"
+        unmade = self.store.fetchall(f"SELECT level, idx FROM {NODES} WHERE {where} ORDER BY level, idx LIMIT {SHOWN}")
+        if unmade:
+            self.found["not implied by the records"] = [(int(level), int(idx)) for level, idx in unmade]
+            self.counts["not implied by the records"] = int(self.store.fetchall(f"SELECT COUNT(*) FROM {NODES} WHERE {where}")[0][0])
         problems = []
         for what, nodes in self.found.items():
             if nodes:
@@ -162,21 +155,31 @@ class _StoredNodes:
 
 
 def check_tree(log: TransparencyLog, checkpoint: Checkpoint | None) -> list[str]:
-    """The log against itself and its newest checkpoint (see the module's docstring)."""
+    """The log against itself and its newest checkpoint (see the module's docstring). The leaves are hashed and their
+    tree's nodes made and compared a page at a time (merkle.Frontier.extend)."""
     problems: list[str] = []
     frontier, reproduced, last_position = merkle.Frontier(), None, 0
     nodes = _StoredNodes(log.store)
-    for leaf in log.logged():
-        if leaf.leaf_index != frontier.size:
-            problems.append(f"日志叶子缺失 log leaves missing: positions {frontier.size} to {leaf.leaf_index - 1} are not stored")
+    for page in log.logged_pages():
+        gap = None  # positions are unique and ascending: the first and the last say whether any is missing
+        if page[0].leaf_index != frontier.size or page[-1].leaf_index != frontier.size + len(page) - 1:
+            gap = next(k for k, leaf in enumerate(page) if leaf.leaf_index != frontier.size + k)
+            problems.append(
+                f"日志叶子缺失 log leaves missing: positions {frontier.size + gap} to {page[gap].leaf_index - 1} are not stored"
+            )
+            page = page[:gap]
+        for previous, leaf in zip([last_position, *(leaf.notification_id for leaf in page)], page, strict=False):
+            if leaf.notification_id <= previous:
+                problems.append(f"顺序 reordered: log position {leaf.leaf_index} ({_name(leaf)}) is not in commit order")
+        last_position = page[-1].notification_id if page else last_position
+        to_checkpoint = checkpoint.size - frontier.size if checkpoint is not None else 0
+        for run in (page[:to_checkpoint], page[to_checkpoint:]) if 0 < to_checkpoint < len(page) else (page,):
+            for level, first, hashes in frontier.extend([merkle.leaf_hash(leaf.record_hash) for leaf in run])[1:]:
+                nodes.expect(level, first, hashes)
+            if checkpoint is not None and frontier.size == checkpoint.size:
+                reproduced = frontier.root()
+        if gap is not None:
             break
-        if leaf.notification_id <= last_position:
-            problems.append(f"顺序 reordered: log position {leaf.leaf_index} ({_name(leaf)}) is not in commit order")
-        last_position = leaf.notification_id
-        for level, index, digest in frontier.append(merkle.leaf_hash(leaf.record_hash))[1:]:
-            nodes.expect(level, index, digest)
-        if checkpoint is not None and frontier.size == checkpoint.size:
-            reproduced = frontier.root()
     if checkpoint is not None and frontier.size < checkpoint.size:
         problems.append(
             f"日志只有 {frontier.size} 条记录，少于其检查点的 {checkpoint.size} 条 (the log holds fewer leaves than its newest "

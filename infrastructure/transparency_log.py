@@ -123,13 +123,10 @@ class TransparencyLog:
             added += len(records)
 
     def _append(self, size: int, records: Sequence[Committed]) -> None:
-        frontier = merkle.Frontier.of(size, self.nodes)
-        leaves, nodes = [], []
-        for position, stream, version, digest in records:
-            leaves.append((frontier.size, position, stream, version, digest))
-            nodes += frontier.append(merkle.leaf_hash(digest))[1:]  # level 0 is derived from the leaf table
+        leaves = [(size + i, position, stream, version, digest) for i, (position, stream, version, digest) in enumerate(records)]
+        completed = merkle.Frontier.of(size, self.nodes).extend([merkle.leaf_hash(digest) for *_, digest in leaves])
         self.store.insert(LEAVES, leaves)  # COPY on PostgreSQL: an INSERT a row was 2/3 of integrating
-        self.store.insert(NODES, nodes)
+        self.store.insert(NODES, [(level, first + i, h) for level, first, hashes in completed[1:] for i, h in enumerate(hashes)])
 
     # ------------------------------------------------------------------ reading
     def size(self) -> int:
@@ -181,10 +178,15 @@ class TransparencyLog:
 
     def logged(self, start: int = 0, batch: int = 10_000) -> Iterable[LoggedRecord]:
         """Every logged record from a position on, in log order."""
+        for page in self.logged_pages(start, batch):
+            yield from page
+
+    def logged_pages(self, start: int = 0, batch: int = 10_000) -> Iterable[list[LoggedRecord]]:
+        """Every logged record from a position on, in log order, `batch` positions at a time (fewer past a gap)."""
         while rows := self.store.ascending(
             "SELECT leaf_index, notification_id, stream_id, version, record_hash", LEAVES, "leaf_index", start, batch
         ):
-            yield from (LoggedRecord(int(i), int(n), s, int(v), bytes(h)) for i, n, s, v, h in rows)
+            yield [LoggedRecord(int(i), int(n), s, int(v), bytes(h)) for i, n, s, v, h in rows]
             start = int(rows[-1][0]) + 1
 
     # ------------------------------------------------------------------ checkpoints

@@ -166,3 +166,25 @@ def test_a_grown_tree_provably_extends_every_earlier_tree_and_a_rewritten_one_do
     if old < new:
         assert not verify_consistency(old, new, old_root, merkle.root_of(rewritten[:new]), rewritten_nodes.consistency(old, new))
         assert not verify_consistency(old, new, old_root, new_root, proof[:-1])
+
+
+@given(st.integers(0, 70), st.lists(st.integers(1, 40), max_size=8))
+def test_appending_many_leaves_at_once_makes_the_nodes_and_frontier_that_appending_them_one_by_one_makes(
+    before: int, runs: list[int]
+) -> None:
+    leaves = [merkle.leaf_hash(n.to_bytes(4, "big")) for n in range(before + sum(runs))]
+    one_by_one, at_once = merkle.Frontier(), merkle.Frontier()
+    for h in leaves[:before]:
+        one_by_one.append(h)
+        at_once.append(h)
+    expected = [node for h in leaves[before:] for node in one_by_one.append(h)]
+
+    made, start = [], before
+    for run in runs:
+        made += [
+            (level, first + i, h) for level, first, hashes in at_once.extend(leaves[start : start + run]) for i, h in enumerate(hashes)
+        ]
+        start += run
+
+    assert sorted(made) == sorted(expected)
+    assert (at_once.size, at_once.hashes, at_once.root()) == (one_by_one.size, one_by_one.hashes, merkle.root_of(leaves))
