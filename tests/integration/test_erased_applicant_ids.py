@@ -4,9 +4,6 @@ finished from one cut short or one made by an earlier version, which left no ret
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import threading
 import time
 from datetime import datetime
@@ -25,9 +22,8 @@ from infrastructure.ledger import CaseLedger
 from infrastructure.personal_data import ERASED
 from infrastructure.sql_store import SqlStore
 from infrastructure.verification import verify_ledger
-from tests.integration.test_personal_data import at_once
+from tests.integration.test_personal_data import at_once, run_until_killed
 from tests.raw_store import RawStore
-from tests.server import ROOT
 from tests.walkthrough import APPLICANT, receive
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
@@ -209,13 +205,7 @@ def test_a_write_killed_while_it_holds_the_persons_key_records_nothing_and_the_e
     ledger: CaseLedger, settings: Settings
 ) -> None:
     first = receive(ledger)
-    killed = subprocess.run(
-        [sys.executable, "-c", KILLED_INSIDE_THE_WRITE, settings.db_url, str(settings.keys), settings.key_passphrase],
-        capture_output=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    run_until_killed(KILLED_INSIDE_THE_WRITE, settings)
 
     assert ledger.cases_of_applicant(APPLICANT_ID) == [first]
     assert ledger.erase_personal_data(BUREAU, NOW, APPLICANT_ID, "请求删除") == [first]

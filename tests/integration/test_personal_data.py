@@ -41,6 +41,18 @@ BUREAU = Actor(BUREAU_ID, "王科长", Role.BUREAU)
 OTHER_APPLICANT = {**APPLICANT, "applicant_id": "applicant-0002", "name": "巴特尔"}
 
 
+def run_until_killed(script: str, settings: Settings, *args: str) -> None:
+    """Run `script` in a process of its own over the ledger (argv: db url, keystore, passphrase, then `args`): it kills
+    itself with SIGKILL where it means to stop."""
+    process = subprocess.run(
+        [sys.executable, "-c", script, settings.db_url, str(settings.keys), settings.key_passphrase, *args],
+        capture_output=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr.decode()
+
+
 def key_problems(ledger: CaseLedger) -> list[str]:
     return verify_ledger(ledger, processes=1).key_problems
 
@@ -204,21 +216,7 @@ def test_an_erasure_killed_after_its_record_is_named_by_verify_and_finished_by_e
     ledger: CaseLedger, settings: Settings
 ) -> None:
     case_id = walk_whole_case(ledger)
-    killed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            KILLED_BETWEEN_RECORD_AND_KEY,
-            settings.db_url,
-            str(settings.keys),
-            settings.key_passphrase,
-            BUREAU_ID,
-            NOW.isoformat(),
-        ],
-        capture_output=True,
-        timeout=60,
-    )
-    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    run_until_killed(KILLED_BETWEEN_RECORD_AND_KEY, settings, BUREAU_ID, NOW.isoformat())
 
     assert erasures_of(ledger, "applicant-0001") == 1
     assert key_problems(ledger) == [
@@ -322,13 +320,7 @@ def test_a_write_killed_after_its_data_key_was_made_leaves_a_key_nothing_uses_an
     ledger: CaseLedger, settings: Settings, raw: RawStore
 ) -> None:
     before = [n.id for n in ledger.all_records()]
-    killed = subprocess.run(
-        [sys.executable, "-c", KILLED_BETWEEN_KEY_AND_RECORD, settings.db_url, str(settings.keys), settings.key_passphrase],
-        capture_output=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    run_until_killed(KILLED_BETWEEN_KEY_AND_RECORD, settings)
 
     assert [n.id for n in ledger.all_records()] == before  # nothing recorded
     assert data_keys_of(raw, "applicant-0002") == 1
