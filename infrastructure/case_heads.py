@@ -194,9 +194,8 @@ def stored_problem(store: SqlStore, expected: tuple[int, bytes], size: int) -> s
     folded, count = tree.folded()
     if folded != size:
         return None
-    frontier = merkle.Frontier()
-    for first, stream, version, digest in store.stream(f"SELECT first_leaf, stream_id, version, record_hash FROM {HEADS} ORDER BY ordinal"):
-        frontier.append(_leaf(int(first), str(stream), int(version), bytes(digest)))
+    rows = store.stream(f"SELECT first_leaf, stream_id, version, record_hash FROM {HEADS} ORDER BY ordinal")
+    frontier = merkle.frontier_of(_leaf(int(first), str(stream), int(version), bytes(digest)) for first, stream, version, digest in rows)
     try:
         top = tree.root(count)
     except DomainError as missing:
@@ -215,11 +214,11 @@ def _damaged(what: str) -> DomainError:
 def root_from_leaves(store: SqlStore, size: int, extension: str) -> tuple[int, bytes]:
     """The case-head tree a checkpoint of `size` records must commit to, recomputed from the log's leaves alone
     (not from the stored tree): (leaves, root). `extension` is the checkpoint's line name (v2, or v1 sorted by id)."""
-    frontier, by_id = merkle.Frontier(), extension == CASE_HEADS_V1
-    for first, stream, version, digest in _heads(store, size, by_id):
-        frontier.append(
-            merkle.leaf_hash(case_head_leaf_v1(stream, version, digest.hex())) if by_id else _leaf(first, stream, version, digest)
-        )
+    by_id = extension == CASE_HEADS_V1
+    frontier = merkle.frontier_of(
+        merkle.leaf_hash(case_head_leaf_v1(stream, version, digest.hex())) if by_id else _leaf(first, stream, version, digest)
+        for first, stream, version, digest in _heads(store, size, by_id)
+    )
     return frontier.size, frontier.root()
 
 

@@ -14,8 +14,9 @@ Verification of proofs is deliberately not here: it lives in the standalone audi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -108,6 +109,14 @@ def root_of(leaf_hashes: Sequence[bytes]) -> bytes:
     for h in leaf_hashes:
         frontier.append(h)
     return frontier.root()
+
+
+def frontier_of(leaf_hashes: Iterable[bytes], page: int = 10_000) -> Frontier:
+    """The frontier of the tree over these leaves, taken a page at a time (`Frontier.extend`): for the root alone."""
+    frontier, leaves = Frontier(), iter(leaf_hashes)
+    while run := list(islice(leaves, page)):
+        frontier.extend(run)
+    return frontier
 
 
 @dataclass

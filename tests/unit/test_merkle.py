@@ -188,3 +188,4 @@ def test_appending_many_leaves_at_once_makes_the_nodes_and_frontier_that_appendi
 
     assert sorted(made) == sorted(expected)
     assert (at_once.size, at_once.hashes, at_once.root()) == (one_by_one.size, one_by_one.hashes, merkle.root_of(leaves))
+    assert merkle.frontier_of(iter(leaves), page=7).hashes == one_by_one.hashes  # a page at a time, from an iterator
