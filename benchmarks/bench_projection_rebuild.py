@@ -24,6 +24,7 @@ from domain.actor import SHANGHAI
 from domain.policy.baotou import BAOTOU, BUREAU_ID
 from infrastructure.bootstrap import build_ledger
 from infrastructure.config import Settings
+from infrastructure.event_table import EventTable
 from infrastructure.network_setup import initialise_network
 from projections.registry import build_read_models
 
@@ -38,11 +39,11 @@ def measure(db_url: str, cases: int, workdir: Path, projection: str) -> tuple[in
     models = build_read_models(settings, ledger)
     runner = models.runners[projection]
 
-    def plain_read() -> float:
-        started, position, count = time.perf_counter(), 0, 0
-        while notifications := ledger.recorder.select_notifications(start=position + 1, limit=runner.batch_size):
-            count += sum(1 for n in notifications if orjson.loads(n.state)["body"])
-            position = notifications[-1].id
+    def plain_read() -> float:  # as the runner reads: the same table read, each record parsed
+        started, position, count, table = time.perf_counter(), 0, 0, EventTable(runner.store)
+        while records := table.records(position + 1, runner.batch_size):
+            count += sum(1 for _, _, state in records if orjson.loads(state)["body"])
+            position = records[-1][0]
         return count / (time.perf_counter() - started)
 
     def rebuild() -> float:

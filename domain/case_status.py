@@ -127,4 +127,4 @@ class Progress:
         flag = {"AidTerminated": "terminated", "ApplicationWithdrawn": "withdrawn", "CaseClosed": "closed", "CaseArchived": "archived"}
         if kind in flag:
             change[flag[kind]] = True
-        return replace(self, **change)
+        return replace(self, **change) if change else self

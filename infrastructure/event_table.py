@@ -67,6 +67,16 @@ class EventTable:
         )
         return [_typed(row) for row in rows]
 
+    def records(self, start: int, limit: int) -> list[tuple[int, str, bytes]]:
+        """Up to `limit` records from commit position `start` on, in commit order: (position, stream id, stored record).
+        What the read models replay: plain tuples, where the library's notifications cost a dictionary and an object a
+        row (a fifth of a rebuild on PostgreSQL)."""
+        if self.store.is_postgres:
+            rows = self.store.ascending("SELECT notification_id, originator_id::text, state", self.name, "notification_id", start, limit)
+            return [(int(position), stream, bytes(state)) for position, stream, state in rows]
+        rows = self.store.ascending("SELECT rowid, originator_id, state", self.name, "rowid", start, limit)
+        return [(position, str(UUID(stream)), state) for position, stream, state in rows]
+
     def committed(self, start: int, limit: int) -> list[Committed]:
         """Up to `limit` records from commit position `start` on, in commit order, as the global log takes them. On
         PostgreSQL the server hashes each record, so 32 bytes cross the wire instead of the record (the log's own

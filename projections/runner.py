@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import orjson
 from eventsourcing.persistence import ApplicationRecorder
 
+from infrastructure.event_table import EventTable
 from infrastructure.sql_store import SqlStore
 
 STATE_TABLE = "tongban_projections"
@@ -128,9 +129,9 @@ class ProjectionRunner:
 
     # ------------------------------------------------------------------ keeping current
     def _read(self, after: int, limit: int | None = None) -> list[Record]:
-        notifications = self.recorder.select_notifications(start=after + 1, limit=limit or self.batch_size)
+        records = EventTable(self.store).records(after + 1, limit or self.batch_size)
         # orjson: a projection's time goes to parsing records first (verify, not a projection, checks them)
-        return [(n.id, str(n.originator_id), orjson.loads(n.state)["body"]) for n in notifications]
+        return [(position, stream, orjson.loads(state)["body"]) for position, stream, state in records]
 
     def run_once(self) -> int:
         """Apply the next batch, if any; returns how many records were applied."""
