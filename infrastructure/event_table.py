@@ -15,6 +15,18 @@ from infrastructure.sql_store import SqlStore
 
 PAGE = 2000
 SAMPLES_PER_PART = 16
+APPLICATION_TOPIC = "%.ApplicationReceived"
+BY_APPLICANT = "tongban_events_by_applicant"  # the index of applications by applicant (append_only.py makes it)
+
+
+def applicant_of(postgres: bool, column: str = "state") -> str:
+    """SQL: the applicant's id in an application's stored record (null for a record that is not JSON), as the index
+    of applications by applicant holds it; on PostgreSQL through the function `tongban init` makes for the index."""
+    if postgres:
+        return f"tongban_applicant_of({column})"
+    text = f"CAST({column} AS TEXT)"
+    return f"CASE WHEN json_valid({text}) THEN json_extract({text}, '$.body.payload.applicant.applicant_id') END"
+
 
 # (stream id as stored, version, topic, stored record, commit position: the notification id)
 Row = tuple[Any, int, str, bytes, int]
@@ -66,6 +78,16 @@ class EventTable:
             (self.native_id(stream_id),),
         )
         return [_typed(row) for row in rows]
+
+    def applications_of(self, applicant_id: str) -> list[str]:
+        """The streams (cases) of an applicant's applications, in commit order, found through the index by applicant."""
+        topic = APPLICATION_TOPIC.replace("%", "%%") if self.store.is_postgres else APPLICATION_TOPIC  # a literal: the index's
+        rows = self.store.fetchall(
+            f"SELECT originator_id FROM {self.name} WHERE topic LIKE '{topic}' AND {applicant_of(self.store.is_postgres)} = ? "
+            f"ORDER BY {self._position}",
+            (applicant_id,),
+        )
+        return [stream_name(stream) for (stream,) in rows]
 
     def records(self, start: int, limit: int) -> list[tuple[int, str, bytes]]:
         """Up to `limit` records from commit position `start` on, in commit order: (position, stream id, stored record).

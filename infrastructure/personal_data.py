@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.errors import DomainError
 from infrastructure.database import Database
+from infrastructure.event_table import BY_APPLICANT
 from infrastructure.sql_store import KEYS_A_STATEMENT, chunks
 
 ERASED = "[已删除 erased]"
@@ -201,20 +202,20 @@ class PersonalDataVault:
         return bool(gone)
 
     def check_guards_current(self) -> None:
-        """Refuse to run over a database whose data-key guards an earlier `tongban init` installed: they destroy a key
-        without retiring the id, and let a key go while an application sealed with it is being recorded."""
+        """Refuse to run over a database whose guards an earlier `tongban init` installed: they destroy a key without
+        retiring the id and let a key go while an application sealed with it is being recorded, or they lack the
+        index of applications by applicant, without which an erasure reads the whole ledger."""
         if self.database.replica:
             return
+        schema = f"{self.database.schema or 'public'}."
         if self.database.is_postgres:
-            schema = self.database.schema or "public"
-            row = self._conn().execute("SELECT to_regprocedure(%s) IS NOT NULL", (f"{schema}.{OUTDATED_GUARDS[0]}",)).fetchone()
+            outdated, current, index = f"{schema}{OUTDATED_GUARDS[0]}", f"{schema}{RETIRE_APPLICANT}(text)", f"{schema}{BY_APPLICANT}"
+            sql = "SELECT to_regprocedure(%s) IS NOT NULL OR (to_regprocedure(%s) IS NOT NULL AND to_regclass(%s) IS NULL)"
         else:
-            row = (
-                self._conn()
-                .execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?", (OUTDATED_GUARDS[1],))
-                .fetchone()
-            )
-        if row[0]:
+            outdated, current, index = OUTDATED_GUARDS[1], f"{_TABLE}_delete_refused", BY_APPLICANT
+            named = "(SELECT count(*) FROM sqlite_master WHERE name = ?)"
+            sql = f"SELECT {named} > 0 OR ({named} > 0 AND {named} = 0)"
+        if self._conn().execute(sql, (outdated, current, index)).fetchone()[0]:
             raise DomainError(
                 "GUARDS_OUTDATED",
                 "数据库的保护设置来自旧版本，请以数据库所有者身份重新运行 tongban init (the database's protections were installed by an "

@@ -18,6 +18,7 @@ from domain.vocabulary import Role
 from infrastructure.bootstrap import build_ledger, open_ledger, set_up
 from infrastructure.config import Settings
 from infrastructure.database import Database
+from infrastructure.event_table import APPLICATION_TOPIC, BY_APPLICANT, EventTable, applicant_of
 from infrastructure.ledger import CaseLedger
 from infrastructure.personal_data import ERASED
 from infrastructure.sql_store import SqlStore
@@ -164,15 +165,22 @@ def test_an_application_signed_before_the_erasure_and_stored_after_it_is_refused
 
 
 # ------------------------------------------------------------------ a database protected by an earlier version
-def test_a_database_whose_guards_an_earlier_init_installed_is_refused_until_init_runs_again(ledger: CaseLedger, settings: Settings) -> None:
+OLD_GUARD = {
+    "postgres": "CREATE FUNCTION tongban_destroy_data_key(applicant text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$",
+    "sqlite": "CREATE TRIGGER tongban_personal_data_keys_delete BEFORE DELETE ON tongban_personal_data_keys BEGIN SELECT 1; END",
+}
+
+
+@pytest.mark.parametrize("left", ["a guard that destroys a key without retiring the id", "no index of applications by applicant"])
+def test_a_database_whose_guards_an_earlier_init_installed_is_refused_until_init_runs_again(
+    left: str, ledger: CaseLedger, settings: Settings
+) -> None:
     database = Database(settings.db_url)
-    with SqlStore(database) as owner:  # what the earlier `tongban init` left: a guard that destroys without retiring
-        if database.is_postgres:
-            owner.execute("CREATE FUNCTION tongban_destroy_data_key(applicant text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$")
+    with SqlStore(database) as owner:  # what an earlier `tongban init` left
+        if left.startswith("no index"):
+            owner.execute(f"DROP INDEX {BY_APPLICANT}")
         else:
-            owner.execute(
-                "CREATE TRIGGER tongban_personal_data_keys_delete BEFORE DELETE ON tongban_personal_data_keys BEGIN SELECT 1; END"
-            )
+            owner.execute(OLD_GUARD["postgres" if database.is_postgres else "sqlite"])
 
     with pytest.raises(DomainError) as refused:
         open_ledger(settings)
@@ -188,6 +196,7 @@ import os, signal, sys
 from pathlib import Path
 from infrastructure.bootstrap import open_ledger
 from infrastructure.config import Settings
+from infrastructure.event_table import APPLICATION_TOPIC, BY_APPLICANT, EventTable, applicant_of
 from tests.walkthrough import receive
 ledger = open_ledger(Settings(db_url=sys.argv[1], keystore_dir=Path(sys.argv[2]), key_passphrase=sys.argv[3]))
 recorder = ledger.recorder
@@ -211,3 +220,24 @@ def test_a_write_killed_while_it_holds_the_persons_key_records_nothing_and_the_e
     assert ledger.erase_personal_data(BUREAU, NOW, APPLICANT_ID, "请求删除") == [first]
     report = verify_ledger(ledger, processes=1)
     assert (report.key_problems, report.ok) == ([], True)
+
+
+def test_an_erasure_finds_the_persons_cases_through_the_index_of_applications_not_by_reading_the_ledger(
+    ledger: CaseLedger, settings: Settings
+) -> None:
+    """Both the erasure's lookup and the database's check before a key is destroyed (which reads through the alias `a`)."""
+    first = receive(ledger)
+    receive(ledger, applicant={**APPLICANT, "applicant_id": "applicant-0002"})
+    second = receive(ledger)
+    assert ledger.cases_of_applicant(APPLICANT_ID) == [first, second]
+    database = Database(settings.db_url)
+    with SqlStore(database) as store:
+        table = EventTable(store).name
+        for column in ("state", "a.state"):
+            where = f"topic LIKE '{APPLICATION_TOPIC}' AND {applicant_of(database.is_postgres, column)} = '{APPLICANT_ID}'"
+            if database.is_postgres:  # a tiny table is read whole whatever the indexes: ask whether the index can be used
+                store.execute("SET enable_seqscan = off")
+                plan = store.fetchall(f"EXPLAIN SELECT 1 FROM {table} a WHERE {where.replace('%', '%%')}")
+            else:
+                plan = store.fetchall(f"EXPLAIN QUERY PLAN SELECT 1 FROM {table} a WHERE {where}")
+            assert BY_APPLICANT in str(plan), (column, plan)
