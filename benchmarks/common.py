@@ -14,11 +14,10 @@ import psycopg
 from nacl.signing import SigningKey
 
 from domain.actor import SHANGHAI
-from domain.policy.baotou import BAOTOU, BUREAU_ID
-from infrastructure.bootstrap import build_ledger
+from infrastructure.bootstrap import build_ledger, set_up
 from infrastructure.config import Settings
+from infrastructure.database import Database
 from infrastructure.ledger import CaseLedger
-from infrastructure.network_setup import initialise_network
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -47,7 +46,7 @@ def fresh_ledger(backend: str) -> Iterator[tuple[CaseLedger, Settings, Path]]:
         workdir = Path(tmp)
         settings = Settings(data_dir=workdir, db_url=url, keystore_dir=workdir / "keys", key_passphrase="bench")
         ledger = build_ledger(settings)
-        initialise_network(ledger, list(BAOTOU.institutions), BUREAU_ID, datetime(2024, 12, 31, tzinfo=SHANGHAI))
+        set_up(ledger, Database(url), datetime(2024, 12, 31, tzinfo=SHANGHAI))  # as `tongban init` leaves it
         yield ledger, settings, workdir
         ledger.close()
 

@@ -4,8 +4,8 @@ and on PostgreSQL the application connects with a role that may only insert and 
 Applicants' data keys are never replaced, and one is destroyed only once every case of its applicant has
 its signed erasure record (删除个人信息先记录后销毁): the database itself refuses anything else. On
 PostgreSQL the application role may not delete them at all; it calls the one privileged function that does.
-A write sealing an applicant's data holds the key's row (FOR KEY SHARE, recorders.py) until it commits, so
-the key cannot go while a case sealed with it is being recorded: the destruction waits, then sees that case.
+The destruction takes the writers' lock (recorders.py), so a key cannot go while a case sealed with it is
+being recorded: the destruction waits, then sees that case.
 
 A trigger stops the application, a bug or a careless operator; it does not stop a database superuser,
 who can disable it. What stops that is the global log: a checkpoint saved earlier no longer matches.
@@ -19,6 +19,7 @@ from infrastructure.database import Database
 from infrastructure.event_table import APPLICATION_TOPIC, BY_APPLICANT, applicant_of
 from infrastructure.idempotency import TABLE as IDEMPOTENCY_TABLE
 from infrastructure.personal_data import DATA_KEYS_TABLE, OUTDATED_GUARDS, RETIRE_APPLICANT, RETIRED
+from infrastructure.recorders import writers_lock
 from infrastructure.sql_store import SqlStore
 from infrastructure.transparency_log import APPEND_ONLY_TABLES
 
@@ -141,10 +142,19 @@ def _guard_data_keys(store: SqlStore, database: Database, events_table: str) -> 
         SQL(
             "CREATE OR REPLACE FUNCTION {}(applicant text) RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = {} AS $$ "
             "DECLARE gone integer; BEGIN "
+            "PERFORM pg_advisory_xact_lock(hashtext({})); "  # the writers' lock (recorders.py): writes sealing with the key land first
             "DELETE FROM {} WHERE applicant_id = applicant AND wrapped_key <> {}; GET DIAGNOSTICS gone = ROW_COUNT; "
             "INSERT INTO {} VALUES (applicant, {}) ON CONFLICT (applicant_id) DO NOTHING; "
             "RETURN gone > 0; END $$"
-        ).format(Identifier(RETIRE_APPLICANT), schema, keys, Literal(RETIRED), keys, Literal(RETIRED)),
+        ).format(
+            Identifier(RETIRE_APPLICANT),
+            schema,
+            Literal(writers_lock(database.schema or "public", events_table)),
+            keys,
+            Literal(RETIRED),
+            keys,
+            Literal(RETIRED),
+        ),
     )
     _ddl(store, SQL("REVOKE ALL ON FUNCTION {}(text) FROM PUBLIC").format(Identifier(RETIRE_APPLICANT)))
 
@@ -170,9 +180,6 @@ def create_app_role(database: Database, events_table: str, role: str = APP_ROLE)
             for table in (events_table, *APPEND_ONLY_TABLES, DATA_KEYS_TABLE, IDEMPOTENCY_TABLE):
                 _ddl(store, SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(Identifier(table), Identifier(role)))
             _ddl(store, SQL("GRANT EXECUTE ON FUNCTION {}(text) TO {}").format(Identifier(RETIRE_APPLICANT), Identifier(role)))
-            # A write holds the keys it sealed with (SELECT ... FOR KEY SHARE), which PostgreSQL allows only to a role that may
-            # update some column: the trigger still refuses every update.
-            _ddl(store, SQL("GRANT UPDATE (applicant_id) ON {} TO {}").format(Identifier(DATA_KEYS_TABLE), Identifier(role)))
     finally:
         store.close()
     return [

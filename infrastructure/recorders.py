@@ -9,8 +9,8 @@ commit, by another thread or process: the record at version − 1 it chains to, 
 chose the signing key, (for a key revocation) the records signed with that key meanwhile, and the data
 keys of the applicants whose data it seals (`sealed_for`: an erasure destroys them). Each is read again
 inside the transaction, after the write lock is held, and the transaction is rolled back if any changed,
-so that the ledger never stores a record that its own `verify` would reject. The data keys are held
-(FOR KEY SHARE) until the commit, so an erasure's destruction of one waits and then sees the new case.
+so that the ledger never stores a record that its own `verify` would reject. On PostgreSQL the destruction
+of a data key takes the writers' lock too, so it waits for a write that sealed with the key, then sees its case.
 """
 
 from __future__ import annotations
@@ -55,6 +55,11 @@ class KeyUsedAfterRevocation(WriteMoved):
 
 class DataKeyDestroyed(WriteMoved):
     """An applicant whose data these records seal was erased meanwhile: their key is gone (personal_data.py)."""
+
+
+def writers_lock(schema: str, events_table: str) -> str:
+    """The name of the advisory lock PostgreSQL's writers of the event table take, in commit order."""
+    return f"{schema}.{events_table}"
 
 
 @dataclass(frozen=True)
@@ -179,18 +184,18 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         self.lock_table_statements = [
             _rendered(SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout)),
-            _rendered(SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(f"{self.datastore.schema}.{self.events_table_name}")),
+            _rendered(
+                SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(writers_lock(self.datastore.schema, self.events_table_name))
+            ),
         ]
         table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
         chain = "1 / (SELECT count(*) FROM {0} WHERE originator_id = %s AND originator_version = %s AND sha256(state) = %s)::int"
         network = "ln(((SELECT coalesce(max(originator_version), 0) FROM {0} WHERE originator_id = %s) = %s)::int)"
         self._chain_check = _rendered(SQL(f"SELECT {chain}").format(table))
         self._network_check = _rendered(SQL(f"SELECT {network}").format(table))
-        # sqrt(-1) fails the transaction when a sealed-for applicant's key is gone; the keys stay held until the commit.
-        keys = (
-            "sqrt(((SELECT count(*) FROM (SELECT 1 FROM {1} WHERE applicant_id = ANY(%s) AND wrapped_key <> '\\x'::bytea "
-            "FOR KEY SHARE) held) = %s)::int - 1)"
-        )
+        # sqrt(-1) fails the transaction when a sealed-for applicant's key is gone. Read under the writers' lock, which
+        # the destruction of a key takes too (append_only.py): no key goes while a write that sealed with it commits.
+        keys = "sqrt(((SELECT count(*) FROM {1} WHERE applicant_id = ANY(%s) AND wrapped_key <> '\\x'::bytea) = %s)::int - 1)"
         data_keys = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(DATA_KEYS_TABLE))
         self._chain_and_network_check = _rendered(SQL(f"SELECT {chain}, {network}").format(table))
         self._network_and_keys_check = _rendered(SQL(f"SELECT {network}, {keys}").format(table, data_keys))

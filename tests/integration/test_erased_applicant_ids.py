@@ -241,3 +241,41 @@ def test_an_erasure_finds_the_persons_cases_through_the_index_of_applications_no
             else:
                 plan = store.fetchall(f"EXPLAIN QUERY PLAN SELECT 1 FROM {table} a WHERE {where}")
             assert BY_APPLICANT in str(plan), (column, plan)
+
+
+def test_a_key_is_not_destroyed_under_an_application_being_committed_the_erasure_waits_and_erases_it_too(
+    ledger: CaseLedger, settings: Settings
+) -> None:
+    """The application's write has inserted its case and found the key, not yet committed, when the erasure, its
+    records already stored, comes to destroy the key: the destruction waits for that write, then sees its case."""
+    first = receive(ledger)
+    window = build_ledger(settings)
+    recorder: Any = window.recorder
+    inside = "_fetch_ids_after_insert_events" if hasattr(recorder, "_fetch_ids_after_insert_events") else "_insert_events"
+    in_transaction, applied = threading.Event(), list[Any]()
+
+    def held_open(*args: Any, original: Any = getattr(recorder, inside), **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        if kwargs.get("sealed_for"):
+            in_transaction.set()
+            time.sleep(0.5)  # inserted and checked, not committed
+        return result
+
+    setattr(recorder, inside, held_open)
+    destroy = ledger.vault.destroy_key
+
+    def destroy_while_applying(applicant_id: str) -> bool:
+        if not applied:
+            applied.append(threading.Thread(target=lambda: applied.append(receive(window))))
+            applied[0].start()
+            assert in_transaction.wait(30)
+        return destroy(applicant_id)
+
+    ledger.vault.destroy_key = destroy_while_applying  # type: ignore[method-assign]
+    erased = ledger.erase_personal_data(BUREAU, NOW, APPLICANT_ID, "请求删除")
+    applied[0].join(30)
+    window.close()
+
+    assert sorted(erased) == sorted([first, applied[1]])
+    assert all(ledger.get_case(case_id).personal_data_erased for case_id in erased)
+    assert verify_ledger(ledger, processes=1).key_problems == []
