@@ -1,6 +1,8 @@
-"""An erased applicant's id is retired (编号停用), on real SQLite and real PostgreSQL: the erasure leaves the key's
-row emptied, a new application under that id is refused with what to do instead, and verify tells an erasure
-finished from one cut short or one made by an earlier version, which left no retired row."""
+"""Erasure (删除个人信息) on real SQLite and real PostgreSQL. An erased applicant's id is retired (编号停用): the key's
+row is left empty, a new application under the id is refused with what to do instead, and verify tells an erasure
+finished from one made by an earlier version, which left no row. An application recorded while the person is being
+erased is erased too or refused, under threads, a held-open transaction and kill -9. The person's cases are found
+through an index, not by reading the ledger."""
 
 from __future__ import annotations
 
