@@ -65,7 +65,11 @@ class SqlStore:
                     copy.write_row(row)
 
     def delete_in(self, table: str, column: str, keys: Sequence[Any]) -> None:
-        """Delete the rows whose `column` is one of `keys`, a few hundred keys a statement."""
+        """Delete the rows whose `column` is one of `keys`: a few hundred a statement on SQLite; on PostgreSQL all in
+        one, the keys sent as one array (see fetch_in)."""
+        if self.is_postgres:
+            self.execute(f"DELETE FROM {table} WHERE {column} = ANY(?)", [list(keys)])
+            return
         for chunk in chunks(keys):
             self.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
 
@@ -74,8 +78,15 @@ class SqlStore:
             return [tuple(row) for row in self.execute(sql, params).fetchall()]
 
     def fetch_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """The rows of `sql` whose `{keys}` is filled with `keys`, a few hundred a query (the databases cap parameters);
-        `params` follow the keys."""
+        """The rows of `sql`, which says `IN ({keys})`, for `keys`; `params` follow the keys. On SQLite a few hundred
+        keys a query (it caps a statement's parameters); on PostgreSQL `= ANY(?)`, the keys sent as one array: the
+        same statement text however many there are, which psycopg parses once and PostgreSQL prepares once (an `IN`
+        list of n placeholders is a new statement for every n: a catch-up's reads were parsed afresh each time)."""
+        if not keys:
+            return []
+        if self.is_postgres:
+            assert "IN ({keys})" in sql, sql
+            return self.fetchall(sql.replace("IN ({keys})", "= ANY(?)"), [list(keys), *params])
         rows: list[tuple[Any, ...]] = []
         for chunk in chunks(keys):
             rows += self.fetchall(sql.format(keys=", ".join("?" * len(chunk))), [*chunk, *params])

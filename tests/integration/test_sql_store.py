@@ -61,3 +61,26 @@ def test_rows_are_read_in_key_order_a_bounded_range_at_a_time_going_on_past_gaps
         start = rows[-1] + 1
     assert walked == stored[0]
     store.close()
+
+
+AWKWARD = ["it's", 'a "quoted" one', "comma, inside", "{braces}", "back\\slash", "NULL", " ", "王五"]  # what an array literal escapes
+
+
+def test_rows_are_read_and_deleted_by_a_list_of_keys_with_parameters_after_them(database_url: str) -> None:
+    store = SqlStore(Database(database_url))
+    store.execute("CREATE TABLE states (case_id TEXT NOT NULL, rule TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (case_id, rule))")
+    cases = [*AWKWARD, *(f"case-{n}" for n in range(2 * KEYS_A_STATEMENT))]
+    with store.transaction():
+        store.insert("states", [(case, rule, n) for n, case in enumerate(cases) for rule in ("a", "b")])
+    wanted = [*(f"case-{n}" for n in range(0, 3 * KEYS_A_STATEMENT, 2)), *AWKWARD]  # past what is stored, too
+
+    rows = store.fetch_in("SELECT case_id, n FROM states WHERE case_id IN ({keys}) AND rule = ?", wanted, ["b"])
+
+    assert sorted(rows) == sorted((case, n) for n, case in enumerate(cases) if case in set(wanted))
+    assert store.fetch_in("SELECT case_id FROM states WHERE case_id IN ({keys})", []) == []
+    with store.transaction():
+        store.delete_in("states", "case_id", wanted)
+        store.delete_in("states", "case_id", [])
+    left = {case for (case,) in store.fetchall("SELECT case_id FROM states")}
+    assert left == set(cases) - set(wanted) and left
+    store.close()
