@@ -126,7 +126,7 @@ class _StoredNodes:
         """The nodes `first`, `first` + 1... of a level, as the leaves make them."""
         end = first + len(hashes)
         select = f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx"
-        rows = self.store.fetchall(select, (level, first, end))
+        rows = self.store.fetchall(select, (level, first, end), binary=True)
         self.made[level] = end
         if len(rows) == len(hashes) and [bytes(h) for _, h in rows] == hashes:
             return  # (level, idx) is the key: as many rows as the range holds are every one of it

@@ -73,8 +73,13 @@ class SqlStore:
         for chunk in chunks(keys):
             self.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
 
-    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def fetchall(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> list[tuple[Any, ...]]:
+        """With `binary`, PostgreSQL sends the columns in binary, for reads of many rows of this project's own tables
+        (integers, text, uuid, bytea: the same Python values either way): a record's bytes come as they are instead
+        of as hex digits to decode, which nearly halves reading a record."""
         with self._lock:
+            if self.is_postgres:
+                return [tuple(row) for row in self.conn.execute(self._sql(sql), params, binary=binary).fetchall()]
             return [tuple(row) for row in self.execute(sql, params).fetchall()]
 
     def fetch_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -104,7 +109,7 @@ class SqlStore:
 
         def read(first: int) -> list[tuple[Any, ...]]:
             sql = f"{select} FROM {table} WHERE {condition}{key} >= ? AND {key} < ? ORDER BY {key}"
-            return self.fetchall(sql, (*params, first, first + limit))
+            return self.fetchall(sql, (*params, first, first + limit), binary=True)
 
         if rows := read(start):
             return rows
@@ -177,7 +182,9 @@ class SqlStore:
             if high is not None:
                 where.append(f"{a} < ?")
                 params.append(high)
-            rows = self.fetchall(f"{select} {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {a}, {b} LIMIT {page}", params)
+            rows = self.fetchall(
+                f"{select} {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {a}, {b} LIMIT {page}", params, binary=True
+            )
             yield rows
             if len(rows) < page:
                 return
