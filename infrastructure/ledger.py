@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
-from eventsourcing.domain import Aggregate, OriginatorVersionError
+from eventsourcing.domain import Aggregate, DomainEvent, OriginatorVersionError
 from eventsourcing.persistence import IntegrityError, Notification, Recording, StoredEvent
 
 from domain.actor import Actor
@@ -54,6 +54,23 @@ def created(case_id: UUID) -> StoredResponse:
 def acted(case_id: UUID, version: int, command: CaseCommand) -> StoredResponse:
     """The answer to a command on a case: the case's new version, and the command."""
     return StoredResponse(200, {"case_id": str(case_id), "version": version, "action": command.name})
+
+
+class _Collected(ProcessingEvent[UUID]):
+    """The events one save writes. The library's collection checks each object against runtime protocols, which
+    Python 3.11 does by walking the protocol's attributes every time (~10 µs an object, a sixth of a batched signed
+    append); this ledger's own aggregates and events are recognised by their classes first."""
+
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                self.events += obj.collect_events()
+                self.aggregates[obj.id] = obj
+            elif isinstance(obj, DomainEvent):
+                self.events.append(obj)
+            else:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)
 
 
 class CaseLedger(Application[UUID]):
@@ -270,6 +287,15 @@ class CaseLedger(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """The library's save, collecting with _Collected (the library's also calls a deprecated `notify`, unused here)."""
+        processing_event = _Collected()
+        processing_event.collect_events(*objs, **kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        return recordings
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Sign and store, confirming inside the transaction what the records were signed against

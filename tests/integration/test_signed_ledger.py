@@ -11,6 +11,7 @@ from uuid import UUID
 
 import pytest
 
+from api.demo import DemoGenerator
 from domain.actor import SHANGHAI
 from domain.case_status import CaseStatus
 from domain.closing_commands import Archive, Close, PaySubsidy, ReviewClosingFile, SubmitClosingFile
@@ -376,4 +377,19 @@ def test_a_nul_reaching_the_ledger_past_every_boundary_is_refused_before_it_is_s
 
     assert refused.value.code == "CONTROL_CHARACTER"
     assert len(raw.rows()) == len(before) + 2  # the closing file and its review, not the payment
+    assert verify(ledger).ok
+
+
+def test_one_save_takes_aggregates_their_bare_events_and_nothing_alike(ledger: CaseLedger) -> None:
+    generator = DemoGenerator(ledger, seed=3)
+    whole, loose = generator.one_case(0, 2), generator.one_case(1, 2)
+    expected = {whole.id: whole.version, loose.id: loose.version}
+    events = loose.collect_events()
+
+    ledger.save(whole, None, *events)
+
+    assert {case_id: ledger.repository.get(case_id).version for case_id in expected} == expected
+    assert [(n.originator_id, n.originator_version) for n in ledger.all_records()][-len(events) :] == [
+        (e.originator_id, e.originator_version) for e in events
+    ]
     assert verify(ledger).ok
