@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, DomainEvent, OriginatorVersionError
 from eventsourcing.persistence import IntegrityError, Notification, Recording, StoredEvent
 
@@ -140,7 +140,11 @@ class CaseLedger(Application[UUID]):
     def _load(self, stream: UUID, version: int | None = None) -> Aggregate:
         """The case or network from its records (to `version`), remembering what a next record chains to."""
         records = self.recorder.select_events(stream, lte=version)
-        aggregate: Aggregate | None = project_aggregate(None, map(self.mapper.to_domain_event, records))
+        aggregate: Aggregate | None = None
+        for record in records:  # the library's project_aggregate would check a runtime protocol each event (_Collected)
+            event = self.mapper.to_domain_event(record)
+            assert isinstance(event, Aggregate.Event)
+            aggregate = event.mutate(aggregate)
         if aggregate is None:
             raise AggregateNotFoundError(stream)
         self.chain_heads.remember_record(records[-1])
