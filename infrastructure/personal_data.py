@@ -161,9 +161,6 @@ class PersonalDataVault:
         fields: dict[str, Any] = json.loads(plain)
         return fields
 
-    def has_key(self, applicant_id: str) -> bool:
-        return self._wrapped(applicant_id) is not None
-
     def key_problem(self, applicant_id: str, blob: bytes | None, erased: bool) -> str | None:
         """What is wrong with one applicant's data key as stored (`blob`: None when there is no row), given whether a
         signed record erased them."""

@@ -282,7 +282,7 @@ def test_the_application_role_may_only_insert_and_select_yet_does_all_its_work(
     assert app_ledger.get_case(case_id).version == WHOLE_CASE_RECORDS
     # Its one way to destroy a data key: the privileged function, after the signed erasure.
     assert app_ledger.erase_personal_data(BUREAU, NOW, APPLICANT["applicant_id"], "请求删除") == [case_id]
-    assert not app_ledger.vault.has_key(APPLICANT["applicant_id"])
+    assert app_ledger.vault.retired(APPLICANT["applicant_id"])
     app_log.store.close()
     app_models.close()  # and the ledger with it
 
