@@ -36,6 +36,7 @@ from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from benchmarks import bench_append
 from benchmarks.bench_append import cases_events
 from benchmarks.common import backends, best_rate, database, fresh_ledger, table
 from domain.actor import SHANGHAI
@@ -194,16 +195,13 @@ def _integrate_until(log: TransparencyLog, stop: threading.Event) -> None:
 def save_each(app: Any, batches: list[Sequence[Any]], log: TransparencyLog | None) -> None:
     """One event per transaction, the log integrated beside."""
     with integrated_beside(log):
-        for events in batches:
-            for event in events:
-                app.save(event)
+        bench_append.save_each(app, batches)
 
 
 def save_batched(app: Any, batches: list[Sequence[Any]], log: TransparencyLog | None) -> None:
     """100 cases per transaction, the log integrated beside."""
     with integrated_beside(log):
-        for start in range(0, len(batches), 100):
-            app.save(*(e for events in batches[start : start + 100] for e in events))
+        bench_append.save_batched(app, batches)
 
 
 def save_batched_then_log(app: Any, batches: list[Sequence[Any]], log: TransparencyLog | None) -> None:

@@ -6,14 +6,12 @@ stored state is the signed record of docs/ledger-format.md instead of the librar
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import orjson
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
@@ -23,7 +21,7 @@ from domain.errors import DomainError
 from domain.fields import PersonalData
 from infrastructure.keystore import Keystore
 from infrastructure.personal_data import PersonalDataVault
-from infrastructure.records import encode_record
+from infrastructure.records import encode_record, parse_stored
 
 _NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # an escaped NUL in canonical JSON, not a literal backslash before "u0000"
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "by", "at")
@@ -107,12 +105,3 @@ class SigningMapper(Mapper[UUID]):
         domain_event: DomainEventProtocol[UUID] = object.__new__(cls)
         object.__setattr__(domain_event, "__dict__", event_state)
         return domain_event
-
-
-def parse_stored(stored: bytes) -> Any:
-    """A stored record parsed by orjson, three times faster than json; by json where orjson refuses what json reads
-    (an integer beyond 64 bits): the same values either way, records holding no floats (the boundaries refuse them)."""
-    try:
-        return orjson.loads(stored)
-    except orjson.JSONDecodeError:
-        return json.loads(stored)

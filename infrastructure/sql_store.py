@@ -35,9 +35,12 @@ class SqlStore:
             return sql.replace("?", "%s").replace("BLOB", "BYTEA")
         return sql
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def execute(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> Any:
+        """With `binary`, PostgreSQL sends the result's columns in binary (see fetchall); SQLite has one format."""
         with self._lock:
-            return self.conn.execute(self._sql(sql), params)
+            if self.is_postgres:
+                return self.conn.execute(self._sql(sql), params, binary=binary)
+            return self.conn.execute(sql, params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -78,9 +81,7 @@ class SqlStore:
         (integers, text, uuid, bytea: the same Python values either way): a record's bytes come as they are instead
         of as hex digits to decode, which nearly halves reading a record."""
         with self._lock:
-            if self.is_postgres:
-                return [tuple(row) for row in self.conn.execute(self._sql(sql), params, binary=binary).fetchall()]
-            return [tuple(row) for row in self.execute(sql, params).fetchall()]
+            return [tuple(row) for row in self.execute(sql, params, binary=binary).fetchall()]
 
     def fetch_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """The rows of `sql`, which says `IN ({keys})`, for `keys`; `params` follow the keys. On SQLite a few hundred

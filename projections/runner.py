@@ -24,6 +24,7 @@ import orjson
 from eventsourcing.persistence import ApplicationRecorder
 
 from infrastructure.event_table import EventTable
+from infrastructure.records import parse_stored
 from infrastructure.sql_store import SqlStore
 
 STATE_TABLE = "tongban_projections"
@@ -130,8 +131,8 @@ class ProjectionRunner:
     # ------------------------------------------------------------------ keeping current
     def _read(self, after: int, limit: int | None = None) -> list[Record]:
         records = EventTable(self.store).records(after + 1, limit or self.batch_size)
-        # orjson: a projection's time goes to parsing records first (verify, not a projection, checks them)
-        return [(position, stream, orjson.loads(state)["body"]) for position, stream, state in records]
+        # orjson first (records.parse_stored): a projection's time goes to parsing records (verify checks them)
+        return [(position, stream, parse_stored(state)["body"]) for position, stream, state in records]
 
     def run_once(self) -> int:
         """Apply the next batch, if any; returns how many records were applied."""

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from infrastructure.canonical import canonical_json
-from infrastructure.mapper import parse_stored
+from infrastructure.records import parse_stored
 
 
 class Status(StrEnum):
@@ -88,5 +88,5 @@ def test_the_edges_are_written_or_refused_as_the_standard_library_does(value: An
 @given(values)
 def test_what_is_written_reads_back_as_the_standard_library_reads_it(value: Any) -> None:
     written = ours(value)
-    if isinstance(written, bytes):  # a record's body read back on replay (mapper.py): orjson, or json where it refuses
+    if isinstance(written, bytes):  # a record read back (records.py): orjson, or json where it refuses
         assert parse_stored(written) == json.loads(written)
